@@ -1,0 +1,48 @@
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+/**
+ * Development and test app: loads the plugin's module straight from src/ with options from the
+ * environment. A store installing the plugin writes the same options under `plugins` (see README).
+ */
+function hubOptions() {
+  const connections: Record<string, unknown>[] = []
+  if (process.env.TRYTON_URL) {
+    connections.push({
+      id: process.env.TRYTON_CONNECTION_ID ?? "erp",
+      kind: "erp",
+      provider: "tryton",
+      options: {
+        url: process.env.TRYTON_URL,
+        database: process.env.TRYTON_DATABASE,
+        username: process.env.TRYTON_USERNAME,
+        password: process.env.TRYTON_PASSWORD,
+        invoiceMethod: process.env.TRYTON_INVOICE_METHOD || undefined,
+        webUrl: process.env.TRYTON_WEB_URL || undefined,
+      },
+      retry: {
+        maxAttempts: Number(process.env.INTEGRATION_RETRY_MAX_ATTEMPTS ?? 8),
+        baseDelayMs: Number(process.env.INTEGRATION_RETRY_BASE_DELAY_MS ?? 30_000),
+        maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 3_600_000),
+      },
+      timeoutMs: Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000),
+    })
+  }
+  return { connections, redisUrl: process.env.INTEGRATION_REDIS_URL || undefined }
+}
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS ?? "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS ?? "http://localhost:9000",
+      authCors: process.env.AUTH_CORS ?? "http://localhost:9000",
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+  },
+  admin: { disable: process.env.MEDUSA_ADMIN_DISABLED === "true" },
+  modules: [{ resolve: "./src/modules/integration-hub", options: hubOptions() }],
+})

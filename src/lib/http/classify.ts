@@ -1,0 +1,66 @@
+import { isAxiosError } from "axios"
+import { IntegrationError } from "../errors"
+
+/** HTTP statuses worth retrying: the request may succeed later without anyone changing it. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== "string" || !header.trim()) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000))
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH",
+  "ENETUNREACH", "ECONNABORTED", "ERR_SOCKET_CONNECTION_TIMEOUT", "ERR_NETWORK",
+])
+
+/**
+ * One place that turns a failed HTTP exchange into an IntegrationError: network errors, timeouts,
+ * 408/425/429/5xx are retryable; every other 4xx is permanent. `what` says what we were doing,
+ * e.g. "Tryton sale.sale.create", and leads the message.
+ */
+export function classifyHttpError(err: unknown, connectionId: string, what: string, timeoutMs: number): IntegrationError {
+  if (err instanceof IntegrationError) return err
+  if (isAxiosError(err)) {
+    const status = err.response?.status
+    if (status !== undefined) {
+      const retryable = isRetryableStatus(status)
+      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(err.response?.headers?.["retry-after"]) : undefined
+      return new IntegrationError(
+        `${what} failed on connection "${connectionId}": HTTP ${status}${retryable ? " (will retry)" : ""}`,
+        { connectionId, code: `http_${status}`, retryable, httpStatus: status, retryAfterMs, cause: err }
+      )
+    }
+    if (err.code === "ECONNABORTED" || err.code === "ETIMEDOUT" || /timeout/i.test(err.message)) {
+      return new IntegrationError(
+        `${what} timed out after ${timeoutMs} ms on connection "${connectionId}" (will retry)`,
+        { connectionId, code: "timeout", retryable: true, cause: err }
+      )
+    }
+    const code = err.code ?? causeCode(err)
+    if (code && NETWORK_CODES.has(code)) {
+      return new IntegrationError(
+        `${what} could not reach connection "${connectionId}" (${code}); is the server up and the URL right? (will retry)`,
+        { connectionId, code: "network", retryable: true, cause: err }
+      )
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err)
+  return new IntegrationError(`${what} failed on connection "${connectionId}": ${message} (will retry)`, {
+    connectionId,
+    code: "network",
+    retryable: true,
+    cause: err,
+  })
+}
+
+function causeCode(err: Error): string | undefined {
+  const cause = (err as { cause?: { code?: unknown } }).cause
+  return typeof cause?.code === "string" ? cause.code : undefined
+}

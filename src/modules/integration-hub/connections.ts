@@ -1,0 +1,121 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import type { Logger } from "@medusajs/framework/types"
+import { HttpClient, CallLogSink } from "../../lib/http/client"
+import { TrytonErpProvider } from "../../providers/erp-tryton/service"
+import type { ErpProvider, IntegrationProvider, IntegrationProviderClass } from "../../providers/types"
+import { isErpProvider } from "../../providers/types"
+import { ConnectionConfig, formatIssues, PluginOptions, pluginOptionsSchema, safeParseWithRequired } from "./options"
+
+/** Providers that ship with the plugin, by the name a connection's `provider` uses. */
+const BUILT_IN: Record<string, IntegrationProviderClass> = {
+  tryton: TrytonErpProvider,
+}
+
+function optionsError(lines: string[]): MedusaError {
+  return new MedusaError(
+    MedusaError.Types.INVALID_DATA,
+    `medusa-integration-hub: invalid plugin options:\n${lines.map((l) => `  - ${l}`).join("\n")}`
+  )
+}
+
+/**
+ * Loads a connection's provider class: a built-in name, or a resolve path / package exporting
+ * `ModuleProvider(..., { services: [Provider] })` (or the class itself) that implements the same interface.
+ */
+export function resolveProviderClass(
+  provider: string,
+  index: number,
+  load: (path: string) => unknown = (p) => require(require.resolve(p, { paths: [process.cwd()] }))
+): IntegrationProviderClass {
+  const builtIn = BUILT_IN[provider]
+  if (builtIn) return builtIn
+  const path = `connections[${index}].provider`
+  let mod: unknown
+  try {
+    mod = load(provider)
+  } catch (err) {
+    const known = Object.keys(BUILT_IN).map((n) => `"${n}"`).join(", ")
+    throw optionsError([`${path}: "${provider}" is neither a built-in provider (${known}) nor a path that resolves (${(err as Error).message.split("\n")[0]})`])
+  }
+  const exported = (mod as { default?: unknown }).default ?? mod
+  const candidate = (exported as { services?: unknown[] }).services?.[0] ?? exported
+  if (typeof candidate !== "function" || typeof (candidate as { validateOptions?: unknown }).validateOptions !== "function") {
+    throw optionsError([`${path}: "${provider}" does not export a provider class (ModuleProvider with services: [YourProvider] and a static validateOptions)`])
+  }
+  return candidate as IntegrationProviderClass
+}
+
+/** Validates the whole plugin options object, including each connection's provider options. Throws one error listing every problem. */
+export function validatePluginOptions(raw: unknown): PluginOptions {
+  const parsed = safeParseWithRequired(pluginOptionsSchema, raw ?? {})
+  if (!parsed.success) throw optionsError(formatIssues(parsed.error))
+  const problems: string[] = []
+  parsed.data.connections.forEach((connection, i) => {
+    const Provider = resolveProviderClass(connection.provider, i)
+    if (Provider.kind !== connection.kind) {
+      problems.push(
+        `connections[${i}].kind: provider "${connection.provider}" is an ${Provider.kind} provider, but the connection says "${connection.kind}"`
+      )
+    }
+    try {
+      Provider.validateOptions(connection.options)
+    } catch (err) {
+      for (const line of (err as Error).message.split("\n")) problems.push(`connections[${i}].options.${line}`)
+    }
+  })
+  if (problems.length) throw optionsError(problems)
+  return parsed.data
+}
+
+/** The live provider instance of every configured connection. */
+export class ConnectionRegistry {
+  private readonly providers = new Map<string, IntegrationProvider>()
+
+  constructor(
+    private readonly options: PluginOptions,
+    logSink: CallLogSink,
+    logger: Logger
+  ) {
+    options.connections.forEach((connection, i) => {
+      const Provider = resolveProviderClass(connection.provider, i)
+      const createHttpClient = (baseURL: string, secrets: string[]) =>
+        new HttpClient({
+          connectionId: connection.id,
+          baseURL,
+          timeoutMs: connection.timeoutMs,
+          rateLimit: connection.rateLimit,
+          secrets,
+          log: logSink,
+          onLogError: (err) => logger.warn(`integration-hub: could not write integration log: ${(err as Error).message}`),
+        })
+      this.providers.set(connection.id, new Provider({ connection, createHttpClient, logger }, connection.options))
+    })
+  }
+
+  connections(filter: { kind?: ConnectionConfig["kind"]; enabledOnly?: boolean } = {}): ConnectionConfig[] {
+    return this.options.connections.filter(
+      (c) => (!filter.kind || c.kind === filter.kind) && (!filter.enabledOnly || c.enabled)
+    )
+  }
+
+  connection(id: string): ConnectionConfig {
+    const found = this.options.connections.find((c) => c.id === id)
+    if (!found) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `No integration connection "${id}" is configured (plugin options connections[].id)`)
+    }
+    return found
+  }
+
+  provider(id: string): IntegrationProvider {
+    this.connection(id)
+    return this.providers.get(id)!
+  }
+
+  erp(id: string): ErpProvider {
+    const provider = this.provider(id)
+    if (!isErpProvider(provider)) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Connection "${id}" is a ${provider.kind} connection, not an ERP`)
+    }
+    return provider
+  }
+}

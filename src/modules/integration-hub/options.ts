@@ -1,0 +1,121 @@
+import { z } from "@medusajs/framework/zod"
+
+export const CONNECTION_KINDS = ["erp", "shipping", "payment", "crm"] as const
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number]
+
+const retrySchema = z
+  .object({
+    /** Attempts before a sync record goes to the dead letter (`dead`). */
+    maxAttempts: z.number().int().min(1).max(100).default(8),
+    /** First retry delay; doubles each attempt (full jitter). */
+    baseDelayMs: z.number().int().min(100).default(30_000),
+    /** Upper bound of any retry delay. */
+    maxDelayMs: z.number().int().min(1_000).default(3_600_000),
+  })
+  .refine((r) => r.maxDelayMs >= r.baseDelayMs, {
+    message: "must be greater than or equal to retry.baseDelayMs",
+    path: ["maxDelayMs"],
+  })
+
+export const connectionSchema = z.object({
+  /** Stable id of this connection; stored on every sync record and log row. */
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be lowercase letters, digits, '-' or '_' (e.g. \"erp\")"),
+  /** What kind of system this is: decides which syncs it receives. */
+  kind: z.enum(CONNECTION_KINDS),
+  /** A built-in provider name (e.g. "tryton") or a resolve path to a third-party provider. */
+  provider: z.string().min(1),
+  /** Provider-specific options, validated by the provider itself. */
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** A disabled connection gets no new sync records; existing ones stay as they are. */
+  enabled: z.boolean().default(true),
+  /** "shadow" validates and logs what would be sent but never writes to the external system. */
+  mode: z.enum(["live", "shadow"]).default("live"),
+  /** Timeout of one external call. */
+  timeoutMs: z.number().int().min(100).max(300_000).default(8_000),
+  /** At most `requests` calls per `perSeconds` from this Medusa process. */
+  rateLimit: z
+    .object({ requests: z.number().int().min(1), perSeconds: z.number().positive() })
+    .optional(),
+  retry: retrySchema.default({ maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3_600_000 }),
+})
+
+const ENCRYPTION_KEY_HINT =
+  "must be 32 bytes, written as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)"
+
+export const pluginOptionsSchema = z
+  .object({
+    connections: z.array(connectionSchema).default([]),
+    /** Owner of each entity (or "entity.field"): "medusa", a connection kind, or a connection id. */
+    sourceOfTruth: z
+      .record(z.string().regex(/^[a-z_]+(\.[a-z_]+)?$/, "keys are entity or entity.field names"), z.string())
+      .default({ inventory: "erp", customer: "medusa", order: "medusa", price: "medusa" }),
+    alerts: z
+      .object({
+        afterConsecutiveFailures: z.number().int().min(1).default(3),
+        notify: z.array(z.email()).default([]),
+      })
+      .default({ afterConsecutiveFailures: 3, notify: [] }),
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional(),
+    encryptionKey: z
+      .string()
+      .refine((k) => decodeKey(k) !== null, ENCRYPTION_KEY_HINT)
+      .optional(),
+  })
+  .superRefine((opts, ctx) => {
+    const seen = new Set<string>()
+    opts.connections.forEach((c, i) => {
+      if (seen.has(c.id)) {
+        ctx.addIssue({ code: "custom", path: ["connections", i, "id"], message: `duplicate connection id "${c.id}"` })
+      }
+      seen.add(c.id)
+    })
+    const owners = new Set<string>(["medusa", ...CONNECTION_KINDS, ...opts.connections.map((c) => c.id)])
+    for (const [entity, owner] of Object.entries(opts.sourceOfTruth)) {
+      if (!owners.has(owner)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["sourceOfTruth", entity],
+          message: `"${owner}" is not "medusa", a connection kind or a connection id`,
+        })
+      }
+    }
+  })
+
+export type PluginOptionsInput = z.input<typeof pluginOptionsSchema>
+export type PluginOptions = z.output<typeof pluginOptionsSchema>
+export type ConnectionConfig = z.output<typeof connectionSchema>
+
+/** Decodes an AES-256 key given as hex or base64; null when it is not exactly 32 bytes. */
+export function decodeKey(key: string): Buffer | null {
+  const buf = /^[0-9a-f]{64}$/i.test(key) ? Buffer.from(key, "hex") : Buffer.from(key, "base64")
+  return buf.length === 32 ? buf : null
+}
+
+/** "connections[0].options.url" from zod's path array. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === "number") return `${acc}[${part}]`
+    return acc ? `${acc}.${String(part)}` : String(part)
+  }, "")
+}
+
+/** Zod issues as one line each: `path: message`, with "Required" for missing values. */
+export function formatIssues(
+  error: z.ZodError,
+  prefix: ReadonlyArray<PropertyKey> = []
+): string[] {
+  return error.issues.map((issue) => `${formatPath([...prefix, ...issue.path]) || "(root)"}: ${issue.message}`)
+}
+
+/** Parses with zod, reporting a missing value as "Required" as Medusa users know it. */
+export function safeParseWithRequired<T extends z.ZodType>(schema: T, input: unknown) {
+  return schema.safeParse(input, {
+    error: (issue) =>
+      issue.code === "invalid_type" && issue.input === undefined ? "Required" : undefined,
+  })
+}

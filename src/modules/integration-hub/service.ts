@@ -1,0 +1,147 @@
+import type { Context, Logger } from "@medusajs/framework/types"
+import { generateEntityId, InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import type { CallLogEntry } from "../../lib/http/client"
+import type { ErpProvider, IntegrationProvider } from "../../providers/types"
+import { ConnectionRegistry, validatePluginOptions } from "./connections"
+import { IntegrationLog } from "./models/integration-log"
+import { SyncRecord } from "./models/sync-record"
+import { WebhookEvent } from "./models/webhook-event"
+import type { ConnectionConfig, PluginOptions } from "./options"
+
+type InjectedDependencies = { logger: Logger }
+
+export type SyncIntent = {
+  connection_id: string
+  entity_type: string
+  entity_id: string
+  operation: string
+  external_ref: string | null
+}
+
+/** How long a claimed record stays ours; a crashed process's record is picked up again after it. */
+const LEASE_MS = 5 * 60_000
+/** A pending record younger than this is left to the subscriber that created it. */
+const PENDING_GRACE_MS = 30_000
+
+export default class IntegrationHubModuleService extends MedusaService({ SyncRecord, IntegrationLog, WebhookEvent }) {
+  protected readonly options_: PluginOptions
+  protected readonly logger_: Logger
+  private registry_?: ConnectionRegistry
+
+  constructor(deps: InjectedDependencies, options: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    super(...(arguments as unknown as [InjectedDependencies]))
+    this.options_ = validatePluginOptions(options)
+    this.logger_ = deps.logger
+  }
+
+  getPluginOptions(): PluginOptions {
+    return this.options_
+  }
+
+  private get registry(): ConnectionRegistry {
+    this.registry_ ??= new ConnectionRegistry(this.options_, (entry) => this.writeCallLog(entry), this.logger_)
+    return this.registry_
+  }
+
+  listConnections(filter: { kind?: ConnectionConfig["kind"]; enabledOnly?: boolean } = {}): ConnectionConfig[] {
+    return this.registry.connections(filter)
+  }
+
+  getConnection(id: string): ConnectionConfig {
+    return this.registry.connection(id)
+  }
+
+  getProvider(connectionId: string): IntegrationProvider {
+    return this.registry.provider(connectionId)
+  }
+
+  getErpProvider(connectionId: string): ErpProvider {
+    return this.registry.erp(connectionId)
+  }
+
+  private async writeCallLog(entry: CallLogEntry): Promise<void> {
+    await this.createIntegrationLogs({
+      ...entry,
+      request: toJson(entry.request),
+      response: toJson(entry.response),
+    })
+  }
+
+  /** Creates the sync records that do not exist yet (unique per connection+entity+operation); returns all of them. */
+  @InjectManager()
+  async ensureSyncRecords(
+    intents: SyncIntent[],
+    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
+  ): Promise<Array<{ id: string; status: string }>> {
+    if (!intents.length) return []
+    const manager = sharedContext.manager!
+    const values = intents.flatMap((i) => [generateEntityId(undefined, "isync"), i.connection_id, i.entity_type, i.entity_id, i.operation, i.external_ref])
+    await manager.execute(
+      `INSERT INTO sync_record (id, connection_id, entity_type, entity_id, operation, external_ref, status, attempts)
+       VALUES ${intents.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0)").join(", ")}
+       ON CONFLICT (connection_id, entity_type, entity_id, operation) WHERE deleted_at IS NULL DO NOTHING`,
+      values
+    )
+    const rows: Array<{ id: string; status: string }> = []
+    for (const i of intents) {
+      const found = await manager.execute<Array<{ id: string; status: string }>>(
+        `SELECT id, status FROM sync_record WHERE deleted_at IS NULL AND connection_id = ? AND entity_type = ? AND entity_id = ? AND operation = ?`,
+        [i.connection_id, i.entity_type, i.entity_id, i.operation]
+      )
+      rows.push(...found)
+    }
+    return rows
+  }
+
+  /**
+   * Atomically takes a record to run it: only one process wins, whatever the number of instances.
+   * Without `force`, only pending, due failed, and abandoned running records are taken; with it
+   * (a person pressed Retry) failed and dead records are taken at once.
+   */
+  @InjectManager()
+  async claimSyncRecord(
+    id: string,
+    opts: { force?: boolean } = {},
+    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
+  ): Promise<{ id: string; attempts: number } | null> {
+    const rows = await sharedContext.manager!.execute<Array<{ id: string; attempts: number }>>(
+      `UPDATE sync_record
+          SET status = 'running', attempts = attempts + 1, next_attempt_at = NULL,
+              locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
+        WHERE id = ? AND deleted_at IS NULL AND (
+              status = 'pending'
+           OR (status = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= now())
+           OR (status = 'running' AND locked_until < now())
+           OR (? AND status IN ('failed', 'dead')))
+        RETURNING id, attempts`,
+      [LEASE_MS, id, opts.force === true]
+    )
+    return rows[0] ?? null
+  }
+
+  /** Ids of records the retry job should run now, oldest due first. */
+  @InjectManager()
+  async listDueSyncRecordIds(
+    limit: number,
+    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
+  ): Promise<string[]> {
+    const rows = await sharedContext.manager!.execute<Array<{ id: string }>>(
+      `SELECT id FROM sync_record
+        WHERE deleted_at IS NULL AND (
+              (status = 'failed' AND next_attempt_at <= now())
+           OR (status = 'running' AND locked_until < now())
+           OR (status = 'pending' AND created_at < now() - (? * interval '1 millisecond')))
+        ORDER BY COALESCE(next_attempt_at, created_at) ASC
+        LIMIT ?`,
+      [PENDING_GRACE_MS, limit]
+    )
+    return rows.map((r) => r.id)
+  }
+}
+
+function toJson(value: unknown): Record<string, unknown> | null {
+  if (value === null || value === undefined) return null
+  return typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { value }
+}

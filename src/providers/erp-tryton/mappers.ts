@@ -1,0 +1,37 @@
+import type { ErpAddress } from "../types"
+import type { TrytonAddress, TrytonDate, TrytonDecimal } from "./types"
+
+/** A decimal string ("19.90") as Tryton's Decimal; rejects anything that is not a plain decimal. */
+export function toTrytonDecimal(amount: string): TrytonDecimal {
+  if (!/^-?\d+(\.\d+)?$/.test(amount)) throw new Error(`"${amount}" is not a decimal amount`)
+  return { __class__: "Decimal", decimal: amount }
+}
+
+/** "2026-11-22" as Tryton's date. */
+export function toTrytonDate(isoDate: string): TrytonDate {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate)
+  if (!m) throw new Error(`"${isoDate}" is not an ISO date (YYYY-MM-DD)`)
+  return { __class__: "date", year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }
+}
+
+const normalize = (s: string | null | undefined) => (s ?? "").toLowerCase().replace(/\s+/g, " ").trim()
+
+/** Same place for shipping purposes: street, postal code and city match, ignoring case and spacing. */
+export function isSameAddress(existing: TrytonAddress, wanted: ErpAddress): boolean {
+  return (
+    normalize(existing.street) === normalize(wanted.street) &&
+    normalize(existing.postal_code) === normalize(wanted.postalCode) &&
+    normalize(existing.city) === normalize(wanted.city)
+  )
+}
+
+/** Values for a new party.address; `country` is Tryton's id for the ISO code, when Tryton has it. */
+export function toTrytonAddress(address: ErpAddress, country: number | null): Record<string, unknown> {
+  return {
+    name: address.name,
+    street: address.street,
+    postal_code: address.postalCode,
+    city: address.city,
+    country,
+  }
+}

@@ -1,0 +1,321 @@
+import { IntegrationError } from "../../lib/errors"
+import type {
+  ErpCancelResult,
+  ErpCustomerInput,
+  ErpCustomerRef,
+  ErpOrderState,
+  ErpProvider,
+  ErpSalesOrder,
+  ErpSalesOrderInput,
+  ProviderDeps,
+} from "../types"
+import { TrytonClient } from "./client"
+import { isSameAddress, toTrytonAddress, toTrytonDate, toTrytonDecimal } from "./mappers"
+import {
+  addressSchema,
+  productSchema,
+  saleSchema,
+  stockSchema,
+  TrytonOptions,
+  trytonOptionsSchema,
+  TrytonSale,
+} from "./types"
+import { z } from "@medusajs/framework/zod"
+import { formatIssues, safeParseWithRequired } from "../../modules/integration-hub/options"
+
+const SALE_FIELDS = ["id", "number", "reference", "state", "shipments"]
+
+/**
+ * Tryton ERP adapter (Tryton 6.0 LTS and later) over JSON-RPC.
+ * Customers are parties found by e-mail; orders are sales whose `reference` holds our stable
+ * external reference, quoted and confirmed so Tryton reserves stock and plans the shipment.
+ */
+export class TrytonErpProvider implements ErpProvider {
+  static identifier = "tryton"
+  static kind = "erp" as const
+  readonly kind = "erp" as const
+
+  private readonly client: TrytonClient
+  private readonly options: TrytonOptions
+  private readonly connectionId: string
+  private readonly cache = new Map<string, Promise<number | null>>()
+
+  static validateOptions(options: Record<string, unknown>): void {
+    const result = safeParseWithRequired(trytonOptionsSchema, options)
+    if (!result.success) throw new Error(formatIssues(result.error).join("\n"))
+  }
+
+  constructor(deps: ProviderDeps, options: unknown) {
+    this.options = trytonOptionsSchema.parse(options)
+    this.connectionId = deps.connection.id
+    const http = deps.createHttpClient(this.options.url.replace(/\/+$/, ""), [this.options.password])
+    this.client = new TrytonClient(http, this.options)
+  }
+
+  async testConnection(): Promise<void> {
+    await this.client.model("res.user", "get_preferences", [true])
+  }
+
+  externalUrl(entityType: string, externalId: string): string | null {
+    if (!this.options.webUrl) return null
+    const model = entityType === "customer" ? "party.party" : "sale.sale"
+    return `${this.options.webUrl.replace(/\/+$/, "")}/#${encodeURIComponent(this.options.database)}/model/${model}/${externalId}`
+  }
+
+  async upsertCustomer(input: ErpCustomerInput): Promise<ErpCustomerRef> {
+    const found = await this.client.model<Array<{ party: number }>>("party.contact_mechanism", "search_read", [
+      [["type", "=", "email"], ["value", "=", input.email]], 0, 1, [["id", "ASC"]], ["party"],
+    ])
+    if (found.length) {
+      const partyId = found[0].party
+      const [shipping, billing] = await this.ensureAddresses(partyId, [input.shippingAddress, input.billingAddress])
+      return { externalId: String(partyId), shippingAddressId: shipping, billingAddressId: billing, created: false }
+    }
+    const addresses = [input.shippingAddress]
+    if (!isSameAddress(asTrytonShape(input.shippingAddress), input.billingAddress)) addresses.push(input.billingAddress)
+    const values = await Promise.all(addresses.map(async (a) => toTrytonAddress(a, await this.countryId(a.countryCode))))
+    const mechanisms: Array<Record<string, unknown>> = [{ type: "email", value: input.email }]
+    if (input.phone) mechanisms.push({ type: "phone", value: input.phone })
+    const [partyId] = await this.client.model<number[]>("party.party", "create", [
+      [{ name: input.name, addresses: [["create", values]], contact_mechanisms: [["create", mechanisms]] }],
+    ])
+    const [shipping, billing] = await this.ensureAddresses(partyId, [input.shippingAddress, input.billingAddress])
+    return { externalId: String(partyId), shippingAddressId: shipping, billingAddressId: billing, created: true }
+  }
+
+  async deleteCustomer(externalId: string): Promise<boolean> {
+    try {
+      await this.client.model("party.party", "delete", [[Number(externalId)]])
+      return true
+    } catch (err) {
+      // Tryton refuses to delete a party something references (e.g. a sale): it stays, which is right.
+      if (err instanceof IntegrationError && err.code === "tryton_user_error") return false
+      throw err
+    }
+  }
+
+  async findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
+    const rows = await this.client.model<unknown[]>("sale.sale", "search_read", [
+      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, 1, [["id", "DESC"]], SALE_FIELDS,
+    ])
+    return rows.length ? toErpOrder(saleSchema.parse(rows[0])) : null
+  }
+
+  async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
+    const existing = await this.findSalesOrderByReference(input.reference)
+    if (existing) return { ...(await this.advanceToConfirmed(existing)), created: false }
+
+    const products = await this.productsBySku(input)
+    const currency = await this.currencyId(input.currencyCode)
+    if (currency === null) {
+      throw this.permanent(
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: currency ${input.currencyCode.toUpperCase()} does not exist in Tryton. Create it in Tryton (Currency > Currencies), then retry.`,
+        "unknown_currency"
+      )
+    }
+    const lines: Array<Record<string, unknown>> = input.lines.map((line) => {
+      const product = products.get(line.sku)!
+      return {
+        type: "line",
+        product: product.id,
+        description: line.title,
+        quantity: line.quantity,
+        unit: product.sale_uom ?? product.default_uom,
+        unit_price: toTrytonDecimal(line.unitPrice),
+      }
+    })
+    if (input.shipping) {
+      lines.push({ type: "line", description: input.shipping.title, quantity: 1, unit_price: toTrytonDecimal(input.shipping.amount) })
+    }
+    const [saleId] = await this.client.model<number[]>("sale.sale", "create", [
+      [
+        {
+          party: Number(input.customer.externalId),
+          invoice_address: Number(input.customer.billingAddressId),
+          shipment_address: Number(input.customer.shippingAddressId),
+          reference: input.reference,
+          description: `Medusa order #${input.orderNumber}`,
+          currency,
+          sale_date: toTrytonDate(input.orderDate),
+          ...(this.options.invoiceMethod ? { invoice_method: this.options.invoiceMethod } : {}),
+          lines: [["create", lines]],
+        },
+      ],
+    ])
+    try {
+      return { ...(await this.advanceToConfirmed(toErpOrder(await this.readSale(saleId)))), created: true }
+    } catch (err) {
+      // A sale Tryton will never confirm must not linger as a draft; a retryable failure keeps it for the retry.
+      if (err instanceof IntegrationError && !err.retryable) await this.cancelSalesOrder(String(saleId)).catch(() => undefined)
+      throw err
+    }
+  }
+
+  async cancelSalesOrder(externalId: string): Promise<ErpCancelResult> {
+    const id = Number(externalId)
+    let sale = await this.readSale(id)
+    if (sale.state === "cancelled") return { state: "cancelled", summary: `sale ${label(sale)} was already cancelled` }
+    if (sale.state === "confirmed") {
+      await this.client.model("sale.sale", "draft", [[id]])
+      sale = await this.readSale(id)
+    }
+    if (sale.state === "draft" || sale.state === "quotation") {
+      await this.client.model("sale.sale", "cancel", [[id]])
+      sale = await this.readSale(id)
+      if (sale.state !== "cancelled") throw this.permanent(`Tryton did not cancel sale ${label(sale)} (state ${sale.state})`, "tryton_cancel_refused")
+      return { state: "cancelled", summary: `sale ${label(sale)} cancelled` }
+    }
+    // Tryton cannot cancel a sale it is processing: cancel what it has not shipped yet and close the sale.
+    return this.cancelProcessingSale(sale)
+  }
+
+  async getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>> {
+    if (!skus.length) return {}
+    const warehouse = await this.warehouseId()
+    const rows = await this.client.model<unknown[]>(
+      "product.product",
+      "search_read",
+      [[["code", "in", skus]], 0, null, null, ["id", "code", "quantity", "forecast_quantity"]],
+      { locations: [warehouse] }
+    )
+    const levels: Record<string, { onHand: number; forecast: number }> = {}
+    for (const row of z.array(stockSchema).parse(rows)) {
+      if (row.code) levels[row.code] = { onHand: row.quantity, forecast: row.forecast_quantity }
+    }
+    return levels
+  }
+
+  private async cancelProcessingSale(sale: TrytonSale): Promise<ErpCancelResult> {
+    const shipmentIds = sale.shipments ?? []
+    const shipments = shipmentIds.length
+      ? await this.client.model<Array<{ id: number; state: string }>>("stock.shipment.out", "read", [shipmentIds, ["state"]])
+      : []
+    if (shipments.some((s) => s.state === "done" || s.state === "packed")) {
+      throw this.permanent(
+        `Cannot cancel sale ${label(sale)} in Tryton: it has already been packed or shipped. Handle it in Tryton (return or credit note).`,
+        "tryton_already_shipped"
+      )
+    }
+    const open = shipments.filter((s) => s.state !== "cancelled").map((s) => s.id)
+    if (open.length) await this.client.model("stock.shipment.out", "cancel", [open])
+    if (sale.state === "processing") {
+      // The sale is now in shipment exception; ignoring the cancelled moves closes it with nothing shipped.
+      const ctx = { active_model: "sale.sale", active_id: sale.id, active_ids: [sale.id] }
+      await this.client.wizard<unknown>("sale.handle.shipment.exception", ctx, async (execute) => {
+        await execute({}, "ask")
+        return execute({ ask: { recreate_moves: [] } }, "handle")
+      })
+    }
+    const after = await this.readSale(sale.id)
+    return {
+      state: after.state,
+      summary: `sale ${label(after)}: ${open.length} shipment(s) cancelled, nothing will ship; Tryton closed the sale (state ${after.state})`,
+    }
+  }
+
+  private async advanceToConfirmed(order: ErpSalesOrder): Promise<ErpSalesOrder> {
+    const id = Number(order.externalId)
+    if (order.state === "draft") await this.client.model("sale.sale", "quote", [[id]])
+    if (order.state === "draft" || order.state === "quotation") await this.client.model("sale.sale", "confirm", [[id]])
+    return toErpOrder(await this.readSale(id))
+  }
+
+  private async readSale(id: number): Promise<TrytonSale> {
+    const rows = await this.client.model<unknown[]>("sale.sale", "read", [[id], SALE_FIELDS])
+    if (!rows.length) throw this.permanent(`Tryton has no sale with id ${id}`, "tryton_not_found")
+    return saleSchema.parse(rows[0])
+  }
+
+  private async productsBySku(input: ErpSalesOrderInput) {
+    const skus = [...new Set(input.lines.map((l) => l.sku))]
+    const rows = await this.client.model<unknown[]>("product.product", "search_read", [
+      [["code", "in", skus]], 0, null, null, ["id", "code", "sale_uom", "default_uom"],
+    ])
+    const bySku = new Map(z.array(productSchema).parse(rows).map((p) => [p.code ?? "", p]))
+    const missing = input.lines.find((l) => !bySku.has(l.sku))
+    if (missing) {
+      throw this.permanent(
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: line item '${missing.title}' has SKU '${missing.sku}', which is not a product in Tryton. Create a product with code '${missing.sku}' in Tryton or correct the SKU in Medusa, then retry.`,
+        "unknown_sku"
+      )
+    }
+    return bySku
+  }
+
+  private async ensureAddresses(partyId: number, wanted: [ErpCustomerInput["shippingAddress"], ErpCustomerInput["billingAddress"]]): Promise<[string, string]> {
+    const rows = await this.client.model<unknown[]>("party.address", "search_read", [
+      [["party", "=", partyId]], 0, null, [["id", "ASC"]], ["id", "name", "street", "city", "postal_code", "country"],
+    ])
+    const existing = z.array(addressSchema).parse(rows)
+    const ids: string[] = []
+    for (const address of wanted) {
+      let match = existing.find((e) => isSameAddress(e, address))
+      if (!match) {
+        const values = toTrytonAddress(address, await this.countryId(address.countryCode))
+        const [id] = await this.client.model<number[]>("party.address", "create", [[{ ...values, party: partyId }]])
+        match = { id, street: address.street, city: address.city, postal_code: address.postalCode, country: null }
+        existing.push(match)
+      }
+      ids.push(String(match.id))
+    }
+    return [ids[0], ids[1]]
+  }
+
+  private lookup(key: string, load: () => Promise<number | null>): Promise<number | null> {
+    let hit = this.cache.get(key)
+    if (!hit) {
+      hit = load()
+      this.cache.set(key, hit)
+      hit.catch(() => this.cache.delete(key))
+    }
+    return hit
+  }
+
+  private countryId(code: string | null): Promise<number | null> {
+    if (!code) return Promise.resolve(null)
+    return this.lookup(`country:${code.toUpperCase()}`, async () => {
+      const ids = await this.client.model<number[]>("country.country", "search", [[["code", "=", code.toUpperCase()]], 0, 1, null])
+      return ids[0] ?? null
+    })
+  }
+
+  private currencyId(code: string): Promise<number | null> {
+    return this.lookup(`currency:${code.toUpperCase()}`, async () => {
+      const ids = await this.client.model<number[]>("currency.currency", "search", [[["code", "=", code.toUpperCase()]], 0, 1, null])
+      return ids[0] ?? null
+    })
+  }
+
+  private async warehouseId(): Promise<number> {
+    const code = this.options.warehouseCode
+    const id = await this.lookup(`warehouse:${code ?? "*"}`, async () => {
+      const domain: unknown[] = [["type", "=", "warehouse"]]
+      if (code) domain.push(["code", "=", code])
+      const ids = await this.client.model<number[]>("stock.location", "search", [domain, 0, 1, [["id", "ASC"]]])
+      return ids[0] ?? null
+    })
+    if (id === null) {
+      throw this.permanent(
+        `Tryton has no warehouse${code ? ` with code "${code}"` : ""}: check options.warehouseCode of connection "${this.connectionId}"`,
+        "tryton_no_warehouse"
+      )
+    }
+    return id
+  }
+
+  private permanent(message: string, code: string): IntegrationError {
+    return new IntegrationError(message, { connectionId: this.connectionId, code, retryable: false })
+  }
+}
+
+function toErpOrder(sale: TrytonSale): ErpSalesOrder {
+  return { externalId: String(sale.id), number: sale.number, reference: sale.reference ?? "", state: sale.state as ErpOrderState }
+}
+
+function label(sale: TrytonSale): string {
+  return sale.number ? `#${sale.number}` : `id ${sale.id}`
+}
+
+function asTrytonShape(a: ErpCustomerInput["shippingAddress"]) {
+  return { id: 0, street: a.street, city: a.city, postal_code: a.postalCode, country: null }
+}

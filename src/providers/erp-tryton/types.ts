@@ -1,0 +1,69 @@
+import { z } from "@medusajs/framework/zod"
+
+export const trytonOptionsSchema = z.object({
+  /** Base URL of trytond's JSON-RPC endpoint, without the database, e.g. "http://erp.internal:8000". */
+  url: z.url({ protocol: /^https?$/ }),
+  /** Tryton database name. */
+  database: z.string().min(1),
+  /** Tryton user the store acts as; needs the Sales and Stock groups. */
+  username: z.string().min(1),
+  /** That user's password. Never logged. */
+  password: z.string().min(1),
+  /** Language of messages Tryton returns. */
+  language: z.string().default("en"),
+  /** Code of the stock.location warehouse counted by getStockLevels; the first warehouse when absent. */
+  warehouseCode: z.string().optional(),
+  /** Invoice method for new sales ("order", "shipment", "manual"); Tryton's configured default when absent. */
+  invoiceMethod: z.enum(["order", "shipment", "manual"]).optional(),
+  /** Base URL of the Tryton web client (sao), to link records from the admin; no links when absent. */
+  webUrl: z.url({ protocol: /^https?$/ }).optional(),
+})
+
+export type TrytonOptions = z.output<typeof trytonOptionsSchema>
+
+/** Tryton's Decimal on the wire. */
+export type TrytonDecimal = { __class__: "Decimal"; decimal: string }
+/** Tryton's date on the wire. */
+export type TrytonDate = { __class__: "date"; year: number; month: number; day: number }
+
+/** A JSON-RPC answer: `result` on success, `error: [type, args]` on failure (still HTTP 200). */
+export const trytonResponseSchema = z.union([
+  z.object({ id: z.number().optional(), result: z.unknown() }).refine((r) => "result" in r),
+  z.object({ id: z.number().optional(), error: z.tuple([z.string(), z.unknown()]).rest(z.unknown()) }),
+])
+export type TrytonResponse = z.infer<typeof trytonResponseSchema>
+
+export const loginResultSchema = z.tuple([z.number().int(), z.string().min(1)])
+
+export const saleSchema = z.object({
+  id: z.number().int(),
+  number: z.string().nullable(),
+  reference: z.string().nullable(),
+  state: z.enum(["draft", "quotation", "confirmed", "processing", "done", "cancelled"]),
+  shipments: z.array(z.number().int()).optional(),
+})
+export type TrytonSale = z.infer<typeof saleSchema>
+
+export const productSchema = z.object({
+  id: z.number().int(),
+  code: z.string().nullable(),
+  sale_uom: z.number().int().nullable().optional(),
+  default_uom: z.number().int(),
+})
+
+export const stockSchema = z.object({
+  id: z.number().int(),
+  code: z.string().nullable(),
+  quantity: z.number(),
+  forecast_quantity: z.number(),
+})
+
+export const addressSchema = z.object({
+  id: z.number().int(),
+  name: z.string().nullable().optional(),
+  street: z.string().nullable(),
+  city: z.string().nullable(),
+  postal_code: z.string().nullable(),
+  country: z.number().int().nullable(),
+})
+export type TrytonAddress = z.infer<typeof addressSchema>
