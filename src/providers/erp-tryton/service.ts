@@ -9,7 +9,7 @@ import type {
   ErpSalesOrderInput,
   ProviderDeps,
 } from "../types"
-import { TrytonClient } from "./client"
+import { stripDisplayKeys, TrytonClient } from "./client"
 import { isSameAddress, toTrytonAddress, toTrytonDate, toTrytonDecimal } from "./mappers"
 import {
   addressSchema,
@@ -23,7 +23,10 @@ import {
 import { z } from "@medusajs/framework/zod"
 import { formatIssues, safeParseWithRequired } from "../../modules/integration-hub/options"
 
-const SALE_FIELDS = ["id", "number", "reference", "state", "shipments"]
+/** What a wizard's execute answers: the next view and its default values. */
+type WizardStep = { view?: { defaults?: Record<string, unknown> } }
+
+const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves"]
 
 /**
  * Tryton ERP adapter (Tryton 6.0 LTS and later) over JSON-RPC.
@@ -96,9 +99,13 @@ export class TrytonErpProvider implements ErpProvider {
 
   async findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
     const rows = await this.client.model<unknown[]>("sale.sale", "search_read", [
-      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, 1, [["id", "DESC"]], SALE_FIELDS,
+      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, 5, [["id", "DESC"]], SALE_FIELDS,
     ])
-    return rows.length ? toErpOrder(saleSchema.parse(rows[0])) : null
+    for (const row of rows) {
+      const sale = await this.withEffectiveState(saleSchema.parse(row))
+      if (sale.state !== "cancelled") return toErpOrder(sale)
+    }
+    return null
   }
 
   async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
@@ -201,15 +208,16 @@ export class TrytonErpProvider implements ErpProvider {
     if (sale.state === "processing") {
       // The sale is now in shipment exception; ignoring the cancelled moves closes it with nothing shipped.
       const ctx = { active_model: "sale.sale", active_id: sale.id, active_ids: [sale.id] }
-      await this.client.wizard<unknown>("sale.handle.shipment.exception", ctx, async (execute) => {
-        await execute({}, "ask")
-        return execute({ ask: { recreate_moves: [] } }, "handle")
+      await this.client.wizard<WizardStep>("sale.handle.shipment.exception", ctx, async (execute) => {
+        const ask = await execute({}, "ask")
+        // Send the wizard's own defaults back (it keeps nothing), choosing to recreate no move.
+        return execute({ ask: { ...stripDisplayKeys(ask.view?.defaults ?? {}), recreate_moves: [] } }, "handle")
       })
     }
     const after = await this.readSale(sale.id)
     return {
       state: after.state,
-      summary: `sale ${label(after)}: ${open.length} shipment(s) cancelled, nothing will ship; Tryton closed the sale (state ${after.state})`,
+      summary: `sale ${label(after)}: ${open.length} shipment(s) cancelled, nothing will ship; Tryton closed the sale as done with nothing shipped`,
     }
   }
 
@@ -223,7 +231,17 @@ export class TrytonErpProvider implements ErpProvider {
   private async readSale(id: number): Promise<TrytonSale> {
     const rows = await this.client.model<unknown[]>("sale.sale", "read", [[id], SALE_FIELDS])
     if (!rows.length) throw this.permanent(`Tryton has no sale with id ${id}`, "tryton_not_found")
-    return saleSchema.parse(rows[0])
+    return this.withEffectiveState(saleSchema.parse(rows[0]))
+  }
+
+  /**
+   * Tryton cannot cancel a sale it has processed; it closes it as "done" once every move is cancelled.
+   * Such a sale shipped nothing and is reported as cancelled, so it is neither found as live nor cancelled twice.
+   */
+  private async withEffectiveState(sale: TrytonSale): Promise<TrytonSale> {
+    if (sale.state !== "done" || !sale.moves?.length) return sale
+    const moves = await this.client.model<Array<{ state: string }>>("stock.move", "read", [sale.moves, ["state"]])
+    return moves.every((m) => m.state === "cancelled") ? { ...sale, state: "cancelled" } : sale
   }
 
   private async productsBySku(input: ErpSalesOrderInput) {

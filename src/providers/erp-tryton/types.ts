@@ -41,6 +41,7 @@ export const saleSchema = z.object({
   reference: z.string().nullable(),
   state: z.enum(["draft", "quotation", "confirmed", "processing", "done", "cancelled"]),
   shipments: z.array(z.number().int()).optional(),
+  moves: z.array(z.number().int()).optional(),
 })
 export type TrytonSale = z.infer<typeof saleSchema>
 

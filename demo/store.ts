@@ -1,0 +1,198 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules, ProductStatus } from "@medusajs/framework/utils"
+import {
+  addShippingMethodToCartWorkflow,
+  completeCartWorkflow,
+  createApiKeysWorkflow,
+  createCartWorkflow,
+  createInventoryLevelsWorkflow,
+  createPaymentCollectionForCartWorkflow,
+  createPaymentSessionsWorkflow,
+  createProductsWorkflow,
+  createRegionsWorkflow,
+  createSalesChannelsWorkflow,
+  createShippingOptionsWorkflow,
+  createShippingProfilesWorkflow,
+  createStockLocationsWorkflow,
+  createTaxRegionsWorkflow,
+  linkSalesChannelsToApiKeyWorkflow,
+  linkSalesChannelsToStockLocationWorkflow,
+  updateStoresWorkflow,
+} from "@medusajs/medusa/core-flows"
+
+export type SeedProduct = { title: string; sku: string | null; price: number; stock: number }
+
+export type SeededStore = {
+  regionId: string
+  salesChannelId: string
+  shippingOptionId: string
+  stockLocationId: string
+  publishableKey: string
+  /** Variant id by product title. */
+  variants: Record<string, string>
+}
+
+/** Products matching the Tryton peer's catalogue, plus the two a store owner gets wrong. */
+export const DEMO_PRODUCTS: SeedProduct[] = [
+  { title: "Blue shirt", sku: "SHIRT-BLUE", price: 20, stock: 1000 },
+  { title: "Red mug", sku: "MUG-RED", price: 9.5, stock: 1000 },
+  { title: "Ghost hat", sku: "HAT-GHOST", price: 15, stock: 1000 },
+  { title: "Unlabelled scarf", sku: null, price: 12, stock: 1000 },
+]
+
+/**
+ * A minimal sellable US store, built only with Medusa's own workflows: region with the system payment
+ * provider, sales channel, warehouse with manual fulfillment, a flat shipping option, products with stock
+ * and a publishable API key. Used by the demo, the benchmark and the integration tests.
+ */
+export async function seedStore(container: MedusaContainer, products: SeedProduct[] = DEMO_PRODUCTS): Promise<SeededStore> {
+  const link = container.resolve(ContainerRegistrationKeys.LINK)
+  const fulfillment = container.resolve(Modules.FULFILLMENT)
+  const storeModule = container.resolve(Modules.STORE)
+
+  const [store] = await storeModule.listStores()
+  const { result: [salesChannel] } = await createSalesChannelsWorkflow(container).run({
+    input: { salesChannelsData: [{ name: "Webshop" }] },
+  })
+  await updateStoresWorkflow(container).run({
+    input: {
+      selector: { id: store.id },
+      update: {
+        supported_currencies: [{ currency_code: "usd", is_default: true }],
+        default_sales_channel_id: salesChannel.id,
+      },
+    },
+  })
+  const { result: [region] } = await createRegionsWorkflow(container).run({
+    input: { regions: [{ name: "United States", currency_code: "usd", countries: ["us"], payment_providers: ["pp_system_default"] }] },
+  })
+  await createTaxRegionsWorkflow(container).run({ input: [{ country_code: "us", provider_id: "tp_system" }] })
+
+  const { result: [location] } = await createStockLocationsWorkflow(container).run({
+    input: { locations: [{ name: "Main warehouse", address: { address_1: "1 Dock Rd", city: "Newark", country_code: "us" } }] },
+  })
+  await link.create({
+    [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+    [Modules.FULFILLMENT]: { fulfillment_provider_id: "manual_manual" },
+  })
+  const { result: [profile] } = await createShippingProfilesWorkflow(container).run({
+    input: { data: [{ name: "Default", type: "default" }] },
+  })
+  const fulfillmentSet = await fulfillment.createFulfillmentSets({
+    name: "Main warehouse shipping",
+    type: "shipping",
+    service_zones: [{ name: "US", geo_zones: [{ country_code: "us", type: "country" }] }],
+  })
+  await link.create({
+    [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+    [Modules.FULFILLMENT]: { fulfillment_set_id: fulfillmentSet.id },
+  })
+  const { result: [shippingOption] } = await createShippingOptionsWorkflow(container).run({
+    input: [
+      {
+        name: "Standard shipping",
+        price_type: "flat",
+        provider_id: "manual_manual",
+        service_zone_id: fulfillmentSet.service_zones[0].id,
+        shipping_profile_id: profile.id,
+        type: { label: "Standard", description: "Ships in 2-3 days", code: "standard" },
+        prices: [{ currency_code: "usd", amount: 5 }, { region_id: region.id, amount: 5 }],
+        rules: [
+          { attribute: "enabled_in_store", value: "true", operator: "eq" },
+          { attribute: "is_return", value: "false", operator: "eq" },
+        ],
+      },
+    ],
+  })
+  await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [salesChannel.id] } })
+
+  const { result: created } = await createProductsWorkflow(container).run({
+    input: {
+      products: products.map((p) => ({
+        title: p.title,
+        status: ProductStatus.PUBLISHED,
+        shipping_profile_id: profile.id,
+        options: [{ title: "Size", values: ["One size"] }],
+        variants: [
+          {
+            title: "One size",
+            sku: p.sku ?? undefined,
+            options: { Size: "One size" },
+            manage_inventory: true,
+            prices: [{ amount: p.price, currency_code: "usd" }],
+          },
+        ],
+        sales_channels: [{ id: salesChannel.id }],
+      })),
+    },
+  })
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data: variants } = await query.graph({
+    entity: "product_variant",
+    fields: ["id", "product.title", "inventory_items.inventory_item_id"],
+    filters: { product_id: created.map((p) => p.id) },
+  })
+  await createInventoryLevelsWorkflow(container).run({
+    input: {
+      inventory_levels: variants.map((v) => ({
+        location_id: location.id,
+        inventory_item_id: v.inventory_items![0]!.inventory_item_id,
+        stocked_quantity: products.find((p) => p.title === v.product?.title)?.stock ?? 0,
+      })),
+    },
+  })
+  const { result: [apiKey] } = await createApiKeysWorkflow(container).run({
+    input: { api_keys: [{ title: "Webshop", type: "publishable", created_by: "" }] },
+  })
+  await linkSalesChannelsToApiKeyWorkflow(container).run({ input: { id: apiKey.id, add: [salesChannel.id] } })
+
+  return {
+    regionId: region.id,
+    salesChannelId: salesChannel.id,
+    shippingOptionId: shippingOption.id,
+    stockLocationId: location.id,
+    publishableKey: apiKey.token,
+    variants: Object.fromEntries(variants.map((v) => [v.product!.title, v.id])),
+  }
+}
+
+export const DEMO_ADDRESS = {
+  first_name: "Jane",
+  last_name: "Doe",
+  address_1: "12 Harbour Street",
+  city: "Portland",
+  postal_code: "04101",
+  country_code: "us",
+  phone: "+1 207 555 0134",
+}
+
+/**
+ * Places an order the way checkout does, through Medusa's cart workflows: cart → shipping method →
+ * payment session (system provider) → complete. Completion emits order.placed. Returns the order id.
+ */
+export async function placeOrder(
+  container: MedusaContainer,
+  store: SeededStore,
+  input: { email: string; items: Array<{ title: string; quantity: number }> }
+): Promise<string> {
+  const { result: cart } = await createCartWorkflow(container).run({
+    input: {
+      region_id: store.regionId,
+      sales_channel_id: store.salesChannelId,
+      currency_code: "usd",
+      email: input.email,
+      shipping_address: DEMO_ADDRESS,
+      billing_address: DEMO_ADDRESS,
+      items: input.items.map((i) => ({ variant_id: store.variants[i.title], quantity: i.quantity })),
+    },
+  })
+  await addShippingMethodToCartWorkflow(container).run({
+    input: { cart_id: cart.id, options: [{ id: store.shippingOptionId }] },
+  })
+  const { result: collection } = await createPaymentCollectionForCartWorkflow(container).run({ input: { cart_id: cart.id } })
+  await createPaymentSessionsWorkflow(container).run({
+    input: { payment_collection_id: collection.id, provider_id: "pp_system_default" },
+  })
+  const { result } = await completeCartWorkflow(container).run({ input: { id: cart.id } })
+  return result.id
+}

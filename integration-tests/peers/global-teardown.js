@@ -1,0 +1,3 @@
+module.exports = async function globalTeardown() {
+  require("./tryton").stop()
+}

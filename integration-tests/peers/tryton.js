@@ -1,0 +1,207 @@
+// The real Tryton ERP for tests (Debian's tryton-server 6.0 LTS), started and seeded here.
+// A seeded SQLite template is built once per machine and copied fresh for every run.
+const { spawn, execFileSync } = require("node:child_process")
+const fs = require("node:fs")
+const path = require("node:path")
+
+const PORT = Number(process.env.TRYTON_TEST_PORT || 8765)
+const ROOT = process.env.TRYTON_TEST_DIR || "/tmp/mih-tryton"
+const TEMPLATE = path.join(ROOT, "template")
+const RUN = path.join(ROOT, `run-${PORT}`)
+const STATE = path.join(RUN, "state.json")
+const DB = "shop"
+const USER = "admin"
+const PASSWORD = process.env.TRYTON_TEST_PASSWORD || "tryton-test-Pa55"
+
+/** Products every test can order, by SKU. */
+const PRODUCTS = [
+  { sku: "SHIRT-BLUE", name: "Blue shirt", price: "20.00", stock: 100 },
+  { sku: "MUG-RED", name: "Red mug", price: "9.50", stock: 50 },
+]
+
+function available() {
+  try {
+    execFileSync("sh", ["-c", "command -v trytond && command -v trytond-admin"], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+}
+
+function writeConfig(dir) {
+  fs.mkdirSync(path.join(dir, "db"), { recursive: true })
+  fs.writeFileSync(
+    path.join(dir, "trytond.conf"),
+    `[database]\nuri = sqlite://\npath = ${path.join(dir, "db")}\n[web]\nlisten = 127.0.0.1:${PORT}\n[session]\nmax_attempt = 1000\n`
+  )
+  return path.join(dir, "trytond.conf")
+}
+
+async function rpc(url, method, params, auth) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(auth ? { authorization: auth } : {}) },
+    body: JSON.stringify({ id: 1, method, params }),
+  })
+  const text = await res.text()
+  if (res.status !== 200) throw new Error(`${method}: HTTP ${res.status}`)
+  const body = JSON.parse(text)
+  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error).slice(0, 500)}`)
+  return body.result
+}
+
+/** A logged-in JSON-RPC session as the tests' own view into Tryton (independent of the adapter). */
+async function session(url = `http://127.0.0.1:${PORT}/${DB}/`) {
+  const [uid, token] = await rpc(url, "common.db.login", [USER, { password: PASSWORD }, "en"])
+  const auth = `Session ${Buffer.from(`${USER}:${uid}:${token}`).toString("base64")}`
+  let context = await rpc(url, "model.res.user.get_preferences", [true, {}], auth)
+  const model = (name, method, ...args) => rpc(url, `model.${name}.${method}`, [...args, context], auth)
+  const modelWith = (extra, name, method, ...args) =>
+    rpc(url, `model.${name}.${method}`, [...args, { ...context, ...extra }], auth)
+  return {
+    model,
+    modelWith,
+    refreshContext: async () => {
+      context = await rpc(url, "model.res.user.get_preferences", [true, {}], auth)
+    },
+  }
+}
+
+function startServer(dir) {
+  const log = fs.openSync(path.join(dir, "server.log"), "a")
+  const child = spawn("trytond", ["-c", path.join(dir, "trytond.conf"), "-d", DB], {
+    detached: true,
+    stdio: ["ignore", log, log],
+  })
+  child.unref()
+  return child.pid
+}
+
+async function waitUntilUp(url, ms = 30_000) {
+  const until = Date.now() + ms
+  for (;;) {
+    try {
+      await rpc(url, "common.db.login", [USER, { password: PASSWORD }, "en"])
+      return
+    } catch (err) {
+      if (Date.now() > until) throw new Error(`Tryton did not come up at ${url}: ${err.message}`)
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
+}
+
+const D = (v) => ({ __class__: "Decimal", decimal: String(v) })
+
+async function seed(url) {
+  const s = await session(url)
+  const [usd] = await s.model("currency.currency", "create", [{ name: "US Dollar", symbol: "$", code: "USD", rounding: D("0.01"), digits: 2 }])
+  const [companyParty] = await s.model("party.party", "create", [{ name: "Hub Test Company" }])
+  const [company] = await s.model("company.company", "create", [{ party: companyParty, currency: usd }])
+  await s.model("res.user", "write", [1], { companies: [["add", [company]]], company })
+  await s.refreshContext()
+  const [unit] = await s.model("ir.model.data", "search_read", [["module", "=", "product"], ["fs_id", "=", "uom_unit"]], 0, 1, null, ["db_id"])
+  const [supplier] = await s.model("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)
+  const [storage] = await s.model("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)
+  for (const p of PRODUCTS) {
+    await s.model("product.template", "create", [{
+      name: p.name, type: "goods", default_uom: unit.db_id, salable: true, sale_uom: unit.db_id,
+      list_price: D(p.price), products: [["create", [{ suffix_code: p.sku }]]],
+    }])
+    const [product] = await s.model("product.product", "search", [["code", "=", p.sku]], 0, 1, null)
+    const [move] = await s.model("stock.move", "create", [{
+      product, from_location: supplier, to_location: storage, quantity: p.stock, uom: unit.db_id,
+      unit_price: D(p.price), currency: usd, company,
+    }])
+    await s.model("stock.move", "do", [move])
+  }
+}
+
+/** Builds the seeded template once (~20 s), then every start is a copy plus ~2 s of server boot. */
+async function ensureTemplate() {
+  const marker = path.join(TEMPLATE, "ready")
+  if (fs.existsSync(marker)) return
+  fs.rmSync(TEMPLATE, { recursive: true, force: true })
+  const conf = writeConfig(TEMPLATE)
+  fs.writeFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), "")
+  fs.writeFileSync(path.join(TEMPLATE, "pass"), `${PASSWORD}\n`)
+  const env = { ...process.env, TRYTONPASSFILE: path.join(TEMPLATE, "pass") }
+  const opts = { env, stdio: ["ignore", "ignore", "pipe"] }
+  execFileSync("trytond-admin", ["-c", conf, "-d", DB, "--all", "--email", "admin@example.com"], opts)
+  execFileSync("trytond-admin", ["-c", conf, "-d", DB, "-u", "sale", "stock", "product", "--activate-dependencies"], opts)
+  const pid = startServer(TEMPLATE)
+  try {
+    const url = `http://127.0.0.1:${PORT}/${DB}/`
+    await waitUntilUp(url)
+    await seed(url)
+  } finally {
+    process.kill(-pid, "SIGTERM")
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  fs.writeFileSync(marker, new Date().toISOString())
+}
+
+/** Starts a fresh Tryton for this run and records where it is. */
+async function start() {
+  await ensureTemplate()
+  stop()
+  fs.rmSync(RUN, { recursive: true, force: true })
+  writeConfig(RUN)
+  fs.copyFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), path.join(RUN, "db", `${DB}.sqlite`))
+  const state = {
+    url: `http://127.0.0.1:${PORT}`,
+    database: DB,
+    username: USER,
+    password: PASSWORD,
+    dir: RUN,
+    pid: startServer(RUN),
+    products: PRODUCTS,
+  }
+  await waitUntilUp(`${state.url}/${DB}/`)
+  fs.writeFileSync(STATE, JSON.stringify(state))
+  return state
+}
+
+function readState() {
+  return fs.existsSync(STATE) ? JSON.parse(fs.readFileSync(STATE, "utf8")) : null
+}
+
+/** Stops the server (the database stays): used to simulate an ERP outage. */
+function stop() {
+  const state = readState()
+  if (!state?.pid) return
+  try {
+    process.kill(-state.pid, "SIGTERM")
+  } catch {}
+  fs.writeFileSync(STATE, JSON.stringify({ ...state, pid: null }))
+}
+
+async function waitUntilDown(url, ms = 10_000) {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    try {
+      await fetch(url, { method: "POST", body: "{}" })
+    } catch {
+      return
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error("Tryton did not stop")
+}
+
+/** Stops the server and waits until its port refuses connections. */
+async function stopAndWait() {
+  const state = readState()
+  stop()
+  if (state) await waitUntilDown(`${state.url}/`)
+}
+
+/** Starts the server again on the same database after `stop()`. */
+async function restart() {
+  const state = readState()
+  if (!state) throw new Error("Tryton was never started")
+  const pid = startServer(state.dir)
+  fs.writeFileSync(STATE, JSON.stringify({ ...state, pid }))
+  await waitUntilUp(`${state.url}/${DB}/`)
+}
+
+module.exports = { available, start, stop, stopAndWait, restart, readState, session, PRODUCTS }

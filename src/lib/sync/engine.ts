@@ -1,0 +1,92 @@
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { INTEGRATION_HUB_MODULE } from "../../modules/integration-hub"
+import type IntegrationHubModuleService from "../../modules/integration-hub/service"
+import { describeFailure } from "../errors"
+import { retryDelayMs } from "./backoff"
+import { runInSyncContext } from "./context"
+import { syncOperation } from "./operations"
+
+const hubOf = (container: MedusaContainer) => container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
+
+export type SyncRequest = { entity_type: string; entity_id: string; operation: string }
+
+/**
+ * Records the intent to sync (one durable row per enabled connection of the right kind, created once
+ * however often it is requested) and runs each record now. Safe to call for every delivery of an event.
+ */
+export async function requestSync(container: MedusaContainer, request: SyncRequest): Promise<void> {
+  const hub = hubOf(container)
+  const op = syncOperation(request.entity_type, request.operation)
+  const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
+  const records = await hub.ensureSyncRecords(
+    connections.map((c) => ({ connection_id: c.id, ...request, external_ref: op.externalRef(request.entity_id) }))
+  )
+  for (const record of records) await processSyncRecord(container, record.id)
+}
+
+/**
+ * Runs one sync record if it is ours to run (an atomic claim: concurrent callers and instances
+ * cannot run it twice), then settles it: synced | skipped | failed with a retry | dead | failed for a person.
+ * `force` (a person asked) runs failed and dead records at once.
+ */
+export async function processSyncRecord(container: MedusaContainer, id: string, opts: { force?: boolean } = {}) {
+  const hub = hubOf(container)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const claim = await hub.claimSyncRecord(id, opts)
+  if (!claim) return hub.retrieveSyncRecord(id)
+
+  const record = await hub.retrieveSyncRecord(id)
+  const connection = hub.getConnection(record.connection_id)
+  const op = syncOperation(record.entity_type, record.operation)
+  const { errors } = await runInSyncContext(
+    { syncRecordId: record.id, entityType: record.entity_type, entityId: record.entity_id, attempt: claim.attempts },
+    () =>
+      op.run(container, {
+        sync_record_id: record.id,
+        connection_id: record.connection_id,
+        entity_id: record.entity_id,
+        shadow: connection.mode === "shadow",
+      })
+  )
+  if (!errors.length) return hub.retrieveSyncRecord(id)
+
+  const failure = describeFailure(errors[0].error)
+  const label = `${record.entity_type} ${record.entity_id} → ${record.connection_id} (${record.operation})`
+  if (failure.skip) {
+    logger.info(`integration-hub: skipped ${label}: ${failure.message}`)
+    return hub.updateSyncRecords({
+      id, status: "skipped", result_summary: failure.message, last_error: null, last_error_code: null, locked_until: null,
+    })
+  }
+  const policy = connection.retry
+  if (!failure.retryable) {
+    logger.warn(`integration-hub: ${label} needs a person: ${failure.message}`)
+    return hub.updateSyncRecords({
+      id, status: "failed", last_error: failure.message, last_error_code: failure.code, next_attempt_at: null, locked_until: null,
+    })
+  }
+  if (claim.attempts >= policy.maxAttempts) {
+    logger.error(`integration-hub: ${label} is dead after ${claim.attempts} attempts: ${failure.message}`)
+    return hub.updateSyncRecords({
+      id, status: "dead", last_error: failure.message, last_error_code: failure.code, next_attempt_at: null, locked_until: null,
+    })
+  }
+  const delay = retryDelayMs(claim.attempts, policy, { retryAfterMs: failure.retryAfterMs })
+  logger.warn(`integration-hub: ${label} failed (attempt ${claim.attempts}/${policy.maxAttempts}), retry in ${delay} ms: ${failure.message}`)
+  return hub.updateSyncRecords({
+    id,
+    status: "failed",
+    last_error: failure.message,
+    last_error_code: failure.code,
+    next_attempt_at: new Date(Date.now() + delay),
+    locked_until: null,
+  })
+}
+
+/** Runs every record whose retry is due (and abandoned ones). Returns how many were run. */
+export async function runDueSyncs(container: MedusaContainer, limit = 50): Promise<number> {
+  const ids = await hubOf(container).listDueSyncRecordIds(limit)
+  for (const id of ids) await processSyncRecord(container, id)
+  return ids.length
+}

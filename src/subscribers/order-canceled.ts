@@ -1,0 +1,9 @@
+import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import { requestSync } from "../lib/sync/engine"
+
+/** Cancels a canceled order's sale in every ERP connection. Idempotent like every subscriber here. */
+export default async function orderCanceledHandler({ event: { data }, container }: SubscriberArgs<{ id: string }>) {
+  await requestSync(container, { entity_type: "order", entity_id: data.id, operation: "cancel" })
+}
+
+export const config: SubscriberConfig = { event: "order.canceled", context: { subscriberId: "integration-hub-order-canceled" } }

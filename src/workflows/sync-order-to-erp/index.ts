@@ -1,0 +1,72 @@
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
+import { recordSyncResultStep } from "../steps/record-sync-result"
+import type { OrderForErp } from "./order-mapper"
+import { createErpSalesOrderStep } from "./steps/create-erp-sales-order"
+import { ensureErpCustomerStep } from "./steps/ensure-erp-customer"
+import { validateOrderForErpStep } from "./steps/validate-order-for-erp"
+
+export type SyncOrderToErpInput = {
+  sync_record_id: string
+  connection_id: string
+  order_id: string
+  /** Shadow mode: validate and record what would be sent, change nothing in the ERP. */
+  shadow?: boolean
+}
+
+export const ORDER_FIELDS_FOR_ERP = [
+  "id", "display_id", "status", "email", "currency_code", "created_at",
+  "items.id", "items.title", "items.product_title", "items.variant_sku", "items.quantity", "items.detail.quantity", "items.unit_price", "items.raw_unit_price",
+  "shipping_address.*", "billing_address.*",
+  "shipping_methods.name", "shipping_methods.amount", "shipping_methods.raw_amount",
+  "customer.first_name", "customer.last_name", "customer.email", "customer.phone",
+]
+
+export const syncOrderToErpWorkflowId = "sync-order-to-erp"
+
+/** Sends a placed order to an ERP: validate → ensure customer → create sales order → record the external id. */
+export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (input: SyncOrderToErpInput) => {
+  const { data: orders } = useQueryGraphStep({
+    entity: "order",
+    fields: ORDER_FIELDS_FOR_ERP,
+    filters: { id: input.order_id },
+    options: { throwIfKeyNotFound: true },
+  })
+  const order = transform({ orders }, ({ orders }) => orders[0] as unknown as OrderForErp)
+  const draft = validateOrderForErpStep({ order, connection_id: input.connection_id })
+
+  const shadowResult = when({ input }, ({ input }) => input.shadow === true).then(() =>
+    recordSyncResultStep(
+      transform({ input, draft }, ({ input, draft }) => ({
+        sync_record_id: input.sync_record_id,
+        status: "skipped" as const,
+        external_id: null,
+        summary: `shadow mode: validated; would create a sale ${draft.reference} with ${draft.lines.length} line(s) for ${draft.currencyCode}`,
+      }))
+    ).config({ name: "record-shadow-result" })
+  )
+
+  const liveResult = when({ input }, ({ input }) => input.shadow !== true).then(() => {
+    const customer = ensureErpCustomerStep(
+      transform({ input, draft }, ({ input, draft }) => ({ connection_id: input.connection_id, customer: draft.customer }))
+    )
+    const sale = createErpSalesOrderStep(
+      transform({ input, draft, customer }, ({ input, draft, customer }) => ({
+        connection_id: input.connection_id,
+        order: draft,
+        customer,
+      }))
+    )
+    return recordSyncResultStep(
+      transform({ input, sale }, ({ input, sale }) => ({
+        sync_record_id: input.sync_record_id,
+        status: "synced" as const,
+        external_id: sale.externalId,
+        external_number: sale.number,
+        summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state})`,
+      }))
+    )
+  })
+
+  return new WorkflowResponse(transform({ shadowResult, liveResult }, (r) => r.liveResult ?? r.shadowResult))
+})

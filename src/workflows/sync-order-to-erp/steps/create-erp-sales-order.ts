@@ -1,0 +1,28 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
+import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
+import type { ErpCustomerRef, ErpSalesOrder } from "../../../providers/types"
+import type { ErpOrderDraft } from "../order-mapper"
+
+export const createErpSalesOrderStepId = "create-erp-sales-order"
+
+/**
+ * Creates and confirms the sales order, idempotent by the order's stable reference (an existing sale
+ * is completed, not duplicated). Compensation cancels a sale this step created, with the ERP's own cancel.
+ */
+export const createErpSalesOrderStep = createStep(
+  createErpSalesOrderStepId,
+  async (input: { connection_id: string; order: ErpOrderDraft; customer: ErpCustomerRef }, { container }) => {
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(input.connection_id)
+    const sale = await erp.createSalesOrder({ ...input.order, customer: input.customer })
+    return new StepResponse<ErpSalesOrder & { created: boolean }, { connection_id: string; external_id: string } | null>(
+      sale,
+      sale.created ? { connection_id: input.connection_id, external_id: sale.externalId } : null
+    )
+  },
+  async (created, { container }) => {
+    if (!created) return
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(created.connection_id)
+    await erp.cancelSalesOrder(created.external_id)
+  }
+)

@@ -1,0 +1,24 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
+import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
+import type { ErpCustomerInput, ErpCustomerRef } from "../../../providers/types"
+
+export const ensureErpCustomerStepId = "ensure-erp-customer"
+
+/** Finds or creates the order's customer in the ERP. Compensation removes a customer this step created. */
+export const ensureErpCustomerStep = createStep(
+  ensureErpCustomerStepId,
+  async (input: { connection_id: string; customer: ErpCustomerInput }, { container }) => {
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(input.connection_id)
+    const ref = await erp.upsertCustomer(input.customer)
+    return new StepResponse<ErpCustomerRef, { connection_id: string; external_id: string } | null>(
+      ref,
+      ref.created ? { connection_id: input.connection_id, external_id: ref.externalId } : null
+    )
+  },
+  async (created, { container }) => {
+    if (!created) return
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(created.connection_id)
+    await erp.deleteCustomer(created.external_id)
+  }
+)
