@@ -1,0 +1,106 @@
+import { execFileSync } from "node:child_process"
+import path from "node:path"
+import type { Logger } from "@medusajs/framework/types"
+import { IntegrationError } from "../../src/lib/errors"
+import { CallLogEntry, HttpClient } from "../../src/lib/http/client"
+import { connectionSchema } from "../../src/modules/integration-hub/options"
+import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
+import { describeWithTryton, trytonPeer, TrytonState } from "../helpers/tryton-env"
+
+jest.setTimeout(60_000)
+
+const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as unknown as Logger
+
+/** The adapter exactly as the hub builds it, with its log rows collected in memory. */
+function adapter(state: TrytonState, overrides: Record<string, unknown> = {}) {
+  const logs: CallLogEntry[] = []
+  const options = { url: state.url, database: state.database, username: state.username, password: state.password, invoiceMethod: "manual", ...overrides }
+  const connection = connectionSchema.parse({ id: "erp", kind: "erp", provider: "tryton", options, timeoutMs: 5_000 })
+  const provider = new TrytonErpProvider(
+    {
+      connection,
+      logger: silent,
+      createHttpClient: (baseURL, secrets) =>
+        new HttpClient({ connectionId: "erp", baseURL, timeoutMs: 5_000, secrets, log: async (e) => void logs.push(e) }),
+    },
+    options
+  )
+  return { provider, logs }
+}
+
+describeWithTryton()("Tryton adapter against the real trytond", () => {
+  const state = trytonPeer.readState()!
+
+  it("reports a rejected login as a permanent error naming the user and database, without the password", async () => {
+    const { provider, logs } = adapter(state, { password: "Wr0ng-Secret-Pass" })
+    const err = await provider.testConnection().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(IntegrationError)
+    expect(err).toMatchObject({ code: "tryton_login_rejected", retryable: false })
+    expect((err as Error).message).toBe(
+      `Tryton rejected the login of user "${state.username}" on database "${state.database}" (connection "erp"): check options.username and options.password`
+    )
+    expect(JSON.stringify(logs)).not.toContain("Wr0ng-Secret-Pass")
+    expect(logs[0]).toMatchObject({ operation: "common.db.login", status: "error", http_status: 401, request: "[omitted: sensitive call]" })
+  })
+
+  it("logs in again when Tryton has dropped the session, and repeats the call", async () => {
+    const { provider, logs } = adapter(state)
+    const first = await provider.getStockLevels(["SHIRT-BLUE"])
+    // Expire every session the way Tryton does after idling: the rows disappear from ir_session.
+    const db = path.join(((state as unknown) as { dir: string }).dir, "db", `${state.database}.sqlite`)
+    execFileSync("python3", ["-c", `import sqlite3; c = sqlite3.connect("${db}"); c.execute("DELETE FROM ir_session"); c.commit()`])
+    const second = await provider.getStockLevels(["SHIRT-BLUE"])
+    expect(second).toEqual(first)
+    const operations = logs.map((l) => `${l.operation}:${l.http_status}`)
+    expect(operations.filter((o) => o === "common.db.login:200")).toHaveLength(2)
+    expect(operations).toContain("model.product.product.search_read:401")
+    expect(JSON.stringify(logs)).not.toContain(state.password)
+  })
+
+  it("reads stock per SKU in the warehouse and leaves out SKUs Tryton does not know", async () => {
+    const { provider } = adapter(state)
+    const levels = await provider.getStockLevels(["SHIRT-BLUE", "MUG-RED", "HAT-GHOST"])
+    expect(Object.keys(levels).sort()).toEqual(["MUG-RED", "SHIRT-BLUE"])
+    expect(levels["SHIRT-BLUE"].onHand).toBe(100)
+    expect(levels["MUG-RED"].onHand).toBe(50)
+  })
+
+  it("creates one sale per reference: a second create with the same reference finds it", async () => {
+    const { provider } = adapter(state)
+    const address = { name: "Ana Lima", street: "Rua Augusta 10", city: "Lisboa", postalCode: "1100-053", countryCode: "PT" }
+    const customer = await provider.upsertCustomer({ email: `ana-${Date.now()}@example.com`, name: "Ana Lima", phone: null, shippingAddress: address, billingAddress: address })
+    expect(customer.created).toBe(true)
+    expect(customer.shippingAddressId).toBe(customer.billingAddressId)
+    const order = {
+      reference: `medusa:adapter-${Date.now()}`,
+      orderNumber: "77",
+      customer,
+      currencyCode: "USD",
+      orderDate: "2026-11-22",
+      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 2, unitPrice: "9.50" }],
+      shipping: null,
+    }
+    const first = await provider.createSalesOrder(order)
+    const second = await provider.createSalesOrder(order)
+    expect(first).toMatchObject({ created: true, state: "processing", reference: order.reference })
+    expect(second).toMatchObject({ created: false, externalId: first.externalId, number: first.number })
+
+    const cancelled = await provider.cancelSalesOrder(first.externalId)
+    expect(cancelled.state).toBe("cancelled")
+    expect(await provider.cancelSalesOrder(first.externalId)).toMatchObject({ state: "cancelled", summary: expect.stringContaining("already cancelled") })
+    expect(await provider.findSalesOrderByReference(order.reference)).toBeNull()
+  })
+
+  it("refuses an unknown currency with an actionable message and creates nothing", async () => {
+    const { provider } = adapter(state)
+    const address = { name: "Kai Sato", street: "1-1 Chiyoda", city: "Tokyo", postalCode: "100-0001", countryCode: "JP" }
+    const customer = await provider.upsertCustomer({ email: `kai-${Date.now()}@example.com`, name: "Kai Sato", phone: null, shippingAddress: address, billingAddress: address })
+    const reference = `medusa:jpy-${Date.now()}`
+    const err = await provider
+      .createSalesOrder({ reference, orderNumber: "78", customer, currencyCode: "JPY", orderDate: "2026-11-22", lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "1200" }], shipping: null })
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: "unknown_currency", retryable: false })
+    expect((err as Error).message).toBe("Cannot sync order #78 to erp: currency JPY does not exist in Tryton. Create it in Tryton (Currency > Currencies), then retry.")
+    expect(await provider.findSalesOrderByReference(reference)).toBeNull()
+  })
+})
