@@ -2,7 +2,9 @@ import { execFileSync } from "node:child_process"
 import path from "node:path"
 import type { Logger } from "@medusajs/framework/types"
 import { IntegrationError } from "../../src/lib/errors"
-import { CallLogEntry, HttpClient } from "../../src/lib/http/client"
+import { CallLogEntry, CallRecorder } from "../../src/lib/http/call-recorder"
+import { HttpClient } from "../../src/lib/http/client"
+import type { ProviderStateStore } from "../../src/providers/types"
 import { connectionSchema } from "../../src/modules/integration-hub/options"
 import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
 import { describeWithTryton, trytonPeer, TrytonState } from "../helpers/tryton-env"
@@ -11,17 +13,22 @@ jest.setTimeout(60_000)
 
 const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as unknown as Logger
 
+const unused = () => Promise.reject(new Error("the Tryton adapter keeps no state in Medusa"))
+const noState: ProviderStateStore = { get: unused, set: unused, delete: unused, next: unused, consume: unused }
+
 /** The adapter exactly as the hub builds it, with its log rows collected in memory. */
 function adapter(state: TrytonState, overrides: Record<string, unknown> = {}) {
   const logs: CallLogEntry[] = []
   const options = { url: state.url, database: state.database, username: state.username, password: state.password, invoiceMethod: "manual", ...overrides }
   const connection = connectionSchema.parse({ id: "erp", kind: "erp", provider: "tryton", options, timeoutMs: 5_000 })
+  const createRecorder = (secrets: string[]) => new CallRecorder({ connectionId: "erp", secrets, log: async (e) => void logs.push(e) })
   const provider = new TrytonErpProvider(
     {
       connection,
       logger: silent,
-      createHttpClient: (baseURL, secrets) =>
-        new HttpClient({ connectionId: "erp", baseURL, timeoutMs: 5_000, secrets, log: async (e) => void logs.push(e) }),
+      createRecorder,
+      createHttpClient: (baseURL, secrets) => new HttpClient({ baseURL, timeoutMs: 5_000, recorder: createRecorder(secrets) }),
+      state: noState,
     },
     options
   )

@@ -1,12 +1,27 @@
 import type { Logger } from "@medusajs/framework/types"
+import type { CallRecorder } from "../lib/http/call-recorder"
 import type { HttpClient } from "../lib/http/client"
 import type { ConnectionConfig, ConnectionKind } from "../modules/integration-hub/options"
 
-/** What the hub hands every provider it builds: its connection, the shared HTTP layer and a logger. */
+/** Durable key/value state of one connection, kept in the hub's database. */
+export interface ProviderStateStore {
+  get<T>(key: string): Promise<T | null>
+  set(key: string, value: Record<string, unknown>): Promise<void>
+  delete(key: string): Promise<void>
+  /** Atomically adds 1 to the number stored under `key` and returns the new value (1 for a new key). */
+  next(key: string): Promise<number>
+  /** Atomically takes one from a positive `{ count }` stored under `key`; null when there is none left. */
+  consume<T extends { count: number }>(key: string): Promise<T | null>
+}
+
+/** What the hub hands every provider it builds. */
 export type ProviderDeps = {
   connection: ConnectionConfig
   /** Builds the shared HTTP client for this connection (timeout, rate limit, classification, log rows). */
   createHttpClient: (baseURL: string, secrets: string[]) => HttpClient
+  /** Logs calls of providers that do not speak HTTP exactly like the HTTP layer does. */
+  createRecorder: (secrets: string[]) => CallRecorder
+  state: ProviderStateStore
   logger: Logger
 }
 

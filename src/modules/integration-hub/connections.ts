@@ -1,14 +1,17 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Logger } from "@medusajs/framework/types"
-import { HttpClient, CallLogSink } from "../../lib/http/client"
+import { CallLogSink, CallRecorder } from "../../lib/http/call-recorder"
+import { HttpClient } from "../../lib/http/client"
 import { TrytonErpProvider } from "../../providers/erp-tryton/service"
-import type { ErpProvider, IntegrationProvider, IntegrationProviderClass } from "../../providers/types"
+import { SandboxErpProvider } from "../../providers/erp-sandbox/service"
+import type { ErpProvider, IntegrationProvider, IntegrationProviderClass, ProviderStateStore } from "../../providers/types"
 import { isErpProvider } from "../../providers/types"
 import { ConnectionConfig, formatIssues, PluginOptions, pluginOptionsSchema, safeParseWithRequired } from "./options"
 
 /** Providers that ship with the plugin, by the name a connection's `provider` uses. */
 const BUILT_IN: Record<string, IntegrationProviderClass> = {
   tryton: TrytonErpProvider,
+  sandbox: SandboxErpProvider,
 }
 
 function optionsError(lines: string[]): MedusaError {
@@ -73,22 +76,22 @@ export class ConnectionRegistry {
 
   constructor(
     private readonly options: PluginOptions,
-    logSink: CallLogSink,
-    logger: Logger
+    services: { logSink: CallLogSink; stateFor: (connectionId: string) => ProviderStateStore; logger: Logger }
   ) {
+    const { logSink, stateFor, logger } = services
     options.connections.forEach((connection, i) => {
       const Provider = resolveProviderClass(connection.provider, i)
-      const createHttpClient = (baseURL: string, secrets: string[]) =>
-        new HttpClient({
+      const createRecorder = (secrets: string[]) =>
+        new CallRecorder({
           connectionId: connection.id,
-          baseURL,
-          timeoutMs: connection.timeoutMs,
-          rateLimit: connection.rateLimit,
           secrets,
           log: logSink,
           onLogError: (err) => logger.warn(`integration-hub: could not write integration log: ${(err as Error).message}`),
         })
-      this.providers.set(connection.id, new Provider({ connection, createHttpClient, logger }, connection.options))
+      const createHttpClient = (baseURL: string, secrets: string[]) =>
+        new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, rateLimit: connection.rateLimit, recorder: createRecorder(secrets) })
+      const deps = { connection, createHttpClient, createRecorder, state: stateFor(connection.id), logger }
+      this.providers.set(connection.id, new Provider(deps, connection.options))
     })
   }
 

@@ -1,10 +1,11 @@
 import type { Context, Logger } from "@medusajs/framework/types"
 import { generateEntityId, InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
-import type { CallLogEntry } from "../../lib/http/client"
-import type { ErpProvider, IntegrationProvider } from "../../providers/types"
+import type { CallLogEntry } from "../../lib/http/call-recorder"
+import type { ErpProvider, IntegrationProvider, ProviderStateStore } from "../../providers/types"
 import { ConnectionRegistry, validatePluginOptions } from "./connections"
 import { IntegrationLog } from "./models/integration-log"
+import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
 import { WebhookEvent } from "./models/webhook-event"
 import type { ConnectionConfig, PluginOptions } from "./options"
@@ -24,7 +25,7 @@ const LEASE_MS = 5 * 60_000
 /** A pending record younger than this is left to the subscriber that created it. */
 const PENDING_GRACE_MS = 30_000
 
-export default class IntegrationHubModuleService extends MedusaService({ SyncRecord, IntegrationLog, WebhookEvent }) {
+export default class IntegrationHubModuleService extends MedusaService({ SyncRecord, IntegrationLog, WebhookEvent, ProviderState }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
   private registry_?: ConnectionRegistry
@@ -41,7 +42,11 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
   }
 
   private get registry(): ConnectionRegistry {
-    this.registry_ ??= new ConnectionRegistry(this.options_, (entry) => this.writeCallLog(entry), this.logger_)
+    this.registry_ ??= new ConnectionRegistry(this.options_, {
+      logSink: (entry) => this.writeCallLog(entry),
+      stateFor: (connectionId) => this.stateStore(connectionId),
+      logger: this.logger_,
+    })
     return this.registry_
   }
 
@@ -67,6 +72,49 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
       request: toJson(entry.request),
       response: toJson(entry.response),
     })
+  }
+
+  private stateStore(connectionId: string): ProviderStateStore {
+    return {
+      get: async <T>(key: string) => ((await this.providerStateQuery(
+        `SELECT value FROM provider_state WHERE connection_id = ? AND key = ? AND deleted_at IS NULL`, [connectionId, key]
+      ))[0]?.value ?? null) as T | null,
+      set: async (key, value) => {
+        await this.providerStateQuery(
+          `INSERT INTO provider_state (id, connection_id, key, value) VALUES (?, ?, ?, ?::jsonb)
+           ON CONFLICT (connection_id, key) WHERE deleted_at IS NULL DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+          [generateEntityId(undefined, "ipst"), connectionId, key, JSON.stringify(value)]
+        )
+      },
+      delete: async (key) => {
+        await this.providerStateQuery(`DELETE FROM provider_state WHERE connection_id = ? AND key = ?`, [connectionId, key])
+      },
+      next: async (key) => {
+        const [row] = await this.providerStateQuery(
+          `INSERT INTO provider_state (id, connection_id, key, value) VALUES (?, ?, ?, '{"count": 1}'::jsonb)
+           ON CONFLICT (connection_id, key) WHERE deleted_at IS NULL
+           DO UPDATE SET value = jsonb_build_object('count', (provider_state.value->>'count')::int + 1), updated_at = now()
+           RETURNING value`,
+          [generateEntityId(undefined, "ipst"), connectionId, key]
+        )
+        return Number((row.value as { count: number }).count)
+      },
+      consume: async <T extends { count: number }>(key: string) => ((await this.providerStateQuery(
+        `UPDATE provider_state SET value = jsonb_set(value, '{count}', to_jsonb((value->>'count')::int - 1)), updated_at = now()
+          WHERE connection_id = ? AND key = ? AND deleted_at IS NULL AND (value->>'count')::int > 0
+          RETURNING value`,
+        [connectionId, key]
+      ))[0]?.value ?? null) as T | null,
+    }
+  }
+
+  @InjectManager()
+  protected async providerStateQuery(
+    sql: string,
+    params: unknown[],
+    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
+  ): Promise<Array<{ value: unknown }>> {
+    return sharedContext.manager!.execute<Array<{ value: unknown }>>(sql, params)
   }
 
   /** Creates the sync records that do not exist yet (unique per connection+entity+operation); returns all of them. */

@@ -1,0 +1,182 @@
+import { IntegrationError } from "../../lib/errors"
+import type { CallRecorder } from "../../lib/http/call-recorder"
+import { formatIssues, safeParseWithRequired } from "../../modules/integration-hub/options"
+import type {
+  ErpAddress,
+  ErpCancelResult,
+  ErpCustomerInput,
+  ErpCustomerRef,
+  ErpProvider,
+  ErpSalesOrder,
+  ErpSalesOrderInput,
+  ProviderDeps,
+  ProviderStateStore,
+} from "../types"
+import { SandboxCustomer, SandboxFailures, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
+
+export const SANDBOX_FAILURES_KEY = "failures"
+
+/**
+ * DEVELOPMENT ONLY — an ERP that lives in the store's own database, like Medusa's manual fulfillment and
+ * system payment providers. It behaves like a real ERP where the hub can tell (idempotent sales by reference,
+ * unknown SKUs refused, customers by e-mail) and can be told to fail its next N calls, so staff can watch a
+ * failure, a retry and a recovery. Never point a production store at it.
+ */
+export class SandboxErpProvider implements ErpProvider {
+  static identifier = "sandbox"
+  static kind = "erp" as const
+  readonly kind = "erp" as const
+
+  private readonly options: SandboxOptions
+  private readonly state: ProviderStateStore
+  private readonly recorder: CallRecorder
+  private readonly connectionId: string
+
+  static validateOptions(options: Record<string, unknown>): void {
+    const result = safeParseWithRequired(sandboxOptionsSchema, options)
+    if (!result.success) throw new Error(formatIssues(result.error).join("\n"))
+  }
+
+  constructor(deps: ProviderDeps, options: unknown) {
+    this.options = sandboxOptionsSchema.parse(options)
+    this.state = deps.state
+    this.recorder = deps.createRecorder([])
+    this.connectionId = deps.connection.id
+    deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox ERP, a development provider; do not use it in production`)
+  }
+
+  /** Makes the next `count` calls fail (the admin sandbox endpoint and the demo use this). */
+  async setFailures(failures: SandboxFailures): Promise<void> {
+    await this.state.set(SANDBOX_FAILURES_KEY, failures)
+  }
+
+  async getFailures(): Promise<SandboxFailures> {
+    return (await this.state.get<SandboxFailures>(SANDBOX_FAILURES_KEY)) ?? { count: 0, kind: "outage" }
+  }
+
+  testConnection(): Promise<void> {
+    return this.call("testConnection", {}, async () => undefined)
+  }
+
+  externalUrl(): string | null {
+    return null
+  }
+
+  upsertCustomer(input: ErpCustomerInput): Promise<ErpCustomerRef> {
+    return this.call("upsertCustomer", input, async () => {
+      const key = `customer:${input.email.toLowerCase()}`
+      const existing = await this.state.get<SandboxCustomer>(key)
+      const customer = existing ?? { id: `SBXC-${await this.state.next("seq:customer")}`, email: input.email, name: input.name, addresses: [] }
+      const ids: string[] = []
+      for (const address of [input.shippingAddress, input.billingAddress]) {
+        let match = customer.addresses.find((a) => sameAddress(a, address))
+        if (!match) {
+          match = { id: `${customer.id}-A${customer.addresses.length + 1}`, street: address.street, city: address.city, postalCode: address.postalCode }
+          customer.addresses.push(match)
+        }
+        ids.push(match.id)
+      }
+      await this.state.set(key, customer)
+      await this.state.set(`customer-id:${customer.id}`, { key })
+      return { externalId: customer.id, shippingAddressId: ids[0], billingAddressId: ids[1], created: !existing }
+    }, (r) => r.externalId)
+  }
+
+  deleteCustomer(externalId: string): Promise<boolean> {
+    return this.call("deleteCustomer", { externalId }, async () => {
+      if (await this.state.get(`sales-of:${externalId}`)) return false
+      const pointer = await this.state.get<{ key: string }>(`customer-id:${externalId}`)
+      if (!pointer) return false
+      await this.state.delete(pointer.key)
+      await this.state.delete(`customer-id:${externalId}`)
+      return true
+    })
+  }
+
+  findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
+    return this.call("findSalesOrderByReference", { reference }, () => this.liveSale(reference))
+  }
+
+  createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
+    return this.call("createSalesOrder", input, async () => {
+      const existing = await this.liveSale(input.reference)
+      if (existing) return { ...existing, created: false }
+      const unknown = this.options.knownSkus && input.lines.find((l) => !this.options.knownSkus!.includes(l.sku))
+      if (unknown) {
+        throw this.permanent(
+          `Cannot sync order #${input.orderNumber} to ${this.connectionId}: line item '${unknown.title}' has SKU '${unknown.sku}', which is not a product in the sandbox ERP (knownSkus). Add the SKU to the connection's knownSkus or correct it in Medusa, then retry.`,
+          "unknown_sku"
+        )
+      }
+      const seq = await this.state.next("seq:sale")
+      const sale: SandboxSale = {
+        id: String(seq),
+        number: `SBX-${String(seq).padStart(5, "0")}`,
+        reference: input.reference,
+        customerId: input.customer.externalId,
+        state: "processing",
+        currencyCode: input.currencyCode,
+        lines: input.lines,
+      }
+      await this.state.set(`sale:${sale.id}`, sale)
+      await this.state.set(`ref:${input.reference}`, { id: sale.id })
+      await this.state.set(`sales-of:${sale.customerId}`, { latest: sale.id })
+      return { ...toOrder(sale), created: true }
+    }, (r) => r.externalId)
+  }
+
+  cancelSalesOrder(externalId: string): Promise<ErpCancelResult> {
+    return this.call("cancelSalesOrder", { externalId }, async () => {
+      const sale = await this.state.get<SandboxSale>(`sale:${externalId}`)
+      if (!sale) throw this.permanent(`The sandbox ERP has no sale ${externalId}`, "not_found")
+      if (sale.state === "cancelled") return { state: "cancelled", summary: `sandbox sale ${sale.number} was already cancelled` }
+      await this.state.set(`sale:${externalId}`, { ...sale, state: "cancelled" })
+      return { state: "cancelled", summary: `sandbox sale ${sale.number} cancelled` }
+    })
+  }
+
+  getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>> {
+    return this.call("getStockLevels", { skus }, async () =>
+      Object.fromEntries(
+        skus.filter((s) => s in this.options.stock).map((s) => [s, { onHand: this.options.stock[s], forecast: this.options.stock[s] }])
+      )
+    )
+  }
+
+  private async liveSale(reference: string): Promise<ErpSalesOrder | null> {
+    const pointer = await this.state.get<{ id: string }>(`ref:${reference}`)
+    const sale = pointer && (await this.state.get<SandboxSale>(`sale:${pointer.id}`))
+    return sale && sale.state !== "cancelled" ? toOrder(sale) : null
+  }
+
+  /** Every operation: consume an injected failure first, then run and log it like an external call. */
+  private call<T>(operation: string, request: unknown, fn: () => Promise<T>, externalId?: (r: T) => string | null): Promise<T> {
+    return this.recorder.run(`sandbox.${operation}`, request, async () => {
+      const failure = await this.state.consume<SandboxFailures>(SANDBOX_FAILURES_KEY)
+      if (failure?.kind === "reject") {
+        throw new IntegrationError(`Sandbox ERP rejected ${operation} (simulated validation error; ${failure.count} more to come)`, {
+          connectionId: this.connectionId, code: "http_422", retryable: false, httpStatus: 422,
+        })
+      }
+      if (failure) {
+        throw new IntegrationError(`Sandbox ERP is unavailable for ${operation} (simulated outage; ${failure.count} more to come) (will retry)`, {
+          connectionId: this.connectionId, code: "http_503", retryable: true, httpStatus: 503,
+        })
+      }
+      return fn()
+    }, externalId)
+  }
+
+  private permanent(message: string, code: string): IntegrationError {
+    return new IntegrationError(message, { connectionId: this.connectionId, code, retryable: false })
+  }
+}
+
+function toOrder(sale: SandboxSale): ErpSalesOrder {
+  return { externalId: sale.id, number: sale.number, reference: sale.reference, state: sale.state }
+}
+
+function sameAddress(a: SandboxCustomer["addresses"][number], b: ErpAddress): boolean {
+  const n = (s: string | null) => (s ?? "").toLowerCase().replace(/\s+/g, " ").trim()
+  return n(a.street) === n(b.street) && n(a.city) === n(b.city) && n(a.postalCode) === n(b.postalCode)
+}
