@@ -7,10 +7,16 @@ loadEnv(process.env.NODE_ENV || "development", process.cwd())
  * environment. A store installing the plugin writes the same options under `plugins` (see README).
  */
 function hubOptions() {
+  const retry = {
+    maxAttempts: Number(process.env.INTEGRATION_RETRY_MAX_ATTEMPTS ?? 8),
+    baseDelayMs: Number(process.env.INTEGRATION_RETRY_BASE_DELAY_MS ?? 30_000),
+    maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 3_600_000),
+  }
+  const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000)
   const connections: Record<string, unknown>[] = []
   if (process.env.TRYTON_URL) {
     connections.push({
-      id: process.env.TRYTON_CONNECTION_ID ?? "erp",
+      id: "erp",
       kind: "erp",
       provider: "tryton",
       options: {
@@ -21,12 +27,17 @@ function hubOptions() {
         invoiceMethod: process.env.TRYTON_INVOICE_METHOD || undefined,
         webUrl: process.env.TRYTON_WEB_URL || undefined,
       },
-      retry: {
-        maxAttempts: Number(process.env.INTEGRATION_RETRY_MAX_ATTEMPTS ?? 8),
-        baseDelayMs: Number(process.env.INTEGRATION_RETRY_BASE_DELAY_MS ?? 30_000),
-        maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 3_600_000),
-      },
-      timeoutMs: Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000),
+      retry,
+      timeoutMs,
+    })
+  } else if (process.env.INTEGRATION_SANDBOX_ERP === "true") {
+    connections.push({
+      id: "erp",
+      kind: "erp",
+      provider: "sandbox",
+      options: { knownSkus: ["SHIRT-BLUE", "MUG-RED"], stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 } },
+      retry,
+      timeoutMs,
     })
   }
   return { connections, redisUrl: process.env.INTEGRATION_REDIS_URL || undefined }

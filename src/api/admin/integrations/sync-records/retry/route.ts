@@ -1,0 +1,36 @@
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { retrySyncRecordNow } from "../../../../../lib/sync/retry-now"
+import { hubOf } from "../../serializers"
+import type { BulkRetrySyncRecordsBodyType } from "../../validators"
+
+/** POST /admin/integrations/sync-records/retry — retries records by ids or by filter, one after the other. */
+export async function POST(req: MedusaRequest<BulkRetrySyncRecordsBodyType>, res: MedusaResponse) {
+  const hub = hubOf(req.scope)
+  const body = req.validatedBody
+  const ids = body.ids ?? (
+    await hub.listSyncRecords(
+      {
+        status: body.status ?? ["failed", "dead"],
+        ...(body.connection_id ? { connection_id: body.connection_id } : {}),
+        ...(body.entity_type ? { entity_type: body.entity_type } : {}),
+      },
+      { select: ["id"], order: { updated_at: "ASC" }, take: body.limit }
+    )
+  ).map((r) => r.id)
+
+  const results = []
+  for (const id of ids) {
+    try {
+      const outcome = await retrySyncRecordNow(req.scope, id)
+      results.push({ id, retried: outcome.retried, status: outcome.record.status, message: outcome.message, error: outcome.record.last_error })
+    } catch (err) {
+      results.push({ id, retried: false, status: null, message: (err as Error).message, error: null })
+    }
+  }
+  res.json({
+    results,
+    count: results.length,
+    synced: results.filter((r) => r.status === "synced").length,
+    failed: results.filter((r) => r.status === "failed" || r.status === "dead").length,
+  })
+}

@@ -1,0 +1,44 @@
+import { z } from "@medusajs/framework/zod"
+import { SYNC_STATUSES } from "../../../modules/integration-hub/models/sync-record"
+
+const statusList = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v),
+  z.array(z.enum(SYNC_STATUSES)).min(1)
+)
+
+export const ListSyncRecordsQuery = z.object({
+  status: statusList.optional(),
+  connection_id: z.string().min(1).optional(),
+  entity_type: z.string().min(1).optional(),
+  entity_id: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListSyncRecordsQueryType = z.infer<typeof ListSyncRecordsQuery>
+
+/** Bulk retry: explicit ids, or a filter (failed and dead records by default). */
+export const BulkRetrySyncRecordsBody = z
+  .object({
+    ids: z.array(z.string().min(1)).min(1).max(500).optional(),
+    status: z.array(z.enum(["failed", "dead", "pending"])).min(1).optional(),
+    connection_id: z.string().min(1).optional(),
+    entity_type: z.string().min(1).optional(),
+    limit: z.number().int().min(1).max(500).default(100),
+  })
+  .strict()
+  .refine((b) => b.ids || b.status || b.connection_id || b.entity_type, {
+    message: "give ids, or a filter (status, connection_id, entity_type)",
+  })
+  .refine((b) => !(b.ids && (b.status || b.connection_id || b.entity_type)), {
+    message: "give either ids or a filter, not both",
+  })
+export type BulkRetrySyncRecordsBodyType = z.infer<typeof BulkRetrySyncRecordsBody>
+
+export const SandboxFailuresBody = z
+  .object({
+    /** The next `count` calls to this sandbox connection fail. */
+    count: z.number().int().min(0).max(1000),
+    kind: z.enum(["outage", "reject"]).default("outage"),
+  })
+  .strict()
+export type SandboxFailuresBodyType = z.infer<typeof SandboxFailuresBody>

@@ -1,0 +1,38 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
+import { INTEGRATION_HUB_MODULE } from "../../modules/integration-hub"
+import type IntegrationHubModuleService from "../../modules/integration-hub/service"
+import { processSyncRecord } from "./engine"
+
+type SyncRecordRow = Awaited<ReturnType<IntegrationHubModuleService["retrieveSyncRecord"]>>
+
+/**
+ * A person asked to run this record now. Failed, dead and pending records run at once; synced and
+ * skipped ones are left alone (and say so); a running one is refused.
+ */
+export async function retrySyncRecordNow(
+  container: MedusaContainer,
+  id: string
+): Promise<{ record: SyncRecordRow; retried: boolean; message: string }> {
+  const hub = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
+  const [record] = await hub.listSyncRecords({ id })
+  if (!record) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Sync record "${id}" does not exist`)
+  const label = `${record.entity_type} ${record.entity_id} → ${record.connection_id}`
+  if (record.status === "synced") {
+    return { record, retried: false, message: `Already synced (${label}${record.external_number ? `, ${record.external_number}` : ""}); nothing to retry` }
+  }
+  if (record.status === "skipped") {
+    return { record, retried: false, message: `Skipped on purpose: ${record.result_summary ?? "no reason recorded"}; nothing to retry` }
+  }
+  if (record.status === "running") {
+    throw new MedusaError(MedusaError.Types.CONFLICT, `Sync record "${id}" (${label}) is running right now; try again in a moment`)
+  }
+  const after = await processSyncRecord(container, id, { force: true })
+  const message =
+    after.status === "synced"
+      ? `Synced (${label})`
+      : after.status === "running"
+        ? `Another process is running it (${label})`
+        : `Still ${after.status}: ${after.last_error ?? "see the log"}`
+  return { record: after, retried: true, message }
+}
