@@ -32,6 +32,7 @@ type Body = {
   results: Array<Record<string, unknown>>
   count: number
   failures: unknown
+  token: string
 }
 type Api = {
   get: (url: string, config?: unknown) => Promise<{ status: number; data: Body }>
