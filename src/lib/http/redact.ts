@@ -4,7 +4,8 @@ const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|se
 const PERSONAL_KEY =
   /^(e-?mail|phone|mobile|fax|street|street2|address(_\d)?|address_line_?\d|line_?\d|city|postal_code|zip|zip_code|postcode|name|first_name|last_name|full_name|firstname|lastname|company_name|contact|value|rec_name)$/i
 const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[a-z]{2,}/gi
-const PHONE = /\+?\d[\d\s().-]{7,}\d/g
+/** International numbers (+…) and common national layouts (555-123-4567, (555) 123-4567, 06 12 34 56 78); not dates or ids. */
+const PHONE = /\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s.-]\d{3,4}|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{2,4}(?:[\s.]\d{2,4}){3,}\b/g
 
 export const REDACTED = "[redacted]"
 const MAX_DEPTH = 8
@@ -23,13 +24,24 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1))
   const out: Record<string, unknown> = {}
   for (const [key, v] of Object.entries(value)) {
-    if (SECRET_KEY.test(key) || (PERSONAL_KEY.test(key) && v !== null && typeof v !== "object")) {
+    if (SECRET_KEY.test(key)) {
       out[key] = v === null || v === undefined ? v : REDACTED
+    } else if (PERSONAL_KEY.test(key) && (typeof v !== "object" || Array.isArray(v))) {
+      out[key] = redactAll(v)
     } else {
       out[key] = redact(v, secrets, depth + 1)
     }
   }
   return out
+}
+
+/** Every value under a personal key: the shape stays, the content goes. */
+function redactAll(value: unknown, depth = 0): unknown {
+  if (value === null || value === undefined) return value
+  if (typeof value !== "object") return REDACTED
+  if (depth >= MAX_DEPTH) return "[truncated]"
+  if (Array.isArray(value)) return value.map((v) => redactAll(v, depth + 1))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactAll(v, depth + 1)]))
 }
 
 export function redactString(text: string, secrets: readonly string[] = []): string {

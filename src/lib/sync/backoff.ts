@@ -11,8 +11,8 @@ export function retryDelayMs(
   opts: { random?: () => number; retryAfterMs?: number } = {}
 ): number {
   const random = opts.random ?? Math.random
-  const exponent = Math.max(0, attempt - 1)
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(exponent, 30))
+  const exponent = Number.isNaN(attempt) ? 0 : Math.max(0, Math.min(attempt - 1, 30))
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent)
   const jittered = Math.floor(random() * ceiling)
   const floor = Math.min(opts.retryAfterMs ?? 0, policy.maxDelayMs)
   return Math.max(jittered, floor)

@@ -24,12 +24,13 @@ function optionsError(lines: string[]): MedusaError {
 /**
  * Loads a connection's provider class: a built-in name, or a resolve path / package exporting
  * `ModuleProvider(..., { services: [Provider] })` (or the class itself) that implements the same interface.
+ * Returns the problem, naming the option, when there is none.
  */
-export function resolveProviderClass(
+function findProviderClass(
   provider: string,
   index: number,
-  load: (path: string) => unknown = (p) => require(require.resolve(p, { paths: [process.cwd()] }))
-): IntegrationProviderClass {
+  load: (path: string) => unknown
+): IntegrationProviderClass | string {
   const builtIn = BUILT_IN[provider]
   if (builtIn) return builtIn
   const path = `connections[${index}].provider`
@@ -38,35 +39,56 @@ export function resolveProviderClass(
     mod = load(provider)
   } catch (err) {
     const known = Object.keys(BUILT_IN).map((n) => `"${n}"`).join(", ")
-    throw optionsError([`${path}: "${provider}" is neither a built-in provider (${known}) nor a path that resolves (${(err as Error).message.split("\n")[0]})`])
+    return `${path}: "${provider}" is neither a built-in provider (${known}) nor a path that resolves (${(err as Error).message.split("\n")[0]})`
   }
   const exported = (mod as { default?: unknown }).default ?? mod
   const candidate = (exported as { services?: unknown[] }).services?.[0] ?? exported
   if (typeof candidate !== "function" || typeof (candidate as { validateOptions?: unknown }).validateOptions !== "function") {
-    throw optionsError([`${path}: "${provider}" does not export a provider class (ModuleProvider with services: [YourProvider] and a static validateOptions)`])
+    return `${path}: "${provider}" does not export a provider class (ModuleProvider with services: [YourProvider] and a static validateOptions)`
   }
   return candidate as IntegrationProviderClass
+}
+
+const requireFromApp = (p: string) => require(require.resolve(p, { paths: [process.cwd()] }))
+
+export function resolveProviderClass(
+  provider: string,
+  index: number,
+  load: (path: string) => unknown = requireFromApp
+): IntegrationProviderClass {
+  const found = findProviderClass(provider, index, load)
+  if (typeof found === "string") throw optionsError([found])
+  return found
+}
+
+/** What is wrong with one connection's provider and provider options (checked even when other options are wrong). */
+function providerProblems(raw: unknown, i: number): string[] {
+  if (!raw || typeof raw !== "object") return []
+  const { provider, kind, options } = raw as Record<string, unknown>
+  if (typeof provider !== "string" || !provider) return []
+  const Provider = findProviderClass(provider, i, requireFromApp)
+  if (typeof Provider === "string") return [Provider]
+  const problems: string[] = []
+  if (typeof kind === "string" && Provider.kind !== kind) {
+    problems.push(`connections[${i}].kind: provider "${provider}" is an ${Provider.kind} provider, but the connection says "${kind}"`)
+  }
+  if (options === undefined || (typeof options === "object" && options !== null && !Array.isArray(options))) {
+    try {
+      Provider.validateOptions((options ?? {}) as Record<string, unknown>)
+    } catch (err) {
+      for (const line of (err as Error).message.split("\n")) problems.push(`connections[${i}].options.${line}`)
+    }
+  }
+  return problems
 }
 
 /** Validates the whole plugin options object, including each connection's provider options. Throws one error listing every problem. */
 export function validatePluginOptions(raw: unknown): PluginOptions {
   const parsed = safeParseWithRequired(pluginOptionsSchema, raw ?? {})
-  if (!parsed.success) throw optionsError(formatIssues(parsed.error))
-  const problems: string[] = []
-  parsed.data.connections.forEach((connection, i) => {
-    const Provider = resolveProviderClass(connection.provider, i)
-    if (Provider.kind !== connection.kind) {
-      problems.push(
-        `connections[${i}].kind: provider "${connection.provider}" is an ${Provider.kind} provider, but the connection says "${connection.kind}"`
-      )
-    }
-    try {
-      Provider.validateOptions(connection.options)
-    } catch (err) {
-      for (const line of (err as Error).message.split("\n")) problems.push(`connections[${i}].options.${line}`)
-    }
-  })
-  if (problems.length) throw optionsError(problems)
+  const problems = parsed.success ? [] : formatIssues(parsed.error)
+  const connections = (raw as { connections?: unknown } | null)?.connections
+  if (Array.isArray(connections)) connections.forEach((c, i) => problems.push(...providerProblems(c, i)))
+  if (problems.length || !parsed.success) throw optionsError([...new Set(problems)])
   return parsed.data
 }
 

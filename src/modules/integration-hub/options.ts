@@ -49,7 +49,7 @@ export const pluginOptionsSchema = z
     connections: z.array(connectionSchema).default([]),
     /** Owner of each entity (or "entity.field"): "medusa", a connection kind, or a connection id. */
     sourceOfTruth: z
-      .record(z.string().regex(/^[a-z_]+(\.[a-z_]+)?$/, "keys are entity or entity.field names"), z.string())
+      .record(z.string(), z.string())
       .default({ inventory: "erp", customer: "medusa", order: "medusa", price: "medusa" }),
     alerts: z
       .object({
@@ -76,7 +76,9 @@ export const pluginOptionsSchema = z
     })
     const owners = new Set<string>(["medusa", ...CONNECTION_KINDS, ...opts.connections.map((c) => c.id)])
     for (const [entity, owner] of Object.entries(opts.sourceOfTruth)) {
-      if (!owners.has(owner)) {
+      if (!/^[a-z_]+(\.[a-z_]+)?$/.test(entity)) {
+        ctx.addIssue({ code: "custom", path: ["sourceOfTruth", entity], message: 'keys are entity or "entity.field" names in lower case, e.g. "inventory" or "customer.email"' })
+      } else if (!owners.has(owner)) {
         ctx.addIssue({
           code: "custom",
           path: ["sourceOfTruth", entity],
@@ -92,8 +94,10 @@ export type ConnectionConfig = z.output<typeof connectionSchema>
 
 /** Decodes an AES-256 key given as hex or base64; null when it is not exactly 32 bytes. */
 export function decodeKey(key: string): Buffer | null {
-  const buf = /^[0-9a-f]{64}$/i.test(key) ? Buffer.from(key, "hex") : Buffer.from(key, "base64")
-  return buf.length === 32 ? buf : null
+  if (/^[0-9a-f]{64}$/i.test(key)) return Buffer.from(key, "hex")
+  // Strict base64 of 32 bytes: Node's decoder would otherwise accept a passphrase of the right length.
+  if (/^[A-Za-z0-9+/]{43}=$/.test(key)) return Buffer.from(key, "base64")
+  return null
 }
 
 /** "connections[0].options.url" from zod's path array. */

@@ -10,7 +10,9 @@ export function toTrytonDecimal(amount: string): TrytonDecimal {
 /** "2026-11-22" as Tryton's date. */
 export function toTrytonDate(isoDate: string): TrytonDate {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate)
-  if (!m) throw new Error(`"${isoDate}" is not an ISO date (YYYY-MM-DD)`)
+  const parsed = new Date(`${isoDate}T00:00:00Z`)
+  const valid = m && !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(isoDate)
+  if (!m || !valid) throw new Error(`"${isoDate}" is not an ISO date (YYYY-MM-DD)`)
   return { __class__: "date", year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }
 }
 

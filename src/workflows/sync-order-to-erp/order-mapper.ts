@@ -1,4 +1,4 @@
-import { MathBN } from "@medusajs/framework/utils"
+import { defaultCurrencies, MathBN } from "@medusajs/framework/utils"
 import { IntegrationError, SyncSkipped } from "../../lib/errors"
 import type { ErpAddress, ErpCustomerInput, ErpSalesOrderLine } from "../../providers/types"
 
@@ -54,14 +54,15 @@ export type ErpOrderDraft = {
 /** Stable external reference of an order: the idempotency key every ERP sees. */
 export const orderReference = (orderId: string) => `medusa:${orderId}`
 
-/** Decimal places of a currency's minor unit (USD 2, JPY 0, KWD 3). */
+/** Decimal places of a currency's minor unit (USD 2, JPY 0, KWD 3), from Medusa's own currency table. */
 export function currencyDigits(currencyCode: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode.toUpperCase() }).resolvedOptions()
-      .maximumFractionDigits ?? 2
-  } catch {
-    return 2
-  }
+  return defaultCurrencies[currencyCode.toUpperCase()]?.decimal_digits ?? 2
+}
+
+/** A number from any shape Medusa hands out (number, decimal string, `{ value }`); NaN when it is none. */
+export function toNumber(amount: Amount): number {
+  const raw = amount !== null && typeof amount === "object" ? amount.value : amount
+  return raw === null || raw === undefined || raw === "" ? NaN : Number(raw)
 }
 
 /** An amount in major units as a decimal string with the currency's precision, rounded half-up. */
@@ -93,8 +94,9 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string): ErpOrd
   const lines = items.map((item) => {
     const title = item.title || item.product_title || item.id
     if (!item.variant_sku?.trim()) throw fail(`line item '${title}' has no SKU`)
-    const quantity = Number(item.quantity ?? item.detail?.quantity)
-    if (!Number.isFinite(quantity) || quantity <= 0) throw fail(`line item '${title}' has quantity ${String(item.quantity ?? item.detail?.quantity)}`)
+    const quantity = toNumber(item.quantity ?? item.detail?.quantity)
+    if (Number.isNaN(quantity)) throw fail(`line item '${title}' has no quantity`)
+    if (!Number.isFinite(quantity) || quantity <= 0) throw fail(`line item '${title}' has quantity ${quantity}`)
     return {
       sku: item.variant_sku.trim(),
       title,

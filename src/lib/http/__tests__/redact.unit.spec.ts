@@ -180,3 +180,25 @@ describe("redactString", () => {
     expect(redact({ response: "z".repeat(2_010) })).toEqual({ response: `${"z".repeat(2_000)}…[10 more chars]` })
   })
 })
+
+describe("redact: personal data in lists", () => {
+  it("redacts every string in a list under a personal key", () => {
+    expect(redact({ name: ["Jane Doe"], street: ["12 Harbour Street", "Flat 2"], sku: ["SHIRT-BLUE"] })).toEqual({
+      name: [REDACTED],
+      street: [REDACTED, REDACTED],
+      sku: ["SHIRT-BLUE"],
+    })
+  })
+})
+
+describe("redactString: numbers that are not phone numbers", () => {
+  it.each([
+    ["a date", "Order 1042 was placed on 2026-11-22", "Order 1042 was placed on 2026-11-22"],
+    ["a long document number", "Sale SO-000123456 confirmed", "Sale SO-000123456 confirmed"],
+    ["an ISO timestamp", "at 2026-11-22T05:55:54Z", "at 2026-11-22T05:55:54Z"],
+    ["a US number", "call 555-123-4567", "call [redacted]"],
+    ["an international number", "call +1 207 555 0134", "call [redacted]"],
+  ])("%s", (_, input, expected) => {
+    expect(redactString(input)).toBe(expected)
+  })
+})
