@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { placeOrder, seedStore, SeededStore } from "../../demo/store"
+import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { SandboxErpProvider } from "../../src/providers/erp-sandbox/service"
 import { adminHeaders } from "../helpers/admin"
 import { hub, waitForSettledSync } from "../helpers/sync"

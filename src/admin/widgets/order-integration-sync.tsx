@@ -1,0 +1,144 @@
+import { defineWidgetConfig } from "@medusajs/admin-sdk"
+import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
+import { Button, Container, Heading, Text, toast } from "@medusajs/ui"
+import { SyncLogDrawer } from "../components/sync-log-drawer"
+import { SyncStatusBadge } from "../components/sync-status-badge"
+import { useOrderSyncs, useRetrySync } from "../hooks/use-order-syncs"
+import type { Connection, SyncRecord } from "../lib/types"
+
+const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation" }
+
+/** Order page: where this order stands in every connected system, with Retry and the call log. */
+const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
+  const { data, isLoading, isError, error } = useOrderSyncs(order.id)
+  const retry = useRetrySync(order.id)
+
+  const onRetry = (record: SyncRecord) =>
+    retry.mutate(record.id, {
+      onSuccess: (res) => {
+        const status = res.sync_record.status
+        if (status === "synced") toast.success(res.message)
+        else if (!res.retried) toast.info(res.message)
+        else toast.error(res.message)
+      },
+      onError: (err) => toast.error(`Retry failed: ${err.message}`),
+    })
+
+  return (
+    <Container className="divide-y p-0" data-testid="integration-sync-widget">
+      <div className="flex items-center justify-between px-6 py-4">
+        <Heading level="h2">Integrations</Heading>
+      </div>
+      {isLoading && <Text className="px-6 py-4 text-ui-fg-subtle" size="small">Loading sync status…</Text>}
+      {isError && (
+        <Text className="px-6 py-4 text-ui-fg-error" size="small">
+          Could not load the sync status: {error.message}
+        </Text>
+      )}
+      {data && data.connections.length === 0 && (
+        <Text className="px-6 py-4 text-ui-fg-subtle" size="small" data-testid="no-connections">
+          No integration connections are configured. Add one under the medusa-integration-hub plugin's
+          <code className="mx-1">connections</code> option to sync orders to your ERP.
+        </Text>
+      )}
+      {data &&
+        data.connections.map((connection) => (
+          <ConnectionRows
+            key={connection.id}
+            connection={connection}
+            records={data.sync_records.filter((r) => r.connection_id === connection.id)}
+            onRetry={onRetry}
+            retryingId={retry.isPending ? retry.variables : undefined}
+          />
+        ))}
+    </Container>
+  )
+}
+
+const ConnectionRows = ({
+  connection,
+  records,
+  onRetry,
+  retryingId,
+}: {
+  connection: Connection
+  records: SyncRecord[]
+  onRetry: (r: SyncRecord) => void
+  retryingId?: string
+}) => {
+  if (!records.length) {
+    return (
+      <div className="px-6 py-4" data-testid={`sync-row-${connection.id}`}>
+        <Text size="small" weight="plus">{connection.id}</Text>
+        <Text size="small" className="text-ui-fg-subtle">
+          {connection.enabled ? "Not sent yet; the next sweep (within a minute) picks it up." : "Connection disabled."}
+        </Text>
+      </div>
+    )
+  }
+  return (
+    <>
+      {records.map((record) => (
+        <div key={record.id} className="flex flex-col gap-y-2 px-6 py-4" data-testid={`sync-row-${connection.id}`}>
+          <div className="flex items-center justify-between gap-x-2">
+            <Text size="small" weight="plus">
+              {OPERATION_LABEL[record.operation] ?? record.operation} → {connection.id}
+              {connection.mode === "shadow" && <span className="text-ui-fg-muted"> (shadow)</span>}
+            </Text>
+            <SyncStatusBadge record={record} />
+          </div>
+          <ExternalReference record={record} />
+          <Text size="xsmall" className="text-ui-fg-subtle">
+            Attempts: {record.attempts}
+            {record.max_attempts ? ` of ${record.max_attempts}` : ""}
+            {record.synced_at ? ` · done ${new Date(record.synced_at).toLocaleString()}` : ""}
+          </Text>
+          {record.last_error && record.status !== "synced" && (
+            <Text size="small" className="text-ui-fg-error" data-testid="sync-error">
+              {record.last_error}
+            </Text>
+          )}
+          {record.result_summary && record.status !== "failed" && (
+            <Text size="xsmall" className="text-ui-fg-subtle">{record.result_summary}</Text>
+          )}
+          <div className="flex items-center justify-end gap-x-2">
+            <SyncLogDrawer record={record} />
+            {record.status !== "synced" && record.status !== "skipped" && (
+              <Button
+                size="small"
+                variant="secondary"
+                data-testid="sync-retry"
+                disabled={record.status === "running" || retryingId === record.id}
+                isLoading={retryingId === record.id}
+                onClick={() => onRetry(record)}
+              >
+                Retry now
+              </Button>
+            )}
+          </div>
+        </div>
+      ))}
+    </>
+  )
+}
+
+const ExternalReference = ({ record }: { record: SyncRecord }) => {
+  const label = record.external_number ?? record.external_id
+  if (!label) return null
+  return (
+    <Text size="small" data-testid="sync-external-ref">
+      {record.connection?.provider ?? record.connection_id} ref:{" "}
+      {record.external_url ? (
+        <a href={record.external_url} target="_blank" rel="noreferrer" className="text-ui-fg-interactive">
+          {label}
+        </a>
+      ) : (
+        <span className="font-mono">{label}</span>
+      )}
+    </Text>
+  )
+}
+
+export const config = defineWidgetConfig({ zone: "order.details.side.after" })
+
+export default OrderIntegrationSyncWidget
