@@ -1,7 +1,11 @@
 const transform = {
   "^.+\\.[jt]sx?$": [
     "@swc/jest",
-    { jsc: { parser: { syntax: "typescript", decorators: true }, transform: { decoratorMetadata: true } } },
+    {
+      jsc: { parser: { syntax: "typescript", decorators: true }, transform: { decoratorMetadata: true } },
+      // Keep import() native so tests can load the ESM demo scripts (scripts/*.mjs).
+      module: { type: "commonjs", ignoreDynamic: true },
+    },
   ],
 }
 const common = {

@@ -99,8 +99,7 @@ export async function startDemoStore(opts = {}) {
     if (withPlugin) {
       const wantTryton = opts.erp === "tryton" || ((opts.erp ?? "auto") === "auto" && trytonInstalled())
       if (wantTryton) {
-        process.env.TRYTON_TEST_PORT = String(trytonPort)
-        tryton = require(path.join(ROOT, "integration-tests", "peers", "tryton.js"))
+        tryton = require(path.join(ROOT, "integration-tests", "peers", "tryton.js")).peer({ port: trytonPort })
         log(`starting the real Tryton ERP on 127.0.0.1:${trytonPort} (first run builds its database, ~20 s)`)
         const state = await tryton.start()
         cleanups.push(() => tryton.stop())

@@ -43,6 +43,8 @@ module.exports = defineConfig({
       jwtSecret: process.env.JWT_SECRET || "demo-jwt-secret",
       cookieSecret: process.env.COOKIE_SECRET || "demo-cookie-secret",
     },
+    // The demo serves its production build over plain http on localhost; a store behind https keeps Medusa's secure cookie.
+    cookieOptions: { secure: false, sameSite: "lax" },
   },
   plugins:
     process.env.DEMO_WITH_PLUGIN === "false"

@@ -128,6 +128,7 @@ medusaIntegrationTestRunner({
 
       const up = await api.post(`/admin/integrations/sync-records/${record.id}/retry`, {}, auth)
       expect(up.data).toMatchObject({ retried: true, sync_record: { status: "synced", attempts: 3, last_error: null, external_number: "SBX-00001" } })
+      expect(up.data.message).toBe("Order synced to erp (SBX-00001)")
 
       const again = await api.post(`/admin/integrations/sync-records/${record.id}/retry`, {}, auth)
       expect(again.data).toMatchObject({ retried: false, sync_record: { status: "synced", attempts: 3 } })

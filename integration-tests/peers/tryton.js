@@ -4,11 +4,10 @@ const { spawn, execFileSync } = require("node:child_process")
 const fs = require("node:fs")
 const path = require("node:path")
 
-const PORT = Number(process.env.TRYTON_TEST_PORT || 8765)
 const ROOT = process.env.TRYTON_TEST_DIR || "/tmp/mih-tryton"
 const TEMPLATE = path.join(ROOT, "template")
-const RUN = path.join(ROOT, `run-${PORT}`)
-const STATE = path.join(RUN, "state.json")
+/** Builds the template on its own port so it never meets a running server. */
+const TEMPLATE_PORT = 8764
 const DB = "shop"
 const USER = "admin"
 const PASSWORD = process.env.TRYTON_TEST_PASSWORD || "tryton-test-Pa55"
@@ -28,11 +27,11 @@ function available() {
   }
 }
 
-function writeConfig(dir) {
+function writeConfig(dir, port) {
   fs.mkdirSync(path.join(dir, "db"), { recursive: true })
   fs.writeFileSync(
     path.join(dir, "trytond.conf"),
-    `[database]\nuri = sqlite://\npath = ${path.join(dir, "db")}\n[web]\nlisten = 127.0.0.1:${PORT}\n[session]\nmax_attempt = 1000\n`
+    `[database]\nuri = sqlite://\npath = ${path.join(dir, "db")}\n[web]\nlisten = 127.0.0.1:${port}\n[session]\nmax_attempt = 1000\n`
   )
   return path.join(dir, "trytond.conf")
 }
@@ -51,7 +50,7 @@ async function rpc(url, method, params, auth) {
 }
 
 /** A logged-in JSON-RPC session as the tests' own view into Tryton (independent of the adapter). */
-async function session(url = `http://127.0.0.1:${PORT}/${DB}/`) {
+async function session(url) {
   const [uid, token] = await rpc(url, "common.db.login", [USER, { password: PASSWORD }, "en"])
   const auth = `Session ${Buffer.from(`${USER}:${uid}:${token}`).toString("base64")}`
   let context = await rpc(url, "model.res.user.get_preferences", [true, {}], auth)
@@ -121,7 +120,7 @@ async function ensureTemplate() {
   const marker = path.join(TEMPLATE, "ready")
   if (fs.existsSync(marker)) return
   fs.rmSync(TEMPLATE, { recursive: true, force: true })
-  const conf = writeConfig(TEMPLATE)
+  const conf = writeConfig(TEMPLATE, TEMPLATE_PORT)
   fs.writeFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), "")
   fs.writeFileSync(path.join(TEMPLATE, "pass"), `${PASSWORD}\n`)
   const env = { ...process.env, TRYTONPASSFILE: path.join(TEMPLATE, "pass") }
@@ -130,7 +129,7 @@ async function ensureTemplate() {
   execFileSync("trytond-admin", ["-c", conf, "-d", DB, "-u", "sale", "stock", "product", "--activate-dependencies"], opts)
   const pid = startServer(TEMPLATE)
   try {
-    const url = `http://127.0.0.1:${PORT}/${DB}/`
+    const url = `http://127.0.0.1:${TEMPLATE_PORT}/${DB}/`
     await waitUntilUp(url)
     await seed(url)
   } finally {
@@ -140,39 +139,63 @@ async function ensureTemplate() {
   fs.writeFileSync(marker, new Date().toISOString())
 }
 
-/** Starts a fresh Tryton for this run and records where it is. */
-async function start() {
-  await ensureTemplate()
-  stop()
-  fs.rmSync(RUN, { recursive: true, force: true })
-  writeConfig(RUN)
-  fs.copyFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), path.join(RUN, "db", `${DB}.sqlite`))
-  const state = {
-    url: `http://127.0.0.1:${PORT}`,
-    database: DB,
-    username: USER,
-    password: PASSWORD,
-    dir: RUN,
-    pid: startServer(RUN),
-    products: PRODUCTS,
+/** One Tryton server on `port`, with its own copy of the template database. */
+function peer({ port = Number(process.env.TRYTON_TEST_PORT || 8765) } = {}) {
+  const run = path.join(ROOT, `run-${port}`)
+  const stateFile = path.join(run, "state.json")
+  const readState = () => (fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, "utf8")) : null)
+  const writeState = (state) => fs.writeFileSync(stateFile, JSON.stringify(state))
+
+  /** Stops the server (the database stays): used to simulate an ERP outage. */
+  function stop() {
+    const state = readState()
+    if (!state?.pid) return
+    try {
+      process.kill(-state.pid, "SIGTERM")
+    } catch {}
+    writeState({ ...state, pid: null })
   }
-  await waitUntilUp(`${state.url}/${DB}/`)
-  fs.writeFileSync(STATE, JSON.stringify(state))
-  return state
-}
 
-function readState() {
-  return fs.existsSync(STATE) ? JSON.parse(fs.readFileSync(STATE, "utf8")) : null
-}
-
-/** Stops the server (the database stays): used to simulate an ERP outage. */
-function stop() {
-  const state = readState()
-  if (!state?.pid) return
-  try {
-    process.kill(-state.pid, "SIGTERM")
-  } catch {}
-  fs.writeFileSync(STATE, JSON.stringify({ ...state, pid: null }))
+  return {
+    port,
+    readState,
+    stop,
+    /** Starts a fresh Tryton for this run and records where it is. */
+    async start() {
+      await ensureTemplate()
+      stop()
+      fs.rmSync(run, { recursive: true, force: true })
+      writeConfig(run, port)
+      fs.copyFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), path.join(run, "db", `${DB}.sqlite`))
+      const state = {
+        url: `http://127.0.0.1:${port}`,
+        database: DB,
+        username: USER,
+        password: PASSWORD,
+        dir: run,
+        pid: startServer(run),
+        products: PRODUCTS,
+      }
+      writeState(state)
+      await waitUntilUp(`${state.url}/${DB}/`)
+      return state
+    },
+    /** Stops the server and waits until its port refuses connections. */
+    async stopAndWait() {
+      const state = readState()
+      stop()
+      if (state) await waitUntilDown(`${state.url}/`)
+    },
+    /** Starts the server again on the same database after `stop()`. */
+    async restart() {
+      const state = readState()
+      if (!state) throw new Error("Tryton was never started")
+      writeState({ ...state, pid: startServer(state.dir) })
+      await waitUntilUp(`${state.url}/${DB}/`)
+    },
+    /** A JSON-RPC session of the tests' own, independent of the adapter. */
+    session: () => session(`${readState().url}/${DB}/`),
+  }
 }
 
 async function waitUntilDown(url, ms = 10_000) {
@@ -188,20 +211,4 @@ async function waitUntilDown(url, ms = 10_000) {
   throw new Error("Tryton did not stop")
 }
 
-/** Stops the server and waits until its port refuses connections. */
-async function stopAndWait() {
-  const state = readState()
-  stop()
-  if (state) await waitUntilDown(`${state.url}/`)
-}
-
-/** Starts the server again on the same database after `stop()`. */
-async function restart() {
-  const state = readState()
-  if (!state) throw new Error("Tryton was never started")
-  const pid = startServer(state.dir)
-  fs.writeFileSync(STATE, JSON.stringify({ ...state, pid }))
-  await waitUntilUp(`${state.url}/${DB}/`)
-}
-
-module.exports = { available, start, stop, stopAndWait, restart, readState, session, PRODUCTS }
+module.exports = { available, peer, PRODUCTS, ...peer() }

@@ -46,7 +46,7 @@ export function classifyHttpError(err: unknown, connectionId: string, what: stri
     const code = err.code ?? causeCode(err)
     if (code && NETWORK_CODES.has(code)) {
       return new IntegrationError(
-        `${what} could not reach connection "${connectionId}" (${code}); is the server up and the URL right? (will retry)`,
+        `Could not reach connection "${connectionId}" (${code} during ${what}): is the server up and its URL right? (will retry)`,
         { connectionId, code: "network", retryable: true, cause: err }
       )
     }

@@ -28,9 +28,10 @@ export async function retrySyncRecordNow(
     throw new MedusaError(MedusaError.Types.CONFLICT, `Sync record "${id}" (${label}) is running right now; try again in a moment`)
   }
   const after = await processSyncRecord(container, id, { force: true })
+  const what = after.entity_type.charAt(0).toUpperCase() + after.entity_type.slice(1)
   const message =
     after.status === "synced"
-      ? `Synced (${label})`
+      ? `${what} ${after.operation === "cancel" ? "cancellation " : ""}synced to ${after.connection_id}${after.external_number ? ` (${after.external_number})` : ""}`
       : after.status === "running"
         ? `Another process is running it (${label})`
         : `Still ${after.status}: ${after.last_error ?? "see the log"}`

@@ -162,7 +162,7 @@ describe("classifyHttpError", () => {
         code: "network",
         retryable: true,
         message:
-          'Tryton sale.sale.create could not reach connection "erp" (ECONNREFUSED); is the server up and the URL right? (will retry)',
+          'Could not reach connection "erp" (ECONNREFUSED during Tryton sale.sale.create): is the server up and its URL right? (will retry)',
       },
     ],
     [
@@ -172,7 +172,7 @@ describe("classifyHttpError", () => {
         code: "network",
         retryable: true,
         message:
-          'Tryton sale.sale.create could not reach connection "erp" (ENOTFOUND); is the server up and the URL right? (will retry)',
+          'Could not reach connection "erp" (ENOTFOUND during Tryton sale.sale.create): is the server up and its URL right? (will retry)',
       },
     ],
     [
@@ -204,7 +204,7 @@ describe("classifyHttpError", () => {
         code: "network",
         retryable: true,
         message:
-          'Tryton sale.sale.create could not reach connection "erp" (ECONNRESET); is the server up and the URL right? (will retry)',
+          'Could not reach connection "erp" (ECONNRESET during Tryton sale.sale.create): is the server up and its URL right? (will retry)',
       },
     ],
     [

@@ -1,0 +1,29 @@
+// The demo scripts are plain ESM JavaScript; these are the parts the browser test uses.
+declare module "*/scripts/demo-store.mjs" {
+  export type DemoStore = {
+    url: string
+    admin: { email: string; password: string }
+    seed: { regionId: string; publishableKey: string; variants: Record<string, string> }
+    erp: "tryton" | "sandbox"
+    tryton: { stopAndWait(): Promise<void>; restart(): Promise<void> } | null
+    stop(): Promise<void>
+  }
+  export function startDemoStore(opts: Record<string, unknown>): Promise<DemoStore>
+}
+declare module "*/demo/storefront.mjs" {
+  export class StoreClient {
+    constructor(baseUrl: string, publishableKey: string)
+    checkout(input: {
+      regionId: string
+      email: string
+      items: Array<{ variant_id: string; quantity: number }>
+      address: Record<string, string>
+    }): Promise<{ id: string; display_id: number }>
+  }
+  export type AdminApi = {
+    request(method: string, path: string, body?: unknown): Promise<unknown>
+    settledSyncs(orderId: string): Promise<{ sync_records: Array<{ status: string; last_error: string | null }> }>
+  }
+  export function adminClient(baseUrl: string, email: string, password: string): Promise<AdminApi>
+  export const DEMO_ADDRESS: Record<string, string>
+}

@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync } from "node:fs"
+import path from "node:path"
+import type { Browser, Page } from "playwright-core"
+import type { DemoStore } from "../../scripts/demo-store.mjs"
+import type { AdminApi } from "../../demo/storefront.mjs"
+
+jest.setTimeout(420_000)
+
+const CHROMIUM = "/usr/bin/chromium"
+const ARTIFACTS = path.join(__dirname, "..", "..", "test-artifacts")
+const strict = process.env.CI === "true" || process.env.REQUIRE_PEERS === "1"
+
+const describeWithChromium = existsSync(CHROMIUM) ? describe : strict ? describe : describe.skip
+if (!existsSync(CHROMIUM)) console.log(`[skip] ${CHROMIUM} not installed (apt-get install chromium); browser test skipped`)
+
+describeWithChromium("order page widget in the real admin (Chromium)", () => {
+  let store: DemoStore
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    const { startDemoStore } = await import("../../scripts/demo-store.mjs")
+    store = await startDemoStore({
+      name: "browser",
+      port: 9101,
+      trytonPort: 8791,
+      databaseUrl: `postgres://${process.env.DB_USERNAME || "postgres"}@${process.env.DB_HOST || "localhost"}/mih_browser_${Date.now()}`,
+      // No automatic retry during the test: only the click may recover the sync.
+      env: { INTEGRATION_RETRY_BASE_DELAY_MS: "600000", INTEGRATION_RETRY_MAX_DELAY_MS: "600000" },
+    })
+    const { chromium } = await import("playwright-core")
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    })
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    mkdirSync(ARTIFACTS, { recursive: true })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await store?.stop()
+  })
+
+  async function placeOrderWhileErpIsDown(admin: AdminApi) {
+    const { StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
+    const storefront = new StoreClient(store.url, store.seed.publishableKey)
+    if (store.erp === "tryton") await store.tryton!.stopAndWait()
+    else await admin.request("POST", "/admin/integrations/connections/erp/sandbox-failures", { count: 1, kind: "outage" })
+    const order = await storefront.checkout({
+      regionId: store.seed.regionId,
+      email: `browser-${Date.now()}@example.com`,
+      items: [{ variant_id: store.seed.variants["Blue shirt"], quantity: 1 }],
+      address: DEMO_ADDRESS,
+    })
+    const { sync_records } = await admin.settledSyncs(order.id)
+    expect(sync_records[0].status).toBe("failed")
+    return order
+  }
+
+  it("logs in, shows the failed ERP sync in plain words, retries it after the ERP is back and turns synced", async () => {
+    const { adminClient } = await import("../../demo/storefront.mjs")
+    const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    const order = await placeOrderWhileErpIsDown(admin)
+
+    await page.goto(`${store.url}/app/login`)
+    await page.fill('input[name="email"]', store.admin.email)
+    await page.fill('input[name="password"]', store.admin.password)
+    await page.click('button[type="submit"]')
+    await page.waitForURL(/\/app\/orders/, { timeout: 60_000 })
+
+    await page.goto(`${store.url}/app/orders/${order.id}`)
+    const widget = page.getByTestId("integration-sync-widget")
+    await widget.waitFor({ timeout: 60_000 })
+    const row = widget.getByTestId("sync-row-erp")
+    await expect(row.getByTestId("sync-status").textContent()).resolves.toMatch(/^Retrying at /)
+    const error = await row.getByTestId("sync-error").textContent()
+    expect(error).toMatch(store.erp === "tryton" ? /^Could not reach connection "erp"/ : /Sandbox ERP is unavailable/)
+    await widget.screenshot({ path: path.join(ARTIFACTS, "order-widget-failed.png") })
+
+    await row.getByTestId("sync-log-open").click()
+    await expect(page.getByTestId("sync-log-entry").first().textContent()).resolves.toMatch(/error|\d{3}/)
+    await page.keyboard.press("Escape")
+
+    if (store.erp === "tryton") await store.tryton!.restart()
+    await row.getByTestId("sync-retry").click()
+    await row.getByText("Synced", { exact: true }).waitFor({ timeout: 30_000 })
+    await page.getByText(/^Order synced to erp/).first().waitFor({ timeout: 10_000 })
+    await expect(row.getByTestId("sync-external-ref").textContent()).resolves.toMatch(/ref: \S+/)
+    expect(await row.getByTestId("sync-retry").count()).toBe(0)
+    await page.waitForTimeout(500)
+    await widget.screenshot({ path: path.join(ARTIFACTS, "order-widget-synced.png") })
+    await page.screenshot({ path: path.join(ARTIFACTS, "order-page.png") })
+
+    const { sync_records } = await admin.settledSyncs(order.id)
+    expect(sync_records).toHaveLength(1)
+    expect(sync_records[0].status).toBe("synced")
+  })
+})
