@@ -13,6 +13,7 @@ function hubOptions() {
     maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 3_600_000),
   }
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000)
+  const mode = process.env.INTEGRATION_ERP_MODE ?? "live"
   const connections: Record<string, unknown>[] = []
   if (process.env.TRYTON_URL) {
     connections.push({
@@ -29,6 +30,7 @@ function hubOptions() {
       },
       retry,
       timeoutMs,
+      mode,
     })
   } else if (process.env.INTEGRATION_SANDBOX_ERP === "true") {
     connections.push({
@@ -38,6 +40,7 @@ function hubOptions() {
       options: { knownSkus: ["SHIRT-BLUE", "MUG-RED"], stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 } },
       retry,
       timeoutMs,
+      mode,
     })
   }
   return { connections, redisUrl: process.env.INTEGRATION_REDIS_URL || undefined }

@@ -87,7 +87,7 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     await row.getByTestId("sync-retry").click()
     await row.getByText("Synced", { exact: true }).waitFor({ timeout: 30_000 })
     await page.getByText(/^Order synced to erp/).first().waitFor({ timeout: 10_000 })
-    await expect(row.getByTestId("sync-external-ref").textContent()).resolves.toMatch(/ref: \S+/)
+    await expect(row.getByTestId("sync-external-ref").textContent()).resolves.toMatch(/^Reference in (tryton|sandbox): \S+/)
     expect(await row.getByTestId("sync-retry").count()).toBe(0)
     await page.waitForTimeout(500)
     await widget.screenshot({ path: path.join(ARTIFACTS, "order-widget-synced.png") })

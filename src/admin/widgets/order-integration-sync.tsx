@@ -127,7 +127,7 @@ const ExternalReference = ({ record }: { record: SyncRecord }) => {
   if (!label) return null
   return (
     <Text size="small" data-testid="sync-external-ref">
-      {record.connection?.provider ?? record.connection_id} ref:{" "}
+      Reference in {record.connection?.provider ?? record.connection_id}:{" "}
       {record.external_url ? (
         <a href={record.external_url} target="_blank" rel="noreferrer" className="text-ui-fg-interactive">
           {label}

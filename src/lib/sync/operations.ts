@@ -1,5 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { ConnectionKind } from "../../modules/integration-hub/options"
+import { SyncSkipped } from "../errors"
 import { cancelOrderInErpWorkflow } from "../../workflows/cancel-order-in-erp"
 import { orderReference } from "../../workflows/sync-order-to-erp/order-mapper"
 import { syncOrderToErpWorkflow } from "../../workflows/sync-order-to-erp"
@@ -34,7 +35,7 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     externalRef: orderReference,
     run: (container, i) =>
       i.shadow
-        ? Promise.resolve({ errors: [{ error: { skip: true, message: "shadow mode: the cancel was not sent" } }] })
+        ? Promise.resolve({ errors: [{ error: new SyncSkipped("shadow mode: the cancel was not sent") }] })
         : cancelOrderInErpWorkflow(container).run({
             input: { sync_record_id: i.sync_record_id, connection_id: i.connection_id, order_id: i.entity_id },
             throwOnError: false,

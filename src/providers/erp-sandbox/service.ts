@@ -1,8 +1,8 @@
 import { IntegrationError } from "../../lib/errors"
+import { isSamePlace } from "../address"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import { formatIssues, safeParseWithRequired } from "../../modules/integration-hub/options"
 import type {
-  ErpAddress,
   ErpCancelResult,
   ErpCustomerInput,
   ErpCustomerRef,
@@ -69,7 +69,7 @@ export class SandboxErpProvider implements ErpProvider {
       const customer = existing ?? { id: `SBXC-${await this.state.next("seq:customer")}`, email: input.email, name: input.name, addresses: [] }
       const ids: string[] = []
       for (const address of [input.shippingAddress, input.billingAddress]) {
-        let match = customer.addresses.find((a) => sameAddress(a, address))
+        let match = customer.addresses.find((a) => isSamePlace(a, address))
         if (!match) {
           match = { id: `${customer.id}-A${customer.addresses.length + 1}`, street: address.street, city: address.city, postalCode: address.postalCode }
           customer.addresses.push(match)
@@ -174,9 +174,4 @@ export class SandboxErpProvider implements ErpProvider {
 
 function toOrder(sale: SandboxSale): ErpSalesOrder {
   return { externalId: sale.id, number: sale.number, reference: sale.reference, state: sale.state }
-}
-
-function sameAddress(a: SandboxCustomer["addresses"][number], b: ErpAddress): boolean {
-  const n = (s: string | null) => (s ?? "").toLowerCase().replace(/\s+/g, " ").trim()
-  return n(a.street) === n(b.street) && n(a.city) === n(b.city) && n(a.postalCode) === n(b.postalCode)
 }

@@ -1,3 +1,4 @@
+import { isSamePlace } from "../address"
 import type { ErpAddress } from "../types"
 import type { TrytonAddress, TrytonDate, TrytonDecimal } from "./types"
 
@@ -16,15 +17,9 @@ export function toTrytonDate(isoDate: string): TrytonDate {
   return { __class__: "date", year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }
 }
 
-const normalize = (s: string | null | undefined) => (s ?? "").toLowerCase().replace(/\s+/g, " ").trim()
-
-/** Same place for shipping purposes: street, postal code and city match, ignoring case and spacing. */
+/** A Tryton address and a wanted one are the same place (street, postal code, city; case and spacing ignored). */
 export function isSameAddress(existing: TrytonAddress, wanted: ErpAddress): boolean {
-  return (
-    normalize(existing.street) === normalize(wanted.street) &&
-    normalize(existing.postal_code) === normalize(wanted.postalCode) &&
-    normalize(existing.city) === normalize(wanted.city)
-  )
+  return isSamePlace({ street: existing.street, city: existing.city, postalCode: existing.postal_code }, wanted)
 }
 
 /** Values for a new party.address; `country` is Tryton's id for the ISO code, when Tryton has it. */

@@ -1,4 +1,5 @@
 import { IntegrationError } from "../../lib/errors"
+import { isSamePlace } from "../address"
 import type {
   ErpCancelResult,
   ErpCustomerInput,
@@ -75,7 +76,7 @@ export class TrytonErpProvider implements ErpProvider {
       return { externalId: String(partyId), shippingAddressId: shipping, billingAddressId: billing, created: false }
     }
     const addresses = [input.shippingAddress]
-    if (!isSameAddress(asTrytonShape(input.shippingAddress), input.billingAddress)) addresses.push(input.billingAddress)
+    if (!isSamePlace(input.shippingAddress, input.billingAddress)) addresses.push(input.billingAddress)
     const values = await Promise.all(addresses.map(async (a) => toTrytonAddress(a, await this.countryId(a.countryCode))))
     const mechanisms: Array<Record<string, unknown>> = [{ type: "email", value: input.email }]
     if (input.phone) mechanisms.push({ type: "phone", value: input.phone })
@@ -332,8 +333,4 @@ function toErpOrder(sale: TrytonSale): ErpSalesOrder {
 
 function label(sale: TrytonSale): string {
   return sale.number ? `#${sale.number}` : `id ${sale.id}`
-}
-
-function asTrytonShape(a: ErpCustomerInput["shippingAddress"]) {
-  return { id: 0, street: a.street, city: a.city, postal_code: a.postalCode, country: null }
 }
