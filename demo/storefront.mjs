@@ -1,5 +1,6 @@
 // A storefront's checkout through Medusa's Store API (as a Next.js starter would do it), plus the admin calls
 // the demo, the browser test and the benchmark need. Node's global fetch only.
+import { readFileSync } from "node:fs"
 
 export class StoreClient {
   /** @param {string} baseUrl @param {string} publishableKey */
@@ -79,12 +80,5 @@ export async function adminClient(baseUrl, email, password) {
   }
 }
 
-export const DEMO_ADDRESS = {
-  first_name: "Jane",
-  last_name: "Doe",
-  address_1: "12 Harbour Street",
-  city: "Portland",
-  postal_code: "04101",
-  country_code: "us",
-  phone: "+1 207 555 0134",
-}
+/** The shopper every demo order ships to (shared with demo/app/store.ts). */
+export const DEMO_ADDRESS = JSON.parse(readFileSync(new URL("./app/shopper-address.json", import.meta.url), "utf8"))

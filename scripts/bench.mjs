@@ -44,10 +44,10 @@ process.on("SIGINT", async () => {
 
 try {
   log("starting the store WITH the plugin and a live ERP connection")
-  const withPlugin = await startDemoStore({ name: "bench-with", port: 9201, pgPort: 54331, trytonPort: 8801, databaseUrl: databaseUrl("bench_with"), log })
+  const withPlugin = await startDemoStore({ name: "bench-with", port: 9201, pgPort: 54331, trytonPort: 8801, databaseUrl: databaseUrl("bench_with"), freshDatabase: true, dropDatabaseOnStop: true, log })
   stores.push({ label: `with plugin (${withPlugin.erp} ERP)`, handle: withPlugin, complete: [], checkout: [] })
   log("starting the same store WITHOUT the plugin")
-  const without = await startDemoStore({ name: "bench-without", port: 9202, pgPort: 54332, databaseUrl: databaseUrl("bench_without"), withPlugin: false, build: false, log })
+  const without = await startDemoStore({ name: "bench-without", port: 9202, pgPort: 54332, databaseUrl: databaseUrl("bench_without"), freshDatabase: true, dropDatabaseOnStop: true, withPlugin: false, build: false, log })
   stores.push({ label: "without plugin", handle: without, complete: [], checkout: [] })
 
   for (const s of stores) s.client = new StoreClient(s.handle.url, s.handle.seed.publishableKey)

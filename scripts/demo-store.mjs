@@ -40,8 +40,8 @@ async function startEmbeddedPostgres(dir, port, database) {
   return { url: `postgres://postgres:postgres@localhost:${port}/${database}`, stop: () => pg.stop() }
 }
 
-/** Creates the database in DATABASE_URL when it does not exist yet. */
-async function ensureDatabase(databaseUrl) {
+/** Runs `sql` against the server's maintenance database, with the target database's name as $1. */
+async function onServer(databaseUrl, run) {
   const { default: pg } = await import("pg")
   const url = new URL(databaseUrl)
   const name = decodeURIComponent(url.pathname.slice(1))
@@ -49,12 +49,21 @@ async function ensureDatabase(databaseUrl) {
   const client = new pg.Client({ connectionString: url.toString() })
   await client.connect()
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`)
+    return await run(client, name, `"${name.replace(/"/g, '""')}"`)
   } finally {
     await client.end()
   }
 }
+
+/** Creates the database in DATABASE_URL when it does not exist yet; true when it created it. */
+const ensureDatabase = (databaseUrl) =>
+  onServer(databaseUrl, async (client, name, quoted) => {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
+    if (!rowCount) await client.query(`CREATE DATABASE ${quoted}`)
+    return !rowCount
+  })
+
+const dropDatabase = (databaseUrl) => onServer(databaseUrl, (client, _, quoted) => client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`))
 
 async function waitForHealth(url, child, ms = 120_000) {
   const until = Date.now() + ms
@@ -71,7 +80,7 @@ async function waitForHealth(url, child, ms = 120_000) {
 /**
  * @param {{ name?: string, port?: number, databaseUrl?: string, freshDatabase?: boolean, erp?: "auto"|"tryton"|"sandbox",
  *           withPlugin?: boolean, trytonPort?: number, pgPort?: number, env?: Record<string,string>, log?: (m: string) => void,
- *           build?: boolean }} opts
+ *           build?: boolean, dropDatabaseOnStop?: boolean }} opts
  */
 export async function startDemoStore(opts = {}) {
   const { name = "demo", port = 9000, withPlugin = true, trytonPort = 8000, pgPort = 54329, log = () => {}, build = true } = opts
@@ -85,12 +94,14 @@ export async function startDemoStore(opts = {}) {
   try {
     let databaseUrl = opts.databaseUrl
     if (!databaseUrl) {
+      if (opts.freshDatabase) rmSync(path.join(workdir, "pg"), { recursive: true, force: true })
       log(`starting embedded PostgreSQL (no DATABASE_URL given) in ${workdir}/pg on port ${pgPort}`)
       const pg = await startEmbeddedPostgres(workdir, pgPort, "medusa_demo")
       cleanups.push(pg.stop)
       databaseUrl = pg.url
     } else {
-      await ensureDatabase(databaseUrl)
+      if (opts.freshDatabase) await dropDatabase(databaseUrl)
+      if ((await ensureDatabase(databaseUrl)) && opts.dropDatabaseOnStop) cleanups.push(() => dropDatabase(databaseUrl))
     }
 
     const erpEnv = {}

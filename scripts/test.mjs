@@ -29,5 +29,11 @@ const env = {
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --experimental-vm-modules`.trim(),
 }
-must("npx", ["jest", "--selectProjects", "unit", ...process.argv.slice(2)], env)
-must("npx", ["jest", "--selectProjects", "integration", "--runInBand", "--forceExit", ...process.argv.slice(2)], env)
+// `npm test -- --selectProjects unit` (npm run test:unit) runs one project; other arguments go to jest as they are.
+const args = process.argv.slice(2)
+const only = args.includes("--selectProjects") ? args[args.indexOf("--selectProjects") + 1] : null
+const filters = only ? args.filter((_, i) => i !== args.indexOf("--selectProjects") && i !== args.indexOf("--selectProjects") + 1) : args
+// A path or name filter may match tests of one project only; the other must not fail for finding none.
+const rest = filters.length ? [...filters, "--passWithNoTests"] : filters
+if (!only || only === "unit") must("npx", ["jest", "--selectProjects", "unit", ...rest], env)
+if (!only || only === "integration") must("npx", ["jest", "--selectProjects", "integration", "--runInBand", "--forceExit", ...rest], env)

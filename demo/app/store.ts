@@ -19,6 +19,7 @@ import {
   linkSalesChannelsToStockLocationWorkflow,
   updateStoresWorkflow,
 } from "@medusajs/medusa/core-flows"
+import shopperAddress from "./shopper-address.json"
 
 export type SeedProduct = { title: string; sku: string | null; price: number; stock: number }
 
@@ -156,15 +157,8 @@ export async function seedStore(container: MedusaContainer, products: SeedProduc
   }
 }
 
-export const DEMO_ADDRESS = {
-  first_name: "Jane",
-  last_name: "Doe",
-  address_1: "12 Harbour Street",
-  city: "Portland",
-  postal_code: "04101",
-  country_code: "us",
-  phone: "+1 207 555 0134",
-}
+/** The shopper every demo, test and benchmark order ships to (shared with demo/storefront.mjs). */
+export const DEMO_ADDRESS: Record<string, string> = shopperAddress
 
 /**
  * Places an order the way checkout does, through Medusa's cart workflows: cart → shipping method →

@@ -10,6 +10,13 @@ const CHROMIUM = "/usr/bin/chromium"
 const ARTIFACTS = path.join(__dirname, "..", "..", "test-artifacts")
 const strict = process.env.CI === "true" || process.env.REQUIRE_PEERS === "1"
 
+/** The PostgreSQL the other suites use (DB_HOST, DB_USERNAME, DB_PASSWORD, DB_PORT), with a database of this test's own. */
+function testDatabaseUrl(name: string): string {
+  const user = encodeURIComponent(process.env.DB_USERNAME || "postgres")
+  const password = process.env.DB_PASSWORD ? `:${encodeURIComponent(process.env.DB_PASSWORD)}` : ""
+  return `postgres://${user}${password}@${process.env.DB_HOST || "localhost"}:${process.env.DB_PORT || "5432"}/${name}`
+}
+
 const describeWithChromium = existsSync(CHROMIUM) ? describe : strict ? describe : describe.skip
 if (!existsSync(CHROMIUM)) console.log(`[skip] ${CHROMIUM} not installed (apt-get install chromium); browser test skipped`)
 
@@ -24,7 +31,8 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
       name: "browser",
       port: 9101,
       trytonPort: 8791,
-      databaseUrl: `postgres://${process.env.DB_USERNAME || "postgres"}@${process.env.DB_HOST || "localhost"}/mih_browser_${Date.now()}`,
+      databaseUrl: testDatabaseUrl(`mih_browser_${Date.now()}`),
+      dropDatabaseOnStop: true,
       // No automatic retry during the test: only the click may recover the sync.
       env: { INTEGRATION_RETRY_BASE_DELAY_MS: "600000", INTEGRATION_RETRY_MAX_DELAY_MS: "600000" },
     })

@@ -5,6 +5,7 @@ import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import retryDueSyncsJob from "../../src/jobs/retry-due-syncs"
 import { requestSync } from "../../src/lib/sync/engine"
+import { sweepMissingSyncs } from "../../src/lib/sync/sweep"
 import { syncOrderToErpWorkflow } from "../../src/workflows/sync-order-to-erp"
 import { createErpSalesOrderStepId } from "../../src/workflows/sync-order-to-erp/steps/create-erp-sales-order"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
@@ -64,7 +65,8 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
           requestSync(container, { entity_type: "order", entity_id: orderId, operation: "create" }),
           eventBus.emit({ name: "order.placed", data: { id: orderId } }),
         ])
-        await new Promise((r) => setTimeout(r, 500))
+        // The bus delivery starts START_AFTER_EVENT_MS later; give it time to run (and find nothing to do).
+        await new Promise((r) => setTimeout(r, 1_000))
 
         const sales = await salesFor(orderId)
         expect(sales).toHaveLength(1)
@@ -221,6 +223,13 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
         expect(recreated).toMatchObject({ status: "synced", external_id: record.external_id })
         expect(recreated.result_summary).toMatch(/^found existing sale/)
         expect(await salesFor(orderId)).toHaveLength(1)
+
+        // Later sweeps read only orders changed since the previous sweep (with overlap), not the whole week:
+        // after a sweep "ten minutes from now", this order is old news to the next one.
+        await sweepMissingSyncs(container, new Date(Date.now() + 10 * 60_000))
+        await hub(container).deleteSyncRecords(recreated.id)
+        expect(await sweepMissingSyncs(container, new Date(Date.now() + 11 * 60_000))).toBe(0)
+        expect(await hub(container).listSyncRecords({ entity_id: orderId })).toHaveLength(0)
       })
     },
   })

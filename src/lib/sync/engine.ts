@@ -12,10 +12,22 @@ const hubOf = (container: MedusaContainer) => container.resolve<IntegrationHubMo
 export type SyncRequest = { entity_type: string; entity_id: string; operation: string }
 
 /**
+ * How long a subscriber lets the request that emitted the event finish answering before it starts the
+ * sync: the local event bus delivers order.placed while checkout is still building its response, and the
+ * sync's queries would otherwise compete with it. If the process dies meanwhile, the sweep catches up.
+ */
+export const START_AFTER_EVENT_MS = 250
+
+/**
  * Records the intent to sync (one durable row per enabled connection of the right kind, created once
  * however often it is requested) and runs each record now. Safe to call for every delivery of an event.
  */
-export async function requestSync(container: MedusaContainer, request: SyncRequest): Promise<void> {
+export async function requestSync(
+  container: MedusaContainer,
+  request: SyncRequest,
+  opts: { startAfterMs?: number } = {}
+): Promise<void> {
+  if (opts.startAfterMs) await new Promise((resolve) => setTimeout(resolve, opts.startAfterMs))
   const hub = hubOf(container)
   const op = syncOperation(request.entity_type, request.operation)
   const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
@@ -53,35 +65,25 @@ export async function processSyncRecord(container: MedusaContainer, id: string, 
 
   const failure = describeFailure(errors[0].error)
   const label = `${record.entity_type} ${record.entity_id} → ${record.connection_id} (${record.operation})`
+  const settle = (fields: Omit<Parameters<typeof hub.updateSyncRecords>[0], "id">) =>
+    hub.updateSyncRecords({ id, locked_until: null, next_attempt_at: null, ...fields })
   if (failure.skip) {
     logger.info(`integration-hub: skipped ${label}: ${failure.message}`)
-    return hub.updateSyncRecords({
-      id, status: "skipped", result_summary: failure.message, last_error: null, last_error_code: null, locked_until: null,
-    })
+    return settle({ status: "skipped", result_summary: failure.message, last_error: null, last_error_code: null })
   }
-  const policy = connection.retry
+  const failed = { last_error: failure.message, last_error_code: failure.code }
+  const { maxAttempts } = connection.retry
   if (!failure.retryable) {
     logger.warn(`integration-hub: ${label} needs a person: ${failure.message}`)
-    return hub.updateSyncRecords({
-      id, status: "failed", last_error: failure.message, last_error_code: failure.code, next_attempt_at: null, locked_until: null,
-    })
+    return settle({ status: "failed", ...failed })
   }
-  if (claim.attempts >= policy.maxAttempts) {
+  if (claim.attempts >= maxAttempts) {
     logger.error(`integration-hub: ${label} is dead after ${claim.attempts} attempts: ${failure.message}`)
-    return hub.updateSyncRecords({
-      id, status: "dead", last_error: failure.message, last_error_code: failure.code, next_attempt_at: null, locked_until: null,
-    })
+    return settle({ status: "dead", ...failed })
   }
-  const delay = retryDelayMs(claim.attempts, policy, { retryAfterMs: failure.retryAfterMs })
-  logger.warn(`integration-hub: ${label} failed (attempt ${claim.attempts}/${policy.maxAttempts}), retry in ${delay} ms: ${failure.message}`)
-  return hub.updateSyncRecords({
-    id,
-    status: "failed",
-    last_error: failure.message,
-    last_error_code: failure.code,
-    next_attempt_at: new Date(Date.now() + delay),
-    locked_until: null,
-  })
+  const delay = retryDelayMs(claim.attempts, connection.retry, { retryAfterMs: failure.retryAfterMs })
+  logger.warn(`integration-hub: ${label} failed (attempt ${claim.attempts}/${maxAttempts}), retry in ${delay} ms: ${failure.message}`)
+  return settle({ status: "failed", ...failed, next_attempt_at: new Date(Date.now() + delay) })
 }
 
 /** Runs every record whose retry is due (and abandoned ones). Returns how many were run. */

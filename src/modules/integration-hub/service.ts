@@ -66,12 +66,19 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
     return this.registry.erp(connectionId)
   }
 
-  private async writeCallLog(entry: CallLogEntry): Promise<void> {
-    await this.createIntegrationLogs({
-      ...entry,
-      request: toJson(entry.request),
-      response: toJson(entry.response),
-    })
+  /** One INSERT per external call: the log is written on every call of every sync, so it stays off the ORM. */
+  @InjectManager()
+  protected async writeCallLog(entry: CallLogEntry, @MedusaContext() sharedContext: Context<SqlEntityManager> = {}): Promise<void> {
+    await sharedContext.manager!.execute(
+      `INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, sync_record_id,
+         entity_type, entity_id, external_id, attempt, request, response, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)`,
+      [
+        generateEntityId(undefined, "ilog"), entry.connection_id, entry.direction, entry.operation, entry.status,
+        entry.http_status, Math.round(entry.duration_ms), entry.sync_record_id, entry.entity_type, entry.entity_id,
+        entry.external_id, entry.attempt, jsonOrNull(entry.request), jsonOrNull(entry.response), entry.error,
+      ]
+    )
   }
 
   private stateStore(connectionId: string): ProviderStateStore {
@@ -189,7 +196,8 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
   }
 }
 
-function toJson(value: unknown): Record<string, unknown> | null {
+/** A log body as a JSON object (arrays and scalars wrapped in `{ value }`), or null. */
+function jsonOrNull(value: unknown): string | null {
   if (value === null || value === undefined) return null
-  return typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { value }
+  return JSON.stringify(typeof value === "object" && !Array.isArray(value) ? value : { value })
 }

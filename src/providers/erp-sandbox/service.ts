@@ -1,7 +1,7 @@
 import { IntegrationError } from "../../lib/errors"
 import { isSamePlace } from "../address"
 import type { CallRecorder } from "../../lib/http/call-recorder"
-import { formatIssues, safeParseWithRequired } from "../../modules/integration-hub/options"
+import { assertProviderOptions } from "../validate-options"
 import type {
   ErpCancelResult,
   ErpCustomerInput,
@@ -33,8 +33,7 @@ export class SandboxErpProvider implements ErpProvider {
   private readonly connectionId: string
 
   static validateOptions(options: Record<string, unknown>): void {
-    const result = safeParseWithRequired(sandboxOptionsSchema, options)
-    if (!result.success) throw new Error(formatIssues(result.error).join("\n"))
+    assertProviderOptions(sandboxOptionsSchema, options)
   }
 
   constructor(deps: ProviderDeps, options: unknown) {

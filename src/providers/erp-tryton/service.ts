@@ -22,7 +22,7 @@ import {
   TrytonSale,
 } from "./types"
 import { z } from "@medusajs/framework/zod"
-import { formatIssues, safeParseWithRequired } from "../../modules/integration-hub/options"
+import { assertProviderOptions } from "../validate-options"
 
 /** What a wizard's execute answers: the next view and its default values. */
 type WizardStep = { view?: { defaults?: Record<string, unknown> } }
@@ -45,8 +45,7 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly cache = new Map<string, Promise<number | null>>()
 
   static validateOptions(options: Record<string, unknown>): void {
-    const result = safeParseWithRequired(trytonOptionsSchema, options)
-    if (!result.success) throw new Error(formatIssues(result.error).join("\n"))
+    assertProviderOptions(trytonOptionsSchema, options)
   }
 
   constructor(deps: ProviderDeps, options: unknown) {
