@@ -34,9 +34,14 @@ async function startEmbeddedPostgres(dir, port, database) {
   const pg = new EmbeddedPostgres({ databaseDir: path.join(dir, "pg"), user: "postgres", password: "postgres", port, persistent: true, onLog: () => {} })
   if (!existsSync(path.join(dir, "pg", "PG_VERSION"))) await pg.initialise()
   await pg.start()
-  await pg.createDatabase(database).catch((err) => {
-    if (!/already exists/.test(String(err?.message))) throw err
-  })
+  const client = pg.getPgClient()
+  await client.connect()
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database])
+    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`)
+  } finally {
+    await client.end()
+  }
   return { url: `postgres://postgres:postgres@localhost:${port}/${database}`, stop: () => pg.stop() }
 }
 
@@ -93,6 +98,7 @@ export async function startDemoStore(opts = {}) {
   }
   try {
     let databaseUrl = opts.databaseUrl
+    const databaseUrlGiven = Boolean(databaseUrl)
     if (!databaseUrl) {
       if (opts.freshDatabase) rmSync(path.join(workdir, "pg"), { recursive: true, force: true })
       log(`starting embedded PostgreSQL (no DATABASE_URL given) in ${workdir}/pg on port ${pgPort}`)
@@ -112,7 +118,8 @@ export async function startDemoStore(opts = {}) {
       if (wantTryton) {
         tryton = require(path.join(ROOT, "integration-tests", "peers", "tryton.js")).peer({ port: trytonPort })
         log(`starting the real Tryton ERP on 127.0.0.1:${trytonPort} (first run builds its database, ~20 s)`)
-        const state = await tryton.start()
+        // Tryton keeps its sales as long as the store keeps its orders (a persistent embedded database).
+        const state = await tryton.start({ reuse: !databaseUrlGiven && !opts.freshDatabase })
         cleanups.push(() => tryton.stop())
         Object.assign(erpEnv, { TRYTON_URL: state.url, TRYTON_DATABASE: state.database, TRYTON_USERNAME: state.username, TRYTON_PASSWORD: state.password })
         erp = "tryton"

@@ -57,11 +57,13 @@ try {
   Log in with: ${store.admin.email} / ${store.admin.password}
   Database:    ${process.env.DATABASE_URL ? "DATABASE_URL" : "embedded PostgreSQL (/tmp/mih-demo/pg)"}
 ${store.erp === "sandbox"
-    ? `  Watch a failure, a retry and a recovery: make the sandbox ERP fail its next 3 calls, place an order, then retry:
-    curl -X POST ${store.url}/admin/integrations/connections/erp/sandbox-failures -H 'authorization: Bearer <token>' \\
-         -H 'content-type: application/json' -d '{"count": 3}'`
-    : `  Watch a failure and a recovery: stop Tryton (kill ${store.tryton.readState()?.pid}), place an order, start it again
-  (npm run demo restarts it), then press "Retry now" on the order page.`}
+    ? `  Watch a failure, a retry and a recovery: make the sandbox ERP fail its next 3 calls
+    (POST ${store.url}/admin/integrations/connections/erp/sandbox-failures with {"count": 3}, as an admin),
+    create a draft order in the admin and convert it to an order, then press "Retry now" on its page.`
+    : `  Watch a failure and a recovery: stop Tryton with  kill ${store.tryton.readState()?.pid}
+    create a draft order in the admin and convert it to an order: its sync fails and a retry is scheduled;
+    start Tryton again with  trytond -c ${store.tryton.readState()?.dir}/trytond.conf -d shop &
+    then press "Retry now" on the order page.`}
   Ctrl-C stops everything.
 `)
   if (process.argv.includes("--exit")) await shutdown(sync_records.every((r) => r.status === "synced") ? 0 : 1)

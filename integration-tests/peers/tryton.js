@@ -160,13 +160,16 @@ function peer({ port = Number(process.env.TRYTON_TEST_PORT || 8765) } = {}) {
     port,
     readState,
     stop,
-    /** Starts a fresh Tryton for this run and records where it is. */
-    async start() {
+    /** Starts Tryton on a fresh copy of the template (or, with `reuse`, on the database of the last run). */
+    async start({ reuse = false } = {}) {
       await ensureTemplate()
       stop()
-      fs.rmSync(run, { recursive: true, force: true })
-      writeConfig(run, port)
-      fs.copyFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), path.join(run, "db", `${DB}.sqlite`))
+      const db = path.join(run, "db", `${DB}.sqlite`)
+      if (!reuse || !fs.existsSync(db)) {
+        fs.rmSync(run, { recursive: true, force: true })
+        writeConfig(run, port)
+        fs.copyFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), db)
+      }
       const state = {
         url: `http://127.0.0.1:${port}`,
         database: DB,
