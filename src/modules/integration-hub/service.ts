@@ -31,14 +31,10 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
   private registry_?: ConnectionRegistry
 
   constructor(deps: InjectedDependencies, options: unknown) {
-    // eslint-disable-next-line prefer-rest-params
+    // MedusaService wires its generated methods from the constructor's own arguments.
     super(...(arguments as unknown as [InjectedDependencies]))
     this.options_ = validatePluginOptions(options)
     this.logger_ = deps.logger
-  }
-
-  getPluginOptions(): PluginOptions {
-    return this.options_
   }
 
   private get registry(): ConnectionRegistry {
