@@ -45,14 +45,13 @@ export async function requestSync(
 export async function processSyncRecord(container: MedusaContainer, id: string, opts: { force?: boolean } = {}) {
   const hub = hubOf(container)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const claim = await hub.claimSyncRecord(id, opts)
-  if (!claim) return hub.retrieveSyncRecord(id)
+  const record = await hub.claimSyncRecord(id, opts)
+  if (!record) return hub.retrieveSyncRecord(id)
 
-  const record = await hub.retrieveSyncRecord(id)
   const connection = hub.getConnection(record.connection_id)
   const op = syncOperation(record.entity_type, record.operation)
   const { errors } = await runInSyncContext(
-    { syncRecordId: record.id, entityType: record.entity_type, entityId: record.entity_id, attempt: claim.attempts },
+    { syncRecordId: record.id, entityType: record.entity_type, entityId: record.entity_id, attempt: record.attempts },
     () =>
       op.run(container, {
         sync_record_id: record.id,
@@ -77,12 +76,12 @@ export async function processSyncRecord(container: MedusaContainer, id: string, 
     logger.warn(`integration-hub: ${label} needs a person: ${failure.message}`)
     return settle({ status: "failed", ...failed })
   }
-  if (claim.attempts >= maxAttempts) {
-    logger.error(`integration-hub: ${label} is dead after ${claim.attempts} attempts: ${failure.message}`)
+  if (record.attempts >= maxAttempts) {
+    logger.error(`integration-hub: ${label} is dead after ${record.attempts} attempts: ${failure.message}`)
     return settle({ status: "dead", ...failed })
   }
-  const delay = retryDelayMs(claim.attempts, connection.retry, { retryAfterMs: failure.retryAfterMs })
-  logger.warn(`integration-hub: ${label} failed (attempt ${claim.attempts}/${maxAttempts}), retry in ${delay} ms: ${failure.message}`)
+  const delay = retryDelayMs(record.attempts, connection.retry, { retryAfterMs: failure.retryAfterMs })
+  logger.warn(`integration-hub: ${label} failed (attempt ${record.attempts}/${maxAttempts}), retry in ${delay} ms: ${failure.message}`)
   return settle({ status: "failed", ...failed, next_attempt_at: new Date(Date.now() + delay) })
 }
 

@@ -20,6 +20,12 @@ export type SyncIntent = {
   external_ref: string | null
 }
 
+/** What the claim hands the engine: enough to run the record without reading it again. */
+export type ClaimedSyncRecord = Pick<SyncIntent, "connection_id" | "entity_type" | "entity_id" | "operation"> & {
+  id: string
+  attempts: number
+}
+
 /** How long a claimed record stays ours; a crashed process's record is picked up again after it. */
 const LEASE_MS = 5 * 60_000
 /** A pending record younger than this is left to the subscriber that created it. */
@@ -156,8 +162,8 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
     id: string,
     opts: { force?: boolean } = {},
     @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
-  ): Promise<{ id: string; attempts: number } | null> {
-    const rows = await sharedContext.manager!.execute<Array<{ id: string; attempts: number }>>(
+  ): Promise<ClaimedSyncRecord | null> {
+    const rows = await sharedContext.manager!.execute<ClaimedSyncRecord[]>(
       `UPDATE sync_record
           SET status = 'running', attempts = attempts + 1, next_attempt_at = NULL,
               locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
@@ -166,7 +172,7 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
            OR (status = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= now())
            OR (status = 'running' AND locked_until < now())
            OR (? AND status IN ('failed', 'dead')))
-        RETURNING id, attempts`,
+        RETURNING id, attempts, connection_id, entity_type, entity_id, operation`,
       [LEASE_MS, id, opts.force === true]
     )
     return rows[0] ?? null
