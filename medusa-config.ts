@@ -37,13 +37,23 @@ function hubOptions() {
       id: "erp",
       kind: "erp",
       provider: "sandbox",
-      options: { knownSkus: ["SHIRT-BLUE", "MUG-RED"], stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 } },
+      options: {
+        knownSkus: ["SHIRT-BLUE", "MUG-RED"],
+        stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 },
+        webhookSecret: process.env.INTEGRATION_SANDBOX_WEBHOOK_SECRET || undefined,
+      },
       retry,
       timeoutMs,
       mode,
     })
   }
-  return { connections, redisUrl: process.env.INTEGRATION_REDIS_URL || undefined }
+  // Tests add connections of their own (JSON array of connection options).
+  connections.push(...(JSON.parse(process.env.INTEGRATION_EXTRA_CONNECTIONS ?? "[]") as Record<string, unknown>[]))
+  return {
+    connections,
+    redisUrl: process.env.INTEGRATION_REDIS_URL || undefined,
+    ...(process.env.INTEGRATION_WEBHOOK_MAX_BYTES ? { webhooks: { maxBodyBytes: Number(process.env.INTEGRATION_WEBHOOK_MAX_BYTES) } } : {}),
+  }
 }
 
 module.exports = defineConfig({

@@ -1,4 +1,4 @@
-// The demo scripts are plain ESM JavaScript; these are the parts the browser test uses.
+// The demo scripts are plain ESM JavaScript; these are the parts the browser and package tests use.
 declare module "*/scripts/demo-store.mjs" {
   export type DemoStore = {
     url: string
@@ -9,6 +9,8 @@ declare module "*/scripts/demo-store.mjs" {
     stop(): Promise<void>
   }
   export function startDemoStore(opts: Record<string, unknown>): Promise<DemoStore>
+  export function run(cmd: string, args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean }): string
+  export function buildPlugin(env?: NodeJS.ProcessEnv): string
 }
 declare module "*/demo/storefront.mjs" {
   export class StoreClient {

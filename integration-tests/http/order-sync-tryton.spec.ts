@@ -4,8 +4,8 @@ import { Modules } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import retryDueSyncsJob from "../../src/jobs/retry-due-syncs"
-import { requestSync } from "../../src/lib/sync/engine"
-import { sweepMissingSyncs } from "../../src/lib/sync/sweep"
+import { requestEffect } from "../../src/sync/engine"
+import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { syncOrderToErpWorkflow } from "../../src/workflows/sync-order-to-erp"
 import { createErpSalesOrderStepId } from "../../src/workflows/sync-order-to-erp/steps/create-erp-sales-order"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
@@ -52,21 +52,26 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
         store = await seedStore(container)
       })
 
-      it("turns a placed order into one confirmed Tryton sale with our reference, even when order.placed arrives twice", async () => {
+      it("turns a placed order into one confirmed Tryton sale with our reference, even when order.placed arrives five times at once while it is pending", async () => {
         const email = `twice-${Date.now()}@example.com`
         const orderId = await placeOrder(container, store, { email, items: [{ title: "Blue shirt", quantity: 2 }] })
-        const record = await waitForSettledSync(container, orderId, "create")
-        expect(record).toMatchObject({ status: "synced", connection_id: "erp", attempts: 1, external_ref: ref(orderId) })
-
-        // The same event delivered again (twice at once, plus the bus) must not create anything.
+        // The subscriber waits START_AFTER_EVENT_MS before it starts: the record does not exist or is pending
+        // while these deliveries (three direct, two through the bus, plus the original one) race for it.
         const eventBus = container.resolve(Modules.EVENT_BUS)
+        const request = { entity_type: "order", entity_id: orderId, operation: "create" }
         await Promise.all([
-          requestSync(container, { entity_type: "order", entity_id: orderId, operation: "create" }),
-          requestSync(container, { entity_type: "order", entity_id: orderId, operation: "create" }),
+          requestEffect(container, request),
+          requestEffect(container, request),
+          requestEffect(container, request),
+          eventBus.emit({ name: "order.placed", data: { id: orderId } }),
           eventBus.emit({ name: "order.placed", data: { id: orderId } }),
         ])
-        // The bus delivery starts START_AFTER_EVENT_MS later; give it time to run (and find nothing to do).
+        const record = await waitForSettledSync(container, orderId, "create")
+        expect(record).toMatchObject({ status: "synced", connection_id: "erp", attempts: 1, external_ref: ref(orderId) })
+        // Let the bus deliveries (started START_AFTER_EVENT_MS later) run too, and find nothing to do.
         await new Promise((r) => setTimeout(r, 1_000))
+        const runs = await hub(container).listSyncRuns({ sync_record_id: record.id })
+        expect(runs.map((r) => r.status)).toEqual(["synced"])
 
         const sales = await salesFor(orderId)
         expect(sales).toHaveLength(1)
@@ -164,7 +169,7 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
         const record = await waitForSettledSync(container, orderId, "create")
         const [first] = await salesFor(orderId)
         // Cancel the synced sale so the workflow below has to create a new one, then fail after it.
-        const erp = hub(container).getErpProvider("erp")
+        const erp = hub(container).getProvider("erp", "erp")
         await erp.cancelSalesOrder(String(first.id))
 
         const workflow = syncOrderToErpWorkflow(container)

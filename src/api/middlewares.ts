@@ -1,8 +1,15 @@
 import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
-import { BulkRetrySyncRecordsBody, ListSyncRecordsQuery, SandboxFailuresBody } from "./admin/integrations/validators"
+import { BulkRetrySyncRecordsBody, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody } from "./admin/integrations/validators"
 
 export default defineMiddlewares({
   routes: [
+    // Signatures are computed over the exact bytes: the webhook route reads the body itself, with a size limit.
+    { matcher: "/hooks/integrations/:connection_id", methods: ["POST"], bodyParser: false },
+    {
+      matcher: "/admin/integrations/webhook-events",
+      methods: ["GET"],
+      middlewares: [validateAndTransformQuery(ListWebhookEventsQuery, { isList: true, defaults: ["id"], defaultLimit: 20 })],
+    },
     {
       matcher: "/admin/integrations/sync-records",
       methods: ["GET"],

@@ -1,8 +1,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { runDueSyncs } from "../lib/sync/engine"
-import { sweepMissingSyncs } from "../lib/sync/sweep"
+import { runDueSyncs } from "../sync/engine"
+import { sweepMissingSyncs } from "../sync/sweep"
 
-/** Every minute: run due retries, then give a sync record to any order that has none. */
+/** Every minute: run due retries, then give a record to any entity that should have an effect and has none. */
 export default async function retryDueSyncsJob(container: MedusaContainer) {
   await runDueSyncs(container)
   await sweepMissingSyncs(container)

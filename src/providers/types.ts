@@ -1,7 +1,23 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { CallRecorder } from "../lib/http/call-recorder"
 import type { HttpClient } from "../lib/http/client"
-import type { ConnectionConfig, ConnectionKind } from "../modules/integration-hub/options"
+import type { SignatureVerdict, WebhookHeaders } from "../lib/webhooks/signatures"
+
+/**
+ * The contract between the hub and a provider (one adapter per external system). A third-party provider
+ * imports these types from "medusa-integration-hub/providers/types" and nothing else of the hub's internals.
+ */
+
+export const CONNECTION_KINDS = ["erp", "shipping", "payment", "crm"] as const
+export type ConnectionKind = (typeof CONNECTION_KINDS)[number]
+
+/** What a provider may know of the connection it serves (never other connections, never the plugin options). */
+export type ProviderConnection = {
+  id: string
+  kind: ConnectionKind
+  mode: "live" | "shadow"
+  timeoutMs: number
+}
 
 /** Durable key/value state of one connection, kept in the hub's database. */
 export interface ProviderStateStore {
@@ -16,7 +32,7 @@ export interface ProviderStateStore {
 
 /** What the hub hands every provider it builds. */
 export type ProviderDeps = {
-  connection: ConnectionConfig
+  connection: ProviderConnection
   /** Builds the shared HTTP client for this connection (timeout, rate limit, classification, log rows). */
   createHttpClient: (baseURL: string, secrets: string[]) => HttpClient
   /** Logs calls of providers that do not speak HTTP exactly like the HTTP layer does. */
@@ -25,8 +41,37 @@ export type ProviderDeps = {
   logger: Logger
 }
 
+/** An inbound delivery as the webhook route received it: the exact bytes, for signature checks. */
+export type InboundRequest = { rawBody: Buffer; headers: WebhookHeaders }
+
+/** A verified vendor event, reduced to what processing needs (stored durably until processed). */
+export type InboundEvent = {
+  /** The vendor's event id: the same id delivered twice is stored and applied once. */
+  id: string
+  /** The vendor's event type, e.g. "sale.updated". */
+  type: string
+  /** When the vendor says it happened; orders out-of-order deliveries. */
+  occurredAt: Date | null
+  /** The Medusa record it is about, when the payload says so; the event is shown on it. */
+  subject: { entity_type: string; entity_id: string } | null
+  /** The event's data: only the fields processing needs. */
+  data: Record<string, unknown>
+}
+
+/**
+ * Inbound support, optional on every kind: a connection whose provider lacks it answers 404 at
+ * `/hooks/integrations/:connection_id`. `verifyWebhook` must compare in constant time; `parseWebhook`
+ * throws a `WebhookPayloadError` on a body it cannot read (answered 400).
+ */
+export interface InboundWebhooks {
+  /** False when this connection is not set up for webhooks (e.g. no secret configured): answered 404. */
+  acceptsWebhooks?(): boolean
+  verifyWebhook(request: InboundRequest): SignatureVerdict
+  parseWebhook(request: InboundRequest): InboundEvent
+}
+
 /** Implemented by every provider, whatever its kind. */
-export interface IntegrationProvider {
+export interface IntegrationProvider extends Partial<InboundWebhooks> {
   readonly kind: ConnectionKind
   /** Proves the credentials work with one cheap read. Throws an IntegrationError otherwise. */
   testConnection(): Promise<void>
@@ -41,6 +86,14 @@ export type IntegrationProviderClass = {
   kind: ConnectionKind
   /** Throws an Error whose message lists `path: problem` lines (paths relative to the connection's `options`). */
   validateOptions(options: Record<string, unknown>): void
+}
+
+/** Thrown by `parseWebhook` for a body that is not a well-formed event of this vendor. */
+export class WebhookPayloadError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = "WebhookPayloadError"
+  }
 }
 
 export type ErpAddress = {
@@ -124,6 +177,72 @@ export interface ErpProvider extends IntegrationProvider {
   getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>>
 }
 
-export function isErpProvider(p: IntegrationProvider): p is ErpProvider {
-  return p.kind === "erp"
+/**
+ * Inbound events an ERP provider's `parseWebhook` may produce (the hub's vocabulary, whatever the vendor calls
+ * them). `sale.updated`: the ERP's sale carrying our reference changed state.
+ */
+export type ErpInboundEvents = {
+  "sale.updated": { reference: string; number: string | null; state: ErpOrderState }
+}
+
+/** A carrier: rates at checkout, labels, tracking. */
+export interface ShippingProvider extends IntegrationProvider {
+  readonly kind: "shipping"
+  getRates(input: ShipmentRequest): Promise<ShippingRate[]>
+  /** Idempotent by `input.reference`: a label already bought for it is returned, not bought again. */
+  createLabel(input: ShipmentRequest & { reference: string; serviceCode: string }): Promise<ShippingLabel>
+  /** Idempotent: a label already voided counts as success. */
+  voidLabel(labelId: string): Promise<{ voided: boolean; summary: string }>
+  getTracking(labelId: string): Promise<TrackingStatus>
+}
+
+export type Parcel = { weightGrams: number; lengthCm?: number; widthCm?: number; heightCm?: number }
+export type ShipmentRequest = { from: ErpAddress; to: ErpAddress; parcels: Parcel[]; currencyCode: string }
+export type ShippingRate = { carrier: string; serviceCode: string; serviceName: string; amount: string; currencyCode: string; deliveryDays: number | null }
+export type ShippingLabel = { labelId: string; trackingNumber: string; carrier: string; labelUrl: string | null; created: boolean }
+export type TrackingStatus = { trackingNumber: string; status: "pending" | "in_transit" | "delivered" | "exception" | "unknown"; occurredAt: Date | null; description: string | null }
+
+/** A payment gateway, next to Medusa's own payment provider: its events and its truth for reconciliation. */
+export interface PaymentGatewayProvider extends IntegrationProvider {
+  readonly kind: "payment"
+  /** A gateway without inbound events is of no use to the hub: these are required here. */
+  verifyWebhook: InboundWebhooks["verifyWebhook"]
+  parseWebhook: InboundWebhooks["parseWebhook"]
+  getPaymentState(paymentId: string): Promise<GatewayPaymentState>
+}
+
+export type GatewayPaymentState = {
+  paymentId: string
+  status: "requires_action" | "authorized" | "captured" | "canceled" | "failed" | "refunded" | "partially_refunded"
+  /** Decimal strings in major units. */
+  amount: string
+  capturedAmount: string
+  refundedAmount: string
+  currencyCode: string
+}
+
+/** A CRM: contacts and deals kept in step with the store. */
+export interface CrmProvider extends IntegrationProvider {
+  readonly kind: "crm"
+  /** Matched by our stable id, then by e-mail; created when missing. */
+  upsertContact(input: CrmContactInput): Promise<{ externalId: string; created: boolean }>
+  /** Idempotent by `input.reference`: one deal per order. */
+  upsertDeal(input: CrmDealInput): Promise<{ externalId: string; created: boolean }>
+  updateLifecycle(contactExternalId: string, stage: string): Promise<void>
+}
+
+export type CrmContactInput = { reference: string; email: string; firstName: string | null; lastName: string | null; phone: string | null; company: string | null; guest: boolean }
+export type CrmDealInput = { reference: string; contactExternalId: string; name: string; amount: string; currencyCode: string; stage: string; closeDate: string | null; lines: Array<{ sku: string | null; name: string; quantity: number; unitPrice: string }> }
+
+/** The provider interface of each kind, for `getProvider(connectionId, kind)`. */
+export type ProviderOfKind = {
+  erp: ErpProvider
+  shipping: ShippingProvider
+  payment: PaymentGatewayProvider
+  crm: CrmProvider
+}
+
+/** True when the provider takes inbound webhooks. */
+export function hasInboundSupport(p: IntegrationProvider): p is IntegrationProvider & InboundWebhooks {
+  return typeof p.verifyWebhook === "function" && typeof p.parseWebhook === "function" && (p.acceptsWebhooks?.() ?? true)
 }

@@ -1,5 +1,5 @@
 import type { z } from "@medusajs/framework/zod"
-import { formatIssues, safeParseWithRequired } from "../modules/integration-hub/options"
+import { formatIssues, safeParseWithRequired } from "../lib/zod-issues"
 
 /**
  * The body of every provider's `static validateOptions`: throws one `path: problem` line per issue,

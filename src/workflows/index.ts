@@ -1,3 +1,4 @@
 export * from "./sync-order-to-erp"
 export * from "./cancel-order-in-erp"
-export * from "./steps/record-sync-result"
+export * from "./outcome"
+export * from "./apply-erp-sale-update"

@@ -90,17 +90,22 @@ describe("describeFailure", () => {
     [
       "SyncSkipped",
       new SyncSkipped("Order #1042 is a draft; it is sent when placed"),
-      { message: "Order #1042 is a draft; it is sent when placed", code: "skipped", retryable: false, skip: true },
+      { message: "Order #1042 is a draft; it is sent when placed", code: "skipped", retryable: false, skip: true, skipCode: "skipped" },
     ],
     [
       "SyncSkipped after a JSON round trip",
       serialized(new SyncSkipped("Order #1042 was canceled before it reached erp; nothing to send")),
-      { message: "Order #1042 was canceled before it reached erp; nothing to send", code: "skipped", retryable: false, skip: true },
+      { message: "Order #1042 was canceled before it reached erp; nothing to send", code: "skipped", retryable: false, skip: true, skipCode: "skipped" },
     ],
     [
       "an object named SyncSkipped without the flag",
       { name: "SyncSkipped", message: "nothing to send" },
-      { message: "nothing to send", code: "skipped", retryable: false, skip: true },
+      { message: "nothing to send", code: "skipped", retryable: false, skip: true, skipCode: "skipped" },
+    ],
+    [
+      "SyncSkipped with a code, after a JSON round trip",
+      serialized(new SyncSkipped("shadow mode: the cancel was not sent", "shadow")),
+      { message: "shadow mode: the cancel was not sent", code: "skipped", retryable: false, skip: true, skipCode: "shadow" },
     ],
     [
       "a MedusaError INVALID_DATA",
@@ -115,20 +120,58 @@ describe("describeFailure", () => {
     [
       "a MedusaError DB_ERROR",
       new MedusaError(MedusaError.Types.DB_ERROR, "connection terminated"),
-      { message: "connection terminated", code: "unexpected_error", retryable: true, skip: false },
+      { message: "connection terminated", code: "transient_error", retryable: true, skip: false },
     ],
     [
-      "a plain Error",
+      "a MedusaError CONFLICT (a lock held elsewhere)",
+      new MedusaError(MedusaError.Types.CONFLICT, "order_01 is locked"),
+      { message: "order_01 is locked", code: "transient_error", retryable: true, skip: false },
+    ],
+    // Data errors and bugs fail the same way on every attempt: permanent, they wait for a person.
+    [
+      "a plain Error (a mapping or formatting bug)",
       new Error("Cannot read properties of undefined (reading 'id')"),
-      { message: "Cannot read properties of undefined (reading 'id')", code: "unexpected_error", retryable: true, skip: false },
+      { message: "Cannot read properties of undefined (reading 'id')", code: "error", retryable: false, skip: false },
     ],
     [
-      "a string",
-      "workflow step timed out",
-      { message: "workflow step timed out", code: "unexpected_error", retryable: true, skip: false },
+      "a TypeError after a JSON round trip",
+      serialized(new TypeError("amount.toFixed is not a function")),
+      { message: "amount.toFixed is not a function", code: "TypeError", retryable: false, skip: false },
     ],
-    ["an empty string", "", { message: "Unknown error", code: "unexpected_error", retryable: true, skip: false }],
-    ["an Error without a message", new Error(""), { message: "Unknown error", code: "unexpected_error", retryable: true, skip: false }],
+    [
+      "a RangeError from amount formatting",
+      new RangeError("toFixed() digits argument must be between 0 and 100"),
+      { message: "toFixed() digits argument must be between 0 and 100", code: "RangeError", retryable: false, skip: false },
+    ],
+    ["a string", "workflow step timed out", { message: "workflow step timed out", code: "error", retryable: false, skip: false }],
+    ["an empty string", "", { message: "Unknown error", code: "error", retryable: false, skip: false }],
+    ["an Error without a message", new Error(""), { message: "Unknown error", code: "error", retryable: false, skip: false }],
+    // Failures of the database or the network beneath us pass by themselves: retried.
+    [
+      "a Node network error (ECONNRESET)",
+      Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+      { message: "read ECONNRESET", code: "transient_error", retryable: true, skip: false },
+    ],
+    [
+      "PostgreSQL shutting down (57P01)",
+      serialized(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" })),
+      { message: "terminating connection due to administrator command", code: "transient_error", retryable: true, skip: false },
+    ],
+    [
+      "a serialization failure (40001)",
+      Object.assign(new Error("could not serialize access"), { code: "40001" }),
+      { message: "could not serialize access", code: "transient_error", retryable: true, skip: false },
+    ],
+    [
+      "a MikroORM ConnectionException",
+      { name: "ConnectionException", message: "connect ECONNREFUSED 127.0.0.1:5432" },
+      { message: "connect ECONNREFUSED 127.0.0.1:5432", code: "transient_error", retryable: true, skip: false },
+    ],
+    [
+      "a unique violation (23505) is data, not an outage",
+      Object.assign(new Error("duplicate key value violates unique constraint"), { code: "23505" }),
+      { message: "duplicate key value violates unique constraint", code: "error", retryable: false, skip: false },
+    ],
   ])("%s", (_, err, expected) => {
     expect(describeFailure(err)).toStrictEqual(expected)
   })

@@ -1,5 +1,5 @@
 import { IntegrationError } from "../errors"
-import { currentSyncContext } from "../sync/context"
+import { currentSyncContext } from "../run-context"
 import { redact, redactString } from "./redact"
 
 /** One row of the integration log, as a provider call reports it. */

@@ -8,6 +8,14 @@ const EMAIL = /[^\s@"'<>]+@[^\s@"'<>]+\.[a-z]{2,}/gi
 const PHONE = /\+\d[\d\s().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[\s.-]\d{3,4}|\b\d{3}[\s.-]\d{3}[\s.-]\d{4}\b|\b\d{2,4}(?:[\s.]\d{2,4}){3,}\b/g
 
 export const REDACTED = "[redacted]"
+
+/** True for option or field names that hold credentials. */
+export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key)
+
+/** The literal credential values in an options object (e.g. a connection's `options`), to scrub from any text. */
+export function secretValues(options: Record<string, unknown>): string[] {
+  return Object.entries(options).flatMap(([k, v]) => (isSecretKey(k) && typeof v === "string" && v ? [v] : []))
+}
 const MAX_DEPTH = 8
 const MAX_STRING = 2_000
 

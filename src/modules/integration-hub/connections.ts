@@ -2,17 +2,10 @@ import { MedusaError } from "@medusajs/framework/utils"
 import type { Logger } from "@medusajs/framework/types"
 import { CallLogSink, CallRecorder } from "../../lib/http/call-recorder"
 import { HttpClient } from "../../lib/http/client"
-import { TrytonErpProvider } from "../../providers/erp-tryton/service"
-import { SandboxErpProvider } from "../../providers/erp-sandbox/service"
-import type { ErpProvider, IntegrationProvider, IntegrationProviderClass, ProviderStateStore } from "../../providers/types"
-import { isErpProvider } from "../../providers/types"
-import { ConnectionConfig, formatIssues, PluginOptions, pluginOptionsSchema, safeParseWithRequired } from "./options"
-
-/** Providers that ship with the plugin, by the name a connection's `provider` uses. */
-const BUILT_IN: Record<string, IntegrationProviderClass> = {
-  tryton: TrytonErpProvider,
-  sandbox: SandboxErpProvider,
-}
+import { BUILT_IN_PROVIDERS } from "../../providers/registry"
+import type { ConnectionKind, IntegrationProvider, IntegrationProviderClass, ProviderOfKind, ProviderStateStore } from "../../providers/types"
+import { formatIssues, safeParseWithRequired } from "../../lib/zod-issues"
+import { ConnectionConfig, PluginOptions, pluginOptionsSchema } from "./options"
 
 function optionsError(lines: string[]): MedusaError {
   return new MedusaError(
@@ -31,14 +24,14 @@ function findProviderClass(
   index: number,
   load: (path: string) => unknown
 ): IntegrationProviderClass | string {
-  const builtIn = BUILT_IN[provider]
+  const builtIn = BUILT_IN_PROVIDERS[provider]
   if (builtIn) return builtIn
   const path = `connections[${index}].provider`
   let mod: unknown
   try {
     mod = load(provider)
   } catch (err) {
-    const known = Object.keys(BUILT_IN).map((n) => `"${n}"`).join(", ")
+    const known = Object.keys(BUILT_IN_PROVIDERS).map((n) => `"${n}"`).join(", ")
     return `${path}: "${provider}" is neither a built-in provider (${known}) nor a path that resolves (${(err as Error).message.split("\n")[0]})`
   }
   const exported = (mod as { default?: unknown }).default ?? mod
@@ -112,7 +105,8 @@ export class ConnectionRegistry {
         })
       const createHttpClient = (baseURL: string, secrets: string[]) =>
         new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, rateLimit: connection.rateLimit, recorder: createRecorder(secrets) })
-      const deps = { connection, createHttpClient, createRecorder, state: stateFor(connection.id), logger }
+      const { id, kind, mode, timeoutMs } = connection
+      const deps = { connection: { id, kind, mode, timeoutMs }, createHttpClient, createRecorder, state: stateFor(id), logger }
       this.providers.set(connection.id, new Provider(deps, connection.options))
     })
   }
@@ -131,16 +125,14 @@ export class ConnectionRegistry {
     return found
   }
 
-  provider(id: string): IntegrationProvider {
-    this.connection(id)
-    return this.providers.get(id)!
-  }
-
-  erp(id: string): ErpProvider {
-    const provider = this.provider(id)
-    if (!isErpProvider(provider)) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Connection "${id}" is a ${provider.kind} connection, not an ERP`)
+  /** The connection's provider, checked to be of `kind` when one is given. */
+  provider<K extends ConnectionKind>(id: string, kind: K): ProviderOfKind[K]
+  provider(id: string): IntegrationProvider
+  provider(id: string, kind?: ConnectionKind): IntegrationProvider {
+    const connection = this.connection(id)
+    if (kind && connection.kind !== kind) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Connection "${id}" is a ${connection.kind} connection, not ${kind === "erp" ? "an ERP" : `a ${kind}`} connection`)
     }
-    return provider
+    return this.providers.get(id)!
   }
 }

@@ -1,7 +1,7 @@
 import { z } from "@medusajs/framework/zod"
+import { CONNECTION_KINDS } from "../../providers/types"
 
-export const CONNECTION_KINDS = ["erp", "shipping", "payment", "crm"] as const
-export type ConnectionKind = (typeof CONNECTION_KINDS)[number]
+export type { ConnectionKind } from "../../providers/types"
 
 const retrySchema = z
   .object({
@@ -57,6 +57,14 @@ export const pluginOptionsSchema = z
         notify: z.array(z.email()).default([]),
       })
       .default({ afterConsecutiveFailures: 3, notify: [] }),
+    /** Integration log rows older than this are removed by a daily job, in batches. */
+    logRetentionDays: z.number().int().min(1).max(3650).default(30),
+    webhooks: z
+      .object({
+        /** Largest inbound webhook body accepted; a larger one gets 413 and is not read further. */
+        maxBodyBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+      })
+      .default({ maxBodyBytes: 1024 * 1024 }),
     redisUrl: z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
@@ -98,28 +106,4 @@ export function decodeKey(key: string): Buffer | null {
   // Strict base64 of 32 bytes: Node's decoder would otherwise accept a passphrase of the right length.
   if (/^[A-Za-z0-9+/]{43}=$/.test(key)) return Buffer.from(key, "base64")
   return null
-}
-
-/** "connections[0].options.url" from zod's path array. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, part) => {
-    if (typeof part === "number") return `${acc}[${part}]`
-    return acc ? `${acc}.${String(part)}` : String(part)
-  }, "")
-}
-
-/** Zod issues as one line each: `path: message`, with "Required" for missing values. */
-export function formatIssues(
-  error: z.ZodError,
-  prefix: ReadonlyArray<PropertyKey> = []
-): string[] {
-  return error.issues.map((issue) => `${formatPath([...prefix, ...issue.path]) || "(root)"}: ${issue.message}`)
-}
-
-/** Parses with zod, reporting a missing value as "Required" as Medusa users know it. */
-export function safeParseWithRequired<T extends z.ZodType>(schema: T, input: unknown) {
-  return schema.safeParse(input, {
-    error: (issue) =>
-      issue.code === "invalid_type" && issue.input === undefined ? "Required" : undefined,
-  })
 }

@@ -1,37 +1,78 @@
 import type { Context, Logger } from "@medusajs/framework/types"
-import { generateEntityId, InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import type { CallLogEntry } from "../../lib/http/call-recorder"
-import type { ErpProvider, IntegrationProvider, ProviderStateStore } from "../../providers/types"
+import { secretValues } from "../../lib/http/redact"
+import type { ConnectionKind, InboundEvent, IntegrationProvider, ProviderOfKind } from "../../providers/types"
 import { ConnectionRegistry, validatePluginOptions } from "./connections"
+import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
 import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
+import { SyncRun } from "./models/sync-run"
 import { WebhookEvent } from "./models/webhook-event"
 import type { ConnectionConfig, PluginOptions } from "./options"
+import { createProviderStateStore } from "./provider-state-store"
 
 type InjectedDependencies = { logger: Logger }
+type Ctx = Context<SqlEntityManager>
 
-export type SyncIntent = {
+/** One effect someone wants on one connection. */
+export type EffectIntent = {
   connection_id: string
+  /** Stable identity of the effect on the connection, e.g. "order:order_01…:create". */
+  effect_key: string
+  direction?: "out" | "in"
   entity_type: string
   entity_id: string
   operation: string
   external_ref: string | null
+  /** Content revision (hash of what would be sent); null for once-only effects. */
+  revision: string | null
 }
+
+type EffectRow = { id: string; status: string; effect_key: string; connection_id: string }
 
 /** What the claim hands the engine: enough to run the record without reading it again. */
-export type ClaimedSyncRecord = Pick<SyncIntent, "connection_id" | "entity_type" | "entity_id" | "operation"> & {
+export type ClaimedSyncRecord = {
   id: string
+  /** Fencing token: only the run holding it may settle the record. */
+  claim_token: string
   attempts: number
+  connection_id: string
+  effect_key: string
+  direction: "out" | "in"
+  entity_type: string
+  entity_id: string
+  operation: string
+  revision: string | null
+  external_ref: string | null
+  external_id: string | null
 }
 
-/** How long a claimed record stays ours; a crashed process's record is picked up again after it. */
-const LEASE_MS = 5 * 60_000
+/** How a run ended, as the engine decided it. */
+export type Settlement =
+  | { status: "synced"; external_id?: string | null; external_number?: string | null; summary: string }
+  | { status: "skipped"; summary: string; skip_code: string }
+  | { status: "failed"; error: string; code: string; next_attempt_at: Date | null }
+  | { status: "dead"; error: string; code: string }
+
+/** Default lease of a claim; a live run renews it (see the engine's heartbeat). */
+export const LEASE_MS = 2 * 60_000
 /** A pending record younger than this is left to the subscriber that created it. */
 const PENDING_GRACE_MS = 30_000
 
-export default class IntegrationHubModuleService extends MedusaService({ SyncRecord, IntegrationLog, WebhookEvent, ProviderState }) {
+const CLAIMED_COLUMNS =
+  "id, attempts, connection_id, effect_key, direction, entity_type, entity_id, operation, revision, external_ref, external_id"
+
+export default class IntegrationHubModuleService extends MedusaService({
+  SyncRecord,
+  SyncRun,
+  IntegrationLog,
+  WebhookEvent,
+  ProviderState,
+  ConnectionState,
+}) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
   private registry_?: ConnectionRegistry
@@ -46,32 +87,45 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
   private get registry(): ConnectionRegistry {
     this.registry_ ??= new ConnectionRegistry(this.options_, {
       logSink: (entry) => this.writeCallLog(entry),
-      stateFor: (connectionId) => this.stateStore(connectionId),
+      stateFor: (connectionId) => createProviderStateStore(connectionId, (sql, params) => this.execute(sql, params)),
       logger: this.logger_,
     })
     return this.registry_
   }
 
-  listConnections(filter: { kind?: ConnectionConfig["kind"]; enabledOnly?: boolean } = {}): ConnectionConfig[] {
+  get pluginOptions(): PluginOptions {
+    return this.options_
+  }
+
+  listConnections(filter: { kind?: ConnectionKind; enabledOnly?: boolean } = {}): ConnectionConfig[] {
     return this.registry.connections(filter)
+  }
+
+  /** The configured connection, or undefined when no connection has this id (any more). */
+  findConnection(id: string): ConnectionConfig | undefined {
+    return this.options_.connections.find((c) => c.id === id)
   }
 
   getConnection(id: string): ConnectionConfig {
     return this.registry.connection(id)
   }
 
-  getProvider(connectionId: string): IntegrationProvider {
-    return this.registry.provider(connectionId)
+  /** The provider of a connection, checked to be of `kind` when one is given. */
+  getProvider<K extends ConnectionKind>(connectionId: string, kind: K): ProviderOfKind[K]
+  getProvider(connectionId: string): IntegrationProvider
+  getProvider(connectionId: string, kind?: ConnectionKind): IntegrationProvider {
+    return kind ? this.registry.provider(connectionId, kind) : this.registry.provider(connectionId)
   }
 
-  getErpProvider(connectionId: string): ErpProvider {
-    return this.registry.erp(connectionId)
+  /** Credential values of a connection's options, to scrub from any text that leaves the server. */
+  connectionSecrets(connectionId: string): string[] {
+    const connection = this.findConnection(connectionId)
+    return connection ? secretValues(connection.options) : []
   }
 
   /** One INSERT per external call: the log is written on every call of every sync, so it stays off the ORM. */
-  @InjectManager()
-  protected async writeCallLog(entry: CallLogEntry, @MedusaContext() sharedContext: Context<SqlEntityManager> = {}): Promise<void> {
-    await sharedContext.manager!.execute(
+  async writeCallLog(entry: CallLogEntry): Promise<void> {
+    await this.execute(
       `INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, sync_record_id,
          entity_type, entity_id, external_id, attempt, request, response, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)`,
@@ -83,119 +137,271 @@ export default class IntegrationHubModuleService extends MedusaService({ SyncRec
     )
   }
 
-  private stateStore(connectionId: string): ProviderStateStore {
-    return {
-      get: async <T>(key: string) => ((await this.providerStateQuery(
-        `SELECT value FROM provider_state WHERE connection_id = ? AND key = ? AND deleted_at IS NULL`, [connectionId, key]
-      ))[0]?.value ?? null) as T | null,
-      set: async (key, value) => {
-        await this.providerStateQuery(
-          `INSERT INTO provider_state (id, connection_id, key, value) VALUES (?, ?, ?, ?::jsonb)
-           ON CONFLICT (connection_id, key) WHERE deleted_at IS NULL DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-          [generateEntityId(undefined, "ipst"), connectionId, key, JSON.stringify(value)]
-        )
-      },
-      delete: async (key) => {
-        await this.providerStateQuery(`DELETE FROM provider_state WHERE connection_id = ? AND key = ?`, [connectionId, key])
-      },
-      next: async (key) => {
-        const [row] = await this.providerStateQuery(
-          `INSERT INTO provider_state (id, connection_id, key, value) VALUES (?, ?, ?, '{"count": 1}'::jsonb)
-           ON CONFLICT (connection_id, key) WHERE deleted_at IS NULL
-           DO UPDATE SET value = jsonb_build_object('count', (provider_state.value->>'count')::int + 1), updated_at = now()
-           RETURNING value`,
-          [generateEntityId(undefined, "ipst"), connectionId, key]
-        )
-        return Number((row.value as { count: number }).count)
-      },
-      consume: async <T extends { count: number }>(key: string) => ((await this.providerStateQuery(
-        `UPDATE provider_state SET value = jsonb_set(value, '{count}', to_jsonb((value->>'count')::int - 1)), updated_at = now()
-          WHERE connection_id = ? AND key = ? AND deleted_at IS NULL AND (value->>'count')::int > 0
-          RETURNING value`,
-        [connectionId, key]
-      ))[0]?.value ?? null) as T | null,
-    }
-  }
-
+  /** Raw SQL on the module's own tables (the hot paths: claims, settles, call logs). */
   @InjectManager()
-  protected async providerStateQuery(
-    sql: string,
-    params: unknown[],
-    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
-  ): Promise<Array<{ value: unknown }>> {
-    return sharedContext.manager!.execute<Array<{ value: unknown }>>(sql, params)
-  }
-
-  /** Creates the sync records that do not exist yet (unique per connection+entity+operation); returns all of them. */
-  @InjectManager()
-  async ensureSyncRecords(
-    intents: SyncIntent[],
-    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
-  ): Promise<Array<{ id: string; status: string }>> {
-    if (!intents.length) return []
-    const manager = sharedContext.manager!
-    const values = intents.flatMap((i) => [generateEntityId(undefined, "isync"), i.connection_id, i.entity_type, i.entity_id, i.operation, i.external_ref])
-    await manager.execute(
-      `INSERT INTO sync_record (id, connection_id, entity_type, entity_id, operation, external_ref, status, attempts)
-       VALUES ${intents.map(() => "(?, ?, ?, ?, ?, ?, 'pending', 0)").join(", ")}
-       ON CONFLICT (connection_id, entity_type, entity_id, operation) WHERE deleted_at IS NULL DO NOTHING`,
-      values
-    )
-    const rows: Array<{ id: string; status: string }> = []
-    for (const i of intents) {
-      const found = await manager.execute<Array<{ id: string; status: string }>>(
-        `SELECT id, status FROM sync_record WHERE deleted_at IS NULL AND connection_id = ? AND entity_type = ? AND entity_id = ? AND operation = ?`,
-        [i.connection_id, i.entity_type, i.entity_id, i.operation]
-      )
-      rows.push(...found)
-    }
-    return rows
+  async execute<T = Record<string, unknown>>(sql: string, params: unknown[], @MedusaContext() ctx: Ctx = {}): Promise<T[]> {
+    return ctx.manager!.execute<T[]>(sql, params)
   }
 
   /**
-   * Atomically takes a record to run it: only one process wins, whatever the number of instances.
-   * Without `force`, only pending, due failed, and abandoned running records are taken; with it
-   * (a person pressed Retry) failed and dead records are taken at once.
+   * Records effects (unique per connection + effect key) and returns every record with its status.
+   * The same revision requested again changes nothing; a new revision puts a settled record back to
+   * pending with a fresh attempt count (the effect runs again as an update). A running record keeps
+   * running: it is told of the new revision when it settles.
    */
-  @InjectManager()
+  async requestEffects(intents: EffectIntent[]): Promise<EffectRow[]> {
+    if (!intents.length) return []
+    const values = intents.flatMap((i) => [
+      generateEntityId(undefined, "isync"), i.connection_id, i.effect_key, i.direction ?? "out", i.entity_type, i.entity_id,
+      i.operation, i.external_ref, i.revision,
+    ])
+    return this.execute<EffectRow>(
+      `INSERT INTO sync_record AS r (id, connection_id, effect_key, direction, entity_type, entity_id, operation, external_ref, revision, status, attempts)
+       VALUES ${intents.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0)").join(", ")}
+       ON CONFLICT (connection_id, effect_key) WHERE deleted_at IS NULL DO UPDATE SET
+         revision = EXCLUDED.revision,
+         status = CASE WHEN r.status = 'running' THEN r.status ELSE 'pending' END,
+         attempts = CASE WHEN r.status = 'running' THEN r.attempts ELSE 0 END,
+         next_attempt_at = NULL, skip_code = NULL, updated_at = now()
+       WHERE r.revision IS DISTINCT FROM EXCLUDED.revision
+       RETURNING id, status, effect_key, connection_id`,
+      values
+    ).then(async (changed) => {
+      // ON CONFLICT … WHERE returns nothing for untouched rows: read those back.
+      const seen = new Set(changed.map((r) => `${r.connection_id}|${r.effect_key}`))
+      const rest = intents.filter((i) => !seen.has(`${i.connection_id}|${i.effect_key}`))
+      if (!rest.length) return changed
+      const found = await this.execute<EffectRow>(
+        `SELECT id, status, effect_key, connection_id FROM sync_record
+          WHERE deleted_at IS NULL AND (connection_id, effect_key) IN (${rest.map(() => "(?, ?)").join(", ")})`,
+        rest.flatMap((i) => [i.connection_id, i.effect_key])
+      )
+      return [...changed, ...found]
+    })
+  }
+
+  /**
+   * Atomically takes a record to run it and opens a run (whose id is the fencing token): only one
+   * process wins, whatever the number of instances. Without `force`, only pending, due failed and
+   * abandoned running records are taken; with it (a person asked) failed, dead and shadow-skipped ones too.
+   */
   async claimSyncRecord(
     id: string,
-    opts: { force?: boolean } = {},
-    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
+    opts: { force?: boolean; trigger?: string; leaseMs?: number; excludeConnections?: string[] } = {}
   ): Promise<ClaimedSyncRecord | null> {
-    const rows = await sharedContext.manager!.execute<ClaimedSyncRecord[]>(
-      `UPDATE sync_record
-          SET status = 'running', attempts = attempts + 1, next_attempt_at = NULL,
-              locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
-        WHERE id = ? AND deleted_at IS NULL AND (
-              status = 'pending'
-           OR (status = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= now())
-           OR (status = 'running' AND locked_until < now())
-           OR (? AND status IN ('failed', 'dead')))
-        RETURNING id, attempts, connection_id, entity_type, entity_id, operation`,
-      [LEASE_MS, id, opts.force === true]
+    const token = generateEntityId(undefined, "isrun")
+    const paused = opts.excludeConnections ?? []
+    const rows = await this.execute<ClaimedSyncRecord>(
+      `WITH claimed AS (
+         UPDATE sync_record
+            SET status = 'running', attempts = attempts + 1, next_attempt_at = NULL, claim_token = ?,
+                locked_until = now() + (? * interval '1 millisecond'), updated_at = now()
+          WHERE id = ? AND deleted_at IS NULL${paused.length ? ` AND connection_id NOT IN (${paused.map(() => "?").join(", ")})` : ""} AND (
+                status = 'pending'
+             OR (status = 'failed' AND next_attempt_at IS NOT NULL AND next_attempt_at <= now())
+             OR (status = 'running' AND locked_until < now())
+             OR (? AND (status IN ('failed', 'dead') OR (status = 'skipped' AND skip_code = 'shadow'))))
+          RETURNING ${CLAIMED_COLUMNS}
+       ), run AS (
+         INSERT INTO sync_run (id, sync_record_id, attempt, revision, trigger, status)
+         SELECT ?, id, attempts, revision, ?, 'running' FROM claimed
+       )
+       SELECT claimed.*, ?::text AS claim_token FROM claimed`,
+      [token, opts.leaseMs ?? LEASE_MS, id, ...paused, opts.force === true, token, opts.trigger ?? "event", token]
     )
     return rows[0] ?? null
   }
 
-  /** Ids of records the retry job should run now, oldest due first. */
-  @InjectManager()
-  async listDueSyncRecordIds(
-    limit: number,
-    @MedusaContext() sharedContext: Context<SqlEntityManager> = {}
-  ): Promise<string[]> {
-    const rows = await sharedContext.manager!.execute<Array<{ id: string }>>(
+  /** Extends a live run's lease; false when the run no longer holds the record (fenced out). */
+  async extendLease(id: string, token: string, leaseMs = LEASE_MS): Promise<boolean> {
+    const rows = await this.execute(
+      `UPDATE sync_record SET locked_until = now() + (? * interval '1 millisecond')
+        WHERE id = ? AND claim_token = ? AND status = 'running' RETURNING id`,
+      [leaseMs, id, token]
+    )
+    return rows.length > 0
+  }
+
+  /**
+   * Writes a run's outcome, only if the run still holds the record (fencing): a run whose lease expired
+   * and was taken over cannot overwrite the newer run's outcome; its own run row says "fenced".
+   * A synced run whose revision is no longer the one requested leaves the record pending for another run.
+   * Returns false when fenced.
+   */
+  async settleSyncRecord(id: string, token: string, outcome: Settlement): Promise<boolean> {
+    const synced = outcome.status === "synced"
+    const error = outcome.status === "failed" || outcome.status === "dead" ? outcome.error : null
+    const code = outcome.status === "failed" || outcome.status === "dead" ? outcome.code : null
+    const [settled] = await this.execute<{ id: string }>(
+      `UPDATE sync_record r SET
+         status = CASE WHEN ?::text = 'synced' AND r.revision IS DISTINCT FROM run.revision THEN 'pending' ELSE ?::text END,
+         synced_revision = CASE WHEN ?::boolean THEN run.revision ELSE r.synced_revision END,
+         synced_at = CASE WHEN ?::boolean THEN now() ELSE r.synced_at END,
+         external_id = CASE WHEN ?::boolean AND ?::text IS NOT NULL THEN ?::text ELSE r.external_id END,
+         external_number = CASE WHEN ?::boolean AND ?::text IS NOT NULL THEN ?::text ELSE r.external_number END,
+         result_summary = COALESCE(?::text, r.result_summary),
+         skip_code = ?::text,
+         last_error = ?::text, last_error_code = ?::text,
+         next_attempt_at = ?::timestamptz, locked_until = NULL, claim_token = NULL, updated_at = now()
+       FROM sync_run run
+       WHERE r.id = ? AND r.claim_token = ? AND r.status = 'running' AND run.id = r.claim_token
+       RETURNING r.id`,
+      [
+        outcome.status, outcome.status,
+        synced, synced,
+        synced, externalOf(outcome, "external_id"), externalOf(outcome, "external_id"),
+        synced, externalOf(outcome, "external_number"), externalOf(outcome, "external_number"),
+        "summary" in outcome ? outcome.summary : null,
+        outcome.status === "skipped" ? outcome.skip_code : null,
+        error, code,
+        outcome.status === "failed" ? outcome.next_attempt_at : null,
+        id, token,
+      ]
+    )
+    await this.execute(
+      `UPDATE sync_run SET status = ?, finished_at = now(), summary = ?, error = ?, error_code = ?, external_id = ?, updated_at = now()
+        WHERE id = ?`,
+      [
+        settled ? outcome.status : "fenced",
+        "summary" in outcome ? outcome.summary : null,
+        error, code, externalOf(outcome, "external_id"), token,
+      ]
+    )
+    return Boolean(settled)
+  }
+
+  /**
+   * Stores a verified inbound event once per (connection, vendor event id) together with the durable record
+   * that will apply it, in one transaction. A repeated event id stores nothing and says so.
+   */
+  @InjectTransactionManager()
+  async storeWebhookEvent(
+    input: { connection_id: string; event: InboundEvent; payload_hash: string; payload_size: number },
+    @MedusaContext() ctx: Ctx = {}
+  ): Promise<{ id: string; sync_record_id: string | null; duplicate: boolean }> {
+    const manager = ctx.transactionManager!
+    const { connection_id, event } = input
+    const eventRowId = generateEntityId(undefined, "iwh")
+    const inserted = await manager.execute<Array<{ id: string }>>(
+      `INSERT INTO webhook_event (id, connection_id, provider_event_id, event_type, signature_valid, status, payload, payload_hash,
+         payload_size, occurred_at, entity_type, entity_id)
+       VALUES (?, ?, ?, ?, true, 'received', ?::jsonb, ?, ?, ?, ?, ?)
+       ON CONFLICT (connection_id, provider_event_id) WHERE deleted_at IS NULL DO NOTHING
+       RETURNING id`,
+      [
+        eventRowId, connection_id, event.id, event.type, JSON.stringify(event.data), input.payload_hash, input.payload_size,
+        event.occurredAt, event.subject?.entity_type ?? null, event.subject?.entity_id ?? null,
+      ]
+    )
+    if (!inserted.length) {
+      const [existing] = await manager.execute<Array<{ id: string; sync_record_id: string | null }>>(
+        `SELECT id, sync_record_id FROM webhook_event WHERE connection_id = ? AND provider_event_id = ? AND deleted_at IS NULL`,
+        [connection_id, event.id]
+      )
+      return { ...existing, duplicate: true }
+    }
+    const recordId = generateEntityId(undefined, "isync")
+    await manager.execute(
+      `INSERT INTO sync_record (id, connection_id, effect_key, direction, entity_type, entity_id, operation, external_ref, status, attempts)
+       VALUES (?, ?, ?, 'in', ?, ?, 'webhook', ?, 'pending', 0)`,
+      [recordId, connection_id, `webhook:${eventRowId}`, event.subject?.entity_type ?? "webhook_event", event.subject?.entity_id ?? eventRowId, event.id]
+    )
+    await manager.execute(`UPDATE webhook_event SET sync_record_id = ? WHERE id = ?`, [recordId, eventRowId])
+    return { id: eventRowId, sync_record_id: recordId, duplicate: false }
+  }
+
+  /** Keeps a rejected delivery: why, and the body's hash and size, never the body itself. */
+  async recordWebhookRejection(input: {
+    connection_id: string
+    reason: string
+    message: string
+    payload_hash: string
+    payload_size: number
+    signature_valid: boolean
+  }): Promise<string> {
+    const id = generateEntityId(undefined, "iwh")
+    await this.execute(
+      `INSERT INTO webhook_event (id, connection_id, provider_event_id, signature_valid, status, payload_hash, payload_size, rejection_reason, error)
+       VALUES (?, ?, NULL, ?, 'rejected', ?, ?, ?, ?)`,
+      [id, input.connection_id, input.signature_valid, input.payload_hash, input.payload_size, input.reason, input.message]
+    )
+    return id
+  }
+
+  /** Mirrors an inbound record's outcome on its webhook event (processed, ignored, failed, dead). */
+  async settleWebhookEvent(syncRecordId: string, outcome: Settlement): Promise<void> {
+    const status = { synced: "processed", skipped: "ignored", failed: "failed", dead: "dead" }[outcome.status]
+    const error = outcome.status === "failed" || outcome.status === "dead" ? outcome.error : outcome.status === "skipped" ? outcome.summary : null
+    await this.execute(
+      `UPDATE webhook_event SET status = ?, error = ?, processed_at = CASE WHEN ? IN ('processed', 'ignored') THEN now() ELSE processed_at END, updated_at = now()
+        WHERE sync_record_id = ?`,
+      [status, error, status, syncRecordId]
+    )
+  }
+
+  /**
+   * Ids of records the retry job should run now, oldest due first, except on paused (disabled) connections.
+   * Records of connections no longer configured are included: running them settles them as failed, with why.
+   */
+  async listDueSyncRecordIds(pausedConnectionIds: string[], limit: number): Promise<string[]> {
+    const paused = pausedConnectionIds.length ? `AND connection_id NOT IN (${pausedConnectionIds.map(() => "?").join(", ")})` : ""
+    const rows = await this.execute<{ id: string }>(
       `SELECT id FROM sync_record
-        WHERE deleted_at IS NULL AND (
+        WHERE deleted_at IS NULL ${paused} AND (
               (status = 'failed' AND next_attempt_at <= now())
            OR (status = 'running' AND locked_until < now())
-           OR (status = 'pending' AND created_at < now() - (? * interval '1 millisecond')))
-        ORDER BY COALESCE(next_attempt_at, created_at) ASC
+           OR (status = 'pending' AND updated_at < now() - (? * interval '1 millisecond')))
+        ORDER BY COALESCE(next_attempt_at, updated_at) ASC
         LIMIT ?`,
-      [PENDING_GRACE_MS, limit]
+      [...pausedConnectionIds, PENDING_GRACE_MS, limit]
     )
     return rows.map((r) => r.id)
   }
+
+  /**
+   * The durable per-connection state of these (enabled) connections, created on first sight: the moment
+   * a connection is first seen enabled bounds what the catch-up sweep may send.
+   */
+  async ensureConnectionStates(connectionIds: string[]): Promise<Map<string, { first_enabled_at: Date; swept_until: Date | null }>> {
+    if (!connectionIds.length) return new Map()
+    await this.execute(
+      `INSERT INTO connection_state (id, connection_id, first_enabled_at)
+       VALUES ${connectionIds.map(() => "(?, ?, now())").join(", ")}
+       ON CONFLICT (connection_id) WHERE deleted_at IS NULL DO NOTHING`,
+      connectionIds.flatMap((c) => [generateEntityId(undefined, "icst"), c])
+    )
+    const rows = await this.execute<{ connection_id: string; first_enabled_at: Date; swept_until: Date | null }>(
+      `SELECT connection_id, first_enabled_at, swept_until FROM connection_state
+        WHERE deleted_at IS NULL AND connection_id IN (${connectionIds.map(() => "?").join(", ")})`,
+      connectionIds
+    )
+    return new Map(rows.map((r) => [r.connection_id, { first_enabled_at: new Date(r.first_enabled_at), swept_until: r.swept_until && new Date(r.swept_until) }]))
+  }
+
+  async setSweptUntil(connectionIds: string[], until: Date): Promise<void> {
+    if (!connectionIds.length) return
+    await this.execute(
+      `UPDATE connection_state SET swept_until = ?, updated_at = now() WHERE deleted_at IS NULL AND connection_id IN (${connectionIds.map(() => "?").join(", ")})`,
+      [until, ...connectionIds]
+    )
+  }
+
+  /** Deletes integration_log rows older than `before`, `batch` rows per statement; returns how many went. */
+  async purgeLogsBefore(before: Date, batch = 5_000): Promise<number> {
+    let total = 0
+    for (;;) {
+      const rows = await this.execute(
+        `DELETE FROM integration_log WHERE id IN (SELECT id FROM integration_log WHERE created_at < ? LIMIT ?) RETURNING id`,
+        [before, batch]
+      )
+      total += rows.length
+      if (rows.length < batch) return total
+    }
+  }
+}
+
+function externalOf(outcome: Settlement, key: "external_id" | "external_number"): string | null {
+  return outcome.status === "synced" ? outcome[key] ?? null : null
 }
 
 /** A log body as a JSON object (arrays and scalars wrapped in `{ value }`), or null. */

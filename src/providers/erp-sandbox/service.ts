@@ -1,4 +1,5 @@
 import { IntegrationError } from "../../lib/errors"
+import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/webhooks/signatures"
 import { isSamePlace } from "../address"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import { assertProviderOptions } from "../validate-options"
@@ -9,10 +10,13 @@ import type {
   ErpProvider,
   ErpSalesOrder,
   ErpSalesOrderInput,
+  InboundEvent,
+  InboundRequest,
   ProviderDeps,
   ProviderStateStore,
 } from "../types"
-import { SandboxCustomer, SandboxFailures, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
+import { WebhookPayloadError } from "../types"
+import { SandboxCustomer, sandboxEventSchema, SandboxFailures, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
 
 export const SANDBOX_FAILURES_KEY = "failures"
 
@@ -51,6 +55,45 @@ export class SandboxErpProvider implements ErpProvider {
 
   async getFailures(): Promise<SandboxFailures> {
     return (await this.state.get<SandboxFailures>(SANDBOX_FAILURES_KEY)) ?? { count: 0, kind: "outage" }
+  }
+
+  /** Simulated failures are a development tool: off in production unless the options allow them. */
+  failureInjectionAllowed(nodeEnv: string | undefined): boolean {
+    return nodeEnv !== "production" || this.options.allowFailureInjection
+  }
+
+  acceptsWebhooks(): boolean {
+    return Boolean(this.options.webhookSecret)
+  }
+
+  /** Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature; 5 minutes tolerance). */
+  verifyWebhook(request: InboundRequest): SignatureVerdict {
+    return verifyStandardWebhook({ rawBody: request.rawBody, headers: request.headers, secret: this.options.webhookSecret ?? "" })
+  }
+
+  parseWebhook(request: InboundRequest): InboundEvent {
+    let json: unknown
+    try {
+      json = JSON.parse(request.rawBody.toString("utf8"))
+    } catch {
+      throw new WebhookPayloadError("body is not JSON")
+    }
+    const parsed = sandboxEventSchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new WebhookPayloadError(`not a sandbox ERP event: ${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    }
+    const id = headerValue(request.headers, "webhook-id")
+    if (!id) throw new WebhookPayloadError("webhook-id header missing")
+    const { reference } = parsed.data.data
+    const orderId = /^medusa:(order_[A-Za-z0-9]+)$/.exec(reference)?.[1]
+    return {
+      id,
+      type: parsed.data.type,
+      occurredAt: new Date(parsed.data.timestamp),
+      subject: orderId ? { entity_type: "order", entity_id: orderId } : null,
+      data: parsed.data.data,
+    }
   }
 
   testConnection(): Promise<void> {

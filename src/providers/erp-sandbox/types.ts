@@ -5,6 +5,10 @@ export const sandboxOptionsSchema = z.object({
   knownSkus: z.array(z.string().min(1)).optional(),
   /** Stock on hand per SKU, reported by getStockLevels. */
   stock: z.record(z.string(), z.number().int()).default({}),
+  /** Standard Webhooks secret ("whsec_…") the sandbox signs its events with; without it the connection takes no webhooks. */
+  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64').optional(),
+  /** Allow simulated failures (the sandbox-failures admin route) when NODE_ENV is "production". */
+  allowFailureInjection: z.boolean().default(false),
 })
 export type SandboxOptions = z.output<typeof sandboxOptionsSchema>
 
@@ -26,3 +30,16 @@ export type SandboxSale = {
   currencyCode: string
   lines: Array<{ sku: string; title: string; quantity: number; unitPrice: string }>
 }
+
+/** A sandbox ERP event on the wire (Standard Webhooks: the id and timestamp travel in headers). */
+export const sandboxEventSchema = z.object({
+  type: z.literal("sale.updated"),
+  /** ISO time of the change in the ERP. */
+  timestamp: z.iso.datetime(),
+  data: z.object({
+    reference: z.string().min(1),
+    number: z.string().nullable(),
+    state: z.enum(["draft", "quotation", "confirmed", "processing", "done", "cancelled"]),
+  }),
+})
+export type SandboxEvent = z.infer<typeof sandboxEventSchema>

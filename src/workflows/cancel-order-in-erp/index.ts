@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { recordSyncResultStep } from "../steps/record-sync-result"
+import type { EffectOutcome } from "../outcome"
 import { cancelErpSalesOrderStep } from "./steps/cancel-erp-sales-order"
 import { settlePendingOrderSyncStep } from "./steps/settle-pending-order-sync"
 
@@ -7,7 +7,7 @@ export type CancelOrderInErpInput = { sync_record_id: string; connection_id: str
 
 export const cancelOrderInErpWorkflowId = "cancel-order-in-erp"
 
-/** Cancels a Medusa-canceled order's sale in an ERP: settle the create-sync → cancel the sale → record. */
+/** Cancels a Medusa-canceled order's sale in an ERP: settle the create-sync → cancel the sale. */
 export const cancelOrderInErpWorkflow = createWorkflow(cancelOrderInErpWorkflowId, (input: CancelOrderInErpInput) => {
   const created = settlePendingOrderSyncStep({ connection_id: input.connection_id, order_id: input.order_id })
   const cancelled = cancelErpSalesOrderStep(
@@ -17,13 +17,7 @@ export const cancelOrderInErpWorkflow = createWorkflow(cancelOrderInErpWorkflowI
       external_id: created.external_id,
     }))
   )
-  const record = recordSyncResultStep(
-    transform({ input, cancelled }, ({ input, cancelled }) => ({
-      sync_record_id: input.sync_record_id,
-      status: "synced" as const,
-      external_id: cancelled.external_id,
-      summary: cancelled.summary,
-    }))
+  return new WorkflowResponse(
+    transform({ cancelled }, ({ cancelled }): EffectOutcome => ({ status: "synced", external_id: cancelled.external_id, summary: cancelled.summary }))
   )
-  return new WorkflowResponse(record)
 })

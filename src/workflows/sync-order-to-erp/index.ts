@@ -1,6 +1,6 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
-import { recordSyncResultStep } from "../steps/record-sync-result"
+import type { EffectOutcome } from "../outcome"
 import type { OrderForErp } from "./order-mapper"
 import { createErpSalesOrderStep } from "./steps/create-erp-sales-order"
 import { ensureErpCustomerStep } from "./steps/ensure-erp-customer"
@@ -24,7 +24,7 @@ export const ORDER_FIELDS_FOR_ERP = [
 
 export const syncOrderToErpWorkflowId = "sync-order-to-erp"
 
-/** Sends a placed order to an ERP: validate → ensure customer → create sales order → record the external id. */
+/** Sends a placed order to an ERP: validate → ensure customer → create sales order; the engine records the outcome. */
 export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (input: SyncOrderToErpInput) => {
   const { data: orders } = useQueryGraphStep({
     entity: "order",
@@ -35,18 +35,15 @@ export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (
   const order = transform({ orders }, ({ orders }) => orders[0] as unknown as OrderForErp)
   const draft = validateOrderForErpStep({ order, connection_id: input.connection_id })
 
-  const shadowResult = when({ input }, ({ input }) => input.shadow === true).then(() =>
-    recordSyncResultStep(
-      transform({ input, draft }, ({ input, draft }) => ({
-        sync_record_id: input.sync_record_id,
-        status: "skipped" as const,
-        external_id: null,
-        summary: `shadow mode: validated; would create a sale ${draft.reference} with ${draft.lines.length} line(s) for ${draft.currencyCode}`,
-      }))
-    ).config({ name: "record-shadow-result" })
+  const shadowResult = when("shadow-mode", { input }, ({ input }) => input.shadow === true).then(() =>
+    transform({ draft }, ({ draft }): EffectOutcome => ({
+      status: "skipped",
+      skip_code: "shadow",
+      summary: `shadow mode: validated; would create a sale ${draft.reference} with ${draft.lines.length} line(s) for ${draft.currencyCode}`,
+    }))
   )
 
-  const liveResult = when({ input }, ({ input }) => input.shadow !== true).then(() => {
+  const liveResult = when("live-mode", { input }, ({ input }) => input.shadow !== true).then(() => {
     const customer = ensureErpCustomerStep(
       transform({ input, draft }, ({ input, draft }) => ({ connection_id: input.connection_id, customer: draft.customer }))
     )
@@ -57,16 +54,13 @@ export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (
         customer,
       }))
     )
-    return recordSyncResultStep(
-      transform({ input, sale }, ({ input, sale }) => ({
-        sync_record_id: input.sync_record_id,
-        status: "synced" as const,
-        external_id: sale.externalId,
-        external_number: sale.number,
-        summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state})`,
-      }))
-    )
+    return transform({ sale }, ({ sale }): EffectOutcome => ({
+      status: "synced",
+      external_id: sale.externalId,
+      external_number: sale.number,
+      summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state})`,
+    }))
   })
 
-  return new WorkflowResponse(transform({ shadowResult, liveResult }, (r) => r.liveResult ?? r.shadowResult))
+  return new WorkflowResponse(transform({ shadowResult, liveResult }, (r): EffectOutcome => (r.liveResult ?? r.shadowResult)!))
 })

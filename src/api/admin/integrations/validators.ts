@@ -1,10 +1,11 @@
 import { z } from "@medusajs/framework/zod"
 import { SYNC_STATUSES } from "../../../modules/integration-hub/models/sync-record"
+import { WEBHOOK_STATUSES } from "../../../modules/integration-hub/models/webhook-event"
 
-const statusList = z.preprocess(
-  (v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v),
-  z.array(z.enum(SYNC_STATUSES)).min(1)
-)
+/** `?status=failed,dead` or repeated `?status=`: a non-empty list of known statuses. */
+const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((v) => (typeof v === "string" ? v.split(",").filter(Boolean) : v), z.array(z.enum(values)).min(1))
+const statusList = listOf(SYNC_STATUSES)
 
 export const ListSyncRecordsQuery = z.object({
   status: statusList.optional(),
@@ -20,7 +21,8 @@ export type ListSyncRecordsQueryType = z.infer<typeof ListSyncRecordsQuery>
 export const BulkRetrySyncRecordsBody = z
   .object({
     ids: z.array(z.string().min(1)).min(1).max(500).optional(),
-    status: z.array(z.enum(["failed", "dead", "pending"])).min(1).optional(),
+    /** "skipped" takes the records skipped in shadow mode, for a connection that is live now. */
+    status: z.array(z.enum(["failed", "dead", "pending", "skipped"])).min(1).optional(),
     connection_id: z.string().min(1).optional(),
     entity_type: z.string().min(1).optional(),
     limit: z.number().int().min(1).max(500).default(100),
@@ -42,3 +44,12 @@ export const SandboxFailuresBody = z
   })
   .strict()
 export type SandboxFailuresBodyType = z.infer<typeof SandboxFailuresBody>
+
+export const ListWebhookEventsQuery = z.object({
+  connection_id: z.string().min(1).optional(),
+  status: listOf(WEBHOOK_STATUSES).optional(),
+  event_type: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListWebhookEventsQueryType = z.infer<typeof ListWebhookEventsQuery>

@@ -3,7 +3,8 @@ import type { LoaderOptions } from "@medusajs/framework/types"
 import { TrytonErpProvider } from "../../../providers/erp-tryton/service"
 import { resolveProviderClass, validatePluginOptions } from "../connections"
 import validateOptionsLoader from "../loaders/validate-options"
-import { decodeKey, formatPath } from "../options"
+import { formatPath } from "../../../lib/zod-issues"
+import { decodeKey } from "../options"
 import { AcmeErpProvider } from "./fixtures/acme-erp-provider"
 
 const HEADER = "medusa-integration-hub: invalid plugin options:"
@@ -32,6 +33,8 @@ const DEFAULTS = {
   connections: [],
   sourceOfTruth: { inventory: "erp", customer: "medusa", order: "medusa", price: "medusa" },
   alerts: { afterConsecutiveFailures: 3, notify: [] },
+  logRetentionDays: 30,
+  webhooks: { maxBodyBytes: 1_048_576 },
 }
 
 /** The error validatePluginOptions throws for `raw`, or a failure when it does not throw. */
@@ -176,6 +179,8 @@ describe("validatePluginOptions: problems", () => {
       ['sourceOfTruth.inventory: "warehouse" is not "medusa", a connection kind or a connection id'],
     ],
     ["a redisUrl that is not redis", { redisUrl: "http://cache:6379" }, ["redisUrl: must be a redis:// or rediss:// URL"]],
+    ["a log retention of zero days", { logRetentionDays: 0 }, ["logRetentionDays: Too small: expected number to be >=1"]],
+    ["a webhook body limit under 1 KB", { webhooks: { maxBodyBytes: 10 } }, ["webhooks.maxBodyBytes: Too small: expected number to be >=1024"]],
     ["an alert address that is not an e-mail", { alerts: { notify: ["ops"] } }, ["alerts.notify[0]: Invalid email address"]],
     ["connections that are not a list", { connections: "erp" }, ["connections: Invalid input: expected array, received string"]],
     ["options that are not an object", "tryton", ["(root): Invalid input: expected object, received string"]],

@@ -1,4 +1,5 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createSyncStep } from "../../sync-step"
 import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import { orderReference } from "../../sync-order-to-erp/order-mapper"
@@ -12,10 +13,10 @@ export const cancelErpSalesOrderStepId = "cancel-erp-sales-order"
  * (covers a create that timed out after the ERP had saved it). No sale: nothing to cancel.
  * No compensation: this is the workflow's only external change, and an ERP cancel is not undone.
  */
-export const cancelErpSalesOrderStep = createStep(
+export const cancelErpSalesOrderStep = createSyncStep(
   cancelErpSalesOrderStepId,
   async (input: { connection_id: string; order_id: string; external_id: string | null }, { container }) => {
-    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(input.connection_id)
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(input.connection_id, "erp")
     const externalId =
       input.external_id ?? (await erp.findSalesOrderByReference(orderReference(input.order_id)))?.externalId ?? null
     if (!externalId) {

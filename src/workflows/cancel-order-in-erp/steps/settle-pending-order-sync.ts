@@ -1,4 +1,5 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createSyncStep } from "../../sync-step"
 import { IntegrationError } from "../../../lib/errors"
 import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
 import type { SyncStatus } from "../../../modules/integration-hub/models/sync-record"
@@ -13,7 +14,7 @@ type Previous = { id: string; status: SyncStatus; next_attempt_at: Date | null; 
  * dead → skipped), and waits (retryable error) while one is running, so a late create cannot follow the cancel.
  * Compensation restores the create-sync as it was.
  */
-export const settlePendingOrderSyncStep = createStep(
+export const settlePendingOrderSyncStep = createSyncStep(
   settlePendingOrderSyncStepId,
   async (input: { connection_id: string; order_id: string }, { container }) => {
     const hub = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
@@ -42,6 +43,7 @@ export const settlePendingOrderSyncStep = createStep(
     await hub.updateSyncRecords({
       id: create.id,
       status: "skipped",
+      skip_code: "canceled_before_sent",
       next_attempt_at: null,
       result_summary: "order was canceled in Medusa before it reached this system; not sent",
     })
@@ -50,6 +52,6 @@ export const settlePendingOrderSyncStep = createStep(
   async (previous, { container }) => {
     if (!previous) return
     const hub = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
-    await hub.updateSyncRecords(previous)
+    await hub.updateSyncRecords({ ...previous, skip_code: null })
   }
 )

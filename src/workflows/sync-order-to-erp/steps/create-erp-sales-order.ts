@@ -1,4 +1,5 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createSyncStep } from "../../sync-step"
 import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import type { ErpCustomerRef, ErpSalesOrder } from "../../../providers/types"
@@ -10,10 +11,10 @@ export const createErpSalesOrderStepId = "create-erp-sales-order"
  * Creates and confirms the sales order, idempotent by the order's stable reference (an existing sale
  * is completed, not duplicated). Compensation cancels a sale this step created, with the ERP's own cancel.
  */
-export const createErpSalesOrderStep = createStep(
+export const createErpSalesOrderStep = createSyncStep(
   createErpSalesOrderStepId,
   async (input: { connection_id: string; order: ErpOrderDraft; customer: ErpCustomerRef }, { container }) => {
-    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(input.connection_id)
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(input.connection_id, "erp")
     const sale = await erp.createSalesOrder({ ...input.order, customer: input.customer })
     return new StepResponse<ErpSalesOrder & { created: boolean }, { connection_id: string; external_id: string } | null>(
       sale,
@@ -22,7 +23,7 @@ export const createErpSalesOrderStep = createStep(
   },
   async (created, { container }) => {
     if (!created) return
-    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(created.connection_id)
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(created.connection_id, "erp")
     await erp.cancelSalesOrder(created.external_id)
   }
 )

@@ -1,4 +1,5 @@
-import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { StepResponse } from "@medusajs/framework/workflows-sdk"
+import { createSyncStep } from "../../sync-step"
 import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import type { ErpCustomerInput, ErpCustomerRef } from "../../../providers/types"
@@ -6,10 +7,10 @@ import type { ErpCustomerInput, ErpCustomerRef } from "../../../providers/types"
 export const ensureErpCustomerStepId = "ensure-erp-customer"
 
 /** Finds or creates the order's customer in the ERP. Compensation removes a customer this step created. */
-export const ensureErpCustomerStep = createStep(
+export const ensureErpCustomerStep = createSyncStep(
   ensureErpCustomerStepId,
   async (input: { connection_id: string; customer: ErpCustomerInput }, { container }) => {
-    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(input.connection_id)
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(input.connection_id, "erp")
     const ref = await erp.upsertCustomer(input.customer)
     return new StepResponse<ErpCustomerRef, { connection_id: string; external_id: string } | null>(
       ref,
@@ -18,7 +19,7 @@ export const ensureErpCustomerStep = createStep(
   },
   async (created, { container }) => {
     if (!created) return
-    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getErpProvider(created.connection_id)
+    const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(created.connection_id, "erp")
     await erp.deleteCustomer(created.external_id)
   }
 )

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { retrySyncRecordNow } from "../../../../../lib/sync/retry-now"
+import { retrySyncRecordNow } from "../../../../../sync/retry-now"
 import { hubOf } from "../../serializers"
 import type { BulkRetrySyncRecordsBodyType } from "../../validators"
 
@@ -7,10 +7,16 @@ import type { BulkRetrySyncRecordsBodyType } from "../../validators"
 export async function POST(req: MedusaRequest<BulkRetrySyncRecordsBodyType>, res: MedusaResponse) {
   const hub = hubOf(req.scope)
   const body = req.validatedBody
+  const statuses = body.status ?? ["failed", "dead"]
+  const byStatus = [
+    { status: statuses.filter((s) => s !== "skipped") },
+    // Only records skipped in shadow mode can be sent later; other skips are final.
+    ...(statuses.includes("skipped") ? [{ status: "skipped" as const, skip_code: "shadow" }] : []),
+  ]
   const ids = body.ids ?? (
     await hub.listSyncRecords(
       {
-        status: body.status ?? ["failed", "dead"],
+        $or: byStatus,
         ...(body.connection_id ? { connection_id: body.connection_id } : {}),
         ...(body.entity_type ? { entity_type: body.entity_type } : {}),
       },

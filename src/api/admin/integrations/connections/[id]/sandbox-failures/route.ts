@@ -4,11 +4,16 @@ import { SandboxErpProvider } from "../../../../../../providers/erp-sandbox/serv
 import { hubOf } from "../../../serializers"
 import type { SandboxFailuresBodyType } from "../../../validators"
 
-/** POST /admin/integrations/connections/:id/sandbox-failures — makes a sandbox connection fail its next N calls. */
+/**
+ * POST /admin/integrations/connections/:id/sandbox-failures — makes a sandbox connection fail its next N calls.
+ * Exists only for sandbox connections, and in production only when the connection's options allow it:
+ * anywhere else it answers 404, as if there were no such route.
+ */
 export async function POST(req: MedusaRequest<SandboxFailuresBodyType>, res: MedusaResponse) {
-  const provider = hubOf(req.scope).getProvider(req.params.id)
-  if (!(provider instanceof SandboxErpProvider)) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${req.params.id}" is not a sandbox connection; failures can only be simulated on the sandbox provider`)
+  const hub = hubOf(req.scope)
+  const provider = hub.findConnection(req.params.id) && hub.getProvider(req.params.id)
+  if (!(provider instanceof SandboxErpProvider) || !provider.failureInjectionAllowed(process.env.NODE_ENV)) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `No sandbox connection "${req.params.id}" accepts simulated failures here`)
   }
   await provider.setFailures(req.validatedBody)
   res.json({ connection_id: req.params.id, failures: await provider.getFailures() })

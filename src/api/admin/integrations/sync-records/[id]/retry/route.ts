@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { retrySyncRecordNow } from "../../../../../../lib/sync/retry-now"
+import { retrySyncRecordNow } from "../../../../../../sync/retry-now"
 import { hubOf, serializeSyncRecord } from "../../../serializers"
 
 /** POST /admin/integrations/sync-records/:id/retry — runs the record now, without waiting for the scheduler. */

@@ -1,0 +1,275 @@
+import { createHash } from "node:crypto"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
+import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import purgeIntegrationLogsJob from "../../src/jobs/purge-integration-logs"
+import { IntegrationError } from "../../src/lib/errors"
+import { runInSyncContext } from "../../src/lib/run-context"
+import { processSyncRecord, requestEffect, runDueSyncs } from "../../src/sync/engine"
+import { SYNC_OPERATIONS } from "../../src/sync/operations"
+import { sweepMissingSyncs } from "../../src/sync/sweep"
+import { ORDER_FIELDS_FOR_ERP } from "../../src/workflows/sync-order-to-erp"
+import type { OrderForErp } from "../../src/workflows/sync-order-to-erp/order-mapper"
+import { createErpSalesOrderStep } from "../../src/workflows/sync-order-to-erp/steps/create-erp-sales-order"
+import { ensureErpCustomerStep } from "../../src/workflows/sync-order-to-erp/steps/ensure-erp-customer"
+import { validateOrderForErpStep } from "../../src/workflows/sync-order-to-erp/steps/validate-order-for-erp"
+import { createSyncStep } from "../../src/workflows/sync-step"
+import { hub, waitForSettledSync } from "../helpers/sync"
+
+jest.setTimeout(120_000)
+
+const WEBHOOK_SECRET = "whsec_c2VjcmV0LWZvci1lbmdpbmUtdGVzdHMtMTIzNDU2"
+for (const key of ["TRYTON_URL", "TRYTON_PASSWORD"]) delete process.env[key]
+Object.assign(process.env, {
+  INTEGRATION_SANDBOX_ERP: "true",
+  INTEGRATION_SANDBOX_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  INTEGRATION_RETRY_MAX_ATTEMPTS: "3",
+  INTEGRATION_RETRY_BASE_DELAY_MS: "100",
+  INTEGRATION_RETRY_MAX_DELAY_MS: "1000",
+  INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([{ id: "erp-paused", kind: "erp", provider: "sandbox", enabled: false }]),
+})
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sha = (s: string) => createHash("sha256").update(s).digest("hex")
+
+/** A test-only effect that repeats with its content: what a CRM contact update or a tracking change will be. */
+const profile = { content: "v1", sent: [] as string[], gate: null as Promise<void> | null }
+SYNC_OPERATIONS["customer.profile"] = {
+  kind: "erp",
+  effectKey: (id) => `customer:${id}:profile`,
+  externalRef: (id) => `medusa:${id}`,
+  revision: async () => sha(profile.content),
+  run: async (_container, run) => {
+    const content = profile.content
+    if (profile.gate) await profile.gate
+    profile.sent.push(`${run.entity_id}:${content}`)
+    return { result: { status: "synced", summary: `sent ${content}` } }
+  },
+}
+/** Fails with whatever `failWith` holds: for failure classification and redaction. */
+const failWith: { error: unknown } = { error: null }
+SYNC_OPERATIONS["customer.failing"] = {
+  kind: "erp",
+  effectKey: (id) => `customer:${id}:failing`,
+  externalRef: () => null,
+  run: async () => ({ errors: [{ error: failWith.error }] }),
+}
+
+const injectTransient = createSyncStep("test-inject-transient-failure", async () => {
+  throw new IntegrationError("Sandbox ERP timed out after 8000 ms (will retry)", { connectionId: "erp", code: "timeout", retryable: true })
+})
+const injectPermanent = createSyncStep("test-inject-permanent-failure", async () => {
+  throw new Error("amount 12.345 has more decimals than USD allows")
+})
+/** The real order → ERP steps followed by a failing one, as a later step of a flow would fail. */
+const saleThenFailure = (permanent: boolean) =>
+  createWorkflow(`test-sale-then-${permanent ? "permanent" : "transient"}-failure`, (input: { order_id: string }) => {
+    const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: input.order_id } })
+    const draft = validateOrderForErpStep(transform({ orders }, ({ orders }) => ({ order: orders[0] as unknown as OrderForErp, connection_id: "erp" })))
+    const customer = ensureErpCustomerStep(transform({ draft }, ({ draft }) => ({ connection_id: "erp", customer: draft.customer })))
+    const sale = createErpSalesOrderStep(transform({ draft, customer }, ({ draft, customer }) => ({ connection_id: "erp", order: draft, customer })))
+    if (permanent) injectPermanent()
+    else injectTransient()
+    return new WorkflowResponse(sale)
+  })
+const transientWorkflow = saleThenFailure(false)
+const permanentWorkflow = saleThenFailure(true)
+
+medusaIntegrationTestRunner({
+  testSuite: ({ getContainer }) => {
+    let container: MedusaContainer
+    let store: SeededStore
+
+    beforeEach(async () => {
+      container = getContainer()
+      store = await seedStore(container)
+    })
+
+    const sandbox = () => hub(container).getProvider("erp", "erp")
+
+    it("runs an effect once per content revision, again when the content changes, and keeps every run", async () => {
+      const request = () => requestEffect(container, { entity_type: "customer", entity_id: "cus_rev", operation: "profile" })
+      await Promise.all([request(), request(), request()])
+      expect(profile.sent).toEqual(["cus_rev:v1"])
+
+      profile.content = "v2"
+      await request()
+      await request()
+      expect(profile.sent).toEqual(["cus_rev:v1", "cus_rev:v2"])
+      const [record] = await hub(container).listSyncRecords({ effect_key: "customer:cus_rev:profile" })
+      expect(record).toMatchObject({ status: "synced", revision: sha("v2"), synced_revision: sha("v2"), attempts: 1, result_summary: "sent v2" })
+      const runs = await hub(container).listSyncRuns({ sync_record_id: record.id }, { order: { created_at: "ASC" } })
+      expect(runs.map((r) => [r.status, r.revision, r.summary])).toEqual([
+        ["synced", sha("v1"), "sent v1"],
+        ["synced", sha("v2"), "sent v2"],
+      ])
+    })
+
+    it("sends content that changed while a run was sending the previous one, right after it", async () => {
+      profile.sent.length = 0
+      profile.content = "a"
+      let release!: () => void
+      profile.gate = new Promise((r) => (release = r))
+      const first = requestEffect(container, { entity_type: "customer", entity_id: "cus_mid", operation: "profile" })
+      await sleep(200)
+      profile.content = "b"
+      await requestEffect(container, { entity_type: "customer", entity_id: "cus_mid", operation: "profile" })
+      profile.gate = null
+      release()
+      await first
+      // The first run read "a" before the change; the revision it settles is stale, so "b" goes out at once.
+      expect(profile.sent).toEqual(["cus_mid:a", "cus_mid:b"])
+      const [record] = await hub(container).listSyncRecords({ effect_key: "customer:cus_mid:profile" })
+      expect(record).toMatchObject({ status: "synced", synced_revision: sha("b") })
+    })
+
+    it("fences a run whose lease expired: its late outcome never overwrites the newer run's", async () => {
+      const [{ id }] = await hub(container).requestEffects([
+        { connection_id: "erp", effect_key: "customer:cus_fence:profile", entity_type: "customer", entity_id: "cus_fence", operation: "profile", external_ref: null, revision: null },
+      ])
+      const slow = await hub(container).claimSyncRecord(id, { leaseMs: 1 })
+      await sleep(20)
+      const fresh = await hub(container).claimSyncRecord(id)
+      expect(slow && fresh && slow.claim_token !== fresh.claim_token).toBe(true)
+      expect(await hub(container).extendLease(id, slow!.claim_token)).toBe(false)
+      expect(await hub(container).settleSyncRecord(id, fresh!.claim_token, { status: "synced", summary: "newer run" })).toBe(true)
+      expect(await hub(container).settleSyncRecord(id, slow!.claim_token, { status: "failed", error: "late", code: "timeout", next_attempt_at: new Date() })).toBe(false)
+
+      const record = await hub(container).retrieveSyncRecord(id)
+      expect(record).toMatchObject({ status: "synced", result_summary: "newer run", last_error: null, claim_token: null })
+      const runs = await hub(container).listSyncRuns({ sync_record_id: id })
+      expect(runs.map((r) => [r.id === slow!.claim_token ? "slow" : "fresh", r.status]).sort()).toEqual([["fresh", "synced"], ["slow", "fenced"]])
+    })
+
+    it("settles a record whose connection or operation no longer exists as failed, and the batch goes on behind it", async () => {
+      const hubService = hub(container)
+      const [gone, unknownOp] = await hubService.requestEffects([
+        { connection_id: "erp-removed", effect_key: "order:order_x:create", entity_type: "order", entity_id: "order_x", operation: "create", external_ref: null, revision: null },
+        { connection_id: "erp", effect_key: "order:order_y:teleport", entity_type: "order", entity_id: "order_y", operation: "teleport", external_ref: null, revision: null },
+      ])
+      const orderId = await placeOrder(container, store, { email: `behind-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      const waiting = await waitForSettledSync(container, orderId, "create")
+      // Make all three due, the good one last.
+      await hubService.execute(`UPDATE sync_record SET status = 'failed', next_attempt_at = now() - interval '1 minute' WHERE id = ?`, [waiting.id])
+      await hubService.execute(`UPDATE sync_record SET updated_at = now() - interval '1 hour' WHERE id IN (?, ?)`, [gone.id, unknownOp.id])
+
+      expect(await runDueSyncs(container)).toBe(3)
+      const after = async (id: string) => hubService.retrieveSyncRecord(id)
+      expect(await after(gone.id)).toMatchObject({ status: "failed", next_attempt_at: null, last_error_code: "unknown_connection", claim_token: null })
+      expect((await after(gone.id)).last_error).toMatch(/^Connection "erp-removed" is no longer configured \(plugin options connections\[\]\.id\)/)
+      expect(await after(unknownOp.id)).toMatchObject({ status: "failed", next_attempt_at: null })
+      expect((await after(unknownOp.id)).last_error).toContain('No sync operation "order.teleport"')
+      expect(await after(waiting.id)).toMatchObject({ status: "synced" })
+      // Settled for good: the next batches do not take them again.
+      expect(await runDueSyncs(container)).toBe(0)
+    })
+
+    it("pauses the records of a disabled connection and resumes them when it is enabled again", async () => {
+      const hubService = hub(container)
+      const [paused] = await hubService.requestEffects([
+        { connection_id: "erp-paused", effect_key: "customer:cus_p:profile", entity_type: "customer", entity_id: "cus_p", operation: "profile", external_ref: null, revision: null },
+      ])
+      await hubService.execute(`UPDATE sync_record SET updated_at = now() - interval '1 hour' WHERE id = ?`, [paused.id])
+      expect(await processSyncRecord(container, paused.id)).toMatchObject({ status: "pending", attempts: 0 })
+      expect(await hubService.listDueSyncRecordIds(["erp-paused"], 50)).not.toContain(paused.id)
+      // Once the connection is enabled (nothing paused), the same record is due.
+      expect(await hubService.listDueSyncRecordIds([], 50)).toContain(paused.id)
+    })
+
+    it("treats plain Errors (bad data, a bug) as permanent, and redacts personal data and secrets from last_error", async () => {
+      failWith.error = new Error(`amount for jane.doe@example.com is not a number (key ${WEBHOOK_SECRET})`)
+      await requestEffect(container, { entity_type: "customer", entity_id: "cus_plain", operation: "failing" })
+      const [record] = await hub(container).listSyncRecords({ effect_key: "customer:cus_plain:failing" })
+      expect(record).toMatchObject({ status: "failed", next_attempt_at: null, attempts: 1 })
+      expect(record.last_error).toBe("amount for [redacted] is not a number (key [redacted])")
+
+      failWith.error = Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" })
+      await requestEffect(container, { entity_type: "customer", entity_id: "cus_db", operation: "failing" })
+      const [transient] = await hub(container).listSyncRecords({ effect_key: "customer:cus_db:failing" })
+      expect(transient).toMatchObject({ status: "failed", last_error_code: "transient_error" })
+      expect(transient.next_attempt_at).not.toBeNull()
+    })
+
+    it("keeps a good ERP sale when the result cannot be written (transient), and the retry finds it instead of a second", async () => {
+      const hubService = hub(container)
+      const settle = jest.spyOn(hubService, "settleSyncRecord").mockRejectedValueOnce(
+        Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" })
+      )
+      const orderId = await placeOrder(container, store, { email: `lost-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 1 }] })
+      // This run (ahead of the subscriber's) creates the sale, then cannot record it: the record is left running under its lease.
+      await expect(requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "create" })).rejects.toThrow("Connection terminated")
+      settle.mockRestore()
+      await sleep(500)
+      const [stuck] = await hubService.listSyncRecords({ effect_key: `order:${orderId}:create` })
+      expect(stuck.status).toBe("running")
+      const sale = await sandbox().findSalesOrderByReference(`medusa:${orderId}`)
+      expect(sale).not.toBeNull()
+
+      await hubService.execute(`UPDATE sync_record SET locked_until = now() - interval '1 second' WHERE id = ?`, [stuck.id])
+      await runDueSyncs(container)
+      const record = await hubService.retrieveSyncRecord(stuck.id)
+      expect(record).toMatchObject({ status: "synced", external_id: sale!.externalId, attempts: 2 })
+      expect(record.result_summary).toMatch(/^found existing sale/)
+      expect(await sandbox().findSalesOrderByReference(`medusa:${orderId}`)).toMatchObject({ externalId: sale!.externalId, state: "processing" })
+    })
+
+    it("compensates earlier effects only for a permanent failure of a later step", async () => {
+      const orderId = await placeOrder(container, store, { email: `later-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      const record = await waitForSettledSync(container, orderId, "create")
+      const ref = `medusa:${orderId}`
+      await sandbox().cancelSalesOrder(record.external_id!)
+
+      // Transient: the sale this run created stays; a retry resumes it by its reference.
+      const transient = await runInSyncContext({ syncRecordId: record.id }, () =>
+        transientWorkflow(container).run({ input: { order_id: orderId }, throwOnError: false })
+      )
+      expect(transient.errors[0].error.message).toContain("timed out")
+      const kept = await sandbox().findSalesOrderByReference(ref)
+      expect(kept).toMatchObject({ state: "processing" })
+
+      // Permanent: the sale this run created is cancelled with the ERP's own inverse.
+      await sandbox().cancelSalesOrder(kept!.externalId)
+      const permanent = await runInSyncContext({ syncRecordId: record.id }, () =>
+        permanentWorkflow(container).run({ input: { order_id: orderId }, throwOnError: false })
+      )
+      expect(permanent.errors[0].error.message).toContain("more decimals")
+      expect(await sandbox().findSalesOrderByReference(ref)).toBeNull()
+    })
+
+    it("never backfills what predates the connection: the sweep covers only entities created after it was first enabled", async () => {
+      const hubService = hub(container)
+      const orderId = await placeOrder(container, store, { email: `old-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      const record = await waitForSettledSync(container, orderId, "create")
+      await hubService.deleteSyncRecords(record.id)
+      // As if the plugin had been installed after this order was placed.
+      await hubService.execute(`UPDATE connection_state SET first_enabled_at = now() + interval '1 minute', swept_until = NULL`, [])
+      expect(await sweepMissingSyncs(container)).toBe(0)
+      expect(await hubService.listSyncRecords({ entity_id: orderId })).toHaveLength(0)
+
+      // Placed after the connection was enabled: a lost event is caught up.
+      await hubService.execute(`UPDATE connection_state SET first_enabled_at = now() - interval '1 hour', swept_until = NULL`, [])
+      expect(await sweepMissingSyncs(container)).toBe(1)
+      const [recreated] = await hubService.listSyncRecords({ entity_id: orderId })
+      expect(recreated).toMatchObject({ status: "synced", external_id: record.external_id })
+    })
+
+    it("removes integration log rows older than the retention, in batches, and keeps the rest", async () => {
+      const hubService = hub(container)
+      const log = (daysAgo: number) =>
+        hubService.execute(
+          `INSERT INTO integration_log (id, connection_id, direction, operation, status, duration_ms, created_at)
+           SELECT 'ilog_old_' || ? || '_' || g, 'erp', 'out', 'retention-test', 'success', 1, now() - (? * interval '1 day') FROM generate_series(1, 3) g`,
+          [daysAgo, daysAgo]
+        )
+      await log(45)
+      await log(29)
+      expect(await purgeIntegrationLogsJob(container)).toBe(3)
+      const left = await hubService.listIntegrationLogs({ operation: "retention-test" })
+      expect(left.map((l) => l.id).sort()).toEqual(["ilog_old_29_1", "ilog_old_29_2", "ilog_old_29_3"])
+      // Two rows per statement: three rows take two batches and all go.
+      expect(await hubService.purgeLogsBefore(new Date(Date.now() - 20 * 24 * 3600_000), 2)).toBe(3)
+    })
+  },
+})

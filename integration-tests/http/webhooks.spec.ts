@@ -1,0 +1,179 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import { signStandardWebhook } from "../../src/lib/webhooks/signatures"
+import { runDueSyncs } from "../../src/sync/engine"
+import { adminHeaders } from "../helpers/admin"
+import { hub, waitForSettledSync } from "../helpers/sync"
+
+jest.setTimeout(120_000)
+
+const SECRET = "whsec_d2ViaG9vay1zZWNyZXQtZm9yLXRlc3RzLW9ubHk="
+const MAX_BYTES = 4096
+for (const key of ["TRYTON_URL", "TRYTON_PASSWORD"]) delete process.env[key]
+Object.assign(process.env, {
+  INTEGRATION_SANDBOX_ERP: "true",
+  INTEGRATION_SANDBOX_WEBHOOK_SECRET: SECRET,
+  INTEGRATION_WEBHOOK_MAX_BYTES: String(MAX_BYTES),
+  INTEGRATION_RETRY_BASE_DELAY_MS: "100",
+  INTEGRATION_RETRY_MAX_DELAY_MS: "1000",
+  // A connection whose provider takes no webhooks (the sandbox without a secret).
+  INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([{ id: "erp-quiet", kind: "erp", provider: "sandbox" }]),
+})
+
+type Json = Record<string, unknown>
+type Res = { status: number; data: Json }
+type Api = {
+  get: (url: string, config?: unknown) => Promise<Res>
+  post: (url: string, body?: unknown, config?: unknown) => Promise<Res>
+}
+
+let seq = 0
+/** A sandbox ERP `sale.updated` event, signed as the sandbox signs it (Standard Webhooks). */
+function saleUpdated(orderId: string, state: string, opts: { at?: Date; id?: string; secret?: string; body?: string; signedAt?: Date } = {}) {
+  const body = opts.body ?? JSON.stringify({
+    type: "sale.updated",
+    timestamp: (opts.at ?? new Date()).toISOString(),
+    data: { reference: `medusa:${orderId}`, number: "SBX-00042", state },
+  })
+  const id = opts.id ?? `evt_${Date.now()}_${++seq}`
+  const headers = signStandardWebhook({ id, timestamp: opts.signedAt ?? new Date(), rawBody: body, secret: opts.secret ?? SECRET })
+  return { id, body, headers: { ...headers, "content-type": "application/json" } }
+}
+
+medusaIntegrationTestRunner({
+  testSuite: ({ getContainer, api: rawApi }) => {
+    const api = rawApi as Api
+    let container: MedusaContainer
+    let store: SeededStore
+    let auth: { headers: { authorization: string } }
+
+    beforeEach(async () => {
+      container = getContainer()
+      store = await seedStore(container)
+      auth = await adminHeaders(container, rawApi as never)
+    })
+
+    /** POSTs raw bytes (no JSON re-encoding: the signature covers these exact bytes); resolves whatever the status. */
+    const deliver = (connectionId: string, event: { body: string; headers: Record<string, string> }): Promise<Res> =>
+      api.post(`/hooks/integrations/${connectionId}`, event.body, {
+        headers: event.headers,
+        transformRequest: [(data: unknown) => data],
+        validateStatus: () => true,
+      })
+
+    const waitForEvent = async (id: string, until = Date.now() + 15_000): Promise<Json> => {
+      for (;;) {
+        const [row] = await hub(container).listWebhookEvents({ provider_event_id: id })
+        if (row && row.status !== "received") return row as unknown as Json
+        if (Date.now() > until) throw new Error(`webhook event ${id} was not processed: ${JSON.stringify(row ?? null)}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    }
+
+    const orderMetadata = async (orderId: string) => {
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const { data: [order] } = await query.graph({ entity: "order", fields: ["metadata"], filters: { id: orderId } })
+      return order.metadata as { integration_hub?: { erp_sale?: Record<string, { state: string; event_id: string }> } } | null
+    }
+
+    it("acknowledges a signed event, stores it once, applies it to the order it names and shows it there", async () => {
+      const orderId = await placeOrder(container, store, { email: `wh-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      await waitForSettledSync(container, orderId, "create")
+      const event = saleUpdated(orderId, "done")
+
+      const res = await deliver("erp", event)
+      expect(res.status).toBe(200)
+      expect(res.data).toMatchObject({ received: true })
+      const stored = await waitForEvent(event.id)
+      expect(stored).toMatchObject({ status: "processed", event_type: "sale.updated", entity_type: "order", entity_id: orderId, signature_valid: true })
+      expect((await orderMetadata(orderId))?.integration_hub?.erp_sale?.erp).toMatchObject({ state: "done", event_id: stored.id })
+
+      // The same event id again: 200, nothing stored or applied a second time.
+      const again = await deliver("erp", event)
+      expect(again).toMatchObject({ status: 200, data: { received: true, duplicate: true, id: stored.id } })
+      expect(await hub(container).listWebhookEvents({ provider_event_id: event.id })).toHaveLength(1)
+      const inbound = await hub(container).listSyncRecords({ entity_id: orderId, direction: "in" })
+      expect(inbound).toHaveLength(1)
+      expect(inbound[0]).toMatchObject({ status: "synced", operation: "webhook", effect_key: `webhook:${stored.id}`, attempts: 1 })
+
+      // Staff see it on the order, with an inbound log row.
+      const { data } = await api.get(`/admin/integrations/orders/${orderId}`, auth)
+      const rows = data.sync_records as Array<Json & { logs: Json[]; runs: Json[] }>
+      const shown = rows.find((r) => r.direction === "in")!
+      expect(shown).toMatchObject({ status: "synced", connection_id: "erp" })
+      expect(shown.runs.map((r) => [r.status, r.trigger])).toEqual([["synced", "webhook"]])
+      expect(shown.logs.map((l) => [l.direction, l.operation, l.status])).toEqual([["in", "webhook.apply.sale.updated", "success"]])
+    })
+
+    it("applies events in the order they happened: an older event arriving late is skipped, not applied", async () => {
+      const orderId = await placeOrder(container, store, { email: `ooo-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      const now = Date.now()
+      const newer = saleUpdated(orderId, "done", { at: new Date(now) })
+      const older = saleUpdated(orderId, "processing", { at: new Date(now - 60_000) })
+      await deliver("erp", newer)
+      await waitForEvent(newer.id)
+      await deliver("erp", older)
+      const late = await waitForEvent(older.id)
+      expect(late).toMatchObject({ status: "ignored" })
+      expect(late.error).toMatch(/^out of order: the ERP said "done"/)
+      expect((await orderMetadata(orderId))?.integration_hub?.erp_sale?.erp.state).toBe("done")
+    })
+
+    it.each([
+      ["a wrong secret", () => saleUpdated("order_1", "done", { secret: "whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==" }), "bad_signature"],
+      ["no signature", () => { const e = saleUpdated("order_1", "done"); delete (e.headers as Record<string, string>)["webhook-signature"]; return e }, "missing_signature"],
+      ["a timestamp 10 minutes old", () => saleUpdated("order_1", "done", { signedAt: new Date(Date.now() - 600_000) }), "timestamp_out_of_tolerance"],
+      ["a tampered body", () => { const e = saleUpdated("order_1", "done"); return { ...e, body: e.body.replace("done", "cancelled") } }, "bad_signature"],
+    ])("answers 401 to %s and records the rejection without its payload", async (_what, make, reason) => {
+      const event = make()
+      const res = await deliver("erp", event)
+      expect(res.status).toBe(401)
+      const [rejected] = await hub(container).listWebhookEvents({ rejection_reason: reason }, { order: { created_at: "DESC" }, take: 1 })
+      expect(rejected).toMatchObject({ status: "rejected", signature_valid: false, payload: null, provider_event_id: null, sync_record_id: null, payload_size: Buffer.byteLength(event.body) })
+      expect(rejected.payload_hash).toMatch(/^[0-9a-f]{64}$/)
+      expect(JSON.stringify(res.data)).not.toContain(SECRET)
+    })
+
+    it("answers 400 to a signed body that is not an event, 413 over the size limit, 404 where no webhooks are taken", async () => {
+      const malformed = saleUpdated("order_1", "done", { body: '{"type":"sale.updated","data":' })
+      const bad = await deliver("erp", malformed)
+      expect(bad.status).toBe(400)
+      expect(bad.data.message).toBe("body is not JSON")
+      const [row] = await hub(container).listWebhookEvents({ rejection_reason: "malformed" })
+      expect(row).toMatchObject({ status: "rejected", signature_valid: true, payload: null })
+
+      const wrongShape = await deliver("erp", saleUpdated("order_1", "done", { body: JSON.stringify({ type: "sale.updated", timestamp: "yesterday", data: {} }) }))
+      expect(wrongShape.status).toBe(400)
+      expect(wrongShape.data.message).toMatch(/^not a sandbox ERP event: timestamp/)
+
+      const big = saleUpdated("order_1", "done", { body: JSON.stringify({ pad: "x".repeat(MAX_BYTES) }) })
+      expect((await deliver("erp", big)).status).toBe(413)
+
+      expect((await deliver("nope", saleUpdated("order_1", "done"))).status).toBe(404)
+      expect((await deliver("erp-quiet", saleUpdated("order_1", "done"))).status).toBe(404)
+    })
+
+    it("keeps an event it cannot apply as failed, lists it for staff and retries it on request", async () => {
+      const event = saleUpdated("order_doesnotexist", "done")
+      expect((await deliver("erp", event)).status).toBe(200)
+      const failed = await waitForEvent(event.id)
+      expect(failed).toMatchObject({ status: "failed", entity_type: "order", entity_id: "order_doesnotexist" })
+      expect(failed.error).toContain("order_doesnotexist (reference medusa:order_doesnotexist), which does not exist in Medusa")
+
+      const list = await api.get(`/admin/integrations/webhook-events?connection_id=erp&status=failed`, auth)
+      expect(list.data.count).toBe(1)
+      expect((list.data.webhook_events as Json[])[0]).toMatchObject({ id: failed.id, status: "failed", provider_event_id: event.id })
+      expect((list.data.webhook_events as Json[])[0]).not.toHaveProperty("payload")
+
+      const retried = await api.post(`/admin/integrations/webhook-events/${failed.id}/retry`, {}, auth)
+      expect(retried.data).toMatchObject({ retried: true, webhook_event: { status: "failed" }, sync_record: { attempts: 2, direction: "in" } })
+      // A permanent failure is not retried by the job: it waits for a person.
+      expect(await runDueSyncs(container)).toBe(0)
+
+      const logs = await hub(container).listIntegrationLogs({ connection_id: "erp", direction: "in" })
+      expect(logs.map((l) => l.operation)).toEqual(expect.arrayContaining(["webhook.receive", "webhook.apply.sale.updated"]))
+    })
+  },
+})

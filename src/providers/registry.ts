@@ -1,0 +1,12 @@
+import { SandboxErpProvider } from "./erp-sandbox/service"
+import { TrytonErpProvider } from "./erp-tryton/service"
+import type { IntegrationProviderClass } from "./types"
+
+/**
+ * The providers that ship with the plugin, by the name a connection's `provider` uses. Adding a vendor is
+ * its folder under src/providers plus one line here; third-party providers are loaded by resolve path instead.
+ */
+export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClass>> = {
+  tryton: TrytonErpProvider,
+  sandbox: SandboxErpProvider,
+}

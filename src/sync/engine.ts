@@ -1,0 +1,183 @@
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { retryDelayMs } from "../lib/backoff"
+import { describeFailure, IntegrationError } from "../lib/errors"
+import { redactString } from "../lib/http/redact"
+import { runInSyncContext } from "../lib/run-context"
+import type { ConnectionConfig } from "../modules/integration-hub/options"
+import type IntegrationHubModuleService from "../modules/integration-hub/service"
+import { ClaimedSyncRecord, LEASE_MS, Settlement } from "../modules/integration-hub/service"
+import { hubOf } from "./hub"
+import { runnerFor, syncOperation } from "./operations"
+
+export type EffectRequest = { entity_type: string; entity_id: string; operation: string }
+export type SyncTrigger = "event" | "retry" | "sweep" | "manual" | "webhook"
+
+/**
+ * How long a subscriber lets the request that emitted the event finish answering before it starts the
+ * sync: the local event bus delivers order.placed while checkout is still building its response, and the
+ * sync's queries would otherwise compete with it. If the process dies meanwhile, the sweep catches up.
+ */
+export const START_AFTER_EVENT_MS = 250
+
+/** Connections whose first enabling this process has already recorded (one INSERT per connection, not per event). */
+const knownEnabled = new Set<string>()
+
+/** Records, once per connection, when it was first seen enabled (the sweep never reaches back before it). */
+export async function noteEnabledConnections(hub: IntegrationHubModuleService, connections: ConnectionConfig[]) {
+  const unseen = connections.filter((c) => !knownEnabled.has(c.id)).map((c) => c.id)
+  if (!unseen.length) return
+  await hub.ensureConnectionStates(unseen)
+  unseen.forEach((id) => knownEnabled.add(id))
+}
+
+/**
+ * Records the effect on every enabled connection of the operation's kind (one durable row each; the same
+ * content requested again changes nothing, new content re-runs it) and runs each record now.
+ * Safe to call for every delivery of an event, concurrently too.
+ */
+export async function requestEffect(
+  container: MedusaContainer,
+  request: EffectRequest,
+  opts: { startAfterMs?: number; trigger?: SyncTrigger } = {}
+): Promise<void> {
+  if (opts.startAfterMs) await new Promise((resolve) => setTimeout(resolve, opts.startAfterMs))
+  const hub = hubOf(container)
+  const op = syncOperation(request.entity_type, request.operation)
+  const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
+  if (!connections.length) return
+  await noteEnabledConnections(hub, connections)
+  const revision = op.revision ? await op.revision(container, request.entity_id) : null
+  const records = await hub.requestEffects(
+    connections.map((c) => ({
+      connection_id: c.id,
+      effect_key: op.effectKey(request.entity_id),
+      ...request,
+      external_ref: op.externalRef(request.entity_id),
+      revision,
+    }))
+  )
+  for (const record of records) {
+    if (record.status === "pending") await processSyncRecord(container, record.id, { trigger: opts.trigger ?? "event" })
+  }
+}
+
+/**
+ * Runs one sync record if it is ours to run (an atomic claim: concurrent callers and instances cannot
+ * run it twice; records of a disabled connection are paused and not taken), then settles it with the
+ * claim's fencing token: synced | skipped | failed with a retry | dead | failed for a person.
+ * Whatever goes wrong after the claim settles the record; nothing is left `running`.
+ * `force` (a person asked) runs failed, dead and shadow-skipped records at once.
+ */
+export async function processSyncRecord(
+  container: MedusaContainer,
+  id: string,
+  opts: { force?: boolean; trigger?: SyncTrigger; leaseMs?: number } = {}
+) {
+  const hub = hubOf(container)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const paused = hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
+  const claimed = await hub.claimSyncRecord(id, { ...opts, trigger: opts.trigger ?? "event", excludeConnections: paused })
+  if (!claimed) return hub.retrieveSyncRecord(id)
+
+  const leaseMs = opts.leaseMs ?? LEASE_MS
+  const heartbeat = setInterval(() => {
+    hub.extendLease(id, claimed.claim_token, leaseMs).catch(() => undefined)
+  }, Math.max(1_000, Math.floor(leaseMs / 3)))
+  heartbeat.unref()
+  let settlement: Settlement
+  try {
+    settlement = await runClaimed(container, claimed)
+  } catch (err) {
+    settlement = settlementFor(err, claimed, hub.findConnection(claimed.connection_id))
+  } finally {
+    clearInterval(heartbeat)
+  }
+  const secrets = hub.connectionSecrets(claimed.connection_id)
+  if (settlement.status === "failed" || settlement.status === "dead") settlement.error = redactString(settlement.error, secrets)
+  const applied = await hub.settleSyncRecord(id, claimed.claim_token, settlement)
+  if (applied && claimed.direction === "in") await hub.settleWebhookEvent(id, settlement)
+  report(logger, claimed, settlement, applied)
+  const after = await hub.retrieveSyncRecord(id)
+  // New content was requested while this run was sending the old: send it now, as one more run.
+  if (applied && settlement.status === "synced" && after.status === "pending") return processSyncRecord(container, id, { ...opts, force: false })
+  return after
+}
+
+async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord): Promise<Settlement> {
+  const hub = hubOf(container)
+  const connection = hub.findConnection(claimed.connection_id)
+  if (!connection) {
+    throw new IntegrationError(
+      `Connection "${claimed.connection_id}" is no longer configured (plugin options connections[].id), so this record cannot run. Add the connection back and retry, or leave the record as it is.`,
+      { connectionId: claimed.connection_id, code: "unknown_connection", retryable: false }
+    )
+  }
+  const run = runnerFor(claimed)
+  const { result, errors = [] } = await runInSyncContext(
+    {
+      syncRecordId: claimed.id,
+      entityType: claimed.entity_type,
+      entityId: claimed.entity_id,
+      attempt: claimed.attempts,
+      direction: claimed.direction,
+    },
+    () =>
+      run(container, {
+        sync_record_id: claimed.id,
+        connection_id: claimed.connection_id,
+        entity_id: claimed.entity_id,
+        shadow: connection.mode === "shadow",
+      })
+  )
+  if (errors.length) return settlementFor(errors[0].error, claimed, connection)
+  if (!result) return { status: "synced", summary: "done" }
+  return result.status === "skipped" ? result : { ...result, status: "synced" }
+}
+
+/** The outcome of a failure: skipped, permanent (waits for a person), retry later, or dead after the last attempt. */
+function settlementFor(err: unknown, claimed: ClaimedSyncRecord, connection: ConnectionConfig | undefined): Settlement {
+  const failure = describeFailure(err)
+  if (failure.skip) return { status: "skipped", summary: failure.message, skip_code: failure.skipCode ?? "skipped" }
+  if (!failure.retryable || !connection) return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: null }
+  if (claimed.attempts >= connection.retry.maxAttempts) return { status: "dead", error: failure.message, code: failure.code }
+  const delay = retryDelayMs(claimed.attempts, connection.retry, { retryAfterMs: failure.retryAfterMs })
+  return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: new Date(Date.now() + delay) }
+}
+
+/** One server log line per outcome that needs attention; messages were redacted before they got here. */
+function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: boolean) {
+  const label = `${r.entity_type} ${r.entity_id} ${r.direction === "in" ? "←" : "→"} ${r.connection_id} (${r.operation})`
+  if (!applied) {
+    logger.warn(`integration-hub: ${label}: this run's lease expired and another run took the record over; its outcome (${s.status}) was not applied`)
+  } else if (s.status === "skipped") {
+    logger.info(`integration-hub: skipped ${label}: ${s.summary}`)
+  } else if (s.status === "dead") {
+    logger.error(`integration-hub: ${label} is dead after ${r.attempts} attempts: ${s.error}`)
+  } else if (s.status === "failed") {
+    logger.warn(
+      s.next_attempt_at
+        ? `integration-hub: ${label} failed (attempt ${r.attempts}), retry at ${s.next_attempt_at.toISOString()}: ${s.error}`
+        : `integration-hub: ${label} needs a person: ${s.error}`
+    )
+  }
+}
+
+/**
+ * Runs every record whose retry is due (and abandoned ones), except on paused connections. One record that
+ * throws does not stop the ones behind it. Returns how many were run.
+ */
+export async function runDueSyncs(container: MedusaContainer, limit = 50): Promise<number> {
+  const hub = hubOf(container)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const paused = hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
+  const ids = await hub.listDueSyncRecordIds(paused, limit)
+  for (const id of ids) {
+    try {
+      await processSyncRecord(container, id, { trigger: "retry" })
+    } catch (err) {
+      logger.warn(`integration-hub: could not run sync record ${id}: ${redactString((err as Error).message)}`)
+    }
+  }
+  return ids.length
+}

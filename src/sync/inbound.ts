@@ -1,0 +1,68 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
+import { describeFailure } from "../lib/errors"
+import { redactString } from "../lib/http/redact"
+import { currentSyncContext } from "../lib/run-context"
+import type { ConnectionKind } from "../providers/types"
+import { applyErpSaleUpdateWorkflow } from "../workflows/apply-erp-sale-update"
+import { hubOf } from "./hub"
+import type { OperationResult, OperationRun } from "./operations"
+
+type StoredEvent = { id: string; type: string; occurred_at: string; data: Record<string, unknown> }
+type InboundHandler = (container: MedusaContainer, input: { connection_id: string; event: StoredEvent }) => Promise<OperationResult>
+
+/**
+ * What each kind's inbound events do in Medusa, by the hub's event type (providers translate vendor events
+ * into these). A new inbound flow is its workflow plus one line here.
+ */
+export const INBOUND_HANDLERS: Partial<Record<ConnectionKind, Record<string, InboundHandler>>> = {
+  erp: {
+    "sale.updated": (container, { connection_id, event }) =>
+      applyErpSaleUpdateWorkflow(container).run({
+        input: { connection_id, event_id: event.id, occurred_at: event.occurred_at, data: event.data },
+        throwOnError: false,
+      }),
+  },
+}
+
+/**
+ * Runs an inbound record: applies the stored webhook event it points at with its kind's handler, and writes
+ * one `direction: "in"` log row for the application. An event nobody handles is kept and the record skipped.
+ */
+export async function applyInboundEvent(container: MedusaContainer, run: OperationRun): Promise<OperationResult> {
+  const hub = hubOf(container)
+  const [row] = await hub.listWebhookEvents({ sync_record_id: run.sync_record_id })
+  if (!row?.payload || !row.event_type) {
+    const error = new MedusaError(MedusaError.Types.NOT_FOUND, `Sync record ${run.sync_record_id} points at no stored webhook event; nothing to apply`)
+    return { errors: [{ error }] }
+  }
+  const kind = hub.getConnection(run.connection_id).kind
+  const handler = INBOUND_HANDLERS[kind]?.[row.event_type]
+  if (!handler) {
+    return { result: { status: "skipped", skip_code: "unhandled_event", summary: `no handler for ${kind} event "${row.event_type}": stored, nothing applied` } }
+  }
+  if (run.shadow) {
+    return { result: { status: "skipped", skip_code: "shadow", summary: `shadow mode: ${row.event_type} verified and stored, not applied` } }
+  }
+  const event = { id: row.id, type: row.event_type, occurred_at: (row.occurred_at ?? row.created_at).toISOString(), data: row.payload }
+  const started = Date.now()
+  const result = await handler(container, { connection_id: run.connection_id, event })
+  const failure = result.errors?.length ? describeFailure(result.errors[0].error) : null
+  await hub.writeCallLog({
+    connection_id: run.connection_id,
+    direction: "in",
+    operation: `webhook.apply.${row.event_type}`,
+    status: failure && !failure.skip ? "error" : "success",
+    http_status: null,
+    duration_ms: Date.now() - started,
+    sync_record_id: run.sync_record_id,
+    entity_type: row.entity_type,
+    entity_id: row.entity_id,
+    external_id: row.provider_event_id,
+    attempt: currentSyncContext().attempt ?? null,
+    request: { event_type: row.event_type },
+    response: result.result ?? (failure?.skip ? { skipped: failure.message } : null),
+    error: failure && !failure.skip ? redactString(failure.message, hub.connectionSecrets(run.connection_id)) : null,
+  })
+  return result
+}

@@ -1,0 +1,86 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
+import { SyncSkipped } from "../lib/errors"
+import type { ConnectionKind } from "../providers/types"
+import { cancelOrderInErpWorkflow } from "../workflows/cancel-order-in-erp"
+import type { EffectOutcome } from "../workflows/outcome"
+import { orderReference } from "../workflows/sync-order-to-erp/order-mapper"
+import { syncOrderToErpWorkflow } from "../workflows/sync-order-to-erp"
+import { applyInboundEvent } from "./inbound"
+
+export type OperationRun = {
+  sync_record_id: string
+  connection_id: string
+  entity_id: string
+  /** The connection is in shadow mode: validate and report, change nothing outside. */
+  shadow: boolean
+}
+
+/** What a run hands back: the outcome, or the errors of a failed workflow. */
+export type OperationResult = { result?: EffectOutcome; errors?: Array<{ error: unknown }> }
+
+/** A kind of effect: which connections get it, how it is keyed, which workflow carries it out. */
+export type SyncOperation = {
+  kind: ConnectionKind
+  /** The effect's stable key on a connection, unique per connection. */
+  effectKey: (entityId: string) => string
+  externalRef: (entityId: string) => string | null
+  /** Hash of what would be sent, for effects that repeat when their content changes; absent for once-only effects. */
+  revision?: (container: MedusaContainer, entityId: string) => Promise<string>
+  run: (container: MedusaContainer, input: OperationRun) => Promise<OperationResult>
+  /** How the catch-up sweep finds entities that should have this effect (read with query.graph). */
+  sweep?: { entity: string; fields: string[]; wants: (row: Record<string, unknown>) => boolean }
+}
+
+const placedOrder = { entity: "order", fields: ["id", "status"], wants: (o: Record<string, unknown>) => o.status !== "draft" }
+
+/**
+ * Every outbound effect the hub knows, by "<entity_type>.<operation>". Adding a flow is its workflow plus
+ * one entry here (and a subscriber that calls `requestEffect`).
+ */
+export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
+  "order.create": {
+    kind: "erp",
+    effectKey: (id) => `order:${id}:create`,
+    externalRef: orderReference,
+    run: (container, i) =>
+      syncOrderToErpWorkflow(container).run({
+        input: { sync_record_id: i.sync_record_id, connection_id: i.connection_id, order_id: i.entity_id, shadow: i.shadow },
+        throwOnError: false,
+      }),
+    sweep: placedOrder,
+  },
+  "order.cancel": {
+    kind: "erp",
+    effectKey: (id) => `order:${id}:cancel`,
+    externalRef: orderReference,
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: the cancel was not sent", "shadow") }] }
+        : cancelOrderInErpWorkflow(container).run({
+            input: { sync_record_id: i.sync_record_id, connection_id: i.connection_id, order_id: i.entity_id },
+            throwOnError: false,
+          }),
+    sweep: { ...placedOrder, wants: (o) => o.status === "canceled" },
+  },
+}
+
+/** Inbound records (direction "in") all run this: apply the stored webhook event they point at. */
+export const INBOUND_OPERATION = "webhook"
+
+export function syncOperation(entityType: string, operation: string): SyncOperation {
+  const op = SYNC_OPERATIONS[`${entityType}.${operation}`]
+  if (!op) {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `No sync operation "${entityType}.${operation}" is defined in this version of medusa-integration-hub (was the plugin downgraded?); the record cannot run`
+    )
+  }
+  return op
+}
+
+/** How a claimed record runs: an outbound operation, or the inbound event application. */
+export function runnerFor(record: { direction: "in" | "out"; entity_type: string; operation: string }) {
+  if (record.direction === "in") return applyInboundEvent
+  return syncOperation(record.entity_type, record.operation).run
+}

@@ -1,0 +1,90 @@
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { redactString } from "../lib/http/redact"
+import type { EffectIntent } from "../modules/integration-hub/service"
+import { noteEnabledConnections, processSyncRecord } from "./engine"
+import { hubOf } from "./hub"
+import { SYNC_OPERATIONS } from "./operations"
+
+/** Each sweep re-reads this much before the previous one's end, for rows committed late. */
+export const SWEEP_OVERLAP_MS = 5 * 60_000
+const PAGE = 200
+
+/**
+ * Catch-up: gives a record to every entity that should have an effect (per registered operation with a
+ * `sweep` descriptor) on an enabled connection and has none, then runs it, so no effect depends on an
+ * event having arrived. It only looks at entities created after the connection was first enabled (no
+ * surprise backfill of a store's history: that is an explicit backfill), and only at those changed since
+ * the connection's last sweep (a durable cursor). Returns the number of records it created.
+ */
+export async function sweepMissingSyncs(container: MedusaContainer, now = new Date()): Promise<number> {
+  const hub = hubOf(container)
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const ops = Object.entries(SYNC_OPERATIONS).flatMap(([name, op]) => {
+    if (!op.sweep) return []
+    const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
+    return connections.length ? [{ name, op, sweep: op.sweep, connections }] : []
+  })
+  const connections = [...new Map(ops.flatMap((o) => o.connections).map((c) => [c.id, c])).values()]
+  if (!connections.length) return 0
+  await noteEnabledConnections(hub, connections)
+  const states = await hub.ensureConnectionStates(connections.map((c) => c.id))
+  const from = (id: string) => {
+    const s = states.get(id)!
+    return s.swept_until ? new Date(Math.max(s.swept_until.getTime() - SWEEP_OVERLAP_MS, s.first_enabled_at.getTime())) : s.first_enabled_at
+  }
+
+  let created = 0
+  for (const entity of new Set(ops.map((o) => o.sweep.entity))) {
+    const entityOps = ops.filter((o) => o.sweep.entity === entity)
+    const since = new Date(Math.min(...entityOps.flatMap((o) => o.connections.map((c) => from(c.id).getTime()))))
+    const fields = [...new Set(["id", "created_at", ...entityOps.flatMap((o) => o.sweep.fields)])]
+    for (let skip = 0; ; skip += PAGE) {
+      const { data: rows } = await query.graph({
+        entity,
+        fields,
+        filters: { updated_at: { $gte: since } },
+        pagination: { skip, take: PAGE, order: { updated_at: "ASC" } },
+      })
+      const wanted: EffectIntent[] = []
+      for (const row of rows as Array<Record<string, unknown> & { id: string; created_at: Date | string }>) {
+        for (const { name, op, sweep, connections } of entityOps) {
+          if (!sweep.wants(row)) continue
+          const [entity_type, operation] = name.split(".")
+          for (const c of connections) {
+            if (new Date(row.created_at) < states.get(c.id)!.first_enabled_at) continue
+            wanted.push({ connection_id: c.id, effect_key: op.effectKey(row.id), entity_type, entity_id: row.id, operation, external_ref: op.externalRef(row.id), revision: null })
+          }
+        }
+      }
+      created += await createMissing(container, wanted, logger)
+      if (rows.length < PAGE) break
+    }
+  }
+  await hub.setSweptUntil(connections.map((c) => c.id), now)
+  return created
+}
+
+/** Records and runs the intents that have no record yet; one failing record does not stop the others. */
+async function createMissing(container: MedusaContainer, wanted: EffectIntent[], logger: Logger): Promise<number> {
+  if (!wanted.length) return 0
+  const hub = hubOf(container)
+  const existing = await hub.listSyncRecords(
+    { effect_key: [...new Set(wanted.map((w) => w.effect_key))] },
+    { select: ["connection_id", "effect_key"] }
+  )
+  const have = new Set(existing.map((r) => `${r.connection_id}|${r.effect_key}`))
+  const missing = wanted.filter((w) => !have.has(`${w.connection_id}|${w.effect_key}`))
+  if (!missing.length) return 0
+  // In operation order (create before cancel): a canceled order's create is skipped, then the cancel finds nothing.
+  const records = await hub.requestEffects(missing)
+  for (const record of records) {
+    try {
+      await processSyncRecord(container, record.id, { trigger: "sweep" })
+    } catch (err) {
+      logger.warn(`integration-hub: sweep could not run sync record ${record.id}: ${redactString((err as Error).message)}`)
+    }
+  }
+  return missing.length
+}
