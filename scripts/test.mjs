@@ -26,14 +26,18 @@ const env = {
   DB_PASSWORD: process.env.DB_PASSWORD ?? "",
   MEDUSA_DISABLE_TELEMETRY: "true",
   NODE_ENV: "test",
-  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --experimental-vm-modules`.trim(),
+  // A passing run prints the runner's summary only: server logs at error level, no Node warnings about
+  // experimental VM modules or pg's deprecations, console output of the app under test silenced (--silent).
+  // Failures still print their assertion, expected and received. LOG_LEVEL=info and TEST_VERBOSE=1 bring it all back.
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=DeprecationWarning`.trim(),
 }
+const quiet = process.env.TEST_VERBOSE === "1" ? [] : ["--silent"]
 // `npm test -- --selectProjects unit` (npm run test:unit) runs one project; other arguments go to jest as they are.
 const args = process.argv.slice(2)
 const only = args.includes("--selectProjects") ? args[args.indexOf("--selectProjects") + 1] : null
 const filters = only ? args.filter((_, i) => i !== args.indexOf("--selectProjects") && i !== args.indexOf("--selectProjects") + 1) : args
 // A path or name filter may match tests of one project only; the other must not fail for finding none.
 const rest = filters.length ? [...filters, "--passWithNoTests"] : filters
-if (!only || only === "unit") must("npx", ["jest", "--selectProjects", "unit", ...rest], env)
-if (!only || only === "integration") must("npx", ["jest", "--selectProjects", "integration", "--runInBand", "--forceExit", ...rest], env)
+if (!only || only === "unit") must("npx", ["jest", "--selectProjects", "unit", ...quiet, ...rest], env)
+if (!only || only === "integration") must("npx", ["jest", "--selectProjects", "integration", "--runInBand", "--forceExit", ...quiet, ...rest], env)

@@ -76,6 +76,8 @@ medusaIntegrationTestRunner({
         ["post", "/admin/integrations/sync-records/isync_1/retry"],
         ["post", "/admin/integrations/sync-records/retry"],
         ["post", "/admin/integrations/connections/erp/sandbox-failures"],
+        ["get", "/admin/integrations/webhook-events"],
+        ["post", "/admin/integrations/webhook-events/iwh_123/retry"],
       ]
       for (const [method, url] of routes) {
         const res = await failing(method === "get" ? api.get(url) : api.post(url, {}))
@@ -210,6 +212,27 @@ medusaIntegrationTestRunner({
       expect(record.last_error).toMatch(/^Cannot sync order #\d+ to erp: line item 'Ghost hat' has SKU 'HAT-GHOST', which is not a product in the sandbox ERP/)
       // The customer the sandbox created for this order was removed again (compensation).
       expect(await sandbox(container).deleteCustomer("SBXC-1")).toBe(false)
+    })
+
+    it("sends records skipped in shadow mode once the connection is live (bulk retry), and no other skipped ones", async () => {
+      const { record: shadowed } = await failedOrder(`was-shadow-${Date.now()}@example.com`)
+      const { record: canceled } = await failedOrder(`canceled-${Date.now()}@example.com`)
+      // As recorded while the connection was in shadow mode, and as the cancel flow skips a record.
+      await hub(container).updateSyncRecords([
+        { id: shadowed.id, status: "skipped", skip_code: "shadow", next_attempt_at: null, result_summary: "shadow mode: validated" },
+        { id: canceled.id, status: "skipped", skip_code: "canceled_before_sent", next_attempt_at: null },
+      ])
+      const { data } = await api.post(`/admin/integrations/sync-records/retry`, { status: ["skipped"], connection_id: "erp" }, auth)
+      expect(data.results).toEqual([expect.objectContaining({ id: shadowed.id, retried: true, status: "synced" })])
+      expect(await hub(container).retrieveSyncRecord(canceled.id)).toMatchObject({ status: "skipped", skip_code: "canceled_before_sent" })
+      const single = await api.post(`/admin/integrations/sync-records/${canceled.id}/retry`, {}, auth)
+      expect(single.data).toMatchObject({ retried: false, message: expect.stringMatching(/^Skipped on purpose/) })
+    })
+
+    it("hides the failure simulator from every connection that is not a sandbox", async () => {
+      const res = await failing(api.post(`/admin/integrations/connections/nope/sandbox-failures`, { count: 1 }, auth))
+      expect(res.status).toBe(404)
+      expect(res.data.message).toBe('No sandbox connection "nope" accepts simulated failures here')
     })
   },
 })

@@ -1,12 +1,14 @@
 import { Badge, Button, Drawer, Heading, Text } from "@medusajs/ui"
 import type { SyncRecord } from "../lib/types"
 
-/** The latest external calls of one sync record (bodies are stored redacted), newest first. */
+const RUN_COLOR = { synced: "green", skipped: "grey", failed: "red", dead: "red", running: "blue", fenced: "orange" } as const
+
+/** One sync record's history: its latest runs, then its latest external calls (bodies stored redacted), newest first. */
 export const SyncLogDrawer = ({ record }: { record: SyncRecord }) => (
   <Drawer>
     <Drawer.Trigger asChild>
       <Button size="small" variant="transparent" data-testid="sync-log-open">
-        Log ({record.logs.length})
+        Log ({record.runs.length} {record.runs.length === 1 ? "run" : "runs"}, {record.logs.length} {record.logs.length === 1 ? "call" : "calls"})
       </Button>
     </Drawer.Trigger>
     <Drawer.Content>
@@ -16,6 +18,20 @@ export const SyncLogDrawer = ({ record }: { record: SyncRecord }) => (
         </Drawer.Title>
       </Drawer.Header>
       <Drawer.Body className="flex flex-col gap-y-3 overflow-y-auto">
+        <Heading level="h3">Runs</Heading>
+        {record.runs.length === 0 && <Text size="small">Not run yet.</Text>}
+        {record.runs.map((run) => (
+          <div key={run.id} className="flex items-start justify-between gap-x-2" data-testid="sync-run-entry">
+            <Text size="xsmall" className="text-ui-fg-subtle">
+              #{run.attempt} · {run.trigger} · {new Date(run.started_at).toLocaleString()}
+              {run.summary || run.error ? ` · ${run.error ?? run.summary}` : ""}
+            </Text>
+            <Badge size="2xsmall" color={RUN_COLOR[run.status]}>
+              {run.status === "fenced" ? "superseded" : run.status}
+            </Badge>
+          </div>
+        ))}
+        <Heading level="h3">Calls</Heading>
         {record.logs.length === 0 && <Text size="small">No external call was made for this record.</Text>}
         {record.logs.map((log) => (
           <div key={log.id} className="rounded-md border p-3" data-testid="sync-log-entry">

@@ -6,7 +6,8 @@ type Color = "green" | "red" | "blue" | "orange" | "grey" | "purple"
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })
 
 /** What a record's state means to staff, in a word or three. */
-export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt_at">): { label: string; color: Color } {
+export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt_at" | "paused">): { label: string; color: Color } {
+  if (record.paused && record.status !== "synced" && record.status !== "skipped") return { label: "Paused", color: "purple" }
   switch (record.status) {
     case "synced":
       return { label: "Synced", color: "green" }
@@ -25,7 +26,7 @@ export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt
   }
 }
 
-export const SyncStatusBadge = ({ record }: { record: Pick<SyncRecord, "status" | "next_attempt_at"> }) => {
+export const SyncStatusBadge = ({ record }: { record: Pick<SyncRecord, "status" | "next_attempt_at" | "paused"> }) => {
   const { label, color } = describeStatus(record)
   return (
     <StatusBadge color={color} data-testid="sync-status">

@@ -16,10 +16,29 @@ export type IntegrationLogEntry = {
   response: unknown
 }
 
+export type SyncRun = {
+  id: string
+  attempt: number
+  trigger: string
+  status: "running" | "synced" | "skipped" | "failed" | "dead" | "fenced"
+  revision: string | null
+  external_id: string | null
+  summary: string | null
+  error: string | null
+  error_code: string | null
+  started_at: string
+  finished_at: string | null
+}
+
 export type SyncRecord = {
   id: string
   connection_id: string
   connection: { kind: string; provider: string; mode: string } | null
+  /** Its connection is disabled (or gone): not run until it is enabled again. */
+  paused: boolean
+  /** "in": an event from the external system applied to this order. */
+  direction: "in" | "out"
+  effect_key: string
   entity_type: string
   entity_id: string
   operation: string
@@ -33,10 +52,12 @@ export type SyncRecord = {
   last_error: string | null
   last_error_code: string | null
   result_summary: string | null
+  skip_code: string | null
   next_attempt_at: string | null
   synced_at: string | null
   updated_at: string
   logs: IntegrationLogEntry[]
+  runs: SyncRun[]
 }
 
 export type Connection = { id: string; kind: string; provider: string; enabled: boolean; mode: string }

@@ -8,6 +8,10 @@ import type { Connection, SyncRecord } from "../lib/types"
 
 const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation" }
 
+/** "Order → erp", "Cancellation → erp", or "Event ← erp" for what the external system told us. */
+const rowTitle = (record: SyncRecord) =>
+  record.direction === "in" ? `Event ← ${record.connection_id}` : `${OPERATION_LABEL[record.operation] ?? record.operation} → ${record.connection_id}`
+
 /** Order page: where this order stands in every connected system, with Retry and the call log. */
 const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
   const { data, isLoading, isError, error } = useOrderSyncs(order.id)
@@ -82,7 +86,7 @@ const ConnectionRows = ({
         <div key={record.id} className="flex flex-col gap-y-2 px-6 py-4" data-testid={`sync-row-${connection.id}`}>
           <div className="flex items-center justify-between gap-x-2">
             <Text size="small" weight="plus">
-              {OPERATION_LABEL[record.operation] ?? record.operation} → {connection.id}
+              {rowTitle(record)}
               {connection.mode === "shadow" && <span className="text-ui-fg-muted"> (shadow)</span>}
             </Text>
             <SyncStatusBadge record={record} />
@@ -93,6 +97,11 @@ const ConnectionRows = ({
             {record.max_attempts ? ` of ${record.max_attempts}` : ""}
             {record.synced_at ? ` · done ${new Date(record.synced_at).toLocaleString()}` : ""}
           </Text>
+          {record.paused && record.status !== "synced" && record.status !== "skipped" && (
+            <Text size="xsmall" className="text-ui-fg-subtle" data-testid="sync-paused">
+              Connection {connection.id} is disabled: this record waits and resumes when it is enabled again.
+            </Text>
+          )}
           {record.last_error && record.status !== "synced" && (
             <Text size="small" className="text-ui-fg-error" data-testid="sync-error">
               {record.last_error}
@@ -103,7 +112,7 @@ const ConnectionRows = ({
           )}
           <div className="flex items-center justify-end gap-x-2">
             <SyncLogDrawer record={record} />
-            {record.status !== "synced" && record.status !== "skipped" && (
+            {canRetry(record) && (
               <Button
                 size="small"
                 variant="secondary"
@@ -121,6 +130,12 @@ const ConnectionRows = ({
     </>
   )
 }
+
+/** Failed, dead and pending records can be run now, and a shadow-skipped one once its connection is live. */
+const canRetry = (record: SyncRecord) =>
+  !record.paused &&
+  (["failed", "dead", "pending"].includes(record.status) ||
+    (record.status === "skipped" && record.skip_code === "shadow" && record.connection?.mode === "live"))
 
 const ExternalReference = ({ record }: { record: SyncRecord }) => {
   const label = record.external_number ?? record.external_id

@@ -1,0 +1,81 @@
+import type { Logger } from "@medusajs/framework/types"
+import { CallRecorder } from "../../../lib/http/call-recorder"
+import { signStandardWebhook } from "../../../lib/webhooks/signatures"
+import type { ProviderDeps, ProviderStateStore } from "../../types"
+import { WebhookPayloadError } from "../../types"
+import { SandboxErpProvider } from "../service"
+
+const SECRET = "whsec_c2FuZGJveC11bml0LXRlc3Qtc2VjcmV0"
+const noop = () => undefined
+const logger = { warn: noop, info: noop, error: noop, debug: noop } as unknown as Logger
+const state: ProviderStateStore = { get: async () => null, set: async () => undefined, delete: async () => undefined, next: async () => 1, consume: async () => null }
+
+function sandbox(options: Record<string, unknown> = {}) {
+  const deps: ProviderDeps = {
+    connection: { id: "erp", kind: "erp", mode: "live", timeoutMs: 8000 },
+    createHttpClient: () => {
+      throw new Error("the sandbox makes no HTTP calls")
+    },
+    createRecorder: (secrets) => new CallRecorder({ connectionId: "erp", secrets, log: async () => undefined }),
+    state,
+    logger,
+  }
+  return new SandboxErpProvider(deps, options)
+}
+
+const request = (body: string, headers: Record<string, string> = signStandardWebhook({ id: "evt_1", timestamp: new Date(), rawBody: body, secret: SECRET })) => ({
+  rawBody: Buffer.from(body),
+  headers,
+})
+const event = (data: Record<string, unknown>) => JSON.stringify({ type: "sale.updated", timestamp: "2026-11-22T10:00:00.000Z", data })
+
+describe("sandbox ERP", () => {
+  it.each([
+    ["development", {}, true],
+    ["test", {}, true],
+    ["production", {}, false],
+    ["production", { allowFailureInjection: true }, true],
+    [undefined, {}, true],
+  ])("failure injection in NODE_ENV=%s with %j: %s", (env, options, allowed) => {
+    expect(sandbox(options).failureInjectionAllowed(env)).toBe(allowed)
+  })
+
+  it("takes webhooks only when a secret is configured", () => {
+    expect(sandbox().acceptsWebhooks()).toBe(false)
+    expect(sandbox({ webhookSecret: SECRET }).acceptsWebhooks()).toBe(true)
+  })
+
+  it("verifies with its secret", () => {
+    const body = event({ reference: "medusa:order_1", number: null, state: "done" })
+    expect(sandbox({ webhookSecret: SECRET }).verifyWebhook(request(body))).toMatchObject({ ok: true, id: "evt_1" })
+    const other = sandbox({ webhookSecret: "whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==" })
+    expect(other.verifyWebhook(request(body))).toMatchObject({ ok: false, reason: "bad_signature" })
+  })
+
+  it("parses a sale.updated event into the hub's vocabulary, naming the order it is about", () => {
+    const parsed = sandbox({ webhookSecret: SECRET }).parseWebhook(request(event({ reference: "medusa:order_01ABC", number: "SBX-00007", state: "done" })))
+    expect(parsed).toEqual({
+      id: "evt_1",
+      type: "sale.updated",
+      occurredAt: new Date("2026-11-22T10:00:00.000Z"),
+      subject: { entity_type: "order", entity_id: "order_01ABC" },
+      data: { reference: "medusa:order_01ABC", number: "SBX-00007", state: "done" },
+    })
+    const foreign = sandbox({ webhookSecret: SECRET }).parseWebhook(request(event({ reference: "PO-1234", number: null, state: "done" })))
+    expect(foreign.subject).toBeNull()
+  })
+
+  it.each([
+    ["not JSON", "{", "body is not JSON"],
+    ["another event type", JSON.stringify({ type: "sale.deleted", timestamp: "2026-11-22T10:00:00Z", data: {} }), /^not a sandbox ERP event: type/],
+    ["an unknown state", event({ reference: "medusa:order_1", number: null, state: "lost" }), /^not a sandbox ERP event: data\.state/],
+  ])("refuses %s as malformed", (_, body, message) => {
+    const parse = () => sandbox({ webhookSecret: SECRET }).parseWebhook(request(body))
+    expect(parse).toThrow(WebhookPayloadError)
+    expect(parse).toThrow(message)
+  })
+
+  it("refuses a webhook secret that is not a Standard Webhooks secret, naming the option", () => {
+    expect(() => SandboxErpProvider.validateOptions({ webhookSecret: "hunter2" })).toThrow(/^webhookSecret: must be a Standard Webhooks secret/)
+  })
+})
