@@ -9,7 +9,7 @@ declare module "*/scripts/demo-store.mjs" {
     stop(): Promise<void>
   }
   export function startDemoStore(opts: Record<string, unknown>): Promise<DemoStore>
-  export function run(cmd: string, args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean }): string
+  export function run(cmd: string, args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean; tail?: number }): string
   export function buildPlugin(env?: NodeJS.ProcessEnv): string
 }
 declare module "*/demo/storefront.mjs" {

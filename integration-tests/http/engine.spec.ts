@@ -243,9 +243,11 @@ medusaIntegrationTestRunner({
       const orderId = await placeOrder(container, store, { email: `old-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
       const record = await waitForSettledSync(container, orderId, "create")
       await hubService.deleteSyncRecords(record.id)
-      // As if the plugin had been installed after this order was placed.
-      await hubService.execute(`UPDATE connection_state SET first_enabled_at = now() + interval '1 minute', swept_until = NULL`, [])
+      // As if the plugin had been installed after this order was placed: the first sweep records the connection
+      // as enabled now, and leaves the older order alone.
       expect(await sweepMissingSyncs(container)).toBe(0)
+      const [state] = await hubService.listConnectionStates({ connection_id: "erp" })
+      expect(state.first_enabled_at.getTime()).toBeGreaterThan(new Date(record.created_at).getTime())
       expect(await hubService.listSyncRecords({ entity_id: orderId })).toHaveLength(0)
 
       // Placed after the connection was enabled: a lost event is caught up.

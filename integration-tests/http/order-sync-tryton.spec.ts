@@ -218,6 +218,8 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
       })
 
       it("catch-up sweep gives a sync record to an order whose event never arrived, and finds the existing sale instead of duplicating it", async () => {
+        // The connection is first seen enabled before this order is placed (the job's sweep records it).
+        await sweepMissingSyncs(container)
         const orderId = await placeOrder(container, store, { email: `sweep-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 2 }] })
         const record = await waitForSettledSync(container, orderId, "create")
         // As if the event had been lost: no sync record at all.

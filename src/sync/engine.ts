@@ -20,17 +20,6 @@ export type SyncTrigger = "event" | "retry" | "sweep" | "manual" | "webhook"
  */
 export const START_AFTER_EVENT_MS = 250
 
-/** Connections whose first enabling this process has already recorded (one INSERT per connection, not per event). */
-const knownEnabled = new Set<string>()
-
-/** Records, once per connection, when it was first seen enabled (the sweep never reaches back before it). */
-export async function noteEnabledConnections(hub: IntegrationHubModuleService, connections: ConnectionConfig[]) {
-  const unseen = connections.filter((c) => !knownEnabled.has(c.id)).map((c) => c.id)
-  if (!unseen.length) return
-  await hub.ensureConnectionStates(unseen)
-  unseen.forEach((id) => knownEnabled.add(id))
-}
-
 /**
  * Records the effect on every enabled connection of the operation's kind (one durable row each; the same
  * content requested again changes nothing, new content re-runs it) and runs each record now.
@@ -46,7 +35,6 @@ export async function requestEffect(
   const op = syncOperation(request.entity_type, request.operation)
   const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
   if (!connections.length) return
-  await noteEnabledConnections(hub, connections)
   const revision = op.revision ? await op.revision(container, request.entity_id) : null
   const records = await hub.requestEffects(
     connections.map((c) => ({

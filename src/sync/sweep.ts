@@ -2,7 +2,7 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { redactString } from "../lib/http/redact"
 import type { EffectIntent } from "../modules/integration-hub/service"
-import { noteEnabledConnections, processSyncRecord } from "./engine"
+import { processSyncRecord } from "./engine"
 import { hubOf } from "./hub"
 import { SYNC_OPERATIONS } from "./operations"
 
@@ -15,7 +15,8 @@ const PAGE = 200
  * `sweep` descriptor) on an enabled connection and has none, then runs it, so no effect depends on an
  * event having arrived. It only looks at entities created after the connection was first enabled (no
  * surprise backfill of a store's history: that is an explicit backfill), and only at those changed since
- * the connection's last sweep (a durable cursor). Returns the number of records it created.
+ * the connection's last sweep (a durable cursor). Events are never limited this way: an order placed between
+ * boot and the first sweep is sent by its event. Returns the number of records it created.
  */
 export async function sweepMissingSyncs(container: MedusaContainer, now = new Date()): Promise<number> {
   const hub = hubOf(container)
@@ -28,7 +29,7 @@ export async function sweepMissingSyncs(container: MedusaContainer, now = new Da
   })
   const connections = [...new Map(ops.flatMap((o) => o.connections).map((c) => [c.id, c])).values()]
   if (!connections.length) return 0
-  await noteEnabledConnections(hub, connections)
+  // The first sweep that sees a connection enabled records the moment (every minute from boot, by the job).
   const states = await hub.ensureConnectionStates(connections.map((c) => c.id))
   const from = (id: string) => {
     const s = states.get(id)!
