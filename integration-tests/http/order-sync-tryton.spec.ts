@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { MedusaContainer } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import retryDueSyncsJob from "../../src/jobs/retry-due-syncs"
@@ -119,6 +119,7 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
       })
 
       it("sends a record to the dead letter after maxAttempts", async () => {
+        const errorLog = jest.spyOn(container.resolve<Logger>(ContainerRegistrationKeys.LOGGER), "error").mockImplementation(() => undefined)
         await trytonPeer.stopAndWait()
         try {
           const orderId = await placeOrder(container, store, { email: `dead-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
@@ -129,7 +130,11 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
           }
           const [dead] = await hub(container).listSyncRecords({ entity_id: orderId })
           expect(dead).toMatchObject({ status: "dead", attempts: 4, next_attempt_at: null, last_error_code: "network" })
+          expect(dead.last_error).not.toContain("will retry")
+          // The dead letter is the one server log line at error level, naming the record.
+          expect(errorLog).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^integration-hub: order ${orderId} → erp \\(create\\) is dead after 4 attempts: Could not reach`)))
         } finally {
+          errorLog.mockRestore()
           await trytonPeer.restart()
         }
       })

@@ -128,7 +128,9 @@ function settlementFor(err: unknown, claimed: ClaimedSyncRecord, connection: Con
   const failure = describeFailure(err)
   if (failure.skip) return { status: "skipped", summary: failure.message, skip_code: failure.skipCode ?? "skipped" }
   if (!failure.retryable || !connection) return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: null }
-  if (claimed.attempts >= connection.retry.maxAttempts) return { status: "dead", error: failure.message, code: failure.code }
+  if (claimed.attempts >= connection.retry.maxAttempts) {
+    return { status: "dead", error: failure.message.replace(/ \(will retry\)$/, ""), code: failure.code }
+  }
   const delay = retryDelayMs(claimed.attempts, connection.retry, { retryAfterMs: failure.retryAfterMs })
   return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: new Date(Date.now() + delay) }
 }
