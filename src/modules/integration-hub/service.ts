@@ -282,15 +282,16 @@ export default class IntegrationHubModuleService extends MedusaService({
     const manager = ctx.transactionManager!
     const { connection_id, event } = input
     const eventRowId = generateEntityId(undefined, "iwh")
+    const recordId = generateEntityId(undefined, "isync")
     const inserted = await manager.execute<Array<{ id: string }>>(
       `INSERT INTO webhook_event (id, connection_id, provider_event_id, event_type, signature_valid, status, payload, payload_hash,
-         payload_size, occurred_at, entity_type, entity_id)
-       VALUES (?, ?, ?, ?, true, 'received', ?::jsonb, ?, ?, ?, ?, ?)
+         payload_size, occurred_at, entity_type, entity_id, sync_record_id)
+       VALUES (?, ?, ?, ?, true, 'received', ?::jsonb, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (connection_id, provider_event_id) WHERE deleted_at IS NULL DO NOTHING
        RETURNING id`,
       [
         eventRowId, connection_id, event.id, event.type, JSON.stringify(event.data), input.payload_hash, input.payload_size,
-        event.occurredAt, event.subject?.entity_type ?? null, event.subject?.entity_id ?? null,
+        event.occurredAt, event.subject?.entity_type ?? null, event.subject?.entity_id ?? null, recordId,
       ]
     )
     if (!inserted.length) {
@@ -300,13 +301,11 @@ export default class IntegrationHubModuleService extends MedusaService({
       )
       return { ...existing, duplicate: true }
     }
-    const recordId = generateEntityId(undefined, "isync")
     await manager.execute(
       `INSERT INTO sync_record (id, connection_id, effect_key, direction, entity_type, entity_id, operation, external_ref, status, attempts)
        VALUES (?, ?, ?, 'in', ?, ?, 'webhook', ?, 'pending', 0)`,
       [recordId, connection_id, `webhook:${eventRowId}`, event.subject?.entity_type ?? "webhook_event", event.subject?.entity_id ?? eventRowId, event.id]
     )
-    await manager.execute(`UPDATE webhook_event SET sync_record_id = ? WHERE id = ?`, [recordId, eventRowId])
     return { id: eventRowId, sync_record_id: recordId, duplicate: false }
   }
 
