@@ -15,14 +15,18 @@ const BUILT = path.join(APP, ".medusa", "server")
 
 export const DEMO_ADMIN = { email: "admin@example.com", password: "demo-admin-Pa55" }
 
-function run(cmd, args, { cwd = ROOT, env = process.env, quiet = true } = {}) {
+/** Runs a command to completion; throws with its last `tail` output lines when it fails. */
+export function run(cmd, args, { cwd = ROOT, env = process.env, quiet = true, tail = 25 } = {}) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", stdio: quiet ? "pipe" : "inherit" })
   if (r.status !== 0) {
-    const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.split("\n").filter((l) => !/nodedir/.test(l)).slice(-25).join("\n")
+    const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.split("\n").filter((l) => !/nodedir/.test(l)).slice(-tail).join("\n")
     throw new Error(`${cmd} ${args.join(" ")} failed (exit ${r.status}) in ${cwd}\n${out}`)
   }
   return r.stdout ?? ""
 }
+
+/** `medusa plugin:build`: compiles src/ (with .d.ts) into .medusa/server and bundles the admin extensions. */
+export const buildPlugin = (env = process.env) => run("npx", ["medusa", "plugin:build"], { env })
 
 const trytonInstalled = () => spawnSync("sh", ["-c", "command -v trytond && command -v trytond-admin"]).status === 0
 
@@ -61,16 +65,18 @@ async function onServer(databaseUrl, run) {
 }
 
 /** Creates the database in DATABASE_URL when it does not exist yet; true when it created it. */
-const ensureDatabase = (databaseUrl) =>
+export const ensureDatabase = (databaseUrl) =>
   onServer(databaseUrl, async (client, name, quoted) => {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
     if (!rowCount) await client.query(`CREATE DATABASE ${quoted}`)
     return !rowCount
   })
 
-const dropDatabase = (databaseUrl) => onServer(databaseUrl, (client, _, quoted) => client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`))
+/** Drops the database in DATABASE_URL, closing its connections. */
+export const dropDatabase = (databaseUrl) => onServer(databaseUrl, (client, _, quoted) => client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`))
 
-async function waitForHealth(url, child, ms = 120_000) {
+/** Waits until `url`/health answers 2xx; fails early when `child` exits. */
+export async function waitForHealth(url, child, ms = 120_000) {
   const until = Date.now() + ms
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`the store exited with code ${child.exitCode}`)
@@ -142,7 +148,7 @@ export async function startDemoStore(opts = {}) {
 
     if (build) {
       log("building the plugin (medusa plugin:build)")
-      run("npx", ["medusa", "plugin:build"], { env })
+      buildPlugin(env)
     }
     const link = path.join(APP, "node_modules", "medusa-integration-hub")
     if (!existsSync(link)) {

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process"
 import path from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
@@ -18,15 +17,11 @@ process.env.INTEGRATION_EXTRA_CONNECTIONS = JSON.stringify([
   { id: "ledger", kind: "erp", provider: path.join(EXAMPLE, "dist/index.js"), options: { webhookSecret: SECRET } },
 ])
 
-function run(cmd: string, args: string[]) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8" })
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${`${r.stdout}${r.stderr}`.split("\n").slice(-30).join("\n")}`)
-}
-
 // Before the app boots: the plugin's published build (with its .d.ts), then the example compiled against it.
-beforeAll(() => {
-  run("npx", ["medusa", "plugin:build"])
-  run("npx", ["tsc", "-p", EXAMPLE])
+beforeAll(async () => {
+  const { buildPlugin, run } = await import("../../scripts/demo-store.mjs")
+  buildPlugin()
+  run("npx", ["tsc", "-p", EXAMPLE], { cwd: ROOT })
 })
 
 type Res = { status: number; data: Record<string, unknown> }
