@@ -80,5 +80,30 @@ export async function adminClient(baseUrl, email, password) {
   }
 }
 
+/** Development secret of the demo sandbox ERP's webhooks (a published secret: never use it in a real store). */
+export const DEMO_WEBHOOK_SECRET = "whsec_ZGVtby1zYW5kYm94LWVycC13ZWJob29rcw=="
+
+/**
+ * Sends a signed `sale.updated` event as the sandbox ERP would (Standard Webhooks), to the store's inbound
+ * webhook route. Returns the HTTP status and body.
+ */
+export async function sendSandboxErpEvent(baseUrl, { connectionId = "erp", secret = DEMO_WEBHOOK_SECRET, orderId, number, state }) {
+  const { Webhook } = await import("standardwebhooks")
+  const body = JSON.stringify({ type: "sale.updated", timestamp: new Date().toISOString(), data: { reference: `medusa:${orderId}`, number, state } })
+  const id = `evt_demo_${Date.now()}`
+  const now = new Date()
+  const r = await fetch(`${baseUrl}/hooks/integrations/${connectionId}`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "webhook-signature": new Webhook(secret).sign(id, now, body),
+    },
+    body,
+  })
+  return { status: r.status, body: await r.json() }
+}
+
 /** The shopper every demo order ships to (shared with demo/app/store.ts). */
 export const DEMO_ADDRESS = JSON.parse(readFileSync(new URL("./app/shopper-address.json", import.meta.url), "utf8"))

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run demo`: a Medusa store with the plugin and an ERP, an order placed through the Store API and synced,
 // then the store keeps running with its admin at http://localhost:9000/app. Ctrl-C stops everything it started.
-// Flags: --exit (stop after the order is synced; used as a smoke test).
+// Flags: --exit (stop after the order is synced; used as a smoke test). DEMO_ERP=sandbox uses the sandbox ERP even when
+// trytond is installed (it also shows the inbound leg: a signed ERP webhook applied to the order).
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import path from "node:path"
@@ -14,11 +15,12 @@ if (!existsSync("node_modules/.bin/medusa")) {
   if (spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" }).status !== 0) process.exit(1)
 }
 const { startDemoStore } = await import("./demo-store.mjs")
-const { StoreClient, adminClient, DEMO_ADDRESS } = await import("../demo/storefront.mjs")
+const { StoreClient, adminClient, sendSandboxErpEvent, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await import("../demo/storefront.mjs")
+process.env.DEMO_WEBHOOK_SECRET ||= DEMO_WEBHOOK_SECRET
 
 const log = (m) => console.log(`[demo] ${m}`)
 const port = Number(process.env.PORT ?? 9000)
-const store = await startDemoStore({ port, databaseUrl: process.env.DATABASE_URL, log }).catch((err) => {
+const store = await startDemoStore({ port, databaseUrl: process.env.DATABASE_URL, erp: process.env.DEMO_ERP ?? "auto", log }).catch((err) => {
   console.error(`[demo] could not start the store: ${err.message}`)
   process.exit(1)
 })
@@ -51,6 +53,15 @@ try {
   ERP sync to ${erpLabel}:`)
   for (const r of sync_records) {
     console.log(`    ${r.connection_id} ${r.operation}: ${r.status}${r.external_number ? ` — ERP sale number ${r.external_number}` : ""}${r.last_error ? ` — ${r.last_error}` : ""}`)
+  }
+  if (store.erp === "sandbox") {
+    // The inbound leg: the ERP tells the store it shipped the sale, as a signed webhook.
+    const sale = sync_records.find((r) => r.operation === "create")
+    const sent = await sendSandboxErpEvent(store.url, { secret: process.env.DEMO_WEBHOOK_SECRET, orderId: order.id, number: sale?.external_number ?? null, state: "done" })
+    const after = await admin.settledSyncs(order.id)
+    const event = after.sync_records.find((r) => r.direction === "in")
+    console.log(`  ERP event (signed webhook POST /hooks/integrations/erp → HTTP ${sent.status}):
+    sale.updated "done": ${event ? `${event.status} — ${event.result_summary ?? event.last_error}` : "not recorded"}`)
   }
   console.log(`
   Admin:       ${store.url}/app/orders/${order.id}   (the "Integrations" box on the right)

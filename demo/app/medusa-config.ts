@@ -29,7 +29,14 @@ function erpConnection() {
     kind: "erp",
     provider: "sandbox",
     retry,
-    options: { knownSkus: ["SHIRT-BLUE", "MUG-RED"], stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 } },
+    options: {
+      knownSkus: ["SHIRT-BLUE", "MUG-RED"],
+      stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 },
+      // The sandbox signs its events (Standard Webhooks) with this secret; `npm run demo` sets it and sends one.
+      webhookSecret: process.env.DEMO_WEBHOOK_SECRET || undefined,
+      // The demo runs a production build; its failure simulator stays available for the walkthrough.
+      allowFailureInjection: true,
+    },
   }
 }
 

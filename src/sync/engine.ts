@@ -54,7 +54,8 @@ export async function requestEffect(
  * Runs one sync record if it is ours to run (an atomic claim: concurrent callers and instances cannot
  * run it twice; records of a disabled connection are paused and not taken), then settles it with the
  * claim's fencing token: synced | skipped | failed with a retry | dead | failed for a person.
- * Whatever goes wrong after the claim settles the record; nothing is left `running`.
+ * Whatever goes wrong after the claim settles the record; nothing is left `running`. Returns the record as it
+ * is afterwards (null if it no longer exists).
  * `force` (a person asked) runs failed, dead and shadow-skipped records at once.
  */
 export async function processSyncRecord(
@@ -66,7 +67,7 @@ export async function processSyncRecord(
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const paused = hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
   const claimed = await hub.claimSyncRecord(id, { ...opts, trigger: opts.trigger ?? "event", excludeConnections: paused })
-  if (!claimed) return hub.retrieveSyncRecord(id)
+  if (!claimed) return current(hub, id)
 
   const leaseMs = opts.leaseMs ?? LEASE_MS
   const heartbeat = setInterval(() => {
@@ -86,11 +87,14 @@ export async function processSyncRecord(
   const applied = await hub.settleSyncRecord(id, claimed.claim_token, settlement)
   if (applied && claimed.direction === "in") await hub.settleWebhookEvent(id, settlement)
   report(logger, claimed, settlement, applied)
-  const after = await hub.retrieveSyncRecord(id)
+  const after = await current(hub, id)
   // New content was requested while this run was sending the old: send it now, as one more run.
-  if (applied && settlement.status === "synced" && after.status === "pending") return processSyncRecord(container, id, { ...opts, force: false })
+  if (applied && settlement.status === "synced" && after?.status === "pending") return processSyncRecord(container, id, { ...opts, force: false })
   return after
 }
+
+/** The record as it is now; null when it was deleted meanwhile (by hand, or a test truncating tables). */
+const current = async (hub: IntegrationHubModuleService, id: string) => (await hub.listSyncRecords({ id }))[0] ?? null
 
 async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord): Promise<Settlement> {
   const hub = hubOf(container)

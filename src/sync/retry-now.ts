@@ -34,6 +34,7 @@ export async function retrySyncRecordNow(
     throw new MedusaError(MedusaError.Types.CONFLICT, `Sync record "${id}" (${label}) is running right now; try again in a moment`)
   }
   const after = await processSyncRecord(container, id, { force: true, trigger: "manual" })
+  if (!after) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Sync record "${id}" was deleted while it ran`)
   const what = after.entity_type.charAt(0).toUpperCase() + after.entity_type.slice(1)
   const message =
     after.status === "synced"
