@@ -121,6 +121,20 @@ medusaIntegrationTestRunner({
       expect((await orderMetadata(orderId))?.integration_hub?.erp_sale?.erp.state).toBe("done")
     })
 
+    it("applies a burst of concurrent events about one order one at a time: the newest state wins, nothing fails", async () => {
+      const orderId = await placeOrder(container, store, { email: `burst-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      const start = Date.now() - 60_000
+      const states = ["confirmed", "processing", "done", "processing", "cancelled", "processing", "done", "processing", "done", "cancelled"]
+      const events = states.map((state, i) => saleUpdated(orderId, state, { at: new Date(start + i * 1000) }))
+      // Delivered all at once, in a shuffled order.
+      const shuffled = [...events].sort((a, b) => (a.id.charCodeAt(a.id.length - 1) * 7) % 10 - (b.id.charCodeAt(b.id.length - 1) * 7) % 10)
+      const answers = await Promise.all(shuffled.map((e) => deliver("erp", e)))
+      expect(answers.map((a) => a.status)).toEqual(events.map(() => 200))
+      const outcomes = await Promise.all(events.map((e) => waitForEvent(e.id)))
+      expect(outcomes.filter((o) => o.status !== "processed" && o.status !== "ignored")).toEqual([])
+      expect((await orderMetadata(orderId))?.integration_hub?.erp_sale?.erp).toMatchObject({ state: "cancelled", event_id: outcomes[9].id })
+    })
+
     it.each([
       ["a wrong secret", () => saleUpdated("order_1", "done", { secret: "whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==" }), "bad_signature"],
       ["no signature", () => { const e = saleUpdated("order_1", "done"); delete (e.headers as Record<string, string>)["webhook-signature"]; return e }, "missing_signature"],

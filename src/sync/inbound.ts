@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { MedusaError } from "@medusajs/framework/utils"
+import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { describeFailure } from "../lib/errors"
 import { redactString } from "../lib/http/redact"
 import { currentSyncContext } from "../lib/run-context"
@@ -7,6 +7,9 @@ import type { ConnectionKind } from "../providers/types"
 import { applyErpSaleUpdateWorkflow } from "../workflows/apply-erp-sale-update"
 import { hubOf } from "./hub"
 import type { OperationResult, OperationRun } from "./operations"
+
+/** How long an event waits for the one before it about the same record, before its run is retried later. */
+const SUBJECT_LOCK_TIMEOUT_S = 30
 
 type StoredEvent = { id: string; type: string; occurred_at: string; data: Record<string, unknown> }
 type InboundHandler = (container: MedusaContainer, input: { connection_id: string; event: StoredEvent }) => Promise<OperationResult>
@@ -46,7 +49,25 @@ export async function applyInboundEvent(container: MedusaContainer, run: Operati
   }
   const event = { id: row.id, type: row.event_type, occurred_at: (row.occurred_at ?? row.created_at).toISOString(), data: row.payload }
   const started = Date.now()
-  const result = await handler(container, { connection_id: run.connection_id, event })
+  // Events about the same record are applied one at a time: each reads what the one before it wrote
+  // (out-of-order checks, read-modify-write of the record), whatever the number of deliveries in flight.
+  const subject = `integration-hub:${row.entity_type ?? "webhook_event"}:${row.entity_id ?? row.id}`
+  let entered = false
+  let result: OperationResult
+  try {
+    result = await container.resolve(Modules.LOCKING).execute(
+      subject,
+      () => {
+        entered = true
+        return handler(container, { connection_id: run.connection_id, event })
+      },
+      { timeout: SUBJECT_LOCK_TIMEOUT_S }
+    )
+  } catch (error) {
+    if (entered) throw error
+    const message = `Waited ${SUBJECT_LOCK_TIMEOUT_S} s for an earlier event about ${row.entity_type} ${row.entity_id} to be applied; will retry`
+    result = { errors: [{ error: new MedusaError(MedusaError.Types.CONFLICT, message) }] }
+  }
   const failure = result.errors?.length ? describeFailure(result.errors[0].error) : null
   await hub.writeCallLog({
     connection_id: run.connection_id,
