@@ -3,7 +3,9 @@
 // live ERP connection (the real Tryton when installed, else the sandbox ERP), one without the plugin — take
 // storefront checkouts through the Store API, alternating one order each, and the p50/p95 of cart completion
 // (and of the whole checkout) are compared side by side. Goal: with/without ≤ 1.05. Nothing here asserts.
-// Env: BENCH_ORDERS (default 300 per store), BENCH_WARMUP (default 20), DATABASE_URL (else embedded PostgreSQL).
+// Then P5, webhook ingest (scripts/bench-webhooks.mjs): the hub's webhook route against a bare route doing the same
+// signature check, in one store. Env: BENCH_ONLY=checkout|webhooks (one part), BENCH_ORDERS (default 300 per store),
+// BENCH_WARMUP (default 20), BENCH_WEBHOOKS, BENCH_CONCURRENCY, DATABASE_URL (else embedded PostgreSQL).
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import path from "node:path"
@@ -15,8 +17,10 @@ if (!existsSync("node_modules/.bin/medusa")) {
   if (spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" }).status !== 0) process.exit(1)
 }
 const { startDemoStore } = await import("./demo-store.mjs")
-const { StoreClient, adminClient, DEMO_ADDRESS } = await import("../demo/storefront.mjs")
+const { StoreClient, adminClient, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await import("../demo/storefront.mjs")
+const { benchWebhooks } = await import("./bench-webhooks.mjs")
 
+const ONLY = process.env.BENCH_ONLY
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 300)
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20)
 const log = (m) => console.log(`[bench] ${m}`)
@@ -42,7 +46,8 @@ process.on("SIGINT", async () => {
   process.exit(130)
 })
 
-try {
+/** Checkout with vs without the plugin (goal ≤ 1.05). */
+async function benchCheckout() {
   log("starting the store WITH the plugin and a live ERP connection")
   const withPlugin = await startDemoStore({ name: "bench-with", port: 9201, pgPort: 54331, trytonPort: 8801, databaseUrl: databaseUrl("bench_with"), freshDatabase: true, dropDatabaseOnStop: true, log })
   stores.push({ label: `with plugin (${withPlugin.erp} ERP)`, handle: withPlugin, complete: [], checkout: [] })
@@ -104,6 +109,32 @@ ratio with/without plugin — cart completion: p50 ${ratio(50, "complete").toFix
 goal: ≤ 1.05 (syncing must never slow checkout) → ${ratio(50, "complete") <= 1.05 && ratio(95, "complete") <= 1.05 ? "met" : "NOT met"}
 orders synced to the ERP by the plugin: ${synced} of ${placed.length + WARMUP}
 `)
+  await stopAll()
+  stores.length = 0
+}
+
+/** P5: a store whose sandbox ERP takes signed webhooks, one order for the events to be about. */
+async function benchWebhookIngest() {
+  log("starting a store with the plugin and the sandbox ERP taking signed webhooks")
+  const handle = await startDemoStore({
+    name: "bench-webhooks", port: 9203, pgPort: 54333, databaseUrl: databaseUrl("bench_webhooks"), freshDatabase: true,
+    dropDatabaseOnStop: true, erp: "sandbox", build: ONLY === "webhooks", env: { DEMO_WEBHOOK_SECRET }, log,
+  })
+  stores.push({ handle })
+  const order = await new StoreClient(handle.url, handle.seed.publishableKey).checkout({
+    regionId: handle.seed.regionId,
+    email: "bench-webhooks@example.com",
+    items: [{ variant_id: handle.seed.variants["Blue shirt"], quantity: 1 }],
+    address: DEMO_ADDRESS,
+  })
+  const admin = await adminClient(handle.url, handle.admin.email, handle.admin.password)
+  const { sync_records } = await admin.settledSyncs(order.id)
+  await benchWebhooks({ url: handle.url, secret: DEMO_WEBHOOK_SECRET, orderId: order.id, saleNumber: sync_records[0]?.external_number ?? null, admin, log })
+}
+
+try {
+  if (ONLY !== "webhooks") await benchCheckout()
+  if (ONLY !== "checkout") await benchWebhookIngest()
 } catch (err) {
   console.error(`[bench] ${err.stack ?? err}`)
   process.exitCode = 1

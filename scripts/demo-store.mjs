@@ -130,7 +130,7 @@ export async function startDemoStore(opts = {}) {
         Object.assign(erpEnv, { TRYTON_URL: state.url, TRYTON_DATABASE: state.database, TRYTON_USERNAME: state.username, TRYTON_PASSWORD: state.password })
         erp = "tryton"
       } else {
-        log("trytond is not installed: using the built-in sandbox ERP provider (development only)")
+        log(`${opts.erp === "sandbox" ? "sandbox ERP asked for" : "trytond is not installed"}: using the built-in sandbox ERP provider (development only)`)
         erp = "sandbox"
       }
     }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { WebhookHeaders } from "../lib/webhooks/signatures"
 import { hasInboundSupport, WebhookPayloadError } from "../providers/types"
+import { processSyncRecord } from "./engine"
 import { hubOf } from "./hub"
 
 /** The answer the webhook route gives, and the record to process once it has answered. */
@@ -29,15 +30,13 @@ export async function receiveWebhook(
   const started = Date.now()
   const payload_hash = createHash("sha256").update(rawBody).digest("hex")
   const request = { rawBody, headers }
-  const log = (status: "success" | "error", http_status: number, error: string | null, external_id: string | null = null) =>
-    hub.writeCallLog({
-      connection_id: connectionId, direction: "in", operation: "webhook.receive", status, http_status,
-      duration_ms: Date.now() - started, sync_record_id: null, entity_type: null, entity_id: null, external_id,
-      attempt: null, request: { bytes: rawBody.length, sha256: payload_hash }, response: null, error,
-    })
   const reject = async (status: 400 | 401, reason: string, message: string, signature_valid: boolean): Promise<WebhookReceipt> => {
     await hub.recordWebhookRejection({ connection_id: connectionId, reason, message, payload_hash, payload_size: rawBody.length, signature_valid })
-    await log("error", status, `${reason}: ${message}`)
+    await hub.writeCallLog({
+      connection_id: connectionId, direction: "in", operation: "webhook.receive", status: "error", http_status: status,
+      duration_ms: Date.now() - started, sync_record_id: null, entity_type: null, entity_id: null, external_id: null,
+      attempt: null, request: { bytes: rawBody.length, sha256: payload_hash }, response: null, error: `${reason}: ${message}`,
+    })
     return { status, body: { message } }
   }
 
@@ -50,8 +49,42 @@ export async function receiveWebhook(
     if (err instanceof WebhookPayloadError) return reject(400, "malformed", err.message, true)
     throw err
   }
-  const stored = await hub.storeWebhookEvent({ connection_id: connectionId, event, payload_hash, payload_size: rawBody.length })
-  await log("success", 200, null, event.id)
+  const stored = await hub.storeWebhookEvent({
+    connection_id: connectionId,
+    event,
+    payload_hash,
+    payload_size: rawBody.length,
+    receipt: { duration_ms: Date.now() - started, request: { bytes: rawBody.length, sha256: payload_hash } },
+  })
   if (stored.duplicate) return { status: 200, body: { received: true, duplicate: true, id: stored.id } }
   return { status: 200, body: { received: true, id: stored.id }, process: stored.sync_record_id ?? undefined }
+}
+
+/** Inbound records applied at once by this process at most: a burst of deliveries must not starve the store. */
+const APPLY_CONCURRENCY = 2
+const waiting: string[] = []
+let applying = 0
+
+/**
+ * Applies an acknowledged event's record soon, in the background, a few at a time. If the process stops
+ * first, the record is still pending in the database and the retry job applies it.
+ */
+export function applySoon(container: MedusaContainer, recordId: string, onError: (err: Error) => void): void {
+  waiting.push(recordId)
+  pump(container, onError)
+}
+
+function pump(container: MedusaContainer, onError: (err: Error) => void): void {
+  while (applying < APPLY_CONCURRENCY && waiting.length) {
+    const id = waiting.shift()!
+    applying++
+    setImmediate(() =>
+      processSyncRecord(container, id, { trigger: "webhook" })
+        .catch(onError)
+        .finally(() => {
+          applying--
+          pump(container, onError)
+        })
+    )
+  }
 }

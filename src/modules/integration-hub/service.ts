@@ -1,5 +1,5 @@
 import type { Context, Logger } from "@medusajs/framework/types"
-import { generateEntityId, InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
+import { generateEntityId, InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import type { CallLogEntry } from "../../lib/http/call-recorder"
 import { secretValues } from "../../lib/http/redact"
@@ -271,42 +271,49 @@ export default class IntegrationHubModuleService extends MedusaService({
   }
 
   /**
-   * Stores a verified inbound event once per (connection, vendor event id) together with the durable record
-   * that will apply it, in one transaction. A repeated event id stores nothing and says so.
+   * Stores a verified inbound event once per (connection, vendor event id), the durable record that will apply
+   * it and the receipt's log row, in one statement (atomic, and one round trip on the webhook's hot path).
+   * A repeated event id stores nothing and says so.
    */
-  @InjectTransactionManager()
-  async storeWebhookEvent(
-    input: { connection_id: string; event: InboundEvent; payload_hash: string; payload_size: number },
-    @MedusaContext() ctx: Ctx = {}
-  ): Promise<{ id: string; sync_record_id: string | null; duplicate: boolean }> {
-    const manager = ctx.transactionManager!
+  async storeWebhookEvent(input: {
+    connection_id: string
+    event: InboundEvent
+    payload_hash: string
+    payload_size: number
+    /** The receipt's integration_log row: how long verifying took, and a summary of the request. */
+    receipt: { duration_ms: number; request: Record<string, unknown> }
+  }): Promise<{ id: string; sync_record_id: string | null; duplicate: boolean }> {
     const { connection_id, event } = input
-    const eventRowId = generateEntityId(undefined, "iwh")
-    const recordId = generateEntityId(undefined, "isync")
-    const inserted = await manager.execute<Array<{ id: string }>>(
-      `INSERT INTO webhook_event (id, connection_id, provider_event_id, event_type, signature_valid, status, payload, payload_hash,
-         payload_size, occurred_at, entity_type, entity_id, sync_record_id)
-       VALUES (?, ?, ?, ?, true, 'received', ?::jsonb, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (connection_id, provider_event_id) WHERE deleted_at IS NULL DO NOTHING
-       RETURNING id`,
+    const [stored] = await this.execute<{ id: string | null; sync_record_id: string | null }>(
+      `WITH event AS (
+         INSERT INTO webhook_event (id, connection_id, provider_event_id, event_type, signature_valid, status, payload, payload_hash,
+           payload_size, occurred_at, entity_type, entity_id, sync_record_id)
+         VALUES (?, ?, ?, ?, true, 'received', ?::jsonb, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (connection_id, provider_event_id) WHERE deleted_at IS NULL DO NOTHING
+         RETURNING id, sync_record_id, entity_type, entity_id
+       ), record AS (
+         INSERT INTO sync_record (id, connection_id, effect_key, direction, entity_type, entity_id, operation, external_ref, status, attempts)
+         SELECT sync_record_id, ?, 'webhook:' || id, 'in', COALESCE(entity_type, 'webhook_event'), COALESCE(entity_id, id), 'webhook', ?, 'pending', 0
+           FROM event
+       ), receipt AS (
+         INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, external_id, request)
+         VALUES (?, ?, 'in', 'webhook.receive', 'success', 200, ?, ?, ?::jsonb)
+       )
+       SELECT (SELECT id FROM event) AS id, (SELECT sync_record_id FROM event) AS sync_record_id`,
       [
-        eventRowId, connection_id, event.id, event.type, JSON.stringify(event.data), input.payload_hash, input.payload_size,
-        event.occurredAt, event.subject?.entity_type ?? null, event.subject?.entity_id ?? null, recordId,
+        generateEntityId(undefined, "iwh"), connection_id, event.id, event.type, JSON.stringify(event.data), input.payload_hash,
+        input.payload_size, event.occurredAt, event.subject?.entity_type ?? null, event.subject?.entity_id ?? null,
+        generateEntityId(undefined, "isync"),
+        connection_id, event.id,
+        generateEntityId(undefined, "ilog"), connection_id, Math.round(input.receipt.duration_ms), event.id, JSON.stringify(input.receipt.request),
       ]
     )
-    if (!inserted.length) {
-      const [existing] = await manager.execute<Array<{ id: string; sync_record_id: string | null }>>(
-        `SELECT id, sync_record_id FROM webhook_event WHERE connection_id = ? AND provider_event_id = ? AND deleted_at IS NULL`,
-        [connection_id, event.id]
-      )
-      return { ...existing, duplicate: true }
-    }
-    await manager.execute(
-      `INSERT INTO sync_record (id, connection_id, effect_key, direction, entity_type, entity_id, operation, external_ref, status, attempts)
-       VALUES (?, ?, ?, 'in', ?, ?, 'webhook', ?, 'pending', 0)`,
-      [recordId, connection_id, `webhook:${eventRowId}`, event.subject?.entity_type ?? "webhook_event", event.subject?.entity_id ?? eventRowId, event.id]
+    if (stored.id) return { id: stored.id, sync_record_id: stored.sync_record_id, duplicate: false }
+    const [existing] = await this.execute<{ id: string; sync_record_id: string | null }>(
+      `SELECT id, sync_record_id FROM webhook_event WHERE connection_id = ? AND provider_event_id = ? AND deleted_at IS NULL`,
+      [connection_id, event.id]
     )
-    return { id: eventRowId, sync_record_id: recordId, duplicate: false }
+    return { ...existing, duplicate: true }
   }
 
   /** Keeps a rejected delivery: why, and the body's hash and size, never the body itself. */

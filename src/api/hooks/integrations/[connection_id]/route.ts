@@ -2,9 +2,8 @@ import type { Logger } from "@medusajs/framework/types"
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { redactString } from "../../../../lib/http/redact"
-import { processSyncRecord } from "../../../../sync/engine"
 import { hubOf } from "../../../../sync/hub"
-import { receiveWebhook } from "../../../../sync/webhooks"
+import { applySoon, receiveWebhook } from "../../../../sync/webhooks"
 
 /**
  * POST /hooks/integrations/:connection_id — inbound webhooks. Medusa's body parser is off for this route
@@ -22,12 +21,10 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   res.status(receipt.status).json(receipt.body)
   const recordId = receipt.process
   if (recordId) {
-    setImmediate(() => {
-      processSyncRecord(req.scope, recordId, { trigger: "webhook" }).catch((err: Error) => {
-        // The record stays pending; the retry job picks it up.
-        req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`integration-hub: webhook record ${recordId} not run now: ${redactString(err.message)}`)
-      })
-    })
+    applySoon(req.scope, recordId, (err) =>
+      // The record stays pending; the retry job picks it up.
+      req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`integration-hub: webhook record ${recordId} not run now: ${redactString(err.message)}`)
+    )
   }
 }
 
