@@ -31,6 +31,16 @@ export type EffectIntent = {
   revision: string | null
 }
 
+type WebhookReceiptInput = {
+  connection_id: string
+  event: InboundEvent
+  payload_hash: string
+  payload_size: number
+  /** The receipt's integration_log row: how long verifying took, and a summary of the request. */
+  receipt: { duration_ms: number; request: Record<string, unknown> }
+}
+type StoredWebhookEvent = { id: string; sync_record_id: string | null; duplicate: boolean }
+
 type EffectRow = { id: string; status: string; effect_key: string; connection_id: string }
 
 /** What the claim hands the engine: enough to run the record without reading it again. */
@@ -272,48 +282,76 @@ export default class IntegrationHubModuleService extends MedusaService({
 
   /**
    * Stores a verified inbound event once per (connection, vendor event id), the durable record that will apply
-   * it and the receipt's log row, in one statement (atomic, and one round trip on the webhook's hot path).
+   * it and the receipt's log row. Receipts arriving together are written by one statement (group commit: one
+   * round trip and one commit for a burst, atomic per statement); the promise resolves once they are durable.
    * A repeated event id stores nothing and says so.
    */
-  async storeWebhookEvent(input: {
-    connection_id: string
-    event: InboundEvent
-    payload_hash: string
-    payload_size: number
-    /** The receipt's integration_log row: how long verifying took, and a summary of the request. */
-    receipt: { duration_ms: number; request: Record<string, unknown> }
-  }): Promise<{ id: string; sync_record_id: string | null; duplicate: boolean }> {
-    const { connection_id, event } = input
-    const [stored] = await this.execute<{ id: string | null; sync_record_id: string | null }>(
-      `WITH event AS (
-         INSERT INTO webhook_event (id, connection_id, provider_event_id, event_type, signature_valid, status, payload, payload_hash,
-           payload_size, occurred_at, entity_type, entity_id, sync_record_id)
-         VALUES (?, ?, ?, ?, true, 'received', ?::jsonb, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (connection_id, provider_event_id) WHERE deleted_at IS NULL DO NOTHING
-         RETURNING id, sync_record_id, entity_type, entity_id
-       ), record AS (
-         INSERT INTO sync_record (id, connection_id, effect_key, direction, entity_type, entity_id, operation, external_ref, status, attempts)
-         SELECT sync_record_id, ?, 'webhook:' || id, 'in', COALESCE(entity_type, 'webhook_event'), COALESCE(entity_id, id), 'webhook', ?, 'pending', 0
-           FROM event
-       ), receipt AS (
-         INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, external_id, request)
-         VALUES (?, ?, 'in', 'webhook.receive', 'success', 200, ?, ?, ?::jsonb)
-       )
-       SELECT (SELECT id FROM event) AS id, (SELECT sync_record_id FROM event) AS sync_record_id`,
-      [
-        generateEntityId(undefined, "iwh"), connection_id, event.id, event.type, JSON.stringify(event.data), input.payload_hash,
-        input.payload_size, event.occurredAt, event.subject?.entity_type ?? null, event.subject?.entity_id ?? null,
-        generateEntityId(undefined, "isync"),
-        connection_id, event.id,
-        generateEntityId(undefined, "ilog"), connection_id, Math.round(input.receipt.duration_ms), event.id, JSON.stringify(input.receipt.request),
-      ]
-    )
-    if (stored.id) return { id: stored.id, sync_record_id: stored.sync_record_id, duplicate: false }
-    const [existing] = await this.execute<{ id: string; sync_record_id: string | null }>(
-      `SELECT id, sync_record_id FROM webhook_event WHERE connection_id = ? AND provider_event_id = ? AND deleted_at IS NULL`,
-      [connection_id, event.id]
-    )
-    return { ...existing, duplicate: true }
+  storeWebhookEvent(input: WebhookReceiptInput): Promise<StoredWebhookEvent> {
+    return new Promise((resolve, reject) => {
+      this.receipts_.push({ input, resolve, reject })
+      if (this.receipts_.length === 1) setImmediate(() => this.flushReceipts())
+    })
+  }
+
+  private receipts_: Array<{ input: WebhookReceiptInput; resolve: (r: StoredWebhookEvent) => void; reject: (e: unknown) => void }> = []
+
+  private async flushReceipts(): Promise<void> {
+    const batch = this.receipts_.splice(0, this.receipts_.length)
+    try {
+      const rows = batch.map(({ input: { connection_id, event, payload_hash, payload_size, receipt } }) => [
+        generateEntityId(undefined, "iwh"), connection_id, event.id, event.type, JSON.stringify(event.data), payload_hash, payload_size,
+        event.occurredAt, event.subject?.entity_type ?? null, event.subject?.entity_id ?? null, generateEntityId(undefined, "isync"),
+        generateEntityId(undefined, "ilog"), Math.round(receipt.duration_ms), JSON.stringify(receipt.request),
+      ])
+      const inserted = await this.execute<{ connection_id: string; provider_event_id: string; id: string; sync_record_id: string }>(
+        `WITH input (id, connection_id, provider_event_id, event_type, payload, payload_hash, payload_size, occurred_at, entity_type,
+                     entity_id, sync_record_id, log_id, duration_ms, request) AS (
+           VALUES ${rows.map(() => "(?, ?, ?, ?, ?::jsonb, ?, ?::int, ?::timestamptz, ?, ?, ?, ?, ?::int, ?::jsonb)").join(", ")}
+         ), event AS (
+           INSERT INTO webhook_event (id, connection_id, provider_event_id, event_type, signature_valid, status, payload, payload_hash,
+             payload_size, occurred_at, entity_type, entity_id, sync_record_id)
+           SELECT id, connection_id, provider_event_id, event_type, true, 'received', payload, payload_hash, payload_size, occurred_at,
+                  entity_type, entity_id, sync_record_id FROM input
+           ON CONFLICT (connection_id, provider_event_id) WHERE deleted_at IS NULL DO NOTHING
+           RETURNING id, connection_id, provider_event_id, sync_record_id, entity_type, entity_id
+         ), record AS (
+           INSERT INTO sync_record (id, connection_id, effect_key, direction, entity_type, entity_id, operation, external_ref, status, attempts)
+           SELECT sync_record_id, connection_id, 'webhook:' || id, 'in', COALESCE(entity_type, 'webhook_event'), COALESCE(entity_id, id),
+                  'webhook', provider_event_id, 'pending', 0 FROM event
+         ), receipt AS (
+           INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, external_id, request)
+           SELECT log_id, connection_id, 'in', 'webhook.receive', 'success', 200, duration_ms, provider_event_id, request FROM input
+         )
+         SELECT connection_id, provider_event_id, id, sync_record_id FROM event`,
+        rows.flat()
+      )
+      const key = (connectionId: string, eventId: string) => `${connectionId}\u0000${eventId}`
+      const fresh = new Map(inserted.map((r) => [key(r.connection_id, r.provider_event_id), r]))
+      const repeats = batch.filter(({ input }) => !fresh.has(key(input.connection_id, input.event.id)))
+      const existing = repeats.length
+        ? await this.execute<{ connection_id: string; provider_event_id: string; id: string; sync_record_id: string | null }>(
+            `SELECT connection_id, provider_event_id, id, sync_record_id FROM webhook_event
+              WHERE deleted_at IS NULL AND (connection_id, provider_event_id) IN (${repeats.map(() => "(?, ?)").join(", ")})`,
+            repeats.flatMap(({ input }) => [input.connection_id, input.event.id])
+          )
+        : []
+      const old = new Map(existing.map((r) => [key(r.connection_id, r.provider_event_id), r]))
+      // The first of two deliveries of one event in the same batch stored it; the second is a repeat.
+      const claimed = new Set<string>()
+      for (const { input, resolve } of batch) {
+        const k = key(input.connection_id, input.event.id)
+        const row = fresh.get(k)
+        if (row && !claimed.has(k)) {
+          claimed.add(k)
+          resolve({ id: row.id, sync_record_id: row.sync_record_id, duplicate: false })
+        } else {
+          const prior = row ?? old.get(k)!
+          resolve({ id: prior.id, sync_record_id: prior.sync_record_id, duplicate: true })
+        }
+      }
+    } catch (err) {
+      batch.forEach(({ reject }) => reject(err))
+    }
   }
 
   /** Keeps a rejected delivery: why, and the body's hash and size, never the body itself. */
