@@ -65,9 +65,6 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
   },
 }
 
-/** Inbound records (direction "in") all run this: apply the stored webhook event they point at. */
-export const INBOUND_OPERATION = "webhook"
-
 export function syncOperation(entityType: string, operation: string): SyncOperation {
   const op = SYNC_OPERATIONS[`${entityType}.${operation}`]
   if (!op) {

@@ -1,7 +1,6 @@
 import { z } from "@medusajs/framework/zod"
 import { CONNECTION_KINDS } from "../../providers/types"
 
-export type { ConnectionKind } from "../../providers/types"
 
 const retrySchema = z
   .object({
