@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import net from "node:net"
 import os from "node:os"
 import path from "node:path"
-import { ROOT, buildPlugin, dropDatabase, ensureDatabase, run, waitForHealth } from "./demo-store.mjs"
+import { ROOT, buildPlugin, dropDatabase, ensureDatabase, run, stopChild, waitForHealth } from "./demo-store.mjs"
 
 const TAIL = 40
 /** What a minimal store installs itself (create-medusa-app, plus the default plugin @medusajs/medusa loads). */
@@ -144,19 +144,7 @@ async function main() {
   }
   child.stdout.on("data", keep)
   child.stderr.on("data", keep)
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve()
-        child.once("exit", resolve)
-        try {
-          process.kill(-child.pid, "SIGTERM")
-        } catch {
-          resolve()
-        }
-        setTimeout(resolve, 5_000)
-      })
-  )
+  cleanups.push(() => stopChild(child))
   const base = `http://localhost:${port}`
   await waitForHealth(base, child)
   say(`medusa start answers ${base}/health`)

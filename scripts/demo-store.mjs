@@ -75,6 +75,20 @@ export const ensureDatabase = (databaseUrl) =>
 /** Drops the database in DATABASE_URL, closing its connections. */
 export const dropDatabase = (databaseUrl) => onServer(databaseUrl, (client, _, quoted) => client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`))
 
+/** Stops a detached child process and its group (SIGTERM), waiting at most five seconds. */
+export function stopChild(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", resolve)
+    try {
+      process.kill(-child.pid, "SIGTERM")
+    } catch {
+      resolve()
+    }
+    setTimeout(resolve, 5_000)
+  })
+}
+
 /** Waits until `url`/health answers 2xx; fails early when `child` exits. */
 export async function waitForHealth(url, child, ms = 120_000) {
   const until = Date.now() + ms
@@ -185,19 +199,7 @@ export async function startDemoStore(opts = {}) {
     }
     child.stdout.on("data", keep)
     child.stderr.on("data", keep)
-    cleanups.push(
-      () =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null) return resolve()
-          child.once("exit", resolve)
-          try {
-            process.kill(-child.pid, "SIGTERM")
-          } catch {
-            resolve()
-          }
-          setTimeout(resolve, 5_000)
-        })
-    )
+    cleanups.push(() => stopChild(child))
     const url = `http://localhost:${port}`
     await waitForHealth(url, child).catch((err) => {
       throw new Error(`${err.message}\n--- store output ---\n${output.join("").slice(-4000)}`)

@@ -184,7 +184,7 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
           },
         })
         const { errors } = await workflow.run({
-          input: { sync_record_id: record.id, connection_id: "erp", order_id: orderId },
+          input: { connection_id: "erp", order_id: orderId },
           throwOnError: false,
         })
         expect(errors[0].error.message).toContain("injected failure")

@@ -45,7 +45,7 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     externalRef: orderReference,
     run: (container, i) =>
       syncOrderToErpWorkflow(container).run({
-        input: { sync_record_id: i.sync_record_id, connection_id: i.connection_id, order_id: i.entity_id, shadow: i.shadow },
+        input: { connection_id: i.connection_id, order_id: i.entity_id, shadow: i.shadow },
         throwOnError: false,
       }),
     sweep: placedOrder,
@@ -58,7 +58,7 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the cancel was not sent", "shadow") }] }
         : cancelOrderInErpWorkflow(container).run({
-            input: { sync_record_id: i.sync_record_id, connection_id: i.connection_id, order_id: i.entity_id },
+            input: { connection_id: i.connection_id, order_id: i.entity_id },
             throwOnError: false,
           }),
     sweep: { ...placedOrder, wants: (o) => o.status === "canceled" },

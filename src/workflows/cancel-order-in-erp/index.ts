@@ -3,7 +3,7 @@ import type { EffectOutcome } from "../outcome"
 import { cancelErpSalesOrderStep } from "./steps/cancel-erp-sales-order"
 import { settlePendingOrderSyncStep } from "./steps/settle-pending-order-sync"
 
-export type CancelOrderInErpInput = { sync_record_id: string; connection_id: string; order_id: string }
+export type CancelOrderInErpInput = { connection_id: string; order_id: string }
 
 export const cancelOrderInErpWorkflowId = "cancel-order-in-erp"
 

@@ -7,7 +7,6 @@ import { ensureErpCustomerStep } from "./steps/ensure-erp-customer"
 import { validateOrderForErpStep } from "./steps/validate-order-for-erp"
 
 export type SyncOrderToErpInput = {
-  sync_record_id: string
   connection_id: string
   order_id: string
   /** Shadow mode: validate and record what would be sent, change nothing in the ERP. */
