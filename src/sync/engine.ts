@@ -65,8 +65,7 @@ export async function processSyncRecord(
 ) {
   const hub = hubOf(container)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const paused = hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
-  const claimed = await hub.claimSyncRecord(id, { ...opts, trigger: opts.trigger ?? "event", excludeConnections: paused })
+  const claimed = await hub.claimSyncRecord(id, { ...opts, trigger: opts.trigger ?? "event", excludeConnections: pausedConnectionIds(hub) })
   if (!claimed) return current(hub, id)
 
   const leaseMs = opts.leaseMs ?? LEASE_MS
@@ -123,8 +122,7 @@ async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord
       })
   )
   if (errors.length) return settlementFor(errors[0].error, claimed, connection)
-  if (!result) return { status: "synced", summary: "done" }
-  return result.status === "skipped" ? result : { ...result, status: "synced" }
+  return result ?? { status: "synced", summary: "done" }
 }
 
 /** The outcome of a failure: skipped, permanent (waits for a person), retry later, or dead after the last attempt. */
@@ -157,21 +155,25 @@ function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: bo
   }
 }
 
-/**
- * Runs every record whose retry is due (and abandoned ones), except on paused connections. One record that
- * throws does not stop the ones behind it. Returns how many were run.
- */
-export async function runDueSyncs(container: MedusaContainer, limit = 50): Promise<number> {
-  const hub = hubOf(container)
+/** Connections whose records are paused: disabled ones (removed ones are not paused; their records fail with why). */
+const pausedConnectionIds = (hub: IntegrationHubModuleService) => hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
+
+/** Runs these records one after the other; one that throws does not stop the ones behind it. */
+export async function runRecords(container: MedusaContainer, ids: string[], trigger: SyncTrigger): Promise<void> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const paused = hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
-  const ids = await hub.listDueSyncRecordIds(paused, limit)
   for (const id of ids) {
     try {
-      await processSyncRecord(container, id, { trigger: "retry" })
+      await processSyncRecord(container, id, { trigger })
     } catch (err) {
-      logger.warn(`integration-hub: could not run sync record ${id}: ${redactString((err as Error).message)}`)
+      logger.warn(`integration-hub: could not run sync record ${id} (${trigger}): ${redactString((err as Error).message)}`)
     }
   }
+}
+
+/** Runs every record whose retry is due (and abandoned ones), except on paused connections. Returns how many. */
+export async function runDueSyncs(container: MedusaContainer, limit = 50): Promise<number> {
+  const hub = hubOf(container)
+  const ids = await hub.listDueSyncRecordIds(pausedConnectionIds(hub), limit)
+  await runRecords(container, ids, "retry")
   return ids.length
 }

@@ -1,8 +1,7 @@
-import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { redactString } from "../lib/http/redact"
 import type { EffectIntent } from "../modules/integration-hub/service"
-import { processSyncRecord } from "./engine"
+import { runRecords } from "./engine"
 import { hubOf } from "./hub"
 import { SYNC_OPERATIONS } from "./operations"
 
@@ -21,7 +20,6 @@ const PAGE = 200
 export async function sweepMissingSyncs(container: MedusaContainer, now = new Date()): Promise<number> {
   const hub = hubOf(container)
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const ops = Object.entries(SYNC_OPERATIONS).flatMap(([name, op]) => {
     if (!op.sweep) return []
     const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
@@ -59,7 +57,7 @@ export async function sweepMissingSyncs(container: MedusaContainer, now = new Da
           }
         }
       }
-      created += await createMissing(container, wanted, logger)
+      created += await createMissing(container, wanted)
       if (rows.length < PAGE) break
     }
   }
@@ -68,7 +66,7 @@ export async function sweepMissingSyncs(container: MedusaContainer, now = new Da
 }
 
 /** Records and runs the intents that have no record yet; one failing record does not stop the others. */
-async function createMissing(container: MedusaContainer, wanted: EffectIntent[], logger: Logger): Promise<number> {
+async function createMissing(container: MedusaContainer, wanted: EffectIntent[]): Promise<number> {
   if (!wanted.length) return 0
   const hub = hubOf(container)
   const existing = await hub.listSyncRecords(
@@ -80,12 +78,6 @@ async function createMissing(container: MedusaContainer, wanted: EffectIntent[],
   if (!missing.length) return 0
   // In operation order (create before cancel): a canceled order's create is skipped, then the cancel finds nothing.
   const records = await hub.requestEffects(missing)
-  for (const record of records) {
-    try {
-      await processSyncRecord(container, record.id, { trigger: "sweep" })
-    } catch (err) {
-      logger.warn(`integration-hub: sweep could not run sync record ${record.id}: ${redactString((err as Error).message)}`)
-    }
-  }
+  await runRecords(container, records.map((r) => r.id), "sweep")
   return missing.length
 }
