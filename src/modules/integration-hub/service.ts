@@ -9,6 +9,7 @@ import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
 import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
+import { SyncAudit } from "./models/sync-audit"
 import { SyncRun } from "./models/sync-run"
 import { WebhookEvent } from "./models/webhook-event"
 import type { ConnectionConfig, PluginOptions } from "./options"
@@ -78,6 +79,7 @@ const CLAIMED_COLUMNS =
 export default class IntegrationHubModuleService extends MedusaService({
   SyncRecord,
   SyncRun,
+  SyncAudit,
   IntegrationLog,
   WebhookEvent,
   ProviderState,

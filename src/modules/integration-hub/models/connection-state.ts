@@ -9,5 +9,11 @@ export const ConnectionState = model
     first_enabled_at: model.dateTime(),
     /** Entities changed up to here have been swept. */
     swept_until: model.dateTime().nullable(),
+    /** Runs that failed in a row for a reason a retry can fix (the vendor, not the data); success resets it. */
+    consecutive_failures: model.number().default(0),
+    /** When the open alert was sent; cleared, with a recovery notice, by the next success. */
+    alerted_at: model.dateTime().nullable(),
+    last_success_at: model.dateTime().nullable(),
+    last_failure_at: model.dateTime().nullable(),
   })
   .indexes([{ on: ["connection_id"], unique: true, where: "deleted_at IS NULL" }])

@@ -21,6 +21,10 @@ export const IntegrationLog = model
     /** Redacted response summary. */
     response: model.json().nullable(),
     error: model.text().nullable(),
+    /** The workflow step that made the call, e.g. "ensure-erp-customer". */
+    step: model.text().nullable(),
+    /** True when the call undid the step's effect (compensation). */
+    compensation: model.boolean().default(false),
   })
   .indexes([
     { on: ["connection_id", "direction", "created_at"] },

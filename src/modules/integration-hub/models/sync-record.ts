@@ -47,6 +47,10 @@ export const SyncRecord = model
     /** Summary of the last outcome (e.g. what a cancel did in the ERP). */
     result_summary: model.text().nullable(),
     synced_at: model.dateTime().nullable(),
+    /** Start of the current run of failures (cleared by success or new content): the retry budget in time counts from here. */
+    failing_since: model.dateTime().nullable(),
+    /** Corrections staff made to the data the error named (edit-and-retry), applied on top of Medusa's data. */
+    corrections: model.json().nullable(),
   })
   .indexes([
     { on: ["connection_id", "effect_key"], unique: true, where: "deleted_at IS NULL" },

@@ -1,6 +1,7 @@
 import { model } from "@medusajs/framework/utils"
 
-export const RUN_STATUSES = ["running", "synced", "skipped", "failed", "dead", "fenced"] as const
+/** "deferred": the connection's circuit was open, so the run sent nothing and spent no attempt. */
+export const RUN_STATUSES = ["running", "synced", "skipped", "failed", "dead", "fenced", "deferred"] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
 /** One attempt at a sync record: the history staff see per record. Its id is the claim's fencing token. */
@@ -20,5 +21,7 @@ export const SyncRun = model
     error: model.text().nullable(),
     error_code: model.text().nullable(),
     finished_at: model.dateTime().nullable(),
+    /** A failed run a later run of the same record made good (auto-resolve): no longer needs anyone. */
+    resolved_at: model.dateTime().nullable(),
   })
   .indexes([{ on: ["sync_record_id", "created_at"] }])
