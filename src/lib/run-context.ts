@@ -8,6 +8,10 @@ export type SyncCallContext = {
   attempt?: number
   /** "in" while applying an inbound event; log rows of the run carry it. */
   direction?: "in" | "out"
+  /** The workflow step running now (`runInStep`); every call it makes is logged under it. */
+  step?: string
+  /** True while the step undoes its effect (compensation). */
+  compensation?: boolean
   /** Set by the step that failed when a retry can fix the failure: earlier effects are then kept, not undone. */
   retryableFailure?: boolean
 }
@@ -24,6 +28,19 @@ export function currentSyncContext(): SyncCallContext {
 
 /** Notes on the current run that it failed in a way a retry can fix. No-op outside a run. */
 export function noteRetryableFailure(): void {
-  const ctx = storage.getStore()
+  let ctx = storage.getStore()
+  // Mark the run's own context, not a step's child of it.
+  while (ctx && Object.prototype.hasOwnProperty.call(ctx, "step")) ctx = Object.getPrototypeOf(ctx) as SyncCallContext
   if (ctx) ctx.retryableFailure = true
+}
+
+/** Runs a workflow step's action or compensation with its name in the context, so its calls are logged under it. */
+export function runInStep<T>(step: string, compensation: boolean, fn: () => Promise<T>): Promise<T> {
+  const ctx = storage.getStore()
+  if (!ctx) return fn()
+  // A child context: the step's name must not leak into the steps after it, but a retryable failure must reach the run.
+  const child = Object.create(ctx) as SyncCallContext
+  child.step = step
+  child.compensation = compensation
+  return storage.run(child, fn)
 }

@@ -84,6 +84,8 @@ export type IntegrationProviderClass = {
   new (deps: ProviderDeps, options: unknown): IntegrationProvider
   identifier: string
   kind: ConnectionKind
+  /** The vendor's documented request limit, used when the connection sets no `rateLimit` (e.g. HubSpot 100 per 10 s). */
+  defaultRateLimit?: { requests: number; perSeconds: number }
   /** Throws an Error whose message lists `path: problem` lines (paths relative to the connection's `options`). */
   validateOptions(options: Record<string, unknown>): void
 }

@@ -2,11 +2,13 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { retryDelayMs } from "../lib/backoff"
 import { describeFailure, IntegrationError } from "../lib/errors"
+import { CIRCUIT_OPEN } from "../lib/http/circuit-breaker"
 import { redactString } from "../lib/http/redact"
 import { runInSyncContext } from "../lib/run-context"
 import type { ConnectionConfig } from "../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 import { ClaimedSyncRecord, LEASE_MS, Settlement } from "../modules/integration-hub/service"
+import { noteConnectionOutcome } from "./alerts"
 import { hubOf } from "./hub"
 import { runnerFor, syncOperation } from "./operations"
 
@@ -82,10 +84,13 @@ export async function processSyncRecord(
     clearInterval(heartbeat)
   }
   const secrets = hub.connectionSecrets(claimed.connection_id)
-  if (settlement.status === "failed" || settlement.status === "dead") settlement.error = redactString(settlement.error, secrets)
+  if ("error" in settlement) settlement.error = redactString(settlement.error, secrets)
   const applied = await hub.settleSyncRecord(id, claimed.claim_token, settlement)
   if (applied && claimed.direction === "in") await hub.settleWebhookEvent(id, settlement)
   report(logger, claimed, settlement, applied)
+  if (applied) await noteConnectionOutcome(container, claimed.connection_id, settlement).catch((err) => {
+    logger.warn(`integration-hub: could not update the alert state of connection "${claimed.connection_id}": ${(err as Error).message}`)
+  })
   const after = await current(hub, id)
   // New content was requested while this run was sending the old: send it now, as one more run.
   if (applied && settlement.status === "synced" && after?.status === "pending") return processSyncRecord(container, id, { ...opts, force: false })
@@ -125,16 +130,32 @@ async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord
   return result ?? { status: "synced", summary: "done" }
 }
 
-/** The outcome of a failure: skipped, permanent (waits for a person), retry later, or dead after the last attempt. */
-function settlementFor(err: unknown, claimed: ClaimedSyncRecord, connection: ConnectionConfig | undefined): Settlement {
+/**
+ * The outcome of a failure: skipped, permanent (waits for a person), deferred (the circuit is open: the attempt
+ * is given back), retry later, or dead once the budget is spent, in attempts or in time since the first failure.
+ */
+export function settlementFor(
+  err: unknown,
+  claimed: Pick<ClaimedSyncRecord, "attempts" | "failing_since">,
+  connection: ConnectionConfig | undefined,
+  now = Date.now()
+): Settlement {
   const failure = describeFailure(err)
   if (failure.skip) return { status: "skipped", summary: failure.message, skip_code: failure.skipCode ?? "skipped" }
   if (!failure.retryable || !connection) return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: null }
-  if (claimed.attempts >= connection.retry.maxAttempts) {
-    return { status: "dead", error: failure.message.replace(/ \(will retry\)$/, ""), code: failure.code }
+  const { retry } = connection
+  if (failure.code === CIRCUIT_OPEN) {
+    // Spread the waiting records over a few seconds past the probe, so they do not all return in one instant.
+    const delay = (failure.retryAfterMs ?? retry.baseDelayMs) + Math.floor(Math.random() * 5_000)
+    return { status: "deferred", error: failure.message, code: failure.code, next_attempt_at: new Date(now + delay) }
   }
-  const delay = retryDelayMs(claimed.attempts, connection.retry, { retryAfterMs: failure.retryAfterMs })
-  return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: new Date(Date.now() + delay) }
+  const failingFor = claimed.failing_since ? now - new Date(claimed.failing_since).getTime() : 0
+  if (claimed.attempts >= retry.maxAttempts || failingFor >= retry.maxAgeMs) {
+    const budget = claimed.attempts >= retry.maxAttempts ? `${claimed.attempts} attempts` : `${Math.round(failingFor / 3_600_000)} h of failing (retry.maxAgeMs)`
+    return { status: "dead", error: `${failure.message.replace(/ \(will retry\)$/, "")} — gave up after ${budget}`, code: failure.code }
+  }
+  const delay = retryDelayMs(claimed.attempts, retry, { retryAfterMs: failure.retryAfterMs })
+  return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: new Date(now + delay) }
 }
 
 /** One server log line per outcome that needs attention; messages were redacted before they got here. */
@@ -145,7 +166,7 @@ function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: bo
   } else if (s.status === "skipped") {
     logger.info(`integration-hub: skipped ${label}: ${s.summary}`)
   } else if (s.status === "dead") {
-    logger.error(`integration-hub: ${label} is dead after ${r.attempts} attempts: ${s.error}`)
+    logger.error(`integration-hub: ${label} is dead: ${s.error}`)
   } else if (s.status === "failed") {
     logger.warn(
       s.next_attempt_at
@@ -158,22 +179,49 @@ function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: bo
 /** Connections whose records are paused: disabled ones (removed ones are not paused; their records fail with why). */
 const pausedConnectionIds = (hub: IntegrationHubModuleService) => hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
 
-/** Runs these records one after the other; one that throws does not stop the ones behind it. */
-export async function runRecords(container: MedusaContainer, ids: string[], trigger: SyncTrigger): Promise<void> {
+/** Runs these records, `concurrency` at a time; one that throws does not stop the others. */
+export async function runRecords(container: MedusaContainer, ids: string[], trigger: SyncTrigger, concurrency = 1): Promise<void> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  for (const id of ids) {
-    try {
-      await processSyncRecord(container, id, { trigger })
-    } catch (err) {
-      logger.warn(`integration-hub: could not run sync record ${id} (${trigger}): ${redactString((err as Error).message)}`)
+  const queue = [...ids]
+  const worker = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) {
+      try {
+        await processSyncRecord(container, id, { trigger })
+      } catch (err) {
+        logger.warn(`integration-hub: could not run sync record ${id} (${trigger}): ${redactString((err as Error).message)}`)
+      }
     }
   }
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker))
 }
 
-/** Runs every record whose retry is due (and abandoned ones), except on paused connections. Returns how many. */
-export async function runDueSyncs(container: MedusaContainer, limit = 50): Promise<number> {
+/** Records the retry job runs side by side: each connection's rate limit and circuit still bound what reaches it. */
+const RETRY_CONCURRENCY = 4
+
+/**
+ * Runs every record whose retry is due (and abandoned ones), except on paused connections and on connections
+ * whose circuit is open (their records wait, spending nothing), batch after batch until none is due or
+ * `budgetMs` has passed, so a backlog drains within one run of the job. Returns how many it ran.
+ */
+export async function runDueSyncs(container: MedusaContainer, limit = 50, budgetMs = 50_000): Promise<number> {
   const hub = hubOf(container)
-  const ids = await hub.listDueSyncRecordIds(pausedConnectionIds(hub), limit)
-  await runRecords(container, ids, "retry")
-  return ids.length
+  const started = Date.now()
+  let ran = 0
+  const seen = new Set<string>()
+  while (Date.now() - started < budgetMs) {
+    const waiting = [...pausedConnectionIds(hub), ...(await openCircuitConnectionIds(hub))]
+    const ids = (await hub.listDueSyncRecordIds(waiting, limit)).filter((id) => !seen.has(id))
+    if (!ids.length) break
+    ids.forEach((id) => seen.add(id))
+    await runRecords(container, ids, "retry", RETRY_CONCURRENCY)
+    ran += ids.length
+  }
+  return ran
+}
+
+async function openCircuitConnectionIds(hub: IntegrationHubModuleService): Promise<string[]> {
+  const states = await Promise.all(
+    hub.listConnections({ enabledOnly: true }).map(async (c) => ({ id: c.id, circuit: await hub.getGuard(c.id).breaker.snapshot() }))
+  )
+  return states.filter((s) => s.circuit.state === "open").map((s) => s.id)
 }

@@ -1,33 +1,49 @@
 import { CompensateFn, createStep, InvokeFn } from "@medusajs/framework/workflows-sdk"
 import { describeFailure } from "../lib/errors"
-import { currentSyncContext, noteRetryableFailure } from "../lib/run-context"
+import { currentSyncContext, noteRetryableFailure, runInStep } from "../lib/run-context"
+import { INTEGRATION_HUB_MODULE } from "../modules/integration-hub"
+import type IntegrationHubModuleService from "../modules/integration-hub/service"
+
+export type SyncStepOptions<TInput> = {
+  /**
+   * The step's action is idempotent by contract (it looks up by our stable reference before it creates): a
+   * retryable failure repeats it in place, within the connection's in-place retry policy and budget. Returns
+   * the connection whose policy applies.
+   */
+  repeatOn?: (input: TInput) => string
+}
 
 /**
- * `createStep` for the steps of sync workflows. Compensation is for permanent failures: when a later
- * step fails in a way a retry can fix (a timeout, an outage, a lost database connection), the effects
- * already made are kept, because every effect is idempotent by its stable reference and the retry resumes
- * them; undoing them would cancel a good ERP sale only for the retry to create a second one.
+ * `createStep` for the steps of sync workflows. Every call the step makes is logged under its name (and as
+ * an undo while it compensates). Compensation is for permanent failures: when a later step fails in a way a
+ * retry can fix (a timeout, an outage, a lost database connection), the effects already made are kept, because
+ * every effect is idempotent by its stable reference and the retry resumes them; undoing them would cancel a
+ * good ERP sale only for the retry to create a second one.
  * Outside a sync run (a workflow run directly) every failure compensates, as Medusa does by default.
  */
 export function createSyncStep<TInput, TOutput, TCompensateInput>(
   name: string,
   invoke: InvokeFn<TInput, TOutput, TCompensateInput>,
-  compensate?: CompensateFn<TCompensateInput>
+  compensate?: CompensateFn<TCompensateInput>,
+  opts: SyncStepOptions<TInput> = {}
 ) {
   return createStep<TInput, TOutput, TCompensateInput>(
     name,
-    async (input, context) => {
-      try {
-        return await invoke(input, context)
-      } catch (err) {
-        if (describeFailure(err).retryable) noteRetryableFailure()
-        throw err
-      }
-    },
+    async (input, context) =>
+      runInStep(name, false, async () => {
+        try {
+          if (!opts.repeatOn) return await invoke(input, context)
+          const guard = context.container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getGuard(opts.repeatOn(input))
+          return await guard.repeat(async () => invoke(input, context))
+        } catch (err) {
+          if (describeFailure(err).retryable) noteRetryableFailure()
+          throw err
+        }
+      }),
     compensate &&
       (async (input, context) => {
         if (currentSyncContext().retryableFailure) return
-        return compensate(input, context)
+        return runInStep(name, true, async () => compensate(input, context))
       })
   )
 }

@@ -1,5 +1,6 @@
 import { IntegrationError } from "../errors"
 import { currentSyncContext } from "../run-context"
+import type { ConnectionGuard } from "./guard"
 import { redact, redactString } from "./redact"
 
 /** One row of the integration log, as a provider call reports it. */
@@ -18,6 +19,9 @@ export type CallLogEntry = {
   request: unknown
   response: unknown
   error: string | null
+  /** The workflow step that made the call, and whether it was undoing that step. */
+  step?: string | null
+  compensation?: boolean
 }
 
 export type CallLogSink = (entry: CallLogEntry) => Promise<void>
@@ -29,6 +33,8 @@ export type CallRecorderConfig = {
   log: CallLogSink
   /** Where log-sink failures go; logging must never break a sync. */
   onLogError?: (err: unknown) => void
+  /** The connection's rate limit, circuit breaker and in-place retries, for `run`. */
+  guard?: ConnectionGuard
 }
 
 export type CallOutcome = {
@@ -63,6 +69,8 @@ export class CallRecorder {
         direction: "out",
         operation,
         sync_record_id: ctx.syncRecordId ?? null,
+        step: ctx.step ?? null,
+        compensation: ctx.compensation === true,
         entity_type: ctx.entityType ?? null,
         entity_id: ctx.entityId ?? null,
         attempt: ctx.attempt ?? null,
@@ -76,8 +84,22 @@ export class CallRecorder {
       })
   }
 
-  /** Runs an in-process call and logs it; an IntegrationError it throws is logged and rethrown as is. */
-  async run<T>(operation: string, request: unknown, fn: () => Promise<T>, externalId?: (result: T) => string | null): Promise<T> {
+  /**
+   * Runs an in-process call through the connection's guard and logs each try; an IntegrationError it throws is
+   * logged and rethrown as is. `safe` as for HTTP requests: only then is it repeated in place.
+   */
+  run<T>(
+    operation: string,
+    request: unknown,
+    fn: () => Promise<T>,
+    externalId?: (result: T) => string | null,
+    opts: { safe?: boolean } = {}
+  ): Promise<T> {
+    const once = () => this.once(operation, request, fn, externalId)
+    return this.config.guard ? this.config.guard.call(once, { safe: opts.safe === true }) : once()
+  }
+
+  private async once<T>(operation: string, request: unknown, fn: () => Promise<T>, externalId?: (result: T) => string | null): Promise<T> {
     const finish = this.begin(operation, request)
     try {
       const result = await fn()

@@ -1,13 +1,14 @@
 import axios, { AxiosInstance, Method } from "axios"
 import { IntegrationError } from "../errors"
 import { classifyHttpError } from "./classify"
-import { RateLimiter } from "./rate-limit"
 import type { CallRecorder } from "./call-recorder"
+import type { ConnectionGuard } from "./guard"
 
 export type HttpClientConfig = {
   baseURL: string
   timeoutMs: number
-  rateLimit?: { requests: number; perSeconds: number }
+  /** The connection's rate limit, circuit breaker and in-place retries; calls go straight out without one (tests). */
+  guard?: ConnectionGuard
   /** Writes the log row of every call (and knows the connection and the secrets to scrub). */
   recorder: CallRecorder
 }
@@ -21,18 +22,25 @@ export type HttpRequest = {
   headers?: Record<string, string>
   /** Omit the request body from the log entirely (login calls). */
   sensitive?: boolean
+  /**
+   * Safe to repeat: a read, or a write the vendor itself makes idempotent (a state transition that does nothing
+   * when already done). Only safe calls are retried in place; any other call goes out once per try of the sync.
+   */
+  safe?: boolean
 }
+
+type Inspect<T> = (data: T) => { error?: IntegrationError; externalId?: string | null }
 
 export type HttpResponse<T> = { status: number; data: T; headers: Record<string, unknown> }
 
 /**
- * The HTTP layer every adapter talks through: per-connection timeout and rate limit, failure
- * classification (retryable vs permanent) and one redacted log row per call.
+ * The HTTP layer every adapter talks through: per-connection timeout, the connection's guard (rate limit,
+ * circuit breaker, in-place retries of safe calls), failure classification (retryable vs permanent) and one
+ * redacted log row per call sent (a repeat is a row of its own).
  * Adapters pass `inspect` to turn a 2xx body that carries a vendor error into an IntegrationError.
  */
 export class HttpClient {
   private readonly axios: AxiosInstance
-  private readonly limiter?: RateLimiter
 
   constructor(private readonly config: HttpClientConfig) {
     this.axios = axios.create({
@@ -42,18 +50,18 @@ export class HttpClient {
       validateStatus: (s) => s >= 200 && s < 300,
       maxRedirects: 0,
     })
-    if (config.rateLimit) this.limiter = new RateLimiter(config.rateLimit.requests, config.rateLimit.perSeconds)
   }
 
   get connectionId(): string {
     return this.config.recorder.connectionId
   }
 
-  async request<T>(
-    req: HttpRequest,
-    inspect?: (data: T) => { error?: IntegrationError; externalId?: string | null }
-  ): Promise<HttpResponse<T>> {
-    await this.limiter?.acquire()
+  request<T>(req: HttpRequest, inspect?: Inspect<T>): Promise<HttpResponse<T>> {
+    const { guard } = this.config
+    return guard ? guard.call(() => this.send(req, inspect), { safe: req.safe === true }) : this.send(req, inspect)
+  }
+
+  private async send<T>(req: HttpRequest, inspect?: Inspect<T>): Promise<HttpResponse<T>> {
     const finish = this.config.recorder.begin(req.operation, req.data, req.sensitive)
     try {
       const res = await this.axios.request<T>({ method: req.method, url: req.url, data: req.data, headers: req.headers })

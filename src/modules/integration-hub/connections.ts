@@ -1,7 +1,11 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Logger } from "@medusajs/framework/types"
+import type Redis from "ioredis"
 import { CallLogSink, CallRecorder } from "../../lib/http/call-recorder"
+import { CircuitBreaker } from "../../lib/http/circuit-breaker"
 import { HttpClient } from "../../lib/http/client"
+import { ConnectionGuard, RetryBudget } from "../../lib/http/guard"
+import { ConnectionRateLimiter } from "../../lib/http/rate-limit"
 import { BUILT_IN_PROVIDERS } from "../../providers/registry"
 import type { ConnectionKind, IntegrationProvider, IntegrationProviderClass, ProviderOfKind, ProviderStateStore } from "../../providers/types"
 import { formatIssues, safeParseWithRequired } from "../../lib/zod-issues"
@@ -85,26 +89,40 @@ export function validatePluginOptions(raw: unknown): PluginOptions {
   return parsed.data
 }
 
-/** The live provider instance of every configured connection. */
+/** The live provider instance and the guard (rate limit, circuit breaker, in-place retries) of every configured connection. */
 export class ConnectionRegistry {
   private readonly providers = new Map<string, IntegrationProvider>()
+  private readonly guards = new Map<string, ConnectionGuard>()
 
   constructor(
     private readonly options: PluginOptions,
-    services: { logSink: CallLogSink; stateFor: (connectionId: string) => ProviderStateStore; logger: Logger }
+    services: { logSink: CallLogSink; stateFor: (connectionId: string) => ProviderStateStore; logger: Logger; redis?: Redis }
   ) {
-    const { logSink, stateFor, logger } = services
+    const { logSink, stateFor, logger, redis } = services
     options.connections.forEach((connection, i) => {
       const Provider = resolveProviderClass(connection.provider, i)
+      const guard = new ConnectionGuard(connection.id, {
+        limiter: new ConnectionRateLimiter(connection.id, connection.rateLimit ?? Provider.defaultRateLimit, redis),
+        breaker: new CircuitBreaker(connection.id, connection.circuitBreaker, redis, (state, detail) => {
+          const line = `integration-hub: connection "${connection.id}" circuit ${state.replace("_", "-")}: ${detail}`
+          if (state === "open") logger.warn(line)
+          else logger.info(line)
+        }),
+        budget: new RetryBudget(connection.retry.inPlace.budgetRatio),
+        policy: connection.retry.inPlace,
+        timeoutMs: connection.timeoutMs,
+      })
+      this.guards.set(connection.id, guard)
       const createRecorder = (secrets: string[]) =>
         new CallRecorder({
           connectionId: connection.id,
           secrets,
           log: logSink,
           onLogError: (err) => logger.warn(`integration-hub: could not write integration log: ${(err as Error).message}`),
+          guard,
         })
       const createHttpClient = (baseURL: string, secrets: string[]) =>
-        new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, rateLimit: connection.rateLimit, recorder: createRecorder(secrets) })
+        new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, guard, recorder: createRecorder(secrets) })
       const { id, kind, mode, timeoutMs } = connection
       const deps = { connection: { id, kind, mode, timeoutMs }, createHttpClient, createRecorder, state: stateFor(id), logger }
       this.providers.set(connection.id, new Provider(deps, connection.options))
@@ -123,6 +141,12 @@ export class ConnectionRegistry {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `No integration connection "${id}" is configured (plugin options connections[].id)`)
     }
     return found
+  }
+
+  /** The connection's guard: its rate limit, circuit breaker and in-place retries. */
+  guard(id: string): ConnectionGuard {
+    this.connection(id)
+    return this.guards.get(id)!
   }
 
   /** The connection's provider, checked to be of `kind` when one is given. */

@@ -2,19 +2,51 @@ import { z } from "@medusajs/framework/zod"
 import { CONNECTION_KINDS } from "../../providers/types"
 
 
+const inPlaceSchema = z.object({
+  /** Repeats of one safe call (a read, an idempotent write) or one idempotent step, within the same attempt. */
+  retries: z.number().int().min(0).max(10).default(4),
+  /** First in-place delay; doubles each repeat (full jitter). */
+  baseDelayMs: z.number().int().min(0).max(60_000).default(250),
+  /** Upper bound of an in-place delay; a Retry-After longer than this ends the attempt instead. */
+  maxDelayMs: z.number().int().min(0).max(60_000).default(2_000),
+  /** In-place repeats allowed per first try over ten seconds (plus ten): the retry budget that keeps a recovering vendor from a stampede. */
+  budgetRatio: z.number().min(0).max(10).default(1),
+})
+const IN_PLACE_DEFAULTS = { retries: 4, baseDelayMs: 250, maxDelayMs: 2_000, budgetRatio: 1 }
+
+/** Defaults that outlast a 4-hour outage: about 12 hours of attempts, and no record dead before 3 days of failing. */
+export const RETRY_DEFAULTS = { maxAttempts: 30, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAgeMs: 72 * 3_600_000, inPlace: IN_PLACE_DEFAULTS }
+
 const retrySchema = z
   .object({
-    /** Attempts before a sync record goes to the dead letter (`dead`). */
-    maxAttempts: z.number().int().min(1).max(100).default(8),
+    /** Attempts before a sync record goes to the dead letter (`dead`); attempts deferred by an open circuit do not count. */
+    maxAttempts: z.number().int().min(1).max(1000).default(RETRY_DEFAULTS.maxAttempts),
     /** First retry delay; doubles each attempt (full jitter). */
-    baseDelayMs: z.number().int().min(100).default(30_000),
+    baseDelayMs: z.number().int().min(100).default(RETRY_DEFAULTS.baseDelayMs),
     /** Upper bound of any retry delay. */
-    maxDelayMs: z.number().int().min(1_000).default(3_600_000),
+    maxDelayMs: z.number().int().min(1_000).default(RETRY_DEFAULTS.maxDelayMs),
+    /** Retry budget in time: a record failing for longer than this (since its first failure) goes to the dead letter. */
+    maxAgeMs: z.number().int().min(60_000).default(RETRY_DEFAULTS.maxAgeMs),
+    /** Retries within one attempt, for calls that are safe to repeat. */
+    inPlace: inPlaceSchema.default(IN_PLACE_DEFAULTS),
   })
   .refine((r) => r.maxDelayMs >= r.baseDelayMs, {
     message: "must be greater than or equal to retry.baseDelayMs",
     path: ["maxDelayMs"],
   })
+
+export const CIRCUIT_DEFAULTS = { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 }
+
+const circuitBreakerSchema = z.object({
+  /** The failure rate is measured over this sliding window. */
+  windowMs: z.number().int().min(1_000).max(3_600_000).default(CIRCUIT_DEFAULTS.windowMs),
+  /** Fewer calls than this in the window never open the circuit. */
+  minRequests: z.number().int().min(1).default(CIRCUIT_DEFAULTS.minRequests),
+  /** Share of calls failing with network errors, timeouts or 5xx (0..1) that opens the circuit; 429s and 4xx do not count. */
+  failureRate: z.number().gt(0).max(1).default(CIRCUIT_DEFAULTS.failureRate),
+  /** How long the circuit stays open before one probe call tests the connection. */
+  openMs: z.number().int().min(1_000).max(3_600_000).default(CIRCUIT_DEFAULTS.openMs),
+})
 
 export const connectionSchema = z.object({
   /** Stable id of this connection; stored on every sync record and log row. */
@@ -33,11 +65,16 @@ export const connectionSchema = z.object({
   mode: z.enum(["live", "shadow"]).default("live"),
   /** Timeout of one external call. */
   timeoutMs: z.number().int().min(100).max(300_000).default(8_000),
-  /** At most `requests` calls per `perSeconds` from this Medusa process. */
+  /**
+   * At most `requests` calls per `perSeconds`, across every Medusa instance when `redisUrl` is set (per process
+   * otherwise). Defaults to the provider's documented vendor limit, if it has one.
+   */
   rateLimit: z
     .object({ requests: z.number().int().min(1), perSeconds: z.number().positive() })
     .optional(),
-  retry: retrySchema.default({ maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3_600_000 }),
+  retry: retrySchema.default(RETRY_DEFAULTS),
+  /** Opens on a failure rate over a window; while open, syncs wait without spending attempts. */
+  circuitBreaker: circuitBreakerSchema.default(CIRCUIT_DEFAULTS),
 })
 
 const ENCRYPTION_KEY_HINT =

@@ -1,6 +1,8 @@
 import type { Context, Logger } from "@medusajs/framework/types"
 import { generateEntityId, InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import Redis from "ioredis"
+import type { ConnectionGuard } from "../../lib/http/guard"
 import type { CallLogEntry } from "../../lib/http/call-recorder"
 import { secretValues } from "../../lib/http/redact"
 import type { ConnectionKind, InboundEvent, IntegrationProvider, ProviderOfKind } from "../../providers/types"
@@ -59,6 +61,8 @@ export type ClaimedSyncRecord = {
   revision: string | null
   external_ref: string | null
   external_id: string | null
+  /** Start of the current run of failures; null when the last run did not fail. */
+  failing_since: Date | null
 }
 
 /** How a run ended, as the engine decided it. */
@@ -67,6 +71,8 @@ export type Settlement =
   | { status: "skipped"; summary: string; skip_code: string }
   | { status: "failed"; error: string; code: string; next_attempt_at: Date | null }
   | { status: "dead"; error: string; code: string }
+  /** The connection's circuit was open: nothing was sent, the attempt is given back, the record waits. */
+  | { status: "deferred"; error: string; code: string; next_attempt_at: Date }
 
 /** Default lease of a claim; a live run renews it (see the engine's heartbeat). */
 export const LEASE_MS = 2 * 60_000
@@ -74,7 +80,7 @@ export const LEASE_MS = 2 * 60_000
 const PENDING_GRACE_MS = 30_000
 
 const CLAIMED_COLUMNS =
-  "id, attempts, connection_id, effect_key, direction, entity_type, entity_id, operation, revision, external_ref, external_id"
+  "id, attempts, connection_id, effect_key, direction, entity_type, entity_id, operation, revision, external_ref, external_id, failing_since"
 
 export default class IntegrationHubModuleService extends MedusaService({
   SyncRecord,
@@ -88,6 +94,14 @@ export default class IntegrationHubModuleService extends MedusaService({
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
   private registry_?: ConnectionRegistry
+  private redis_?: Redis
+
+  /** Closes the Redis connection with the app (Medusa calls module hooks on shutdown). */
+  __hooks = {
+    onApplicationShutdown: async () => {
+      await this.redis_?.quit().catch(() => undefined)
+    },
+  }
 
   constructor(deps: InjectedDependencies, options: unknown) {
     // MedusaService wires its generated methods from the constructor's own arguments.
@@ -101,8 +115,28 @@ export default class IntegrationHubModuleService extends MedusaService({
       logSink: (entry) => this.writeCallLog(entry),
       stateFor: (connectionId) => createProviderStateStore(connectionId, (sql, params) => this.execute(sql, params)),
       logger: this.logger_,
+      redis: this.sharedRedis(),
     })
     return this.registry_
+  }
+
+  /**
+   * One Redis connection for the shared rate limits and circuit states, when `redisUrl` is set. Commands fail
+   * fast while it is down (no offline queue), and the limiters and breakers fall back to this process's own counts.
+   */
+  private sharedRedis(): Redis | undefined {
+    if (!this.options_.redisUrl) return undefined
+    if (!this.redis_) {
+      this.redis_ = new Redis(this.options_.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+      // ioredis reconnects by itself; meanwhile every command falls back (see above), so errors are not news.
+      this.redis_.on("error", () => undefined)
+    }
+    return this.redis_
+  }
+
+  /** The connection's guard (rate limit, circuit breaker, in-place retries). */
+  getGuard(connectionId: string): ConnectionGuard {
+    return this.registry.guard(connectionId)
   }
 
   get pluginOptions(): PluginOptions {
@@ -139,12 +173,12 @@ export default class IntegrationHubModuleService extends MedusaService({
   async writeCallLog(entry: CallLogEntry): Promise<void> {
     await this.execute(
       `INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, sync_record_id,
-         entity_type, entity_id, external_id, attempt, request, response, error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)`,
+         entity_type, entity_id, external_id, attempt, request, response, error, step, compensation)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)`,
       [
         generateEntityId(undefined, "ilog"), entry.connection_id, entry.direction, entry.operation, entry.status,
         entry.http_status, Math.round(entry.duration_ms), entry.sync_record_id, entry.entity_type, entry.entity_id,
-        entry.external_id, entry.attempt, jsonOrNull(entry.request), jsonOrNull(entry.response), entry.error,
+        entry.external_id, entry.attempt, jsonOrNull(entry.request), jsonOrNull(entry.response), entry.error, entry.step ?? null, entry.compensation ?? false,
       ]
     )
   }
@@ -174,6 +208,7 @@ export default class IntegrationHubModuleService extends MedusaService({
          revision = EXCLUDED.revision,
          status = CASE WHEN r.status = 'running' THEN r.status ELSE 'pending' END,
          attempts = CASE WHEN r.status = 'running' THEN r.attempts ELSE 0 END,
+         failing_since = CASE WHEN r.status = 'running' THEN r.failing_since ELSE NULL END,
          next_attempt_at = NULL, skip_code = NULL, updated_at = now()
        WHERE r.revision IS DISTINCT FROM EXCLUDED.revision
        RETURNING id, status, effect_key, connection_id`,
@@ -242,11 +277,15 @@ export default class IntegrationHubModuleService extends MedusaService({
    */
   async settleSyncRecord(id: string, token: string, outcome: Settlement): Promise<boolean> {
     const synced = outcome.status === "synced"
-    const error = outcome.status === "failed" || outcome.status === "dead" ? outcome.error : null
-    const code = outcome.status === "failed" || outcome.status === "dead" ? outcome.code : null
+    const failing = outcome.status === "failed" || outcome.status === "dead" || outcome.status === "deferred"
+    const error = failing ? outcome.error : null
+    const code = failing ? outcome.code : null
     const [settled] = await this.execute<{ id: string }>(
       `UPDATE sync_record r SET
-         status = CASE WHEN ?::text = 'synced' AND r.revision IS DISTINCT FROM run.revision THEN 'pending' ELSE ?::text END,
+         status = CASE WHEN ?::text = 'synced' AND r.revision IS DISTINCT FROM run.revision THEN 'pending'
+                       WHEN ?::text = 'deferred' THEN 'failed' ELSE ?::text END,
+         attempts = CASE WHEN ?::text = 'deferred' THEN GREATEST(r.attempts - 1, 0) ELSE r.attempts END,
+         failing_since = CASE WHEN ?::boolean THEN COALESCE(r.failing_since, now()) ELSE NULL END,
          synced_revision = CASE WHEN ?::boolean THEN run.revision ELSE r.synced_revision END,
          synced_at = CASE WHEN ?::boolean THEN now() ELSE r.synced_at END,
          external_id = CASE WHEN ?::boolean AND ?::text IS NOT NULL THEN ?::text ELSE r.external_id END,
@@ -259,14 +298,16 @@ export default class IntegrationHubModuleService extends MedusaService({
        WHERE r.id = ? AND r.claim_token = ? AND r.status = 'running' AND run.id = r.claim_token
        RETURNING r.id`,
       [
-        outcome.status, outcome.status,
+        outcome.status, outcome.status, outcome.status,
+        outcome.status,
+        failing,
         synced, synced,
         synced, externalOf(outcome, "external_id"), externalOf(outcome, "external_id"),
         synced, externalOf(outcome, "external_number"), externalOf(outcome, "external_number"),
         "summary" in outcome ? outcome.summary : null,
         outcome.status === "skipped" ? outcome.skip_code : null,
         error, code,
-        outcome.status === "failed" ? outcome.next_attempt_at : null,
+        outcome.status === "failed" || outcome.status === "deferred" ? outcome.next_attempt_at : null,
         id, token,
       ]
     )
@@ -279,6 +320,13 @@ export default class IntegrationHubModuleService extends MedusaService({
         error, code, externalOf(outcome, "external_id"), token,
       ]
     )
+    // Auto-resolve: once the effect went through, its earlier failures need nobody any more.
+    if (settled && synced) {
+      await this.execute(
+        `UPDATE sync_run SET resolved_at = now() WHERE sync_record_id = ? AND status IN ('failed', 'dead', 'deferred') AND resolved_at IS NULL`,
+        [id]
+      )
+    }
     return Boolean(settled)
   }
 
@@ -376,8 +424,8 @@ export default class IntegrationHubModuleService extends MedusaService({
 
   /** Mirrors an inbound record's outcome on its webhook event (processed, ignored, failed, dead). */
   async settleWebhookEvent(syncRecordId: string, outcome: Settlement): Promise<void> {
-    const status = { synced: "processed", skipped: "ignored", failed: "failed", dead: "dead" }[outcome.status]
-    const error = outcome.status === "failed" || outcome.status === "dead" ? outcome.error : outcome.status === "skipped" ? outcome.summary : null
+    const status = { synced: "processed", skipped: "ignored", failed: "failed", deferred: "failed", dead: "dead" }[outcome.status]
+    const error = "error" in outcome ? outcome.error : outcome.status === "skipped" ? outcome.summary : null
     await this.execute(
       `UPDATE webhook_event SET status = ?, error = ?, processed_at = CASE WHEN ? IN ('processed', 'ignored') THEN now() ELSE processed_at END, updated_at = now()
         WHERE sync_record_id = ?`,
@@ -422,6 +470,36 @@ export default class IntegrationHubModuleService extends MedusaService({
       connectionIds
     )
     return new Map(rows.map((r) => [r.connection_id, { first_enabled_at: new Date(r.first_enabled_at), swept_until: r.swept_until && new Date(r.swept_until) }]))
+  }
+
+  /**
+   * Counts one run's outcome in the connection's durable streaks and says when an alert is due ("alert": the
+   * failures in a row reached `threshold` and none is open) or may be lifted ("recover": as many successes in a
+   * row). Each transition is claimed by one conditional update, so it happens once across instances.
+   */
+  async recordConnectionOutcome(connectionId: string, failed: boolean, threshold: number): Promise<"alert" | "recover" | null> {
+    const [state] = await this.execute<{ consecutive_failures: number; consecutive_successes: number; alerted_at: Date | null }>(
+      `INSERT INTO connection_state AS s (id, connection_id, first_enabled_at, consecutive_failures, consecutive_successes, last_failure_at, last_success_at)
+       VALUES (?, ?, now(), ?, ?, CASE WHEN ? THEN now() END, CASE WHEN ? THEN NULL ELSE now() END)
+       ON CONFLICT (connection_id) WHERE deleted_at IS NULL DO UPDATE SET
+         consecutive_failures = CASE WHEN ? THEN s.consecutive_failures + 1 ELSE 0 END,
+         consecutive_successes = CASE WHEN ? THEN 0 ELSE s.consecutive_successes + 1 END,
+         last_failure_at = CASE WHEN ? THEN now() ELSE s.last_failure_at END,
+         last_success_at = CASE WHEN ? THEN s.last_success_at ELSE now() END,
+         updated_at = now()
+       RETURNING consecutive_failures, consecutive_successes, alerted_at`,
+      [generateEntityId(undefined, "icst"), connectionId, failed ? 1 : 0, failed ? 0 : 1, failed, failed, failed, failed, failed, failed]
+    )
+    const flip = async (sql: string) => (await this.execute(sql, [connectionId])).length > 0
+    if (failed && !state.alerted_at && state.consecutive_failures >= threshold) {
+      const claimed = await flip(`UPDATE connection_state SET alerted_at = now() WHERE connection_id = ? AND deleted_at IS NULL AND alerted_at IS NULL RETURNING id`)
+      return claimed ? "alert" : null
+    }
+    if (!failed && state.alerted_at && state.consecutive_successes >= threshold) {
+      const claimed = await flip(`UPDATE connection_state SET alerted_at = NULL WHERE connection_id = ? AND deleted_at IS NULL AND alerted_at IS NOT NULL RETURNING id`)
+      return claimed ? "recover" : null
+    }
+    return null
   }
 
   async setSweptUntil(connectionIds: string[], until: Date): Promise<void> {

@@ -90,7 +90,14 @@ describe("validatePluginOptions: defaults", () => {
           enabled: true,
           mode: "live",
           timeoutMs: 8_000,
-          retry: { maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3_600_000 },
+          retry: {
+            maxAttempts: 30,
+            baseDelayMs: 30_000,
+            maxDelayMs: 3_600_000,
+            maxAgeMs: 259_200_000,
+            inPlace: { retries: 4, baseDelayMs: 250, maxDelayMs: 2_000, budgetRatio: 1 },
+          },
+          circuitBreaker: { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 },
         },
       ],
     })
@@ -108,7 +115,7 @@ describe("validatePluginOptions: defaults", () => {
       mode: "shadow",
       timeoutMs: 15_000,
       rateLimit: { requests: 5, perSeconds: 1 },
-      retry: { maxAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 3_600_000 },
+      retry: { maxAttempts: 3, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAgeMs: 259_200_000 },
     })
   })
 
@@ -306,7 +313,14 @@ describe("third-party providers", () => {
         enabled: true,
         mode: "live",
         timeoutMs: 8_000,
-        retry: { maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3_600_000 },
+        retry: {
+          maxAttempts: 30,
+          baseDelayMs: 30_000,
+          maxDelayMs: 3_600_000,
+          maxAgeMs: 259_200_000,
+          inPlace: { retries: 4, baseDelayMs: 250, maxDelayMs: 2_000, budgetRatio: 1 },
+        },
+        circuitBreaker: { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 },
       },
     ])
   })

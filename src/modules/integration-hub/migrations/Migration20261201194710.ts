@@ -9,7 +9,7 @@ export class Migration20261201194710 extends Migration {
 
     this.addSql(`alter table if exists "sync_run" drop constraint if exists "sync_run_status_check";`);
 
-    this.addSql(`alter table if exists "connection_state" add column if not exists "consecutive_failures" integer not null default 0, add column if not exists "alerted_at" timestamptz null, add column if not exists "last_success_at" timestamptz null, add column if not exists "last_failure_at" timestamptz null;`);
+    this.addSql(`alter table if exists "connection_state" add column if not exists "consecutive_failures" integer not null default 0, add column if not exists "consecutive_successes" integer not null default 0, add column if not exists "alerted_at" timestamptz null, add column if not exists "last_success_at" timestamptz null, add column if not exists "last_failure_at" timestamptz null;`);
 
     this.addSql(`alter table if exists "integration_log" add column if not exists "step" text null, add column if not exists "compensation" boolean not null default false;`);
 
@@ -24,7 +24,7 @@ export class Migration20261201194710 extends Migration {
 
     this.addSql(`alter table if exists "sync_run" drop constraint if exists "sync_run_status_check";`);
 
-    this.addSql(`alter table if exists "connection_state" drop column if exists "consecutive_failures", drop column if exists "alerted_at", drop column if exists "last_success_at", drop column if exists "last_failure_at";`);
+    this.addSql(`alter table if exists "connection_state" drop column if exists "consecutive_failures", drop column if exists "consecutive_successes", drop column if exists "alerted_at", drop column if exists "last_success_at", drop column if exists "last_failure_at";`);
 
     this.addSql(`alter table if exists "integration_log" drop column if exists "step", drop column if exists "compensation";`);
 

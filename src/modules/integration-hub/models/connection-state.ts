@@ -11,6 +11,8 @@ export const ConnectionState = model
     swept_until: model.dateTime().nullable(),
     /** Runs that failed in a row for a reason a retry can fix (the vendor, not the data); success resets it. */
     consecutive_failures: model.number().default(0),
+    /** Runs that succeeded in a row: an alert is lifted only after as many successes as failures raised it. */
+    consecutive_successes: model.number().default(0),
     /** When the open alert was sent; cleared, with a recovery notice, by the next success. */
     alerted_at: model.dateTime().nullable(),
     last_success_at: model.dateTime().nullable(),

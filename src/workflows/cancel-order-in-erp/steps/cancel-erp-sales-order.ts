@@ -12,6 +12,7 @@ export const cancelErpSalesOrderStepId = "cancel-erp-sales-order"
  * Cancels the order's sale in the ERP, found by its external id or else by our stable reference
  * (covers a create that timed out after the ERP had saved it). No sale: nothing to cancel.
  * No compensation: this is the workflow's only external change, and an ERP cancel is not undone.
+ * Idempotent (an ERP cancel of a cancelled sale is success), so a retryable failure repeats it in place.
  */
 export const cancelErpSalesOrderStep = createSyncStep(
   cancelErpSalesOrderStepId,
@@ -24,5 +25,7 @@ export const cancelErpSalesOrderStep = createSyncStep(
     }
     const result = await erp.cancelSalesOrder(externalId)
     return new StepResponse<CancelOutcome>({ external_id: externalId, summary: result.summary })
-  }
+  },
+  undefined,
+  { repeatOn: (input) => input.connection_id }
 )

@@ -9,7 +9,7 @@ export const createErpSalesOrderStepId = "create-erp-sales-order"
 
 /**
  * Creates and confirms the sales order, idempotent by the order's stable reference (an existing sale
- * is completed, not duplicated). Compensation cancels a sale this step created, with the ERP's own cancel.
+ * is completed, not duplicated; so a retryable failure repeats it in place). Compensation cancels a sale this step created, with the ERP's own cancel.
  */
 export const createErpSalesOrderStep = createSyncStep(
   createErpSalesOrderStepId,
@@ -25,5 +25,6 @@ export const createErpSalesOrderStep = createSyncStep(
     if (!created) return
     const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(created.connection_id, "erp")
     await erp.cancelSalesOrder(created.external_id)
-  }
+  },
+  { repeatOn: (input) => input.connection_id }
 )

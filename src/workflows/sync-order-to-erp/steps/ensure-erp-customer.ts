@@ -6,7 +6,10 @@ import type { ErpCustomerInput, ErpCustomerRef } from "../../../providers/types"
 
 export const ensureErpCustomerStepId = "ensure-erp-customer"
 
-/** Finds or creates the order's customer in the ERP. Compensation removes a customer this step created. */
+/**
+ * Finds or creates the order's customer in the ERP (by e-mail first, so a repeat after a lost answer finds it).
+ * Compensation removes a customer this step created.
+ */
 export const ensureErpCustomerStep = createSyncStep(
   ensureErpCustomerStepId,
   async (input: { connection_id: string; customer: ErpCustomerInput }, { container }) => {
@@ -21,5 +24,6 @@ export const ensureErpCustomerStep = createSyncStep(
     if (!created) return
     const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(created.connection_id, "erp")
     await erp.deleteCustomer(created.external_id)
-  }
+  },
+  { repeatOn: (input) => input.connection_id }
 )

@@ -1,0 +1,250 @@
+import type Redis from "ioredis"
+import { IntegrationError } from "../errors"
+
+export type CircuitBreakerOptions = {
+  /** The failure rate is measured over this sliding window (ten buckets). */
+  windowMs: number
+  /** Fewer calls than this in the window never open the circuit (one failed call of two is no outage). */
+  minRequests: number
+  /** Share of failed calls in the window (0..1) that opens the circuit. */
+  failureRate: number
+  /** How long the circuit stays open before one probe call may test the vendor (half-open). */
+  openMs: number
+}
+
+export type CircuitState = "closed" | "open" | "half_open"
+export type CircuitSnapshot = {
+  state: CircuitState
+  opened_at: string | null
+  /** When the next probe may go (open), or null. */
+  retry_at: string | null
+  window: { requests: number; failures: number }
+}
+
+/** How one call went, as the breaker counts it: a 429 or a vendor's "no" to our data says nothing about its health. */
+export type CallVerdict = "success" | "failure" | "neutral"
+
+type Tripped = { openedAt: number; openUntil: number }
+
+/** Where the breaker keeps its counts and state: this process, or Redis for every instance. */
+interface BreakerStore {
+  add(bucket: number, failed: boolean, ttlMs: number): Promise<void>
+  counts(buckets: number[]): Promise<{ requests: number; failures: number }>
+  tripped(): Promise<Tripped | null>
+  trip(t: Tripped): Promise<void>
+  /** True for the one caller allowed to probe until `ttlMs` passes or the probe settles. */
+  claimProbe(ttlMs: number): Promise<boolean>
+  releaseProbe(): Promise<void>
+  reset(): Promise<void>
+}
+
+class MemoryStore implements BreakerStore {
+  private readonly buckets = new Map<number, { requests: number; failures: number; expires: number }>()
+  private trip_: Tripped | null = null
+  private probeUntil = 0
+
+  async add(bucket: number, failed: boolean, ttlMs: number) {
+    const b = this.buckets.get(bucket) ?? { requests: 0, failures: 0, expires: Date.now() + ttlMs }
+    b.requests++
+    if (failed) b.failures++
+    this.buckets.set(bucket, b)
+    for (const [k, v] of this.buckets) if (v.expires < Date.now()) this.buckets.delete(k)
+  }
+  async counts(buckets: number[]) {
+    let requests = 0
+    let failures = 0
+    for (const k of buckets) {
+      const b = this.buckets.get(k)
+      if (b) {
+        requests += b.requests
+        failures += b.failures
+      }
+    }
+    return { requests, failures }
+  }
+  async tripped() {
+    return this.trip_
+  }
+  async trip(t: Tripped) {
+    this.trip_ = t
+    this.probeUntil = 0
+  }
+  async claimProbe(ttlMs: number) {
+    if (this.probeUntil > Date.now()) return false
+    this.probeUntil = Date.now() + ttlMs
+    return true
+  }
+  async releaseProbe() {
+    this.probeUntil = 0
+  }
+  async reset() {
+    this.buckets.clear()
+    this.trip_ = null
+    this.probeUntil = 0
+  }
+}
+
+/** Counts live in one hash (two fields per bucket), the trip and the probe in two keys: three keys per connection. */
+class RedisStore implements BreakerStore {
+  private readonly countsKey: string
+  private readonly stateKey: string
+  private readonly probeKey: string
+
+  constructor(private readonly redis: Redis, prefix: string) {
+    this.countsKey = `${prefix}:counts`
+    this.stateKey = `${prefix}:state`
+    this.probeKey = `${prefix}:probe`
+  }
+
+  async add(bucket: number, failed: boolean, ttlMs: number) {
+    const tx = this.redis.multi().hincrby(this.countsKey, `${bucket}:r`, 1)
+    if (failed) tx.hincrby(this.countsKey, `${bucket}:f`, 1)
+    // The bucket leaving the window goes; the hash itself expires when the connection is idle.
+    await tx.hdel(this.countsKey, `${bucket - BUCKETS}:r`, `${bucket - BUCKETS}:f`).pexpire(this.countsKey, ttlMs).exec()
+  }
+  async counts(buckets: number[]) {
+    const values = await this.redis.hmget(this.countsKey, ...buckets.flatMap((b) => [`${b}:r`, `${b}:f`]))
+    let requests = 0
+    let failures = 0
+    values.forEach((v, i) => {
+      if (i % 2 === 0) requests += Number(v ?? 0)
+      else failures += Number(v ?? 0)
+    })
+    return { requests, failures }
+  }
+  async tripped() {
+    const [openedAt, openUntil] = await this.redis.hmget(this.stateKey, "openedAt", "openUntil")
+    return openedAt && openUntil ? { openedAt: Number(openedAt), openUntil: Number(openUntil) } : null
+  }
+  async trip(t: Tripped) {
+    await this.redis.multi().hset(this.stateKey, "openedAt", t.openedAt, "openUntil", t.openUntil).del(this.probeKey).exec()
+  }
+  async claimProbe(ttlMs: number) {
+    return (await this.redis.set(this.probeKey, "1", "PX", ttlMs, "NX")) === "OK"
+  }
+  async releaseProbe() {
+    await this.redis.del(this.probeKey)
+  }
+  async reset() {
+    await this.redis.del(this.countsKey, this.stateKey, this.probeKey)
+  }
+}
+
+/** A Redis store that falls back to this process's own counts while Redis cannot be reached. */
+class FallbackStore implements BreakerStore {
+  private readonly local = new MemoryStore()
+  constructor(private readonly shared: BreakerStore) {}
+  private async use<T>(fn: (s: BreakerStore) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.shared)
+    } catch {
+      return fn(this.local)
+    }
+  }
+  add = (b: number, f: boolean, ttl: number) => this.use((s) => s.add(b, f, ttl))
+  counts = (b: number[]) => this.use((s) => s.counts(b))
+  tripped = () => this.use((s) => s.tripped())
+  trip = (t: Tripped) => this.use((s) => s.trip(t))
+  claimProbe = (ttl: number) => this.use((s) => s.claimProbe(ttl))
+  releaseProbe = () => this.use((s) => s.releaseProbe())
+  reset = () => this.use((s) => s.reset())
+}
+
+const BUCKETS = 10
+
+/**
+ * A connection's circuit breaker (closed → open → half-open → closed), shared by every instance through
+ * Redis when one is given. It opens when, within `windowMs`, at least `minRequests` calls were made and
+ * `failureRate` of them failed in a way that says the vendor is unwell (network, timeout, 5xx). While open,
+ * calls are refused before they leave (`CircuitOpenError`, retryable): the sync waits, spending no attempt.
+ * After `openMs` one probe call goes through; its success closes the circuit, its failure opens it again.
+ */
+export class CircuitBreaker {
+  private readonly store: BreakerStore
+
+  constructor(
+    readonly connectionId: string,
+    private readonly options: CircuitBreakerOptions,
+    redis?: Redis,
+    private readonly onChange: (state: CircuitState, detail: string) => void = () => undefined,
+    private readonly now: () => number = Date.now
+  ) {
+    this.store = redis ? new FallbackStore(new RedisStore(redis, `mih:cb:${connectionId}`)) : new MemoryStore()
+  }
+
+  private get bucketMs() {
+    return this.options.windowMs / BUCKETS
+  }
+  private windowBuckets(): number[] {
+    const current = Math.floor(this.now() / this.bucketMs)
+    return Array.from({ length: BUCKETS }, (_, i) => current - i)
+  }
+
+  /**
+   * Before a call: returns whether it is the half-open probe, or throws CircuitOpenError.
+   * `probeTtlMs` bounds how long one probe may hold the half-open state (the call's timeout).
+   */
+  async admit(probeTtlMs: number): Promise<{ probe: boolean }> {
+    const tripped = await this.store.tripped()
+    if (!tripped) return { probe: false }
+    if (this.now() < tripped.openUntil) throw this.openError(tripped, tripped.openUntil)
+    if (await this.store.claimProbe(probeTtlMs)) return { probe: true }
+    // Another caller is probing: wait for its verdict.
+    throw this.openError(tripped, this.now() + Math.min(probeTtlMs, this.options.openMs))
+  }
+
+  /** After a call: counts it, and opens or closes the circuit when that changes its state. */
+  async settle(verdict: CallVerdict, probe: boolean): Promise<void> {
+    if (probe) {
+      if (verdict === "success") {
+        await this.store.reset()
+        this.onChange("closed", `a probe call succeeded; calls flow again`)
+      } else if (verdict === "failure") {
+        await this.open("the probe call failed")
+      } else {
+        await this.store.releaseProbe()
+      }
+      return
+    }
+    if (verdict === "neutral") return
+    await this.store.add(this.windowBuckets()[0], verdict === "failure", this.options.windowMs + this.bucketMs)
+    if (verdict !== "failure") return
+    const { requests, failures } = await this.store.counts(this.windowBuckets())
+    if (requests >= this.options.minRequests && failures / requests >= this.options.failureRate && !(await this.store.tripped())) {
+      await this.open(`${failures} of ${requests} calls failed in the last ${Math.round(this.options.windowMs / 1000)} s`)
+    }
+  }
+
+  async snapshot(): Promise<CircuitSnapshot> {
+    const [tripped, window] = await Promise.all([this.store.tripped(), this.store.counts(this.windowBuckets())])
+    const state: CircuitState = !tripped ? "closed" : this.now() < tripped.openUntil ? "open" : "half_open"
+    return {
+      state,
+      opened_at: tripped ? new Date(tripped.openedAt).toISOString() : null,
+      retry_at: tripped && state === "open" ? new Date(tripped.openUntil).toISOString() : null,
+      window,
+    }
+  }
+
+  /** Closes the circuit by hand (a person knows the vendor is back). */
+  async reset(): Promise<void> {
+    await this.store.reset()
+  }
+
+  private async open(why: string) {
+    const openedAt = this.now()
+    await this.store.trip({ openedAt, openUntil: openedAt + this.options.openMs })
+    this.onChange("open", `${why}; calls wait ${Math.round(this.options.openMs / 1000)} s, then one probe tests the connection`)
+  }
+
+  private openError(tripped: Tripped, retryAt: number): IntegrationError {
+    const at = new Date(retryAt).toISOString()
+    return new IntegrationError(
+      `Connection "${this.connectionId}" is failing (circuit open since ${new Date(tripped.openedAt).toISOString()}): nothing was sent; the sync waits until ${at} and spends no attempt`,
+      { connectionId: this.connectionId, code: CIRCUIT_OPEN, retryable: true, retryAfterMs: Math.max(0, retryAt - this.now()) }
+    )
+  }
+}
+
+/** The code of the error a call gets while the circuit is open: the engine defers the record instead of failing it. */
+export const CIRCUIT_OPEN = "circuit_open"

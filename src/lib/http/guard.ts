@@ -1,0 +1,128 @@
+import { describeFailure, IntegrationError } from "../errors"
+import { retryDelayMs } from "../backoff"
+import { CallVerdict, CIRCUIT_OPEN, CircuitBreaker } from "./circuit-breaker"
+import type { ConnectionRateLimiter } from "./rate-limit"
+
+export type InPlaceRetryPolicy = {
+  /** Repeats of one call (or one idempotent operation) before its failure goes back to the sync. */
+  retries: number
+  baseDelayMs: number
+  maxDelayMs: number
+  /** In-place retries allowed per first try, over ten seconds (plus a floor of ten): a recovering vendor is not stampeded. */
+  budgetRatio: number
+}
+
+/**
+ * Retries in a ten-second window may be at most `ratio` times the first tries plus ten (Finagle's retry budget):
+ * while a vendor fails a third of its calls, repeats fit in it; while it is down, repeats stop and the circuit opens.
+ */
+export class RetryBudget {
+  private readonly tries: number[] = []
+  private readonly retries: number[] = []
+
+  constructor(private readonly ratio: number, private readonly now: () => number = Date.now, private readonly windowMs = 10_000, private readonly floor = 10) {}
+
+  recordTry() {
+    this.tries.push(this.now())
+  }
+
+  /** Takes one retry from the budget; false when it is spent. */
+  tryRetry(): boolean {
+    const since = this.now() - this.windowMs
+    for (const list of [this.tries, this.retries]) while (list.length && list[0] < since) list.shift()
+    if (this.retries.length >= this.floor + this.ratio * this.tries.length) return false
+    this.retries.push(this.now())
+    return true
+  }
+}
+
+export type GuardDeps = {
+  limiter: ConnectionRateLimiter
+  breaker: CircuitBreaker
+  budget: RetryBudget
+  policy: InPlaceRetryPolicy
+  /** A call's timeout: how long a half-open probe may hold the circuit. */
+  timeoutMs: number
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+}
+
+/**
+ * Everything that stands between a sync and one vendor: the connection's rate limit (shared by instances),
+ * its circuit breaker, and in-place retries for calls that are safe to repeat. Every external call of a
+ * connection, HTTP or in-process, goes through `call`.
+ */
+export class ConnectionGuard {
+  private readonly sleep: (ms: number) => Promise<void>
+
+  constructor(readonly connectionId: string, private readonly deps: GuardDeps) {
+    this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)))
+  }
+
+  get breaker(): CircuitBreaker {
+    return this.deps.breaker
+  }
+
+  get limiter(): ConnectionRateLimiter {
+    return this.deps.limiter
+  }
+
+  /**
+   * One external call: waits for the rate limit, passes the circuit breaker (or throws CircuitOpenError), and
+   * reports the outcome to both; a 429 pauses the whole connection for its Retry-After. A `safe` call (a read,
+   * or a write the vendor itself makes idempotent) that fails in a retryable way is repeated in place, within the
+   * policy and the budget; any other call is never repeated here.
+   */
+  call<T>(fn: () => Promise<T>, opts: { safe: boolean }): Promise<T> {
+    return this.withRetries(async () => {
+      await this.deps.limiter.acquire()
+      const { probe } = await this.deps.breaker.admit(this.deps.timeoutMs + 1_000)
+      try {
+        const result = await fn()
+        await this.deps.breaker.settle("success", probe)
+        return result
+      } catch (err) {
+        await this.deps.breaker.settle(verdictOf(err), probe)
+        if (err instanceof IntegrationError && err.httpStatus === 429) await this.deps.limiter.pause(err.retryAfterMs ?? 1_000)
+        throw err
+      }
+    }, opts.safe)
+  }
+
+  /**
+   * Repeats a whole operation that is idempotent by contract (it looks up by our stable reference before it
+   * creates, so a repeat after a lost answer finds what the first try made), within the same policy and budget.
+   * Its calls go through `call` themselves.
+   */
+  repeat<T>(fn: () => Promise<T>): Promise<T> {
+    return this.withRetries(fn, true)
+  }
+
+  private async withRetries<T>(fn: () => Promise<T>, repeatable: boolean): Promise<T> {
+    const { policy, budget } = this.deps
+    budget.recordTry()
+    for (let retry = 0; ; retry++) {
+      try {
+        return await fn()
+      } catch (err) {
+        const failure = describeFailure(err)
+        const waitAtLeast = failure.retryAfterMs ?? 0
+        const again =
+          repeatable &&
+          failure.retryable &&
+          failure.code !== CIRCUIT_OPEN &&
+          retry < policy.retries &&
+          waitAtLeast <= policy.maxDelayMs &&
+          budget.tryRetry()
+        if (!again) throw err
+        await this.sleep(Math.max(waitAtLeast, retryDelayMs(retry + 1, policy, { random: this.deps.random })))
+      }
+    }
+  }
+}
+
+/** Only failures that say the vendor is unwell count against its circuit; 429s and refusals of our data do not. */
+function verdictOf(err: unknown): CallVerdict {
+  if (err instanceof IntegrationError && err.httpStatus === 429) return "neutral"
+  return describeFailure(err).retryable ? "failure" : "success"
+}

@@ -1,0 +1,63 @@
+import type { INotificationModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { Settlement } from "../modules/integration-hub/service"
+import { hubOf } from "./hub"
+
+export const ALERT_TEMPLATE = "integration-hub-connection-alert"
+
+/**
+ * Counts a run's outcome against its connection and, when that crosses the threshold, sends one alert (after
+ * `alerts.afterConsecutiveFailures` failed runs in a row) or one recovery notice (after as many successes in a
+ * row once alerted): the hysteresis keeps a flapping vendor from an alert storm. The decision is one atomic
+ * update of the connection's durable state, so several instances send it once. Deferred runs (circuit open)
+ * and skips are no news.
+ */
+export async function noteConnectionOutcome(container: MedusaContainer, connectionId: string, settlement: Settlement): Promise<void> {
+  const failed = settlement.status === "failed" || settlement.status === "dead"
+  if (!failed && settlement.status !== "synced") return
+  const hub = hubOf(container)
+  const threshold = hub.pluginOptions.alerts.afterConsecutiveFailures
+  const change = await hub.recordConnectionOutcome(connectionId, failed, threshold)
+  if (!change) return
+  const lastError = failed ? settlement.error : null
+  await sendAlert(container, connectionId, change === "alert"
+    ? {
+        state: "failing",
+        title: `Integration "${connectionId}" is failing`,
+        description: `The last ${threshold} syncs on connection "${connectionId}" failed in a row. Last error: ${lastError}. Syncs keep retrying; see Integrations on any order.`,
+      }
+    : {
+        state: "recovered",
+        title: `Integration "${connectionId}" recovered`,
+        description: `Connection "${connectionId}" synced ${threshold} times in a row again; waiting syncs resume.`,
+      })
+}
+
+type Alert = { state: "failing" | "recovered"; title: string; description: string }
+
+/**
+ * Through Medusa's Notification module: the admin feed, and an e-mail to each `alerts.notify` address with the
+ * template `integration-hub-connection-alert`. A channel without a provider is logged, never thrown: an alert must
+ * not fail the sync that raised it. The text has no personal data (errors are redacted before they get here).
+ */
+async function sendAlert(container: MedusaContainer, connectionId: string, alert: Alert): Promise<void> {
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const line = `integration-hub: ${alert.title}: ${alert.description}`
+  if (alert.state === "failing") logger.warn(line)
+  else logger.info(line)
+  if (!container.hasRegistration(Modules.NOTIFICATION)) return
+  const notifications = container.resolve<INotificationModuleService>(Modules.NOTIFICATION)
+  const data = { connection_id: connectionId, state: alert.state, title: alert.title, description: alert.description }
+  const hub = hubOf(container)
+  const messages = [
+    { to: "", channel: "feed", template: "admin-ui", data },
+    ...hub.pluginOptions.alerts.notify.map((to) => ({ to, channel: "email", template: ALERT_TEMPLATE, data })),
+  ]
+  for (const message of messages) {
+    try {
+      await notifications.createNotifications(message)
+    } catch (err) {
+      logger.warn(`integration-hub: could not send the ${message.channel} alert for connection "${connectionId}": ${(err as Error).message}`)
+    }
+  }
+}
