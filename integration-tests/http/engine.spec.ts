@@ -59,10 +59,10 @@ SYNC_OPERATIONS["customer.failing"] = {
 
 const injectTransient = createSyncStep("test-inject-transient-failure", async () => {
   throw new IntegrationError("Sandbox ERP timed out after 8000 ms (will retry)", { connectionId: "erp", code: "timeout", retryable: true })
-})
+}, undefined, { label: { does: "fail as if the ERP timed out" } })
 const injectPermanent = createSyncStep("test-inject-permanent-failure", async () => {
   throw new Error("amount 12.345 has more decimals than USD allows")
-})
+}, undefined, { label: { does: "fail on bad data" } })
 /** The real order → ERP steps followed by a failing one, as a later step of a flow would fail. */
 const saleThenFailure = (permanent: boolean) =>
   createWorkflow(`test-sale-then-${permanent ? "permanent" : "transient"}-failure`, (input: { order_id: string }) => {

@@ -1,5 +1,5 @@
 import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
-import { BulkRetrySyncRecordsBody, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody } from "./admin/integrations/validators"
+import { BulkRetrySyncRecordsBody, EditSyncRecordBody, ListLogsQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody } from "./admin/integrations/validators"
 
 export default defineMiddlewares({
   routes: [
@@ -11,6 +11,11 @@ export default defineMiddlewares({
       middlewares: [validateAndTransformQuery(ListWebhookEventsQuery, { isList: true, defaults: ["id"], defaultLimit: 20 })],
     },
     {
+      matcher: "/admin/integrations/logs",
+      methods: ["GET"],
+      middlewares: [validateAndTransformQuery(ListLogsQuery, { isList: true, defaults: ["id"], defaultLimit: 50 })],
+    },
+    {
       matcher: "/admin/integrations/sync-records",
       methods: ["GET"],
       middlewares: [validateAndTransformQuery(ListSyncRecordsQuery, { isList: true, defaults: ["id"], defaultLimit: 20 })],
@@ -19,6 +24,11 @@ export default defineMiddlewares({
       matcher: "/admin/integrations/sync-records/retry",
       methods: ["POST"],
       middlewares: [validateAndTransformBody(BulkRetrySyncRecordsBody)],
+    },
+    {
+      matcher: "/admin/integrations/sync-records/:id/edit",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(EditSyncRecordBody)],
     },
     {
       matcher: "/admin/integrations/connections/:id/sandbox-failures",

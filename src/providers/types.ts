@@ -77,6 +77,8 @@ export interface IntegrationProvider extends Partial<InboundWebhooks> {
   testConnection(): Promise<void>
   /** A link to the record in the vendor's own UI, when the vendor has one. */
   externalUrl(entityType: string, externalId: string): string | null
+  /** One logged call (`operation` as the provider logged it) in staff's words, e.g. "find the customer by e-mail". */
+  describeCall?(operation: string): string | null
 }
 
 /** A provider class as the hub loads it: `new (deps, options)`, with the Medusa provider conventions. */

@@ -124,6 +124,7 @@ async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord
         connection_id: claimed.connection_id,
         entity_id: claimed.entity_id,
         shadow: connection.mode === "shadow",
+        corrections: claimed.corrections,
       })
   )
   if (errors.length) return settlementFor(errors[0].error, claimed, connection)

@@ -4,8 +4,10 @@ import { SyncSkipped } from "../lib/errors"
 import type { ConnectionKind } from "../providers/types"
 import { cancelOrderInErpWorkflow } from "../workflows/cancel-order-in-erp"
 import type { EffectOutcome } from "../workflows/outcome"
-import { orderReference } from "../workflows/sync-order-to-erp/order-mapper"
-import { syncOrderToErpWorkflow } from "../workflows/sync-order-to-erp"
+import { orderReference, OrderForErp } from "../workflows/sync-order-to-erp/order-mapper"
+import { ORDER_FIELDS_FOR_ERP, syncOrderToErpWorkflow } from "../workflows/sync-order-to-erp"
+import { Corrections, EditableField, editableOrderFields, isEditableOrderField, isPersonalOrderField } from "../workflows/sync-order-to-erp/corrections"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { applyInboundEvent } from "./inbound"
 
 export type OperationRun = {
@@ -14,6 +16,8 @@ export type OperationRun = {
   entity_id: string
   /** The connection is in shadow mode: validate and report, change nothing outside. */
   shadow: boolean
+  /** Staff's corrections to the data this record sends (edit-and-retry). */
+  corrections: Corrections | null
 }
 
 /** What a run hands back: the outcome, or the errors of a failed workflow. */
@@ -30,6 +34,13 @@ export type SyncOperation = {
   run: (container: MedusaContainer, input: OperationRun) => Promise<OperationResult>
   /** How the catch-up sweep finds entities that should have this effect (read with query.graph). */
   sweep?: { entity: string; fields: string[]; wants: (row: Record<string, unknown>) => boolean }
+  /** Edit-and-retry: which fields of the data staff may correct for this effect, and what they hold now. */
+  corrections?: {
+    isEditable: (field: string) => boolean
+    /** The audit log keeps only the field name of a personal one, never its value. */
+    isPersonal: (field: string) => boolean
+    fields: (container: MedusaContainer, entityId: string, corrections: Corrections | null) => Promise<EditableField[]>
+  }
 }
 
 const placedOrder = { entity: "order", fields: ["id", "status"], wants: (o: Record<string, unknown>) => o.status !== "draft" }
@@ -45,10 +56,18 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     externalRef: orderReference,
     run: (container, i) =>
       syncOrderToErpWorkflow(container).run({
-        input: { connection_id: i.connection_id, order_id: i.entity_id, shadow: i.shadow },
+        input: { connection_id: i.connection_id, order_id: i.entity_id, shadow: i.shadow, corrections: i.corrections },
         throwOnError: false,
       }),
     sweep: placedOrder,
+    corrections: {
+      isEditable: isEditableOrderField,
+      isPersonal: isPersonalOrderField,
+      fields: async (container, orderId, corrections) => {
+        const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: orderId } })
+        return data[0] ? editableOrderFields(data[0] as unknown as OrderForErp, corrections) : []
+      },
+    },
   },
   "order.cancel": {
     kind: "erp",

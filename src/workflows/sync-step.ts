@@ -5,12 +5,24 @@ import { INTEGRATION_HUB_MODULE } from "../modules/integration-hub"
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 
 export type SyncStepOptions<TInput> = {
+  /** What the step does, and what its compensation undoes, in staff's words: the log drawer shows calls under them. */
+  label: { does: string; undoes?: string }
   /**
    * The step's action is idempotent by contract (it looks up by our stable reference before it creates): a
    * retryable failure repeats it in place, within the connection's in-place retry policy and budget. Returns
    * the connection whose policy applies.
    */
   repeatOn?: (input: TInput) => string
+}
+
+const STEP_LABELS = new Map<string, SyncStepOptions<unknown>["label"]>()
+
+/** The words for a sync step's calls: "find or create the customer", or "undo: remove the customer …". */
+export function stepLabel(step: string | null, compensation: boolean): string | null {
+  if (!step) return null
+  const label = STEP_LABELS.get(step)
+  if (!label) return step
+  return compensation ? `undo: ${label.undoes ?? `undo ${label.does}`}` : label.does
 }
 
 /**
@@ -24,9 +36,10 @@ export type SyncStepOptions<TInput> = {
 export function createSyncStep<TInput, TOutput, TCompensateInput>(
   name: string,
   invoke: InvokeFn<TInput, TOutput, TCompensateInput>,
-  compensate?: CompensateFn<TCompensateInput>,
-  opts: SyncStepOptions<TInput> = {}
+  compensate: CompensateFn<TCompensateInput> | undefined,
+  opts: SyncStepOptions<TInput>
 ) {
+  STEP_LABELS.set(name, opts.label)
   return createStep<TInput, TOutput, TCompensateInput>(
     name,
     async (input, context) =>

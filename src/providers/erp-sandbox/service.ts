@@ -20,6 +20,16 @@ import { SandboxCustomer, sandboxEventSchema, SandboxFailures, SandboxOptions, s
 
 export const SANDBOX_FAILURES_KEY = "failures"
 
+const SANDBOX_WORDS: Record<string, string> = {
+  testConnection: "test the connection",
+  upsertCustomer: "find or create the customer by e-mail",
+  deleteCustomer: "remove the customer",
+  findSalesOrderByReference: "find the sale by our reference",
+  createSalesOrder: "create and confirm the sale",
+  cancelSalesOrder: "cancel the sale",
+  getStockLevels: "read stock levels",
+}
+
 /**
  * DEVELOPMENT ONLY — an ERP that lives in the store's own database, like Medusa's manual fulfillment and
  * system payment providers. It behaves like a real ERP where the hub can tell (idempotent sales by reference,
@@ -189,6 +199,10 @@ export class SandboxErpProvider implements ErpProvider {
     const pointer = await this.state.get<{ id: string }>(`ref:${reference}`)
     const sale = pointer && (await this.state.get<SandboxSale>(`sale:${pointer.id}`))
     return sale && sale.state !== "cancelled" ? toOrder(sale) : null
+  }
+
+  describeCall(operation: string): string | null {
+    return SANDBOX_WORDS[operation.replace(/^sandbox\./, "")] ?? null
   }
 
   /** Every operation: consume an injected failure first, then run and log it like an external call. */

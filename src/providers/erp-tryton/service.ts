@@ -11,6 +11,7 @@ import type {
   ProviderDeps,
 } from "../types"
 import { stripDisplayKeys, TrytonClient } from "./client"
+import { describeTrytonCall } from "./describe-call"
 import { isSameAddress, toTrytonAddress, toTrytonDate, toTrytonDecimal } from "./mappers"
 import {
   addressSchema,
@@ -63,6 +64,10 @@ export class TrytonErpProvider implements ErpProvider {
     if (!this.options.webUrl) return null
     const model = entityType === "customer" ? "party.party" : "sale.sale"
     return `${this.options.webUrl.replace(/\/+$/, "")}/#${encodeURIComponent(this.options.database)}/model/${model}/${externalId}`
+  }
+
+  describeCall(operation: string): string | null {
+    return describeTrytonCall(operation)
   }
 
   async upsertCustomer(input: ErpCustomerInput): Promise<ErpCustomerRef> {

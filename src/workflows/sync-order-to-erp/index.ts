@@ -1,6 +1,7 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../outcome"
+import { applyOrderCorrections, Corrections } from "./corrections"
 import type { OrderForErp } from "./order-mapper"
 import { createErpSalesOrderStep } from "./steps/create-erp-sales-order"
 import { ensureErpCustomerStep } from "./steps/ensure-erp-customer"
@@ -11,6 +12,8 @@ export type SyncOrderToErpInput = {
   order_id: string
   /** Shadow mode: validate and record what would be sent, change nothing in the ERP. */
   shadow?: boolean
+  /** Staff's corrections to the order's data for this sync (edit-and-retry). */
+  corrections?: Corrections | null
 }
 
 export const ORDER_FIELDS_FOR_ERP = [
@@ -23,7 +26,10 @@ export const ORDER_FIELDS_FOR_ERP = [
 
 export const syncOrderToErpWorkflowId = "sync-order-to-erp"
 
-/** Sends a placed order to an ERP: validate → ensure customer → create sales order; the engine records the outcome. */
+/**
+ * Sends a placed order to an ERP: read it (with staff's corrections laid over it) → validate → ensure customer →
+ * create sales order; the engine records the outcome.
+ */
 export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (input: SyncOrderToErpInput) => {
   const { data: orders } = useQueryGraphStep({
     entity: "order",
@@ -31,7 +37,7 @@ export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (
     filters: { id: input.order_id },
     options: { throwIfKeyNotFound: true },
   })
-  const order = transform({ orders }, ({ orders }) => orders[0] as unknown as OrderForErp)
+  const order = transform({ orders, input }, ({ orders, input }) => applyOrderCorrections(orders[0] as unknown as OrderForErp, input.corrections))
   const draft = validateOrderForErpStep({ order, connection_id: input.connection_id })
 
   const shadowResult = when("shadow-mode", { input }, ({ input }) => input.shadow === true).then(() =>

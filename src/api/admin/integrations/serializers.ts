@@ -1,4 +1,9 @@
+import type { ConnectionConfig } from "../../../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
+import type { ConnectionHealthRow } from "../../../modules/integration-hub/service"
+import { stepLabel } from "../../../workflows/sync-step"
+// The workflows' steps register their words when loaded.
+import "../../../workflows"
 
 export { hubOf } from "../../../sync/hub"
 
@@ -7,6 +12,7 @@ type SyncRecordRow = Awaited<ReturnType<HubService["retrieveSyncRecord"]>>
 type LogRow = Awaited<ReturnType<HubService["listIntegrationLogs"]>>[number]
 type RunRow = Awaited<ReturnType<HubService["listSyncRuns"]>>[number]
 type WebhookRow = Awaited<ReturnType<HubService["listWebhookEvents"]>>[number]
+type AuditRow = Awaited<ReturnType<HubService["listSyncAudits"]>>[number]
 
 /** A sync record as the admin API shows it: what staff need, with a link into the external system when it has one. */
 export function serializeSyncRecord(hub: HubService, r: SyncRecordRow) {
@@ -38,19 +44,31 @@ export function serializeSyncRecord(hub: HubService, r: SyncRecordRow) {
     result_summary: r.result_summary,
     skip_code: r.skip_code,
     next_attempt_at: r.next_attempt_at,
+    /** Since when it has been failing: the retry budget in time (retry.maxAgeMs) counts from here. */
+    failing_since: r.failing_since,
+    /** Staff's corrections this record sends on top of Medusa's data (edit-and-retry). */
+    corrections: r.corrections,
     synced_at: r.synced_at,
     created_at: r.created_at,
     updated_at: r.updated_at,
   }
 }
 
-/** A log row as the admin API shows it (bodies were redacted before they were stored). */
-export function serializeLog(l: LogRow) {
+/**
+ * A log row as the admin API shows it (bodies were redacted before they were stored), with words for staff:
+ * the step that made the call ("find or create the customer", "undo: remove the customer …") and the call itself.
+ */
+export function serializeLog(hub: HubService, l: LogRow) {
+  const provider = hub.findConnection(l.connection_id) ? hub.getProvider(l.connection_id) : null
   return {
     id: l.id,
     created_at: l.created_at,
     direction: l.direction,
     operation: l.operation,
+    description: provider?.describeCall?.(l.operation) ?? null,
+    step: l.step,
+    step_label: stepLabel(l.step, l.compensation),
+    compensation: l.compensation,
     status: l.status,
     http_status: l.http_status,
     duration_ms: l.duration_ms,
@@ -67,6 +85,36 @@ export function serializeConnections(hub: HubService) {
   return hub.listConnections().map((c) => ({ id: c.id, kind: c.kind, provider: c.provider, enabled: c.enabled, mode: c.mode }))
 }
 
+/**
+ * A connection with its health, never its options. `circuit` and `rate_limit` come from the connection's guard
+ * (shared through Redis when configured, so every instance tells the same).
+ */
+export async function serializeConnectionHealth(hub: HubService, c: ConnectionConfig, health: ConnectionHealthRow | undefined) {
+  const guard = hub.getGuard(c.id)
+  const [circuit, paused_for_ms] = await Promise.all([guard.breaker.snapshot(), guard.limiter.pausedForMs()])
+  const calls = health?.calls ?? { last_hour: 0, errors_last_hour: 0, last_day: 0, errors_last_day: 0, last_call_at: null, last_success_at: null }
+  const rate = (errors: number, total: number) => (total ? Math.round((errors / total) * 1000) / 1000 : null)
+  return {
+    id: c.id,
+    kind: c.kind,
+    provider: c.provider,
+    enabled: c.enabled,
+    mode: c.mode,
+    health: {
+      circuit: { ...circuit, failure_rate_to_open: c.circuitBreaker.failureRate, min_requests: c.circuitBreaker.minRequests },
+      rate_limit: guard.limiter.limit ? { ...guard.limiter.limit, paused_for_ms } : { requests: null, perSeconds: null, paused_for_ms },
+      calls: {
+        ...calls,
+        error_rate_last_hour: rate(calls.errors_last_hour, calls.last_hour),
+        /** Share of calls that succeeded over the last day: the connection's uptime as the hub saw it. */
+        success_rate_last_day: calls.last_day ? 1 - rate(calls.errors_last_day, calls.last_day)! : null,
+      },
+      queue: health?.queue ?? { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0 },
+      syncs: health?.syncs ?? { consecutive_failures: 0, last_success_at: null, last_failure_at: null, alert_open_since: null },
+    },
+  }
+}
+
 /** One run of a sync record (its history). */
 export function serializeRun(r: RunRow) {
   return {
@@ -81,7 +129,15 @@ export function serializeRun(r: RunRow) {
     error_code: r.error_code,
     started_at: r.created_at,
     finished_at: r.finished_at,
+    /** A failed run that a later run of the same record made good. */
+    resolved_at: r.resolved_at,
   }
+}
+
+/** What a person did to a sync record: retry, bulk retry, or an edit with its fields (personal values redacted). */
+export function serializeAudit(a: AuditRow) {
+  const fields = (a.changes as { fields?: unknown } | null)?.fields
+  return { id: a.id, action: a.action, actor_id: a.actor_id, changes: Array.isArray(fields) ? fields : [], note: a.note, created_at: a.created_at }
 }
 
 /** A webhook delivery as staff see it: what arrived, whether it was trusted, what became of it. */

@@ -17,6 +17,18 @@ export const ListSyncRecordsQuery = z.object({
 })
 export type ListSyncRecordsQueryType = z.infer<typeof ListSyncRecordsQuery>
 
+export const ListLogsQuery = z.object({
+  connection_id: z.string().min(1).optional(),
+  direction: z.enum(["in", "out"]).optional(),
+  status: z.enum(["success", "error"]).optional(),
+  sync_record_id: z.string().min(1).optional(),
+  /** ISO date-time: rows at or after it. */
+  since: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListLogsQueryType = z.infer<typeof ListLogsQuery>
+
 /** Bulk retry: explicit ids, or a filter (failed and dead records by default). */
 export const BulkRetrySyncRecordsBody = z
   .object({
@@ -35,6 +47,19 @@ export const BulkRetrySyncRecordsBody = z
     message: "give either ids or a filter, not both",
   })
 export type BulkRetrySyncRecordsBodyType = z.infer<typeof BulkRetrySyncRecordsBody>
+
+/** Edit-and-retry: field → corrected value (null takes a correction back). */
+export const EditSyncRecordBody = z
+  .object({
+    corrections: z.record(z.string().min(1).max(200), z.string().trim().min(1).max(500).nullable()).refine((c) => Object.keys(c).length > 0, {
+      message: "give at least one field to correct",
+    }),
+    /** Why, for the audit log (no personal data, please). */
+    note: z.string().max(500).optional(),
+    retry: z.boolean().default(true),
+  })
+  .strict()
+export type EditSyncRecordBodyType = z.infer<typeof EditSyncRecordBody>
 
 export const SandboxFailuresBody = z
   .object({

@@ -24,5 +24,6 @@ export const recordErpSaleStateStep = createSyncStep(
   async (previous, { container }) => {
     if (!previous) return
     await container.resolve(Modules.ORDER).updateOrders(previous.order_id, { metadata: previous.metadata ?? {} })
-  }
+  },
+  { label: { does: "record the ERP's sale state on the order", undoes: "restore the order's previous ERP state" } }
 )

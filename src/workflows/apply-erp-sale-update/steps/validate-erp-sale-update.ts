@@ -49,5 +49,7 @@ export const validateErpSaleUpdateStep = createSyncStep(
     }
     const state = { state: parsed.data.state, number: parsed.data.number, occurred_at: input.occurred_at, event_id: input.event_id }
     return new StepResponse<ValidatedSaleUpdate>({ order_id: orderId, metadata, state })
-  }
+  },
+  undefined,
+  { label: { does: "check the ERP's update against the order" } }
 )

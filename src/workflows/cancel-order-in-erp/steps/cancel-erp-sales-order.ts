@@ -27,5 +27,5 @@ export const cancelErpSalesOrderStep = createSyncStep(
     return new StepResponse<CancelOutcome>({ external_id: externalId, summary: result.summary })
   },
   undefined,
-  { repeatOn: (input) => input.connection_id }
+  { label: { does: "cancel the sale" }, repeatOn: (input) => input.connection_id }
 )

@@ -53,5 +53,6 @@ export const settlePendingOrderSyncStep = createSyncStep(
     if (!previous) return
     const hub = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
     await hub.updateSyncRecords({ ...previous, skip_code: null })
-  }
+  },
+  { label: { does: "stop a sync that has not reached the ERP yet", undoes: "restore the sync record as it was" } }
 )

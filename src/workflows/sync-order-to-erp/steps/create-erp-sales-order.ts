@@ -26,5 +26,5 @@ export const createErpSalesOrderStep = createSyncStep(
     const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(created.connection_id, "erp")
     await erp.cancelSalesOrder(created.external_id)
   },
-  { repeatOn: (input) => input.connection_id }
+  { label: { does: "create and confirm the sale", undoes: "cancel the sale created for this order" }, repeatOn: (input) => input.connection_id }
 )

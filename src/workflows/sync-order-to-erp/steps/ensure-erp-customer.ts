@@ -25,5 +25,5 @@ export const ensureErpCustomerStep = createSyncStep(
     const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(created.connection_id, "erp")
     await erp.deleteCustomer(created.external_id)
   },
-  { repeatOn: (input) => input.connection_id }
+  { label: { does: "find or create the customer", undoes: "remove the customer created for this order" }, repeatOn: (input) => input.connection_id }
 )

@@ -8,5 +8,7 @@ export const validateOrderForErpStepId = "validate-order-for-erp"
 export const validateOrderForErpStep = createSyncStep(
   validateOrderForErpStepId,
   async (input: { order: OrderForErp; connection_id: string }) =>
-    new StepResponse<ErpOrderDraft>(mapOrderForErp(input.order, input.connection_id))
+    new StepResponse<ErpOrderDraft>(mapOrderForErp(input.order, input.connection_id)),
+  undefined,
+  { label: { does: "check the order can be sent" } }
 )

@@ -1,12 +1,16 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { hubOf, serializeConnections, serializeLog, serializeRun, serializeSyncRecord } from "../../serializers"
+import { syncOperation } from "../../../../../sync/operations"
+import { hubOf, serializeAudit, serializeConnections, serializeLog, serializeRun, serializeSyncRecord } from "../../serializers"
 
-const LOGS_PER_RECORD = 10
+/** Enough for several attempts of a flow of ten calls; older ones stay in GET /admin/integrations/logs. */
+const LOGS_PER_RECORD = 60
 const RUNS_PER_RECORD = 10
+const AUDITS_PER_RECORD = 10
 
 /**
  * GET /admin/integrations/orders/:order_id — every effect on this order, outbound syncs and inbound events
- * alike, each with its latest runs (the history) and log entries.
+ * alike, each with its latest runs (the history), its calls (under the step that made them, in words), what
+ * staff did to it, and — when it failed and its data can be corrected — the fields to edit before a retry.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse) {
   const hub = hubOf(req.scope)
@@ -16,11 +20,20 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
   )
   const sync_records = await Promise.all(
     records.map(async (r) => {
-      const [logs, runs] = await Promise.all([
+      const editing = r.direction === "out" && (r.status === "failed" || r.status === "dead") ? syncOperation(r.entity_type, r.operation).corrections : undefined
+      const [logs, runs, audits, editable_fields] = await Promise.all([
         hub.listIntegrationLogs({ sync_record_id: r.id }, { order: { created_at: "DESC" }, take: LOGS_PER_RECORD }),
         hub.listSyncRuns({ sync_record_id: r.id }, { order: { created_at: "DESC" }, take: RUNS_PER_RECORD }),
+        hub.listSyncAudits({ sync_record_id: r.id }, { order: { created_at: "DESC" }, take: AUDITS_PER_RECORD }),
+        editing ? editing.fields(req.scope, r.entity_id, r.corrections as Record<string, string | null> | null) : Promise.resolve(null),
       ])
-      return { ...serializeSyncRecord(hub, r), runs: runs.map(serializeRun), logs: logs.map(serializeLog) }
+      return {
+        ...serializeSyncRecord(hub, r),
+        runs: runs.map(serializeRun),
+        logs: logs.map((l) => serializeLog(hub, l)),
+        audits: audits.map(serializeAudit),
+        editable_fields,
+      }
     })
   )
   res.json({ sync_records, connections: serializeConnections(hub) })

@@ -1,10 +1,10 @@
-import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { retrySyncRecordNow } from "../../../../../sync/retry-now"
 import { hubOf } from "../../serializers"
 import type { BulkRetrySyncRecordsBodyType } from "../../validators"
 
-/** POST /admin/integrations/sync-records/retry — retries records by ids or by filter, one after the other. */
-export async function POST(req: MedusaRequest<BulkRetrySyncRecordsBodyType>, res: MedusaResponse) {
+/** POST /admin/integrations/sync-records/retry — retries records by ids or by filter, one after the other (each audited). */
+export async function POST(req: AuthenticatedMedusaRequest<BulkRetrySyncRecordsBodyType>, res: MedusaResponse) {
   const hub = hubOf(req.scope)
   const body = req.validatedBody
   const statuses = body.status ?? ["failed", "dead"]
@@ -28,6 +28,7 @@ export async function POST(req: MedusaRequest<BulkRetrySyncRecordsBodyType>, res
   for (const id of ids) {
     try {
       const outcome = await retrySyncRecordNow(req.scope, id)
+      if (outcome.retried) await hub.createSyncAudits({ sync_record_id: id, action: "bulk_retry", actor_id: req.auth_context?.actor_id ?? null, note: outcome.message })
       results.push({ id, retried: outcome.retried, status: outcome.record.status, message: outcome.message, error: outcome.record.last_error })
     } catch (err) {
       results.push({ id, retried: false, status: null, message: (err as Error).message, error: null })
