@@ -12,6 +12,10 @@ function hubOptions() {
     baseDelayMs: Number(process.env.INTEGRATION_RETRY_BASE_DELAY_MS ?? 30_000),
     maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 3_600_000),
   }
+  // Tests tune the main connection further (JSON: e.g. {"retry":{"inPlace":{"retries":0}},"circuitBreaker":{"minRequests":1000}}).
+  const overrides = JSON.parse(process.env.INTEGRATION_CONNECTION_OVERRIDES ?? "{}") as { retry?: object; circuitBreaker?: object; rateLimit?: object }
+  Object.assign(retry, overrides.retry)
+  const tuning = { ...(overrides.circuitBreaker ? { circuitBreaker: overrides.circuitBreaker } : {}), ...(overrides.rateLimit ? { rateLimit: overrides.rateLimit } : {}) }
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000)
   const mode = process.env.INTEGRATION_ERP_MODE ?? "live"
   const connections: Record<string, unknown>[] = []
@@ -31,6 +35,7 @@ function hubOptions() {
       retry,
       timeoutMs,
       mode,
+      ...tuning,
     })
   } else if (process.env.INTEGRATION_SANDBOX_ERP === "true") {
     connections.push({
@@ -45,6 +50,7 @@ function hubOptions() {
       retry,
       timeoutMs,
       mode,
+      ...tuning,
     })
   }
   // Tests add connections of their own (JSON array of connection options).
@@ -52,6 +58,7 @@ function hubOptions() {
   return {
     connections,
     redisUrl: process.env.INTEGRATION_REDIS_URL || undefined,
+    ...(process.env.INTEGRATION_ALERTS ? { alerts: JSON.parse(process.env.INTEGRATION_ALERTS) } : {}),
     ...(process.env.INTEGRATION_WEBHOOK_MAX_BYTES ? { webhooks: { maxBodyBytes: Number(process.env.INTEGRATION_WEBHOOK_MAX_BYTES) } } : {}),
   }
 }
@@ -68,5 +75,12 @@ module.exports = defineConfig({
     },
   },
   admin: { disable: process.env.MEDUSA_ADMIN_DISABLED === "true" },
-  modules: [{ resolve: "./src/modules/integration-hub", options: hubOptions() }],
+  modules: [
+    { resolve: "./src/modules/integration-hub", options: hubOptions() },
+    // Alerts go to the admin feed and by e-mail: the local provider takes both channels here (it logs and stores them).
+    {
+      resolve: "@medusajs/medusa/notification",
+      options: { providers: [{ resolve: "@medusajs/medusa/notification-local", id: "local", options: { name: "Local", channels: ["feed", "email"] } }] },
+    },
+  ],
 })

@@ -13,6 +13,8 @@ Object.assign(process.env, {
   INTEGRATION_SANDBOX_ERP: "true",
   INTEGRATION_RETRY_MAX_ATTEMPTS: "3",
   INTEGRATION_RETRY_BASE_DELAY_MS: "60000",
+  // These tests need an attempt to fail on one simulated outage: no repeats in place (tested in reliability.spec).
+  INTEGRATION_CONNECTION_OVERRIDES: JSON.stringify({ retry: { inPlace: { retries: 0 } } }),
 })
 
 type SyncRecordJson = Record<string, unknown> & {

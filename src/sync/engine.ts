@@ -146,8 +146,9 @@ export function settlementFor(
   if (!failure.retryable || !connection) return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: null }
   const { retry } = connection
   if (failure.code === CIRCUIT_OPEN) {
-    // Spread the waiting records over a few seconds past the probe, so they do not all return in one instant.
-    const delay = (failure.retryAfterMs ?? retry.baseDelayMs) + Math.floor(Math.random() * 5_000)
+    // Spread the waiting records past the probe (up to 5 s), so they do not all return in one instant.
+    const wait = failure.retryAfterMs ?? retry.baseDelayMs
+    const delay = wait + Math.floor(Math.random() * Math.min(5_000, wait))
     return { status: "deferred", error: failure.message, code: failure.code, next_attempt_at: new Date(now + delay) }
   }
   const failingFor = claimed.failing_since ? now - new Date(claimed.failing_since).getTime() : 0

@@ -6,7 +6,7 @@ type Color = "green" | "red" | "blue" | "orange" | "grey" | "purple"
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })
 
 /** What a record's state means to staff, in a word or three. */
-export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt_at" | "paused">): { label: string; color: Color } {
+export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt_at" | "paused" | "last_error_code">): { label: string; color: Color } {
   if (record.paused && record.status !== "synced" && record.status !== "skipped") return { label: "Paused", color: "purple" }
   switch (record.status) {
     case "synced":
@@ -16,6 +16,9 @@ export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt
     case "running":
       return { label: "Sending…", color: "blue" }
     case "failed":
+      if (record.next_attempt_at && record.last_error_code === "circuit_open") {
+        return { label: `Waiting: connection failing (until ${time(record.next_attempt_at)})`, color: "orange" }
+      }
       return record.next_attempt_at
         ? { label: `Retrying at ${time(record.next_attempt_at)}`, color: "orange" }
         : { label: "Failed", color: "red" }
@@ -26,7 +29,7 @@ export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt
   }
 }
 
-export const SyncStatusBadge = ({ record }: { record: Pick<SyncRecord, "status" | "next_attempt_at" | "paused"> }) => {
+export const SyncStatusBadge = ({ record }: { record: Pick<SyncRecord, "status" | "next_attempt_at" | "paused" | "last_error_code"> }) => {
   const { label, color } = describeStatus(record)
   return (
     <StatusBadge color={color} data-testid="sync-status">

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
-import type { OrderSyncsResponse, RetryResponse } from "../lib/types"
+import type { EditRequest, OrderSyncsResponse, RetryResponse } from "../lib/types"
 
 const orderSyncsKey = (orderId: string) => ["integration-hub", "order-syncs", orderId]
 
@@ -22,6 +22,16 @@ export function useRetrySync(orderId: string) {
   return useMutation({
     mutationFn: (syncRecordId: string) =>
       sdk.client.fetch<RetryResponse>(`/admin/integrations/sync-records/${syncRecordId}/retry`, { method: "POST" }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: orderSyncsKey(orderId) }),
+  })
+}
+
+/** Edit-and-retry: saves the corrections (audited) and runs the record again; the order's rows refresh afterwards. */
+export function useEditAndRetrySync(orderId: string) {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ id, corrections, note }: EditRequest) =>
+      sdk.client.fetch<RetryResponse>(`/admin/integrations/sync-records/${id}/edit`, { method: "POST", body: { corrections, note } }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: orderSyncsKey(orderId) }),
   })
 }

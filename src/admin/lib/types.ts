@@ -6,6 +6,12 @@ export type IntegrationLogEntry = {
   created_at: string
   direction: "in" | "out"
   operation: string
+  /** The call in words ("find the customer by e-mail"), when the provider describes it. */
+  description: string | null
+  step: string | null
+  /** The step in words; "undo: …" for a compensation. */
+  step_label: string | null
+  compensation: boolean
   status: "success" | "error"
   http_status: number | null
   duration_ms: number
@@ -20,7 +26,7 @@ export type SyncRun = {
   id: string
   attempt: number
   trigger: string
-  status: "running" | "synced" | "skipped" | "failed" | "dead" | "fenced"
+  status: "running" | "synced" | "skipped" | "failed" | "dead" | "fenced" | "deferred"
   revision: string | null
   external_id: string | null
   summary: string | null
@@ -28,7 +34,19 @@ export type SyncRun = {
   error_code: string | null
   started_at: string
   finished_at: string | null
+  resolved_at: string | null
 }
+
+export type SyncAudit = {
+  id: string
+  action: "edit" | "retry" | "bulk_retry"
+  actor_id: string | null
+  changes: Array<{ field: string; from: string | null; to: string | null }>
+  note: string | null
+  created_at: string
+}
+
+export type EditableField = { field: string; label: string; value: string | null; corrected: boolean }
 
 export type SyncRecord = {
   id: string
@@ -54,13 +72,19 @@ export type SyncRecord = {
   result_summary: string | null
   skip_code: string | null
   next_attempt_at: string | null
+  failing_since: string | null
+  corrections: Record<string, string> | null
   synced_at: string | null
   updated_at: string
   logs: IntegrationLogEntry[]
   runs: SyncRun[]
+  audits: SyncAudit[]
+  /** Set when the record failed and its data can be corrected before a retry (edit-and-retry). */
+  editable_fields: EditableField[] | null
 }
 
 export type Connection = { id: string; kind: string; provider: string; enabled: boolean; mode: string }
 
 export type OrderSyncsResponse = { sync_records: SyncRecord[]; connections: Connection[] }
 export type RetryResponse = { sync_record: SyncRecord; retried: boolean; message: string }
+export type EditRequest = { id: string; corrections: Record<string, string | null>; note?: string }

@@ -1,6 +1,7 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
 import { Button, Container, Heading, Text, toast } from "@medusajs/ui"
+import { EditAndRetryDrawer } from "../components/edit-and-retry-drawer"
 import { SyncLogDrawer } from "../components/sync-log-drawer"
 import { SyncStatusBadge } from "../components/sync-status-badge"
 import { useOrderSyncs, useRetrySync } from "../hooks/use-order-syncs"
@@ -53,6 +54,7 @@ const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrde
             records={data.sync_records.filter((r) => r.connection_id === connection.id)}
             onRetry={onRetry}
             retryingId={retry.isPending ? retry.variables : undefined}
+            orderId={order.id}
           />
         ))}
     </Container>
@@ -64,11 +66,13 @@ const ConnectionRows = ({
   records,
   onRetry,
   retryingId,
+  orderId,
 }: {
   connection: Connection
   records: SyncRecord[]
   onRetry: (r: SyncRecord) => void
   retryingId?: string
+  orderId: string
 }) => {
   if (!records.length) {
     return (
@@ -112,6 +116,7 @@ const ConnectionRows = ({
           )}
           <div className="flex items-center justify-end gap-x-2">
             <SyncLogDrawer record={record} />
+            {!record.paused && <EditAndRetryDrawer record={record} orderId={orderId} />}
             {canRetry(record) && (
               <Button
                 size="small"

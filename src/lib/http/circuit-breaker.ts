@@ -151,13 +151,16 @@ class FallbackStore implements BreakerStore {
 }
 
 const BUCKETS = 10
+/** How often a caller waiting for a half-open probe looks at its verdict. */
+const PROBE_POLL_MS = 100
 
 /**
  * A connection's circuit breaker (closed → open → half-open → closed), shared by every instance through
  * Redis when one is given. It opens when, within `windowMs`, at least `minRequests` calls were made and
  * `failureRate` of them failed in a way that says the vendor is unwell (network, timeout, 5xx). While open,
  * calls are refused before they leave (`CircuitOpenError`, retryable): the sync waits, spending no attempt.
- * After `openMs` one probe call goes through; its success closes the circuit, its failure opens it again.
+ * After `openMs` one probe call goes through (the others wait for its verdict); its success closes the circuit,
+ * its failure opens it again.
  */
 export class CircuitBreaker {
   private readonly store: BreakerStore
@@ -167,7 +170,8 @@ export class CircuitBreaker {
     private readonly options: CircuitBreakerOptions,
     redis?: Redis,
     private readonly onChange: (state: CircuitState, detail: string) => void = () => undefined,
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))
   ) {
     this.store = redis ? new FallbackStore(new RedisStore(redis, `mih:cb:${connectionId}`)) : new MemoryStore()
   }
@@ -189,8 +193,25 @@ export class CircuitBreaker {
     if (!tripped) return { probe: false }
     if (this.now() < tripped.openUntil) throw this.openError(tripped, tripped.openUntil)
     if (await this.store.claimProbe(probeTtlMs)) return { probe: true }
-    // Another caller is probing: wait for its verdict.
-    throw this.openError(tripped, this.now() + Math.min(probeTtlMs, this.options.openMs))
+    return this.awaitProbe(probeTtlMs)
+  }
+
+  /**
+   * Another caller is probing: wait for its verdict (at most `probeTtlMs`) rather than fail, so the calls
+   * queued behind an outage go on as soon as the probe has closed the circuit.
+   */
+  private async awaitProbe(probeTtlMs: number): Promise<{ probe: boolean }> {
+    const until = this.now() + probeTtlMs
+    for (;;) {
+      await this.sleep(PROBE_POLL_MS)
+      const tripped = await this.store.tripped()
+      if (!tripped) return { probe: false }
+      if (this.now() < tripped.openUntil) throw this.openError(tripped, tripped.openUntil)
+      if (this.now() >= until) {
+        if (await this.store.claimProbe(probeTtlMs)) return { probe: true }
+        throw this.openError(tripped, this.now() + this.options.openMs)
+      }
+    }
   }
 
   /** After a call: counts it, and opens or closes the circuit when that changes its state. */

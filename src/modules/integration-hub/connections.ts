@@ -96,9 +96,16 @@ export class ConnectionRegistry {
 
   constructor(
     private readonly options: PluginOptions,
-    services: { logSink: CallLogSink; stateFor: (connectionId: string) => ProviderStateStore; logger: Logger; redis?: Redis }
+    services: {
+      logSink: CallLogSink
+      stateFor: (connectionId: string) => ProviderStateStore
+      logger: Logger
+      redis?: Redis
+      /** Called when a connection's circuit closes again: its waiting records may go now. */
+      onRecovered?: (connectionId: string) => void
+    }
   ) {
-    const { logSink, stateFor, logger, redis } = services
+    const { logSink, stateFor, logger, redis, onRecovered } = services
     options.connections.forEach((connection, i) => {
       const Provider = resolveProviderClass(connection.provider, i)
       const guard = new ConnectionGuard(connection.id, {
@@ -107,6 +114,7 @@ export class ConnectionRegistry {
           const line = `integration-hub: connection "${connection.id}" circuit ${state.replace("_", "-")}: ${detail}`
           if (state === "open") logger.warn(line)
           else logger.info(line)
+          if (state === "closed") onRecovered?.(connection.id)
         }),
         budget: new RetryBudget(connection.retry.inPlace.budgetRatio),
         policy: connection.retry.inPlace,

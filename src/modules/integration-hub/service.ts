@@ -126,8 +126,24 @@ export default class IntegrationHubModuleService extends MedusaService({
       stateFor: (connectionId) => createProviderStateStore(connectionId, (sql, params) => this.execute(sql, params)),
       logger: this.logger_,
       redis: this.sharedRedis(),
+      onRecovered: (connectionId) => {
+        this.releaseDeferred(connectionId).catch((err) =>
+          this.logger_.warn(`integration-hub: could not release the records waiting on connection "${connectionId}": ${(err as Error).message}`)
+        )
+      },
     })
     return this.registry_
+  }
+
+  /** The circuit closed again: records that waited for it are due now (the retry job sends them, rate-limited). */
+  async releaseDeferred(connectionId: string): Promise<number> {
+    const rows = await this.execute(
+      `UPDATE sync_record SET next_attempt_at = now(), updated_at = now()
+        WHERE connection_id = ? AND deleted_at IS NULL AND status = 'failed' AND last_error_code = 'circuit_open' AND next_attempt_at > now()
+        RETURNING id`,
+      [connectionId]
+    )
+    return rows.length
   }
 
   /**
