@@ -1,5 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { INotificationModuleService, MedusaContainer } from "@medusajs/framework/types"
+import type { INotificationModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { IntegrationError } from "../../src/lib/errors"
@@ -200,10 +200,16 @@ medusaIntegrationTestRunner({
         `UPDATE sync_record SET failing_since = now() - interval '73 hours', next_attempt_at = now() - interval '1 second' WHERE id = ?`,
         [record.id]
       )
-      await runDueSyncs(container)
+      const errorLog = jest.spyOn(container.resolve<Logger>(ContainerRegistrationKeys.LOGGER), "error").mockImplementation(() => undefined)
+      try {
+        await runDueSyncs(container)
+      } finally {
+        errorLog.mockRestore()
+      }
       const dead = await hub(container).retrieveSyncRecord(record.id)
       expect(dead).toMatchObject({ status: "dead", attempts: 2 })
       expect(dead.last_error).toBe("Sandbox ERP timed out after 8000 ms — gave up after 73 h of failing (retry.maxAgeMs)")
+      expect(errorLog).toHaveBeenCalledWith(`integration-hub: customer cus_old → erp (timing-out) is dead: ${dead.last_error}`)
     })
   },
 })

@@ -86,19 +86,20 @@ export class ConnectionGuard {
         if (err instanceof IntegrationError && err.httpStatus === 429) await this.deps.limiter.pause(err.retryAfterMs ?? 1_000)
         throw err
       }
-    }, opts.safe)
+    }, opts.safe ? "safe-call" : "once")
   }
 
   /**
    * Repeats a whole operation that is idempotent by contract (it looks up by our stable reference before it
    * creates, so a repeat after a lost answer finds what the first try made), within the same policy and budget.
-   * Its calls go through `call` themselves.
+   * Its calls go through `call` themselves; a failure of a safe call that was already repeated in place is not
+   * repeated again here (the repeats would multiply).
    */
   repeat<T>(fn: () => Promise<T>): Promise<T> {
-    return this.withRetries(fn, true)
+    return this.withRetries(fn, "operation")
   }
 
-  private async withRetries<T>(fn: () => Promise<T>, repeatable: boolean): Promise<T> {
+  private async withRetries<T>(fn: () => Promise<T>, mode: "safe-call" | "once" | "operation"): Promise<T> {
     const { policy, budget } = this.deps
     budget.recordTry()
     for (let retry = 0; ; retry++) {
@@ -108,18 +109,25 @@ export class ConnectionGuard {
         const failure = describeFailure(err)
         const waitAtLeast = failure.retryAfterMs ?? 0
         const again =
-          repeatable &&
+          mode !== "once" &&
+          !(mode === "operation" && repeatedInPlace.has(err as object)) &&
           failure.retryable &&
           failure.code !== CIRCUIT_OPEN &&
           retry < policy.retries &&
           waitAtLeast <= policy.maxDelayMs &&
           budget.tryRetry()
-        if (!again) throw err
+        if (!again) {
+          if (mode === "safe-call" && failure.retryable && typeof err === "object" && err !== null) repeatedInPlace.add(err)
+          throw err
+        }
         await this.sleep(Math.max(waitAtLeast, retryDelayMs(retry + 1, policy, { random: this.deps.random })))
       }
     }
   }
 }
+
+/** Failures of safe calls that already had their repeats in place. */
+const repeatedInPlace = new WeakSet<object>()
 
 /** Only failures that say the vendor is unwell count against its circuit; 429s and refusals of our data do not. */
 function verdictOf(err: unknown): CallVerdict {
