@@ -153,12 +153,15 @@ export function settlementFor(
   }
   const failingFor = claimed.failing_since ? now - new Date(claimed.failing_since).getTime() : 0
   if (claimed.attempts >= retry.maxAttempts || failingFor >= retry.maxAgeMs) {
-    const budget = claimed.attempts >= retry.maxAttempts ? `${claimed.attempts} attempts` : `${Math.round(failingFor / 3_600_000)} h of failing (retry.maxAgeMs)`
+    const budget = claimed.attempts >= retry.maxAttempts ? `${claimed.attempts} attempts` : `${duration(failingFor)} of failing (retry.maxAgeMs)`
     return { status: "dead", error: `${failure.message.replace(/ \(will retry\)$/, "")} — gave up after ${budget}`, code: failure.code }
   }
   const delay = retryDelayMs(claimed.attempts, retry, { retryAfterMs: failure.retryAfterMs })
   return { status: "failed", error: failure.message, code: failure.code, next_attempt_at: new Date(now + delay) }
 }
+
+/** "45 min", "73 h": how long, in a unit a store owner reads at a glance. */
+const duration = (ms: number) => (ms < 3_600_000 ? `${Math.max(1, Math.round(ms / 60_000))} min` : `${Math.round(ms / 3_600_000)} h`)
 
 /** One server log line per outcome that needs attention; messages were redacted before they got here. */
 function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: boolean) {

@@ -31,7 +31,8 @@ interface BreakerStore {
   add(bucket: number, failed: boolean, ttlMs: number): Promise<void>
   counts(buckets: number[]): Promise<{ requests: number; failures: number }>
   tripped(): Promise<Tripped | null>
-  trip(t: Tripped): Promise<void>
+  /** Opens (or re-opens) the circuit; with `onlyIfClosed`, only when it is not open already, and says whether it did. */
+  trip(t: Tripped, onlyIfClosed: boolean): Promise<boolean>
   /** True for the one caller allowed to probe until `ttlMs` passes or the probe settles. */
   claimProbe(ttlMs: number): Promise<boolean>
   releaseProbe(): Promise<void>
@@ -65,9 +66,11 @@ class MemoryStore implements BreakerStore {
   async tripped() {
     return this.trip_
   }
-  async trip(t: Tripped) {
+  async trip(t: Tripped, onlyIfClosed: boolean) {
+    if (onlyIfClosed && this.trip_) return false
     this.trip_ = t
     this.probeUntil = 0
+    return true
   }
   async claimProbe(ttlMs: number) {
     if (this.probeUntil > Date.now()) return false
@@ -116,8 +119,11 @@ class RedisStore implements BreakerStore {
     const [openedAt, openUntil] = await this.redis.hmget(this.stateKey, "openedAt", "openUntil")
     return openedAt && openUntil ? { openedAt: Number(openedAt), openUntil: Number(openUntil) } : null
   }
-  async trip(t: Tripped) {
+  async trip(t: Tripped, onlyIfClosed: boolean) {
+    // HSETNX on openedAt decides, across instances, which failure opened the circuit.
+    if (onlyIfClosed && !(await this.redis.hsetnx(this.stateKey, "openedAt", t.openedAt))) return false
     await this.redis.multi().hset(this.stateKey, "openedAt", t.openedAt, "openUntil", t.openUntil).del(this.probeKey).exec()
+    return true
   }
   async claimProbe(ttlMs: number) {
     return (await this.redis.set(this.probeKey, "1", "PX", ttlMs, "NX")) === "OK"
@@ -144,7 +150,7 @@ class FallbackStore implements BreakerStore {
   add = (b: number, f: boolean, ttl: number) => this.use((s) => s.add(b, f, ttl))
   counts = (b: number[]) => this.use((s) => s.counts(b))
   tripped = () => this.use((s) => s.tripped())
-  trip = (t: Tripped) => this.use((s) => s.trip(t))
+  trip = (t: Tripped, onlyIfClosed: boolean) => this.use((s) => s.trip(t, onlyIfClosed))
   claimProbe = (ttl: number) => this.use((s) => s.claimProbe(ttl))
   releaseProbe = () => this.use((s) => s.releaseProbe())
   reset = () => this.use((s) => s.reset())
@@ -201,17 +207,17 @@ export class CircuitBreaker {
    * queued behind an outage go on as soon as the probe has closed the circuit.
    */
   private async awaitProbe(probeTtlMs: number): Promise<{ probe: boolean }> {
-    const until = this.now() + probeTtlMs
-    for (;;) {
+    // Bounded in polls as well as in time, whatever the clock does.
+    const polls = Math.ceil(Math.min(probeTtlMs, this.options.openMs) / PROBE_POLL_MS)
+    let tripped: Tripped | null = null
+    for (let i = 0; i < polls; i++) {
       await this.sleep(PROBE_POLL_MS)
-      const tripped = await this.store.tripped()
+      tripped = await this.store.tripped()
       if (!tripped) return { probe: false }
       if (this.now() < tripped.openUntil) throw this.openError(tripped, tripped.openUntil)
-      if (this.now() >= until) {
-        if (await this.store.claimProbe(probeTtlMs)) return { probe: true }
-        throw this.openError(tripped, this.now() + this.options.openMs)
-      }
     }
+    if (await this.store.claimProbe(probeTtlMs)) return { probe: true }
+    throw this.openError(tripped ?? { openedAt: this.now(), openUntil: this.now() }, this.now() + this.options.openMs)
   }
 
   /** After a call: counts it, and opens or closes the circuit when that changes its state. */
@@ -221,7 +227,7 @@ export class CircuitBreaker {
         await this.store.reset()
         this.onChange("closed", `a probe call succeeded; calls flow again`)
       } else if (verdict === "failure") {
-        await this.open("the probe call failed")
+        await this.open("the probe call failed", false)
       } else {
         await this.store.releaseProbe()
       }
@@ -231,8 +237,8 @@ export class CircuitBreaker {
     await this.store.add(this.windowBuckets()[0], verdict === "failure", this.options.windowMs + this.bucketMs)
     if (verdict !== "failure") return
     const { requests, failures } = await this.store.counts(this.windowBuckets())
-    if (requests >= this.options.minRequests && failures / requests >= this.options.failureRate && !(await this.store.tripped())) {
-      await this.open(`${failures} of ${requests} calls failed in the last ${Math.round(this.options.windowMs / 1000)} s`)
+    if (requests >= this.options.minRequests && failures / requests >= this.options.failureRate) {
+      await this.open(`${failures} of ${requests} calls failed in the last ${Math.round(this.options.windowMs / 1000)} s`, true)
     }
   }
 
@@ -252,9 +258,10 @@ export class CircuitBreaker {
     await this.store.reset()
   }
 
-  private async open(why: string) {
+  /** Opens the circuit; `onlyIfClosed` makes parallel failures open it once, with one message. */
+  private async open(why: string, onlyIfClosed: boolean) {
     const openedAt = this.now()
-    await this.store.trip({ openedAt, openUntil: openedAt + this.options.openMs })
+    if (!(await this.store.trip({ openedAt, openUntil: openedAt + this.options.openMs }, onlyIfClosed))) return
     this.onChange("open", `${why}; calls wait ${Math.round(this.options.openMs / 1000)} s, then one probe tests the connection`)
   }
 

@@ -23,16 +23,22 @@ export class RetryBudget {
   constructor(private readonly ratio: number, private readonly now: () => number = Date.now, private readonly windowMs = 10_000, private readonly floor = 10) {}
 
   recordTry() {
+    this.prune()
     this.tries.push(this.now())
   }
 
   /** Takes one retry from the budget; false when it is spent. */
   tryRetry(): boolean {
-    const since = this.now() - this.windowMs
-    for (const list of [this.tries, this.retries]) while (list.length && list[0] < since) list.shift()
-    if (this.retries.length >= this.floor + this.ratio * this.tries.length) return false
+    this.prune()
+    if (this.retries.length >= this.floor + Math.floor(this.ratio * this.tries.length)) return false
     this.retries.push(this.now())
     return true
+  }
+
+  /** Only the window counts (and a healthy connection's list must not grow for months). */
+  private prune() {
+    const since = this.now() - this.windowMs
+    for (const list of [this.tries, this.retries]) while (list.length && list[0] < since) list.shift()
   }
 }
 

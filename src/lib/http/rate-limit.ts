@@ -14,6 +14,8 @@ export class ConnectionRateLimiter {
   private readonly paused: RateLimiterAbstract
   /** Until when this process knows the connection is paused, so it does not ask Redis on every call. */
   private pausedUntil = 0
+  /** Callers take their turn one after the other: first come, first served, and a pause holds back everyone behind it. */
+  private turn: Promise<void> = Promise.resolve()
 
   constructor(
     readonly connectionId: string,
@@ -34,10 +36,16 @@ export class ConnectionRateLimiter {
     this.paused = make(1, 1, `${keyPrefix}:pause`)
   }
 
-  /** Resolves when the caller may start its request: after any pause, then when the budget has room. */
-  async acquire(): Promise<void> {
-    await this.waitWhilePaused()
-    await this.queue?.removeTokens(1)
+  /** Resolves when the caller may start its request: in turn, after any pause, then when the budget has room. */
+  acquire(): Promise<void> {
+    const mine = this.turn.then(async () => {
+      await this.waitWhilePaused()
+      await this.queue?.removeTokens(1)
+      // A 429 may have paused the connection while this caller waited for its token.
+      await this.waitWhilePaused()
+    })
+    this.turn = mine.catch(() => undefined)
+    return mine
   }
 
   /** The vendor said "too many requests, come back in `ms`": no request on this connection starts before then. */
