@@ -20,11 +20,13 @@ declare module "*/demo/storefront.mjs" {
       email: string
       items: Array<{ variant_id: string; quantity: number }>
       address: Record<string, string>
-    }): Promise<{ id: string; display_id: number }>
+    }): Promise<{ id: string; display_id: number; items: Array<{ id: string }> }>
   }
   export type AdminApi = {
     request(method: string, path: string, body?: unknown): Promise<unknown>
-    settledSyncs(orderId: string): Promise<{ sync_records: Array<{ status: string; last_error: string | null }> }>
+    settledSyncs(orderId: string): Promise<{
+      sync_records: Array<{ status: string; last_error: string | null; corrections: Record<string, string> | null; audits: Array<{ action: string; actor_id: string | null }> }>
+    }>
   }
   export function adminClient(baseUrl: string, email: string, password: string): Promise<AdminApi>
   export const DEMO_ADDRESS: Record<string, string>

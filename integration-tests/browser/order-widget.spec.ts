@@ -87,8 +87,15 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     expect(error).toMatch(store.erp === "tryton" ? /^Could not reach connection "erp"/ : /Sandbox ERP is unavailable/)
     await widget.screenshot({ path: path.join(ARTIFACTS, "order-widget-failed.png") })
 
+    // The log speaks in steps: the failed attempt's calls sit under "find or create the customer", marked as where it failed.
     await row.getByTestId("sync-log-open").click()
-    await expect(page.getByTestId("sync-log-entry").first().textContent()).resolves.toMatch(/error|\d{3}/)
+    const failedStep = page.getByTestId("sync-step-group").filter({ has: page.getByTestId("sync-step-failed") })
+    await expect(failedStep.first().textContent()).resolves.toMatch(/^Step: find or create the customer/)
+    const call = failedStep.first().getByTestId("sync-log-entry").first()
+    await expect(call.textContent()).resolves.toMatch(store.erp === "tryton" ? /^log in to Tryton/ : /^find or create the customer by e-mail/)
+    await call.locator("summary").click()
+    await expect(call.getByTestId("sync-log-bodies").isVisible()).resolves.toBe(true)
+    await page.screenshot({ path: path.join(ARTIFACTS, "order-widget-log.png") })
     await page.keyboard.press("Escape")
 
     if (store.erp === "tryton") await store.tryton!.restart()
@@ -104,5 +111,33 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     const { sync_records } = await admin.settledSyncs(order.id)
     expect(sync_records).toHaveLength(1)
     expect(sync_records[0].status).toBe("synced")
+  })
+
+  it("edit-and-retry: corrects the SKU the ERP does not know, right on the order page, and the order syncs", async () => {
+    const { adminClient, StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
+    const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    const order = await new StoreClient(store.url, store.seed.publishableKey).checkout({
+      regionId: store.seed.regionId,
+      email: `browser-edit-${Date.now()}@example.com`,
+      items: [{ variant_id: store.seed.variants["Ghost hat"], quantity: 1 }],
+      address: DEMO_ADDRESS,
+    })
+    const { sync_records } = await admin.settledSyncs(order.id)
+    expect(sync_records[0]).toMatchObject({ status: "failed", last_error_code: "unknown_sku" })
+
+    await page.goto(`${store.url}/app/orders/${order.id}`)
+    const row = page.getByTestId("integration-sync-widget").getByTestId("sync-row-erp")
+    await expect(row.getByTestId("sync-error").textContent()).resolves.toMatch(/SKU 'HAT-GHOST'/)
+    await row.getByTestId("sync-edit-open").click()
+    const sku = page.locator('[data-testid^="sync-edit-field-items."]')
+    await expect(sku.inputValue()).resolves.toBe("HAT-GHOST")
+    await sku.fill("MUG-RED")
+    await page.screenshot({ path: path.join(ARTIFACTS, "order-widget-edit.png") })
+    await page.getByTestId("sync-edit-save").click()
+    await row.getByText("Synced", { exact: true }).waitFor({ timeout: 30_000 })
+
+    const after = await admin.settledSyncs(order.id)
+    expect(after.sync_records[0]).toMatchObject({ status: "synced", corrections: { [`items.${order.items[0].id}.variant_sku`]: "MUG-RED" } })
+    expect(after.sync_records[0].audits[0]).toMatchObject({ action: "edit", actor_id: expect.stringMatching(/^user_/) })
   })
 })
