@@ -9,13 +9,24 @@ const iso = (ms: number) => new Date(ms).toISOString()
 const OPTIONS: CircuitBreakerOptions = CIRCUIT_DEFAULTS
 const PROBE_TTL_MS = 9_000
 
+/**
+ * A breaker on a fake clock. Its sleep (a caller waiting for the half-open probe's verdict) moves the clock on and
+ * yields to the event loop, so the test can settle the probe meanwhile; `polls` counts those waits.
+ */
 function breakerWith(options: CircuitBreakerOptions = OPTIONS) {
   let now = T0
   const changes: Array<[CircuitState, string]> = []
-  const breaker = new CircuitBreaker("erp", options, undefined, (state, detail) => changes.push([state, detail]), () => now)
+  const polls: number[] = []
+  const sleep = async (ms: number) => {
+    polls.push(ms)
+    now += ms
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  const breaker = new CircuitBreaker("erp", options, undefined, (state, detail) => changes.push([state, detail]), () => now, sleep)
   return {
     breaker,
     changes,
+    polls,
     advance: (ms: number) => {
       now += ms
     },
@@ -181,22 +192,58 @@ describe("CircuitBreaker: admit while open", () => {
 })
 
 describe("CircuitBreaker: half-open", () => {
-  it("after openMs lets one probe through; a second caller is refused while it is in flight", async () => {
-    const { breaker, advance } = await openedBreaker()
+  it("after openMs lets one probe through; the others wait for its verdict: success lets them go on", async () => {
+    const { breaker, advance, polls } = await openedBreaker()
     advance(30_000)
     expect(await breaker.snapshot()).toMatchObject({ state: "half_open", opened_at: iso(T0), retry_at: null })
     expect(await breaker.admit(PROBE_TTL_MS)).toEqual({ probe: true })
-    const second = await refusal(breaker)
-    expect(second).toMatchObject({ code: CIRCUIT_OPEN, retryable: true, retryAfterMs: PROBE_TTL_MS })
-    expect(second?.message).toContain(`waits until ${iso(T0 + 30_000 + PROBE_TTL_MS)}`)
-    expect(await refusal(breaker)).toMatchObject({ code: CIRCUIT_OPEN })
+    const waiting = [breaker.admit(PROBE_TTL_MS), breaker.admit(PROBE_TTL_MS)]
+    await new Promise((resolve) => setImmediate(resolve)) // both are waiting now
+    expect(polls).toEqual([100, 100])
+    await breaker.settle("success", true)
+    expect(await Promise.all(waiting)).toEqual([{ probe: false }, { probe: false }])
   })
 
-  it("bounds the wait of the others by openMs when the probe's timeout is longer", async () => {
+  it.each<[CallVerdict, string]>([
+    ["success", "let through as an ordinary call"],
+    ["failure", "refused with circuit_open"],
+  ])("a caller that read the circuit as half-open just as the probe's %s came is %s, not made a second probe", async (verdict, _) => {
     const { breaker, advance } = await openedBreaker()
     advance(30_000)
-    await breaker.admit(120_000)
-    await expect(breaker.admit(120_000)).rejects.toMatchObject({ code: CIRCUIT_OPEN, retryAfterMs: 30_000 })
+    await breaker.admit(PROBE_TTL_MS)
+    // Admitted while the probe's answer is on its way: it has read the state, not yet claimed the probe.
+    const late = breaker.admit(PROBE_TTL_MS).then(
+      (admitted) => admitted,
+      (err: unknown) => (err instanceof IntegrationError ? err.code : err)
+    )
+    await breaker.settle(verdict, true)
+    expect(await late).toEqual(verdict === "success" ? { probe: false } : CIRCUIT_OPEN)
+  })
+
+  it("the others wait for its verdict: failure refuses them with circuit_open until openMs from now", async () => {
+    const { breaker, advance, now } = await openedBreaker()
+    advance(30_000)
+    await breaker.admit(PROBE_TTL_MS)
+    const waiting = refusal(breaker)
+    await new Promise((resolve) => setImmediate(resolve)) // it is waiting now
+    await breaker.settle("failure", true)
+    const err = await waiting
+    expect(err).toMatchObject({ code: CIRCUIT_OPEN, retryable: true })
+    // The waiter's first look (100 ms) found the circuit opened again at that moment: a full openMs to wait.
+    expect(now()).toBe(T0 + 30_100)
+    expect(err?.retryAfterMs).toBe(30_000)
+    expect(err?.message).toContain(`circuit open since ${iso(T0 + 30_100)}`)
+  })
+
+  it("a probe that gives no verdict within its ttl: the waiter is refused, told to come back after openMs", async () => {
+    const { breaker, advance, now, polls } = await openedBreaker()
+    advance(30_000)
+    await breaker.admit(PROBE_TTL_MS)
+    const err = await refusal(breaker)
+    expect(polls).toHaveLength(PROBE_TTL_MS / 100)
+    expect(now()).toBe(T0 + 30_000 + PROBE_TTL_MS)
+    expect(err).toMatchObject({ code: CIRCUIT_OPEN, retryable: true, retryAfterMs: 30_000 })
+    expect(err?.message).toContain(`waits until ${iso(now() + 30_000)}`)
   })
 
   it("a probe's success closes the circuit and clears the counts", async () => {
@@ -239,7 +286,7 @@ describe("CircuitBreaker: half-open", () => {
     const { breaker, advance } = await openedBreaker()
     advance(30_000)
     expect(await breaker.admit(50)).toEqual({ probe: true })
-    expect(await refusal(breaker)).not.toBeNull()
+    expect(await refusal(breaker)).toMatchObject({ code: CIRCUIT_OPEN })
     // The memory store times the probe's claim by the wall clock, not the injected one: wait for real.
     await new Promise((resolve) => setTimeout(resolve, 80))
     expect(await breaker.admit(50)).toEqual({ probe: true })
