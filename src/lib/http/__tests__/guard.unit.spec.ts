@@ -215,6 +215,42 @@ describe("ConnectionGuard.call: the circuit breaker", () => {
   })
 })
 
+describe("ConnectionGuard.call: calls that waited for the half-open probe", () => {
+  it("still start within the rate limit once the probe has closed the circuit (no burst of the tokens taken meanwhile)", async () => {
+    // Real time: 3 calls per 0.3 s (one per 150 ms); the circuit opened on one failure, its clock then jumps past openMs.
+    let skew = 0
+    const limiter = new ConnectionRateLimiter("erp-probe-burst", { requests: 3, perSeconds: 0.3 })
+    const breaker = new CircuitBreaker("erp-probe-burst", { ...CIRCUIT_DEFAULTS, minRequests: 1 }, undefined, () => undefined, () => Date.now() + skew)
+    const guard = new ConnectionGuard("erp-probe-burst", {
+      limiter,
+      breaker,
+      budget: new RetryBudget(1),
+      policy: { ...POLICY, retries: 0 },
+      timeoutMs: 2_000,
+    })
+    await breaker.settle("failure", false)
+    skew = CIRCUIT_DEFAULTS.openMs
+    const t0 = Date.now()
+    const starts: number[] = []
+    const probe = guard.call(async () => {
+      starts.push(Date.now() - t0)
+      await new Promise((resolve) => setTimeout(resolve, 700))
+      return "probe"
+    }, { safe: false })
+    const others = Array.from({ length: 6 }, () =>
+      guard.call(async () => {
+        starts.push(Date.now() - t0)
+        return "ok"
+      }, { safe: false })
+    )
+    expect(await Promise.all([probe, ...others])).toEqual(["probe", "ok", "ok", "ok", "ok", "ok", "ok"])
+    const sorted = [...starts].sort((a, b) => a - b)
+    // At most 3 starts in any 0.3 s: the 4th after any start is at least 300 ms later.
+    const tooClose = sorted.filter((t, i) => i + 3 < sorted.length && sorted[i + 3] - t < 300 - 15)
+    expect({ starts: sorted, tooClose }).toEqual({ starts: sorted, tooClose: [] })
+  })
+})
+
 describe("RetryBudget", () => {
   it.each([
     // ratio, first tries in the window, retries it allows: floor 10 + ratio × tries
@@ -318,6 +354,18 @@ describe("ConnectionGuard.repeat", () => {
     }
     expect(await guard.repeat(op)).toBe("ok")
     expect([runs, create.calls]).toEqual([2, 2])
+  })
+
+  it("does not repeat an operation whose safe call already had its repeats in place (they would multiply)", async () => {
+    const { guard } = guardWith()
+    const read = scripted(repeatOf(30, () => vendorError(503)))
+    let runs = 0
+    const op = async () => {
+      runs++
+      return guard.call(read.fn, { safe: true })
+    }
+    expect(await outcomeOf(guard.repeat(op))).toBe("throws http_503")
+    expect([runs, read.calls]).toEqual([1, 5])
   })
 
   it("does not repeat an operation that met an open circuit", async () => {
