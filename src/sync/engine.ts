@@ -206,22 +206,46 @@ const RETRY_CONCURRENCY = 4
 /**
  * Runs every record whose retry is due (and abandoned ones), except on paused connections and on connections
  * whose circuit is open (their records wait, spending nothing), batch after batch until none is due or
- * `budgetMs` has passed, so a backlog drains within one run of the job. Returns how many it ran.
+ * `budgetMs` has passed. Returns how many it ran, and whether it stopped on the budget with work left.
  */
-export async function runDueSyncs(container: MedusaContainer, limit = 50, budgetMs = 50_000): Promise<number> {
+export async function drainDueSyncs(container: MedusaContainer, opts: { limit?: number; budgetMs?: number } = {}): Promise<{ ran: number; exhausted: boolean }> {
+  const { limit = 50, budgetMs = 50_000 } = opts
   const hub = hubOf(container)
   const started = Date.now()
   let ran = 0
   const seen = new Set<string>()
-  while (Date.now() - started < budgetMs) {
+  for (;;) {
+    if (Date.now() - started >= budgetMs) return { ran, exhausted: true }
     const waiting = [...pausedConnectionIds(hub), ...(await openCircuitConnectionIds(hub))]
     const ids = (await hub.listDueSyncRecordIds(waiting, limit)).filter((id) => !seen.has(id))
-    if (!ids.length) break
+    if (!ids.length) return { ran, exhausted: false }
     ids.forEach((id) => seen.add(id))
     await runRecords(container, ids, "retry", RETRY_CONCURRENCY)
     ran += ids.length
   }
-  return ran
+}
+
+/** `drainDueSyncs`, returning how many records it ran. */
+export const runDueSyncs = async (container: MedusaContainer, limit = 50, budgetMs = 50_000): Promise<number> =>
+  (await drainDueSyncs(container, { limit, budgetMs })).ran
+
+let backgroundDrain: Promise<void> | null = null
+
+/**
+ * A backlog larger than one job run can drain keeps draining in the background, one drain per process, until
+ * nothing is due, so the queue empties at the connection's rate limit instead of in bursts a minute apart (the
+ * scheduler waits for a job to end before it plans the next one). Returns at once.
+ */
+export function keepDraining(container: MedusaContainer): void {
+  if (backgroundDrain) return
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  backgroundDrain = (async () => {
+    for (let more = true; more; ) more = (await drainDueSyncs(container)).exhausted
+  })()
+    .catch((err) => logger.warn(`integration-hub: the background retry drain stopped: ${redactString((err as Error).message)}`))
+    .finally(() => {
+      backgroundDrain = null
+    })
 }
 
 async function openCircuitConnectionIds(hub: IntegrationHubModuleService): Promise<string[]> {
