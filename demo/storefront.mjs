@@ -2,6 +2,9 @@
 // the demo, the browser test and the benchmark need. Node's global fetch only.
 import { readFileSync } from "node:fs"
 
+/** No call to the store waits forever, not even one a crashed or stuck store never answers. */
+const REQUEST_TIMEOUT_MS = 60_000
+
 export class StoreClient {
   /** @param {string} baseUrl @param {string} publishableKey */
   constructor(baseUrl, publishableKey) {
@@ -14,6 +17,7 @@ export class StoreClient {
       method,
       headers: { "content-type": "application/json", "x-publishable-api-key": this.publishableKey, ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     })
     const text = await res.text()
     if (!res.ok) throw new Error(`${method} ${path} → HTTP ${res.status}: ${text.slice(0, 300)}`)
@@ -52,6 +56,7 @@ export async function adminClient(baseUrl, email, password) {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   })
   if (!res.ok) throw new Error(`admin login failed: HTTP ${res.status}`)
   const { token } = await res.json()
@@ -60,6 +65,7 @@ export async function adminClient(baseUrl, email, password) {
       method,
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     })
     const text = await r.text()
     if (!r.ok) throw new Error(`${method} ${path} → HTTP ${r.status}: ${text.slice(0, 300)}`)

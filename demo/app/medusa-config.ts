@@ -2,6 +2,27 @@ import { defineConfig, loadEnv } from "@medusajs/framework/utils"
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
 
+/**
+ * Connection options from INTEGRATION_ERP_CONNECTION_OPTIONS (JSON: timeoutMs, retry, rateLimit, ...), merged over
+ * the demo's own, one level deep: the fault suite uses it for a short timeout and retries sized to a few minutes.
+ */
+function withConnectionOverrides<T extends Record<string, unknown>>(connection: T): T {
+  const raw = process.env.INTEGRATION_ERP_CONNECTION_OPTIONS
+  if (!raw) return connection
+  let overrides: Record<string, unknown>
+  try {
+    overrides = JSON.parse(raw)
+  } catch {
+    throw new Error("INTEGRATION_ERP_CONNECTION_OPTIONS is not valid JSON")
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
+  const merged: Record<string, unknown> = { ...connection }
+  for (const [key, value] of Object.entries(overrides)) {
+    merged[key] = isObject(value) && isObject(merged[key]) ? { ...merged[key], ...value } : value
+  }
+  return merged as T
+}
+
 /** The ERP this demo store talks to: the real Tryton when the demo started one, else the sandbox. */
 function erpConnection() {
   const retry = {
@@ -56,5 +77,5 @@ module.exports = defineConfig({
   plugins:
     process.env.DEMO_WITH_PLUGIN === "false"
       ? []
-      : [{ resolve: "medusa-integration-hub", options: { connections: [erpConnection()] } }],
+      : [{ resolve: "medusa-integration-hub", options: { connections: [withConnectionOverrides(erpConnection())] } }],
 })

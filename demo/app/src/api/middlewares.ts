@@ -1,4 +1,10 @@
-import { defineMiddlewares } from "@medusajs/framework/http"
+import { defineMiddlewares, validateAndTransformBody } from "@medusajs/framework/http"
+import { EmitEventsBody } from "./admin/dev/events/validators"
 
-// The benchmark's baseline route reads the raw body itself, like the hub's webhook route.
-export default defineMiddlewares({ routes: [{ matcher: "/hooks/bare", methods: ["POST"], bodyParser: false }] })
+export default defineMiddlewares({
+  routes: [
+    // The benchmark's baseline route reads the raw body itself, like the hub's webhook route.
+    { matcher: "/hooks/bare", methods: ["POST"], bodyParser: false },
+    { matcher: "/admin/dev/events", methods: ["POST"], middlewares: [validateAndTransformBody(EmitEventsBody)] },
+  ],
+})
