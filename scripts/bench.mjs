@@ -4,8 +4,10 @@
 // storefront checkouts through the Store API, alternating one order each, and the p50/p95 of cart completion
 // (and of the whole checkout) are compared side by side. Goal: with/without ≤ 1.05. Nothing here asserts.
 // Then P5, webhook ingest (scripts/bench-webhooks.mjs): the hub's webhook route against a bare route doing the same
-// signature check, in one store. Env: BENCH_ONLY=checkout|webhooks (one part), BENCH_ORDERS (default 300 per store),
-// BENCH_WARMUP (default 20), BENCH_WEBHOOKS, BENCH_CONCURRENCY, DATABASE_URL (else embedded PostgreSQL).
+// signature check, in one store. Then P2, backlog drain at the vendor's limit (scripts/bench-backlog.mjs), with one and two
+// store processes. Env: BENCH_ONLY=checkout|webhooks|backlog (one part), BENCH_ORDERS (default 300 per store),
+// BENCH_WARMUP (default 20), BENCH_WEBHOOKS, BENCH_CONCURRENCY, BENCH_BACKLOG_ORDERS, BENCH_BACKLOG_RATE, DATABASE_URL (else
+// embedded PostgreSQL).
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import path from "node:path"
@@ -19,6 +21,7 @@ if (!existsSync("node_modules/.bin/medusa")) {
 const { startDemoStore } = await import("./demo-store.mjs")
 const { StoreClient, adminClient, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await import("../demo/storefront.mjs")
 const { benchWebhooks } = await import("./bench-webhooks.mjs")
+const { benchBacklog } = await import("./bench-backlog.mjs")
 
 const ONLY = process.env.BENCH_ONLY
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 300)
@@ -135,8 +138,12 @@ async function benchWebhookIngest() {
 }
 
 try {
-  if (ONLY !== "webhooks") await benchCheckout()
-  if (ONLY !== "checkout") await benchWebhookIngest()
+  if (!ONLY || ONLY === "checkout") await benchCheckout()
+  if (!ONLY || ONLY === "webhooks") await benchWebhookIngest()
+  if (!ONLY || ONLY === "backlog") {
+    const build = ONLY === "backlog"
+    await benchBacklog({ startDemoStore: (opts) => startDemoStore({ ...opts, build }), databaseUrl: databaseUrl("bench_backlog"), log })
+  }
 } catch (err) {
   console.error(`[bench] ${err.stack ?? err}`)
   process.exitCode = 1

@@ -239,6 +239,20 @@ export async function startDemoStore(opts = {}) {
         await stopChild(child)
         child = await startStoreProcess(env, port, output)
       },
+      /** The store's process (its group leader: `npx medusa start`), e.g. to read its memory. */
+      pid: () => child.pid,
+      /**
+       * One more store process on the same build, database and ERP, on `port` (a second instance); `extraEnv` on top.
+       * Stopped with the store.
+       */
+      startInstance: async (instancePort, extraEnv = {}) => {
+        const instanceOutput = []
+        const instance = await startStoreProcess({ ...env, ...extraEnv }, instancePort, instanceOutput)
+        cleanups.push(() => stopChild(instance))
+        return { url: `http://localhost:${instancePort}`, pid: instance.pid, output: instanceOutput, stop: () => stopChild(instance) }
+      },
+      /** Runs a script of the demo app with `medusa exec` against the store's database (e.g. ./backlog.ts). */
+      exec: (script, extraEnv = {}) => run("npx", ["medusa", "exec", script], { cwd: APP, env: { ...env, ...extraEnv } }),
     }
   } catch (err) {
     await stop()

@@ -57,6 +57,8 @@ function erpConnection() {
       webhookSecret: process.env.DEMO_WEBHOOK_SECRET || undefined,
       // The demo runs a production build; its failure simulator stays available for the walkthrough.
       allowFailureInjection: true,
+      // The drain benchmark simulates the vendor's own rate limit (429 past it).
+      ...(process.env.DEMO_ERP_VENDOR_RPS ? { vendorRequestsPerSecond: Number(process.env.DEMO_ERP_VENDOR_RPS) } : {}),
     },
   }
 }
@@ -77,5 +79,11 @@ module.exports = defineConfig({
   plugins:
     process.env.DEMO_WITH_PLUGIN === "false"
       ? []
-      : [{ resolve: "medusa-integration-hub", options: { connections: [withConnectionOverrides(erpConnection())] } }],
+      : [
+          {
+            resolve: "medusa-integration-hub",
+            // With INTEGRATION_REDIS_URL, several store processes share each connection's rate limit and circuit.
+            options: { connections: [withConnectionOverrides(erpConnection())], redisUrl: process.env.INTEGRATION_REDIS_URL || undefined },
+          },
+        ],
 })

@@ -19,6 +19,9 @@ import { WebhookPayloadError } from "../types"
 import { SandboxCustomer, sandboxEventSchema, SandboxFailures, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
 
 export const SANDBOX_FAILURES_KEY = "failures"
+const VENDOR_RATE_KEY = "vendor-rate"
+/** How many 429s the simulated vendor limit has answered (for the benchmark). */
+export const VENDOR_429S_KEY = "vendor-429s"
 
 const SANDBOX_WORDS: Record<string, string> = {
   testConnection: "test the connection",
@@ -208,6 +211,7 @@ export class SandboxErpProvider implements ErpProvider {
   /** Every operation: consume an injected failure first, then run and log it like an external call. */
   private call<T>(operation: string, request: unknown, fn: () => Promise<T>, externalId?: (r: T) => string | null): Promise<T> {
     return this.recorder.run(`sandbox.${operation}`, request, async () => {
+      await this.enforceVendorLimit(operation)
       const failure = await this.state.consume<SandboxFailures>(SANDBOX_FAILURES_KEY)
       if (failure?.kind === "reject") {
         throw new IntegrationError(`Sandbox ERP rejected ${operation} (simulated validation error; ${failure.count} more to come)`, {
@@ -221,6 +225,23 @@ export class SandboxErpProvider implements ErpProvider {
       }
       return fn()
     }, externalId)
+  }
+
+  /** `vendorRequestsPerSecond`: a call past the limit of its calendar second is answered 429 with Retry-After. */
+  private async enforceVendorLimit(operation: string): Promise<void> {
+    const limit = this.options.vendorRequestsPerSecond
+    if (!limit) return
+    const now = Date.now()
+    const second = Math.floor(now / 1000)
+    const count = await this.state.next(`${VENDOR_RATE_KEY}:${second}`)
+    // The first call of a second clears an older second's counter: the table holds a few rows, not one per second.
+    if (count === 1) await this.state.delete(`${VENDOR_RATE_KEY}:${second - 2}`)
+    if (count <= limit) return
+    await this.state.next(VENDOR_429S_KEY)
+    const retryAfterMs = (second + 1) * 1000 - now
+    throw new IntegrationError(`Sandbox ERP answered 429 to ${operation}: more than ${limit} calls this second (will retry)`, {
+      connectionId: this.connectionId, code: "http_429", retryable: true, httpStatus: 429, retryAfterMs,
+    })
   }
 
   private permanent(message: string, code: string): IntegrationError {

@@ -9,6 +9,11 @@ export const sandboxOptionsSchema = z.object({
   webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64').optional(),
   /** Allow simulated failures (the sandbox-failures admin route) when NODE_ENV is "production". */
   allowFailureInjection: z.boolean().default(false),
+  /**
+   * Simulates the vendor's own rate limit: past this many calls in one calendar second (counted in the database,
+   * so across Medusa instances), calls are answered 429 with Retry-After, as a real API would. For the benchmark.
+   */
+  vendorRequestsPerSecond: z.number().int().min(1).optional(),
 })
 export type SandboxOptions = z.output<typeof sandboxOptionsSchema>
 
