@@ -84,17 +84,32 @@ describe("settlementFor", () => {
     expect(settlementFor(err, { attempts, failing_since }, connection, T0)).toEqual(expected)
   })
 
-  it("spreads deferred records over 5 s past the probe", () => {
-    random.mockReturnValue(0.999_9)
-    const s = settlementFor(circuitOpen(20_000), { attempts: 1, failing_since: null }, ERP, T0)
-    expect(s).toMatchObject({ status: "deferred", next_attempt_at: at(24_999) })
+  it.each([
+    // retry.maxAgeMs, failing for, how the message says it
+    [60_000, 60_000, "1 min"],
+    [10 * 60_000, 10 * 60_000, "10 min"],
+    [HOUR, 59 * 60_000 + 59_000, null], // under the budget: retried
+    [HOUR, HOUR, "1 h"],
+    [HOUR, 90 * 60_000, "2 h"],
+    [72 * HOUR, 73 * HOUR, "73 h"],
+  ])("retry.maxAgeMs %i, failing for %i ms: gave up after %s", (maxAgeMs, failingFor, said) => {
+    const connection = connectionSchema.parse({ id: "erp", kind: "erp", provider: "tryton", retry: { maxAgeMs } })
+    const s = settlementFor(unavailable(), { attempts: 3, failing_since: new Date(T0 - failingFor) }, connection, T0)
+    if (said === null) expect(s.status).toBe("failed")
+    else expect(s).toEqual({ status: "dead", code: "http_503", error: `${MSG_503.replace(" (will retry)", "")} — gave up after ${said} of failing (retry.maxAgeMs)` })
   })
 
-  it("names a short time budget in a unit a store owner can read (not '0 h')", () => {
-    const quick = connectionSchema.parse({ id: "erp", kind: "erp", provider: "tryton", retry: { maxAgeMs: 10 * 60_000 } })
-    const s = settlementFor(unavailable(), { attempts: 3, failing_since: new Date(T0 - 10 * 60_000) }, quick, T0)
-    expect(s.status).toBe("dead")
-    expect("error" in s ? s.error : "").not.toMatch(/after 0 h of failing/)
+  it.each([
+    // Retry-After of the open circuit, random, next attempt: the spread is at most 5 s and at most the wait itself
+    [20_000, 0, 20_000],
+    [20_000, 0.999_9, 24_999],
+    [1_000, 0.5, 1_500],
+    [1_000, 0.999_9, 1_999],
+    [100, 0.5, 150],
+  ])("deferred with Retry-After %i and random %d → %i ms later", (retryAfterMs, draw, later) => {
+    random.mockReturnValue(draw)
+    const s = settlementFor(circuitOpen(retryAfterMs), { attempts: 1, failing_since: null }, ERP, T0)
+    expect(s).toMatchObject({ status: "deferred", next_attempt_at: at(later) })
   })
 })
 
