@@ -33,8 +33,12 @@ interface BreakerStore {
   tripped(): Promise<Tripped | null>
   /** Opens (or re-opens) the circuit; with `onlyIfClosed`, only when it is not open already, and says whether it did. */
   trip(t: Tripped, onlyIfClosed: boolean): Promise<boolean>
-  /** True for the one caller allowed to probe until `ttlMs` passes or the probe settles. */
-  claimProbe(ttlMs: number): Promise<boolean>
+  /**
+   * True for the one caller allowed to probe until `ttlMs` passes or the probe settles — and only while the
+   * circuit is still the one this caller saw open at `openedAt` (a verdict landing in between must not make
+   * a late caller a second probe).
+   */
+  claimProbe(ttlMs: number, openedAt: number): Promise<boolean>
   releaseProbe(): Promise<void>
   reset(): Promise<void>
 }
@@ -72,8 +76,8 @@ class MemoryStore implements BreakerStore {
     this.probeUntil = 0
     return true
   }
-  async claimProbe(ttlMs: number) {
-    if (this.probeUntil > Date.now()) return false
+  async claimProbe(ttlMs: number, openedAt: number) {
+    if (this.trip_?.openedAt !== openedAt || this.probeUntil > Date.now()) return false
     this.probeUntil = Date.now() + ttlMs
     return true
   }
@@ -86,6 +90,11 @@ class MemoryStore implements BreakerStore {
     this.probeUntil = 0
   }
 }
+
+/** The probe is claimed only while the circuit is still open since the moment the caller saw. */
+const CLAIM_PROBE = `if redis.call('HGET', KEYS[1], 'openedAt') ~= ARGV[1] then return 0 end
+if redis.call('SET', KEYS[2], '1', 'PX', ARGV[2], 'NX') then return 1 end
+return 0`
 
 /** Counts live in one hash (two fields per bucket), the trip and the probe in two keys: three keys per connection. */
 class RedisStore implements BreakerStore {
@@ -125,8 +134,8 @@ class RedisStore implements BreakerStore {
     await this.redis.multi().hset(this.stateKey, "openedAt", t.openedAt, "openUntil", t.openUntil).del(this.probeKey).exec()
     return true
   }
-  async claimProbe(ttlMs: number) {
-    return (await this.redis.set(this.probeKey, "1", "PX", ttlMs, "NX")) === "OK"
+  async claimProbe(ttlMs: number, openedAt: number) {
+    return Number(await this.redis.eval(CLAIM_PROBE, 2, this.stateKey, this.probeKey, openedAt, ttlMs)) === 1
   }
   async releaseProbe() {
     await this.redis.del(this.probeKey)
@@ -151,7 +160,7 @@ class FallbackStore implements BreakerStore {
   counts = (b: number[]) => this.use((s) => s.counts(b))
   tripped = () => this.use((s) => s.tripped())
   trip = (t: Tripped, onlyIfClosed: boolean) => this.use((s) => s.trip(t, onlyIfClosed))
-  claimProbe = (ttl: number) => this.use((s) => s.claimProbe(ttl))
+  claimProbe = (ttl: number, openedAt: number) => this.use((s) => s.claimProbe(ttl, openedAt))
   releaseProbe = () => this.use((s) => s.releaseProbe())
   reset = () => this.use((s) => s.reset())
 }
@@ -198,7 +207,7 @@ export class CircuitBreaker {
     const tripped = await this.store.tripped()
     if (!tripped) return { probe: false }
     if (this.now() < tripped.openUntil) throw this.openError(tripped, tripped.openUntil)
-    if (await this.store.claimProbe(probeTtlMs)) return { probe: true }
+    if (await this.store.claimProbe(probeTtlMs, tripped.openedAt)) return { probe: true }
     return this.awaitProbe(probeTtlMs)
   }
 
@@ -216,7 +225,7 @@ export class CircuitBreaker {
       if (!tripped) return { probe: false }
       if (this.now() < tripped.openUntil) throw this.openError(tripped, tripped.openUntil)
     }
-    if (await this.store.claimProbe(probeTtlMs)) return { probe: true }
+    if (tripped && (await this.store.claimProbe(probeTtlMs, tripped.openedAt))) return { probe: true }
     throw this.openError(tripped ?? { openedAt: this.now(), openUntil: this.now() }, this.now() + this.options.openMs)
   }
 

@@ -74,15 +74,17 @@ export class ConnectionGuard {
   }
 
   /**
-   * One external call: waits for the rate limit, passes the circuit breaker (or throws CircuitOpenError), and
+   * One external call: passes the circuit breaker (or throws CircuitOpenError), waits for its turn, and
    * reports the outcome to both; a 429 pauses the whole connection for its Retry-After. A `safe` call (a read,
    * or a write the vendor itself makes idempotent) that fails in a retryable way is repeated in place, within the
    * policy and the budget; any other call is never repeated here.
    */
   call<T>(fn: () => Promise<T>, opts: { safe: boolean }): Promise<T> {
     return this.withRetries(async () => {
-      await this.deps.limiter.acquire()
+      // The breaker first: callers that waited for a half-open probe then queue for their turn one by one,
+      // instead of all starting at once on turns they took while waiting.
       const { probe } = await this.deps.breaker.admit(this.deps.timeoutMs + 1_000)
+      await this.deps.limiter.acquire()
       try {
         const result = await fn()
         await this.deps.breaker.settle("success", probe)

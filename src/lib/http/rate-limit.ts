@@ -1,79 +1,132 @@
 import type Redis from "ioredis"
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterQueue, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible"
 
 export type RateLimit = { requests: number; perSeconds: number }
 
 /**
- * A connection's request budget, shared by every Medusa instance through Redis when one is given (each
- * instance alone otherwise): at most `requests` starts per `perSeconds`, spread evenly. Callers wait for their
- * turn, in order, instead of failing. A vendor's 429 + Retry-After pauses the whole connection, every
- * instance, for that long (`pause`), so the next requests do not all hit the limit again.
+ * How far apart two starts must be so that any `perSeconds` span holds at most `requests` of them: a span of
+ * length P touches at most P / spacing + 1 evenly spaced starts. (requests − 1) / requests of the rate is kept.
+ */
+export function spacingMs(limit: RateLimit): number {
+  return (limit.perSeconds * 1000) / Math.max(1, limit.requests - 1)
+}
+
+/** Where the schedule lives: this process, or Redis for every instance (clocked by the Redis server). */
+interface ScheduleStore {
+  /** Books the next start at least `spacing` after the previous one and after any pause; returns the wait in ms. */
+  reserve(spacing: number): Promise<number>
+  /** Pauses every start until `ms` from now; a longer pause already set is kept. */
+  pause(ms: number): Promise<void>
+  pausedForMs(): Promise<number>
+}
+
+class MemorySchedule implements ScheduleStore {
+  private nextFree = 0
+  private pausedUntil = 0
+  constructor(private readonly now: () => number) {}
+  async reserve(spacing: number) {
+    const now = this.now()
+    const start = Math.max(now, this.nextFree, this.pausedUntil)
+    this.nextFree = start + spacing
+    return start - now
+  }
+  async pause(ms: number) {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms)
+  }
+  async pausedForMs() {
+    return Math.max(0, this.pausedUntil - this.now())
+  }
+}
+
+// Redis server time in ms, so instances with skewed clocks share one schedule.
+const NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)"
+const RESERVE = `${NOW}
+local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'), tonumber(redis.call('GET', KEYS[2]) or '0'))
+local nextFree = start + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], nextFree, 'PX', math.ceil(nextFree - now) + 1000)
+return math.ceil(start - now)`
+const PAUSE = `${NOW}
+local untilMs = now + tonumber(ARGV[1])
+if untilMs > tonumber(redis.call('GET', KEYS[1]) or '0') then redis.call('SET', KEYS[1], untilMs, 'PX', math.ceil(tonumber(ARGV[1]))) end
+return 1`
+const PAUSED_FOR = `${NOW}
+return math.max(0, math.ceil(tonumber(redis.call('GET', KEYS[1]) or '0') - now))`
+
+class RedisSchedule implements ScheduleStore {
+  private readonly nextKey: string
+  private readonly pauseKey: string
+  constructor(private readonly redis: Redis, prefix: string) {
+    this.nextKey = `${prefix}:next`
+    this.pauseKey = `${prefix}:pause`
+  }
+  async reserve(spacing: number) {
+    return Number(await this.redis.eval(RESERVE, 2, this.nextKey, this.pauseKey, spacing))
+  }
+  async pause(ms: number) {
+    await this.redis.eval(PAUSE, 1, this.pauseKey, ms)
+  }
+  async pausedForMs() {
+    return Number(await this.redis.eval(PAUSED_FOR, 1, this.pauseKey))
+  }
+}
+
+/** Redis while it answers; this process's own schedule while it does not (a call is never failed for it). */
+class FallbackSchedule implements ScheduleStore {
+  private readonly local: MemorySchedule
+  constructor(private readonly shared: ScheduleStore, now: () => number) {
+    this.local = new MemorySchedule(now)
+  }
+  private async use<T>(fn: (s: ScheduleStore) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.shared)
+    } catch {
+      return fn(this.local)
+    }
+  }
+  reserve = (spacing: number) => this.use((s) => s.reserve(spacing))
+  pause = (ms: number) => this.use((s) => s.pause(ms))
+  pausedForMs = () => this.use((s) => s.pausedForMs())
+}
+
+/**
+ * A connection's request schedule, shared by every Medusa instance through Redis when one is given (each
+ * instance alone otherwise): at most `requests` starts in any `perSeconds`, spread evenly, first come first
+ * served. Callers wait for their turn instead of failing. A vendor's 429 + Retry-After pauses the whole
+ * connection, every instance, for that long (`pause`); a caller whose turn fell into a pause takes a new turn
+ * after it, so the calls queued behind a 429 do not all hit the limit again at once.
  */
 export class ConnectionRateLimiter {
-  private readonly queue?: RateLimiterQueue
-  private readonly paused: RateLimiterAbstract
-  /** Until when this process knows the connection is paused, so it does not ask Redis on every call. */
-  private pausedUntil = 0
-  /** Callers take their turn one after the other: first come, first served, and a pause holds back everyone behind it. */
-  private turn: Promise<void> = Promise.resolve()
+  private readonly store: ScheduleStore
+  private readonly spacing: number | null
 
   constructor(
     readonly connectionId: string,
     readonly limit: RateLimit | undefined,
     redis?: Redis,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    now: () => number = Date.now
   ) {
-    const keyPrefix = `mih:rl:${connectionId}`
-    const make = (points: number, duration: number, prefix: string): RateLimiterAbstract => {
-      const memory = new RateLimiterMemory({ points, duration, keyPrefix: prefix })
-      // If Redis is unreachable, the process keeps limiting on its own rather than failing every call.
-      return redis ? new RateLimiterRedis({ storeClient: redis, points, duration, keyPrefix: prefix, insuranceLimiter: memory }) : memory
-    }
-    if (limit) {
-      const { points, windowSeconds } = evenWindows(limit)
-      this.queue = new RateLimiterQueue(make(points, windowSeconds, keyPrefix))
-    }
-    this.paused = make(1, 1, `${keyPrefix}:pause`)
+    this.store = redis ? new FallbackSchedule(new RedisSchedule(redis, `mih:rl:${connectionId}`), now) : new MemorySchedule(now)
+    this.spacing = limit ? spacingMs(limit) : null
   }
 
-  /** Resolves when the caller may start its request: in turn, after any pause, then when the budget has room. */
-  acquire(): Promise<void> {
-    const mine = this.turn.then(async () => {
-      await this.waitWhilePaused()
-      await this.queue?.removeTokens(1)
-      // A 429 may have paused the connection while this caller waited for its token.
-      await this.waitWhilePaused()
-    })
-    this.turn = mine.catch(() => undefined)
-    return mine
+  /** Resolves when the caller may start its request. */
+  async acquire(): Promise<void> {
+    for (;;) {
+      const wait = this.spacing === null ? await this.store.pausedForMs() : await this.store.reserve(this.spacing)
+      if (wait <= 0 && this.spacing === null) return
+      if (wait > 0) await this.sleep(wait)
+      // A 429 may have paused the connection while this caller waited for its turn: then it takes a new one.
+      if ((await this.store.pausedForMs()) <= 0) return
+    }
   }
 
   /** The vendor said "too many requests, come back in `ms`": no request on this connection starts before then. */
   async pause(ms: number): Promise<void> {
-    if (ms <= 0) return
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms)
-    await this.paused.block("all", ms / 1000).catch(() => undefined)
+    if (ms > 0) await this.store.pause(ms)
   }
 
   /** Milliseconds until the connection may be called again (0 when not paused). */
-  async pausedForMs(): Promise<number> {
-    const local = this.pausedUntil - Date.now()
-    if (local > 0) return local
-    const res = await this.paused.get("all").catch(() => null)
-    return res instanceof RateLimiterRes && res.consumedPoints > 1 ? Math.max(0, res.msBeforeNext) : 0
+  pausedForMs(): Promise<number> {
+    return this.store.pausedForMs()
   }
-
-  private async waitWhilePaused(): Promise<void> {
-    for (let ms = await this.pausedForMs(); ms > 0; ms = await this.pausedForMs()) await this.sleep(ms)
-  }
-}
-
-/**
- * Fixed windows let a burst at the end of one window meet a burst at the start of the next: twice the limit in
- * a moment. One request per window of `perSeconds / (requests - 1)` keeps every `perSeconds` span at or under
- * `requests` (a span touches at most `requests` such windows) while allowing (requests - 1) / requests of the rate.
- */
-export function evenWindows(limit: RateLimit): { points: number; windowSeconds: number } {
-  if (limit.requests <= 1) return { points: 1, windowSeconds: limit.perSeconds }
-  return { points: 1, windowSeconds: limit.perSeconds / (limit.requests - 1) }
 }

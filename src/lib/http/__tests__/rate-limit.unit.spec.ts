@@ -1,4 +1,4 @@
-import { ConnectionRateLimiter, evenWindows, RateLimit } from "../rate-limit"
+import { ConnectionRateLimiter, RateLimit, spacingMs } from "../rate-limit"
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 /** Timers never fire early, but the store and Date.now can disagree by a millisecond or two. */
@@ -10,25 +10,25 @@ async function acquireAll(limiter: ConnectionRateLimiter, n: number): Promise<nu
   return Promise.all(Array.from({ length: n }, () => limiter.acquire().then(() => Date.now() - t0)))
 }
 
-describe("evenWindows", () => {
-  it.each<[RateLimit, { points: number; windowSeconds: number }]>([
-    [{ requests: 1, perSeconds: 10 }, { points: 1, windowSeconds: 10 }],
-    [{ requests: 2, perSeconds: 10 }, { points: 1, windowSeconds: 10 }],
-    [{ requests: 3, perSeconds: 10 }, { points: 1, windowSeconds: 5 }],
-    [{ requests: 100, perSeconds: 10 }, { points: 1, windowSeconds: 10 / 99 }],
-    [{ requests: 200, perSeconds: 60 }, { points: 1, windowSeconds: 60 / 199 }],
-    [{ requests: 5, perSeconds: 0.5 }, { points: 1, windowSeconds: 0.125 }],
-  ])("%j → %j", (limit, expected) => {
-    expect(evenWindows(limit)).toEqual(expected)
+describe("spacingMs", () => {
+  it.each<[RateLimit, number]>([
+    [{ requests: 1, perSeconds: 10 }, 10_000],
+    [{ requests: 2, perSeconds: 10 }, 10_000],
+    [{ requests: 3, perSeconds: 10 }, 5_000],
+    [{ requests: 100, perSeconds: 10 }, 10_000 / 99],
+    [{ requests: 200, perSeconds: 60 }, 60_000 / 199],
+    [{ requests: 5, perSeconds: 0.5 }, 125],
+  ])("%j → %d ms", (limit, expected) => {
+    expect(spacingMs(limit)).toBeCloseTo(expected, 9)
   })
 
   it.each<[RateLimit]>([[{ requests: 2, perSeconds: 10 }], [{ requests: 100, perSeconds: 10 }], [{ requests: 200, perSeconds: 60 }]])(
-    "%j: a span of perSeconds holds at most `requests` window starts, and the rate kept is (requests - 1) / requests",
+    "%j: a span of perSeconds holds at most `requests` starts, and the rate kept is (requests - 1) / requests",
     (limit) => {
-      const { windowSeconds } = evenWindows(limit)
-      // Window starts are at least windowSeconds apart: a closed span of perSeconds holds floor(perSeconds / w) + 1.
-      expect(Math.floor(limit.perSeconds / windowSeconds + 1e-9) + 1).toBe(limit.requests)
-      expect(limit.perSeconds / windowSeconds).toBeCloseTo(limit.requests - 1, 9)
+      const spacing = spacingMs(limit) / 1000
+      // Starts are at least `spacing` apart: a closed span of perSeconds holds floor(perSeconds / spacing) + 1.
+      expect(Math.floor(limit.perSeconds / spacing + 1e-9) + 1).toBe(limit.requests)
+      expect(limit.perSeconds / spacing).toBeCloseTo(limit.requests - 1, 9)
     }
   )
 })
