@@ -63,9 +63,27 @@ function erpConnection() {
   }
 }
 
+/**
+ * DEMO_REDIS_URL runs the store as production does with several processes: Medusa's Redis event bus, Redis workflow
+ * engine and Redis locking, and MEDUSA_WORKER_MODE (server | worker | shared) per process. `npm run faults --
+ * --instances 2` uses it for a server and a worker.
+ */
+const REDIS_URL = process.env.DEMO_REDIS_URL
+const redisModules = REDIS_URL
+  ? [
+      { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl: REDIS_URL } },
+      { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl: REDIS_URL } } },
+      {
+        resolve: "@medusajs/medusa/locking",
+        options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl: REDIS_URL } }] },
+      },
+    ]
+  : []
+
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    ...(REDIS_URL ? { redisUrl: REDIS_URL, workerMode: (process.env.MEDUSA_WORKER_MODE ?? "shared") as "shared" | "worker" | "server" } : {}),
     http: {
       storeCors: process.env.STORE_CORS ?? "http://localhost:8000",
       adminCors: process.env.ADMIN_CORS ?? "http://localhost:9000",
@@ -83,7 +101,8 @@ module.exports = defineConfig({
           {
             resolve: "medusa-integration-hub",
             // With INTEGRATION_REDIS_URL, several store processes share each connection's rate limit and circuit.
-            options: { connections: [withConnectionOverrides(erpConnection())], redisUrl: process.env.INTEGRATION_REDIS_URL || undefined },
+            options: { connections: [withConnectionOverrides(erpConnection())], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
           },
         ],
+  modules: redisModules,
 })
