@@ -109,8 +109,18 @@ export class ConnectionRateLimiter {
     this.spacing = limit ? spacingMs(limit) : null
   }
 
-  /** Resolves when the caller may start its request. */
-  async acquire(): Promise<void> {
+  /** The last caller's turn: a caller starts only after the one before it (timers may fire out of order). */
+  private turn: Promise<void> = Promise.resolve()
+
+  /** Resolves when the caller may start its request, first come first served. */
+  acquire(): Promise<void> {
+    const before = this.turn
+    const mine = this.waitForTurn().then(() => before)
+    this.turn = mine.catch(() => undefined)
+    return mine
+  }
+
+  private async waitForTurn(): Promise<void> {
     for (;;) {
       const wait = this.spacing === null ? await this.store.pausedForMs() : await this.store.reserve(this.spacing)
       if (wait <= 0 && this.spacing === null) return

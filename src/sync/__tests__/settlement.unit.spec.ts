@@ -4,6 +4,7 @@ import { CIRCUIT_OPEN } from "../../lib/http/circuit-breaker"
 import { ConnectionConfig, connectionSchema, RETRY_DEFAULTS } from "../../modules/integration-hub/options"
 import type { Settlement } from "../../modules/integration-hub/service"
 import { settlementFor } from "../engine"
+import { mulberry32 } from "../../lib/__tests__/seeded-random"
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0)
 const HOUR = 3_600_000
@@ -112,18 +113,6 @@ describe("settlementFor", () => {
     expect(s).toMatchObject({ status: "deferred", next_attempt_at: at(later) })
   })
 })
-
-/** Mulberry32: a small seeded PRNG, so the simulation is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 describe("the retry defaults survive a 4-hour outage", () => {
   const RECORDS = 1_000

@@ -9,6 +9,7 @@ import { isRetryableStatus } from "../classify"
 import { HttpClient } from "../client"
 import { ConnectionGuard, InPlaceRetryPolicy, RetryBudget } from "../guard"
 import { ConnectionRateLimiter } from "../rate-limit"
+import { mulberry32 } from "../../__tests__/seeded-random"
 
 /** The defaults: 4 retries, 250 ms first delay doubling, 2 s cap, budget ratio 1. */
 const POLICY: InPlaceRetryPolicy = RETRY_DEFAULTS.inPlace
@@ -380,18 +381,6 @@ describe("ConnectionGuard.repeat", () => {
     expect(runs).toBe(1)
   })
 })
-
-/** Mulberry32: a small seeded PRNG, so the simulation is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 describe("a sync meeting a vendor that fails a third of its calls", () => {
   const TRIALS = 1_000
