@@ -6,6 +6,7 @@ import type { ConnectionGuard } from "../../lib/http/guard"
 import type { CallLogEntry } from "../../lib/http/call-recorder"
 import { secretValues } from "../../lib/http/redact"
 import type { ConnectionKind, InboundEvent, IntegrationProvider, ProviderOfKind } from "../../providers/types"
+import { ConnectionHealthRow, readConnectionHealth, recordConnectionOutcome } from "./connection-health"
 import { ConnectionRegistry, validatePluginOptions } from "./connections"
 import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
@@ -65,14 +66,6 @@ export type ClaimedSyncRecord = {
   failing_since: Date | null
   /** Staff's corrections to the data it sends (edit-and-retry). */
   corrections: Record<string, string | null> | null
-}
-
-/** A connection's health as its tables tell it (the circuit and rate limit come from its guard). */
-export type ConnectionHealthRow = {
-  calls: { last_hour: number; errors_last_hour: number; last_day: number; errors_last_day: number; last_call_at: Date | null; last_success_at: Date | null }
-  /** Records waiting, by state: "retrying" has a retry scheduled, "needs_attention" waits for a person. */
-  queue: { pending: number; running: number; retrying: number; needs_attention: number; dead: number }
-  syncs: { consecutive_failures: number; last_success_at: Date | null; last_failure_at: Date | null; alert_open_since: Date | null }
 }
 
 /** How a run ended, as the engine decided it. */
@@ -498,96 +491,14 @@ export default class IntegrationHubModuleService extends MedusaService({
     return new Map(rows.map((r) => [r.connection_id, { first_enabled_at: new Date(r.first_enabled_at), swept_until: r.swept_until && new Date(r.swept_until) }]))
   }
 
-  /**
-   * Counts one run's outcome in the connection's durable streaks and says when an alert is due ("alert": the
-   * failures in a row reached `threshold` and none is open) or may be lifted ("recover": as many successes in a
-   * row). Each transition is claimed by one conditional update, so it happens once across instances.
-   */
-  async recordConnectionOutcome(connectionId: string, failed: boolean, threshold: number): Promise<"alert" | "recover" | null> {
-    const [state] = await this.execute<{ consecutive_failures: number; consecutive_successes: number; alerted_at: Date | null }>(
-      `INSERT INTO connection_state AS s (id, connection_id, first_enabled_at, consecutive_failures, consecutive_successes, last_failure_at, last_success_at)
-       VALUES (?, ?, now(), ?, ?, CASE WHEN ? THEN now() END, CASE WHEN ? THEN NULL ELSE now() END)
-       ON CONFLICT (connection_id) WHERE deleted_at IS NULL DO UPDATE SET
-         consecutive_failures = CASE WHEN ? THEN s.consecutive_failures + 1 ELSE 0 END,
-         consecutive_successes = CASE WHEN ? THEN 0 ELSE s.consecutive_successes + 1 END,
-         last_failure_at = CASE WHEN ? THEN now() ELSE s.last_failure_at END,
-         last_success_at = CASE WHEN ? THEN s.last_success_at ELSE now() END,
-         updated_at = now()
-       RETURNING consecutive_failures, consecutive_successes, alerted_at`,
-      [generateEntityId(undefined, "icst"), connectionId, failed ? 1 : 0, failed ? 0 : 1, failed, failed, failed, failed, failed, failed]
-    )
-    const flip = async (sql: string) => (await this.execute(sql, [connectionId])).length > 0
-    if (failed && !state.alerted_at && state.consecutive_failures >= threshold) {
-      const claimed = await flip(`UPDATE connection_state SET alerted_at = now() WHERE connection_id = ? AND deleted_at IS NULL AND alerted_at IS NULL RETURNING id`)
-      return claimed ? "alert" : null
-    }
-    if (!failed && state.alerted_at && state.consecutive_successes >= threshold) {
-      const claimed = await flip(`UPDATE connection_state SET alerted_at = NULL WHERE connection_id = ? AND deleted_at IS NULL AND alerted_at IS NOT NULL RETURNING id`)
-      return claimed ? "recover" : null
-    }
-    return null
+  /** Counts a run's outcome in the connection's durable streaks; says when an alert is due or may be lifted. */
+  recordConnectionOutcome(connectionId: string, failed: boolean, threshold: number): Promise<"alert" | "recover" | null> {
+    return recordConnectionOutcome((sql, params) => this.execute(sql, params), connectionId, failed, threshold)
   }
 
-  /**
-   * What the connections API shows per connection: calls and errors over the last hour and day (from the
-   * call log), the records waiting by state, and the durable alert state. Two grouped reads, whatever the size.
-   */
-  async connectionHealthRows(): Promise<Map<string, ConnectionHealthRow>> {
-    const [calls, queue, states] = await Promise.all([
-      this.execute<{ connection_id: string; calls_1h: string; errors_1h: string; calls_24h: string; errors_24h: string; last_success_at: Date | null; last_call_at: Date | null }>(
-        `SELECT connection_id,
-                count(*) FILTER (WHERE created_at > now() - interval '1 hour') AS calls_1h,
-                count(*) FILTER (WHERE created_at > now() - interval '1 hour' AND status = 'error') AS errors_1h,
-                count(*) AS calls_24h,
-                count(*) FILTER (WHERE status = 'error') AS errors_24h,
-                max(created_at) FILTER (WHERE status = 'success') AS last_success_at,
-                max(created_at) AS last_call_at
-           FROM integration_log
-          WHERE direction = 'out' AND created_at > now() - interval '24 hours'
-          GROUP BY connection_id`,
-        []
-      ),
-      this.execute<{ connection_id: string; state: keyof ConnectionHealthRow["queue"]; n: string }>(
-        `SELECT connection_id,
-                CASE WHEN status = 'failed' AND next_attempt_at IS NOT NULL THEN 'retrying'
-                     WHEN status = 'failed' THEN 'needs_attention' ELSE status END AS state,
-                count(*) AS n
-           FROM sync_record
-          WHERE deleted_at IS NULL AND status IN ('pending', 'running', 'failed', 'dead')
-          GROUP BY 1, 2`,
-        []
-      ),
-      this.execute<{ connection_id: string; consecutive_failures: number; alerted_at: Date | null; last_success_at: Date | null; last_failure_at: Date | null }>(
-        `SELECT connection_id, consecutive_failures, alerted_at, last_success_at, last_failure_at FROM connection_state WHERE deleted_at IS NULL`,
-        []
-      ),
-    ])
-    const rows = new Map<string, ConnectionHealthRow>()
-    const row = (id: string) => {
-      let r = rows.get(id)
-      if (!r) {
-        r = {
-          calls: { last_hour: 0, errors_last_hour: 0, last_day: 0, errors_last_day: 0, last_call_at: null, last_success_at: null },
-          queue: { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0 },
-          syncs: { consecutive_failures: 0, last_success_at: null, last_failure_at: null, alert_open_since: null },
-        }
-        rows.set(id, r)
-      }
-      return r
-    }
-    for (const c of calls) {
-      row(c.connection_id).calls = {
-        last_hour: Number(c.calls_1h), errors_last_hour: Number(c.errors_1h), last_day: Number(c.calls_24h),
-        errors_last_day: Number(c.errors_24h), last_call_at: c.last_call_at, last_success_at: c.last_success_at,
-      }
-    }
-    for (const q of queue) row(q.connection_id).queue[q.state] = Number(q.n)
-    for (const st of states) {
-      row(st.connection_id).syncs = {
-        consecutive_failures: st.consecutive_failures, last_success_at: st.last_success_at, last_failure_at: st.last_failure_at, alert_open_since: st.alerted_at,
-      }
-    }
-    return rows
+  /** Each connection's health as its tables tell it: calls and errors, the queue by state, the alert state. */
+  connectionHealthRows(): Promise<Map<string, ConnectionHealthRow>> {
+    return readConnectionHealth((sql, params) => this.execute(sql, params))
   }
 
   async setSweptUntil(connectionIds: string[], until: Date): Promise<void> {

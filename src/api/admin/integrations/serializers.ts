@@ -1,6 +1,6 @@
 import type { ConnectionConfig } from "../../../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
-import type { ConnectionHealthRow } from "../../../modules/integration-hub/service"
+import type { ConnectionHealthRow } from "../../../modules/integration-hub/connection-health"
 import { stepLabel } from "../../../workflows/sync-step"
 // The workflows' steps register their words when loaded.
 import "../../../workflows"
