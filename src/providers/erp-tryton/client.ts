@@ -13,6 +13,11 @@ export const SAFE_METHOD = /^common\.db\.login$|\.(read|search|search_read|searc
 
 /** Tryton exception types that describe bad data or rights: retrying the same call cannot help. */
 const RETRYABLE_ERROR = /Concurrency|OperationalError|locked|Timeout|RateLimit/i
+/**
+ * A user error that is a race, not bad data: two parties created at the same moment can draw the same code from
+ * Tryton's sequence (seen on SQLite under concurrent syncs); the next try draws a new one.
+ */
+const RACE_USER_ERROR = /^The code on .+ must be unique\.?$/
 
 /**
  * Thin JSON-RPC client for trytond, in Tryton's own vocabulary (models, methods, contexts).
@@ -143,8 +148,8 @@ export class TrytonClient {
       : `Tryton ${method} failed with ${type}${text ? `: ${text}` : ""} (is the module providing it activated?)`
     return new IntegrationError(message, {
       connectionId,
-      code: isUserError ? "tryton_user_error" : "tryton_server_error",
-      retryable: !isUserError && RETRYABLE_ERROR.test(type),
+      code: isUserError ? (RACE_USER_ERROR.test(text) ? "tryton_conflict" : "tryton_user_error") : "tryton_server_error",
+      retryable: isUserError ? RACE_USER_ERROR.test(text) : RETRYABLE_ERROR.test(type),
     })
   }
 }
