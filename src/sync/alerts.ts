@@ -24,7 +24,7 @@ export async function noteConnectionOutcome(container: MedusaContainer, connecti
     ? {
         state: "failing",
         title: `Integration "${connectionId}" is failing`,
-        description: `The last ${threshold} syncs on connection "${connectionId}" failed in a row. Last error: ${lastError}. Syncs keep retrying; see Integrations on any order.`,
+        description: `The last ${threshold} syncs on connection "${connectionId}" failed in a row. Last error: ${lastError?.replace(/\.$/, "")}. Failures that can pass are retried; the others wait for a person on their order's Integrations box.`,
       }
     : {
         state: "recovered",
