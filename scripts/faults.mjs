@@ -39,12 +39,12 @@ const { StoreClient, adminClient } = await import("../demo/storefront.mjs")
 const { startFaultProxy, seededRandom, DEFAULT_RATES } = await import("./faults/proxy.mjs")
 const { createGate, createRedeliverer, placeOrders } = await import("./faults/load.mjs")
 const { listOrders, listSyncRecords, partiesByEmail, salesByReference, syncedOnce, waitForConvergence } = await import("./faults/verify.mjs")
-const { printReport } = await import("./faults/report.mjs")
+const { groupReasons, printReport } = await import("./faults/report.mjs")
 
 /** Ports of this suite's own processes: clear of the tests (8764/8765), the demo (9000) and the benchmark (92xx, 880x). */
 const PORTS = { store: 9301, pg: 54341, tryton: 8811, proxy: 8812 }
-/** Short calls and retries sized to a run of minutes (the plugin's defaults are 8 s and 30 s … 1 h). */
-const DEFAULT_CONNECTION = { timeoutMs: 3_000, retry: { baseDelayMs: 2_000, maxDelayMs: 20_000, maxAttempts: 8 } }
+/** Short calls and retries sized to a run of minutes (the plugin's defaults: 8 s calls, retries 30 s … 1 h); the plugin's 30 attempts. */
+const DEFAULT_CONNECTION = { timeoutMs: 3_000, retry: { baseDelayMs: 2_000, maxDelayMs: 20_000, maxAttempts: 30 } }
 /** How long after its order a sync still counts as "synced while the faults were on". */
 const WINDOW_S = 300
 const MODES = {
@@ -253,6 +253,7 @@ async function measure({ config, proxy, store, admin, phase, convergence }) {
     unsettled: records.filter((r) => r.status !== "synced"),
     convergeS: convergence.converged ? seconds(convergence.at - phase.healedAt) : null,
     convergeCapS: config.convergeS,
+    stuck: Boolean(convergence.stuck),
     rateLimit: { total: rateLimited, afterFirst: Math.max(0, rateLimited - 1), inWindow: counters.rateLimitInWindow },
     counters,
   }
@@ -277,7 +278,9 @@ function notes(config, phase, m, convergence) {
     `ERP connection (INTEGRATION_ERP_CONNECTION_OPTIONS): ${JSON.stringify(config.connection)}`,
     `faults stayed on ${config.tailS} s after the last order; "synced within ${WINDOW_S / 60} min" counts a sync made before healing and at most ${WINDOW_S} s after its order`,
     ...(convergence.stuck ? ["convergence stopped early: no record was left to run by itself (none pending, running or with a retry scheduled)"] : []),
-    ...(byStatus ? [`sync records not synced at the end: ${byStatus}`] : []),
+    ...(m.unsettled.length
+      ? [`sync records not synced at the end: ${byStatus}; why: ${groupReasons(m.unsettled).slice(0, 3).map(([reason, n]) => `${n} × ${reason}`).join("; ")}`]
+      : []),
   ]
 }
 
