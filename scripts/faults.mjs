@@ -38,7 +38,7 @@ const { startDemoStore } = await import("./demo-store.mjs")
 const { StoreClient, adminClient } = await import("../demo/storefront.mjs")
 const { startFaultProxy, seededRandom, DEFAULT_RATES } = await import("./faults/proxy.mjs")
 const { createGate, createRedeliverer, placeOrders } = await import("./faults/load.mjs")
-const { listOrders, listSyncRecords, partiesByEmail, salesByReference, syncedOnce, waitForConvergence } = await import("./faults/verify.mjs")
+const { duplicateEvidence, listOrders, listSyncRecords, partiesByEmail, salesByReference, syncedOnce, waitForConvergence } = await import("./faults/verify.mjs")
 const { groupReasons, printReport } = await import("./faults/report.mjs")
 
 /** Ports of this suite's own processes: clear of the tests (8764/8765), the demo (9000) and the benchmark (92xx, 880x). */
@@ -238,6 +238,7 @@ async function measure({ config, proxy, store, admin, phase, convergence }) {
     return at <= phase.healedAt && at - createdAt.get(r.entity_id) <= WINDOW_S * 1000
   }).length
   const live = (id) => sales.get(`medusa:${id}`)?.live ?? 0
+  const duplicated = ids.filter((id) => live(id) > 1)
   const counters = proxy.counters()
   const rateLimited = counters.rateLimit + counters.rateLimitInWindow
   return {
@@ -247,7 +248,8 @@ async function measure({ config, proxy, store, admin, phase, convergence }) {
     syncedDuringFaults,
     exactlyOnce: syncedOnce(ids, sales),
     lost: ids.filter((id) => live(id) === 0).length,
-    duplicatedSales: ids.filter((id) => live(id) > 1).length,
+    duplicatedSales: duplicated.length,
+    duplicates: await duplicateEvidence(tryton, admin, duplicated),
     duplicatedParties: [...parties.values()].filter((n) => n > 1).length,
     dead: records.filter((r) => r.status === "dead"),
     unsettled: records.filter((r) => r.status !== "synced"),
@@ -288,7 +290,10 @@ async function main() {
   const config = readConfig()
   log(`mode ${config.mode}: ${config.orders} orders, ${config.kills} kill(s), a ${config.outageS} s outage, faults on ${config.tailS} s after the last order, convergence awaited ≤ ${config.convergeS} s`)
   log(`ERP connection options: ${JSON.stringify(config.connection)} (short timeout, retries sized to minutes)`)
-  const proxy = (resources.proxy = await startFaultProxy({ target: `http://127.0.0.1:${PORTS.tryton}`, port: PORTS.proxy, seed: config.seed, rates: config.rates }))
+  const proxy = (resources.proxy = await startFaultProxy({ target: `http://127.0.0.1:${PORTS.tryton}`, port: PORTS.proxy, seed: config.seed, rates: config.rates }).catch((err) => {
+    // The proxy's port doubles as the suite's lock: a second run would reset the first one's Tryton and store.
+    throw err.code === "EADDRINUSE" ? new Error(`port ${PORTS.proxy} is in use: is another \`npm run faults\` running? (it uses ports ${Object.values(PORTS).join(", ")})`) : err
+  }))
   log(`fault proxy on ${proxy.url} in front of Tryton on 127.0.0.1:${PORTS.tryton} (healed until the orders start)`)
   resources.starting = startDemoStore({
     name: "faults", port: PORTS.store, pgPort: PORTS.pg, trytonPort: PORTS.tryton, erp: "tryton",
