@@ -38,13 +38,13 @@ const { startDemoStore } = await import("./demo-store.mjs")
 const { StoreClient, adminClient } = await import("../demo/storefront.mjs")
 const { startFaultProxy, seededRandom, DEFAULT_RATES } = await import("./faults/proxy.mjs")
 const { createGate, createRedeliverer, placeOrders } = await import("./faults/load.mjs")
-const { listOrders, listSyncRecords, partiesByEmail, salesByReference, syncedOnce, waitForConvergence } = await import("./faults/verify.mjs")
-const { printReport } = await import("./faults/report.mjs")
+const { duplicateEvidence, listOrders, listSyncRecords, partiesByEmail, salesByReference, syncedOnce, waitForConvergence } = await import("./faults/verify.mjs")
+const { groupReasons, printReport } = await import("./faults/report.mjs")
 
 /** Ports of this suite's own processes: clear of the tests (8764/8765), the demo (9000) and the benchmark (92xx, 880x). */
 const PORTS = { store: 9301, pg: 54341, tryton: 8811, proxy: 8812 }
-/** Short calls and retries sized to a run of minutes (the plugin's defaults are 8 s and 30 s … 1 h). */
-const DEFAULT_CONNECTION = { timeoutMs: 3_000, retry: { baseDelayMs: 2_000, maxDelayMs: 20_000, maxAttempts: 8 } }
+/** Short calls and retries sized to a run of minutes (the plugin's defaults: 8 s calls, retries 30 s … 1 h); the plugin's 30 attempts. */
+const DEFAULT_CONNECTION = { timeoutMs: 3_000, retry: { baseDelayMs: 2_000, maxDelayMs: 20_000, maxAttempts: 30 } }
 /** How long after its order a sync still counts as "synced while the faults were on". */
 const WINDOW_S = 300
 const MODES = {
@@ -238,6 +238,7 @@ async function measure({ config, proxy, store, admin, phase, convergence }) {
     return at <= phase.healedAt && at - createdAt.get(r.entity_id) <= WINDOW_S * 1000
   }).length
   const live = (id) => sales.get(`medusa:${id}`)?.live ?? 0
+  const duplicated = ids.filter((id) => live(id) > 1)
   const counters = proxy.counters()
   const rateLimited = counters.rateLimit + counters.rateLimitInWindow
   return {
@@ -247,12 +248,14 @@ async function measure({ config, proxy, store, admin, phase, convergence }) {
     syncedDuringFaults,
     exactlyOnce: syncedOnce(ids, sales),
     lost: ids.filter((id) => live(id) === 0).length,
-    duplicatedSales: ids.filter((id) => live(id) > 1).length,
+    duplicatedSales: duplicated.length,
+    duplicates: await duplicateEvidence(tryton, admin, duplicated),
     duplicatedParties: [...parties.values()].filter((n) => n > 1).length,
     dead: records.filter((r) => r.status === "dead"),
     unsettled: records.filter((r) => r.status !== "synced"),
     convergeS: convergence.converged ? seconds(convergence.at - phase.healedAt) : null,
     convergeCapS: config.convergeS,
+    stuck: Boolean(convergence.stuck),
     rateLimit: { total: rateLimited, afterFirst: Math.max(0, rateLimited - 1), inWindow: counters.rateLimitInWindow },
     counters,
   }
@@ -277,7 +280,9 @@ function notes(config, phase, m, convergence) {
     `ERP connection (INTEGRATION_ERP_CONNECTION_OPTIONS): ${JSON.stringify(config.connection)}`,
     `faults stayed on ${config.tailS} s after the last order; "synced within ${WINDOW_S / 60} min" counts a sync made before healing and at most ${WINDOW_S} s after its order`,
     ...(convergence.stuck ? ["convergence stopped early: no record was left to run by itself (none pending, running or with a retry scheduled)"] : []),
-    ...(byStatus ? [`sync records not synced at the end: ${byStatus}`] : []),
+    ...(m.unsettled.length
+      ? [`sync records not synced at the end: ${byStatus}; why: ${groupReasons(m.unsettled).slice(0, 3).map(([reason, n]) => `${n} × ${reason}`).join("; ")}`]
+      : []),
   ]
 }
 
@@ -285,7 +290,10 @@ async function main() {
   const config = readConfig()
   log(`mode ${config.mode}: ${config.orders} orders, ${config.kills} kill(s), a ${config.outageS} s outage, faults on ${config.tailS} s after the last order, convergence awaited ≤ ${config.convergeS} s`)
   log(`ERP connection options: ${JSON.stringify(config.connection)} (short timeout, retries sized to minutes)`)
-  const proxy = (resources.proxy = await startFaultProxy({ target: `http://127.0.0.1:${PORTS.tryton}`, port: PORTS.proxy, seed: config.seed, rates: config.rates }))
+  const proxy = (resources.proxy = await startFaultProxy({ target: `http://127.0.0.1:${PORTS.tryton}`, port: PORTS.proxy, seed: config.seed, rates: config.rates }).catch((err) => {
+    // The proxy's port doubles as the suite's lock: a second run would reset the first one's Tryton and store.
+    throw err.code === "EADDRINUSE" ? new Error(`port ${PORTS.proxy} is in use: is another \`npm run faults\` running? (it uses ports ${Object.values(PORTS).join(", ")})`) : err
+  }))
   log(`fault proxy on ${proxy.url} in front of Tryton on 127.0.0.1:${PORTS.tryton} (healed until the orders start)`)
   resources.starting = startDemoStore({
     name: "faults", port: PORTS.store, pgPort: PORTS.pg, trytonPort: PORTS.tryton, erp: "tryton",

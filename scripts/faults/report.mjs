@@ -33,7 +33,7 @@ export function resultRows(m) {
     { label: "dead-lettered", measured: int(m.dead.length), target: "0", met: m.dead.length === 0 },
     {
       label: "time to converge after the last fault",
-      measured: m.convergeS === null ? `not converged (${m.convergeCapS} s)` : `${m.convergeS} s`,
+      measured: m.convergeS !== null ? `${m.convergeS} s` : m.stuck ? "never (records wait for a person)" : `not within ${m.convergeCapS} s`,
       target: "< 2 min",
       met: m.convergeS !== null && m.convergeS < 120,
     },
@@ -48,7 +48,7 @@ export function resultRows(m) {
 /** Prints the table, then the dead letters' reasons and the notes; returns the rows. */
 export function printReport(m, notes) {
   const rows = resultRows(m)
-  const widths = [44, 26, 18]
+  const widths = [46, 36, 20]
   const line = (cells) => `  ${cells.map((c, i) => (i < widths.length ? String(c).padEnd(widths[i]) : c)).join("")}`
   console.log(`\n${line(["", "measured", "target", ""])}`)
   const verdict = (r) => (r.met === null ? "not judged (random 429s)" : `${r.met ? "met" : "NOT met"}${r.hard ? " (invariant)" : ""}`)
@@ -56,6 +56,11 @@ export function printReport(m, notes) {
   if (m.dead.length) {
     console.log("\n  dead letters by reason:")
     for (const [reason, n] of groupReasons(m.dead).slice(0, 8)) console.log(`    ${String(n).padStart(5)} × ${reason}`)
+  }
+  for (const d of m.duplicates) {
+    console.log(`\n  duplicated: order ${d.orderId}`)
+    for (const sale of d.sales) console.log(`    Tryton sale ${sale}`)
+    for (const call of d.calls) console.log(`    hub call    ${call}`)
   }
   console.log("")
   for (const n of notes) console.log(`  ${n}`)

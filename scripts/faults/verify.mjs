@@ -89,3 +89,31 @@ async function nothingLeftToDo(admin, state, orders) {
   const failed = await listSyncRecords(admin, "failed")
   return failed.every((r) => !r.next_attempt_at)
 }
+
+/** Tryton's datetime as HH:MM:SS.mmm (UTC, as Tryton stores it). */
+const trytonTime = (d) =>
+  d?.__class__ === "datetime"
+    ? `${[d.hour, d.minute, d.second].map((n) => String(n).padStart(2, "0")).join(":")}.${String(Math.floor((d.microsecond ?? 0) / 1000)).padStart(3, "0")}`
+    : String(d)
+
+/**
+ * For a few duplicated orders, what tells how it happened: each of the order's sales in Tryton (number, state,
+ * when it was created) and the hub's calls for the order that look up or create a sale (when, outcome, duration).
+ */
+export async function duplicateEvidence(tryton, admin, orderIds, limit = 3) {
+  const evidence = []
+  for (const id of orderIds.slice(0, limit)) {
+    const sales = await tryton.model("sale.sale", "search_read", [["reference", "=", `medusa:${id}`]], 0, null, [["id", "ASC"]], ["number", "state", "create_date"])
+    const { sync_records } = await admin.request("GET", `/admin/integrations/orders/${id}`)
+    const calls = sync_records
+      .flatMap((r) => r.logs)
+      .filter((l) => /^model\.sale\.sale\.(create|search_read)$/.test(l.operation))
+      .sort((a, b) => new Date(a.created_at) - new Date(b.created_at))
+    evidence.push({
+      orderId: id,
+      sales: sales.map((s) => `${s.number ?? `#${s.id}`} ${s.state} created ${trytonTime(s.create_date)}`),
+      calls: calls.map((l) => `${new Date(l.created_at).toISOString().slice(11, 23)} ${l.operation} ${l.status}${l.duration_ms != null ? ` ${l.duration_ms} ms` : ""}${l.error ? `: ${l.error}` : ""}`),
+    })
+  }
+  return evidence
+}
