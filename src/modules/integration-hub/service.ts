@@ -77,8 +77,11 @@ export type Settlement =
   /** The connection's circuit was open: nothing was sent, the attempt is given back, the record waits. */
   | { status: "deferred"; error: string; code: string; next_attempt_at: Date }
 
-/** Default lease of a claim; a live run renews it (see the engine's heartbeat). */
-export const LEASE_MS = 2 * 60_000
+/**
+ * Default lease of a claim. A live run renews it every third of it (the engine's heartbeat); short, so what a
+ * crashed process held is taken again within half a minute.
+ */
+export const LEASE_MS = 30_000
 /** A pending record younger than this is left to the subscriber that created it. */
 const PENDING_GRACE_MS = 30_000
 
