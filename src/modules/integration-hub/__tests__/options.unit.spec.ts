@@ -69,6 +69,18 @@ function loaderArgs(options: Record<string, unknown>): LoaderOptions {
   return { container: createMedusaContainer(), options }
 }
 
+
+/** The documented retry and circuit-breaker defaults of a connection, written out (not imported from the schema). */
+const RELIABILITY_DEFAULTS = {
+  retry: {
+    maxAttempts: 30,
+    baseDelayMs: 30_000,
+    maxDelayMs: 3_600_000,
+    maxAgeMs: 259_200_000,
+    inPlace: { retries: 4, baseDelayMs: 250, maxDelayMs: 2_000, budgetRatio: 1 },
+  },
+  circuitBreaker: { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 },
+}
 describe("validatePluginOptions: defaults", () => {
   it.each<[string, unknown]>([
     ["undefined", undefined],
@@ -90,14 +102,7 @@ describe("validatePluginOptions: defaults", () => {
           enabled: true,
           mode: "live",
           timeoutMs: 8_000,
-          retry: {
-            maxAttempts: 30,
-            baseDelayMs: 30_000,
-            maxDelayMs: 3_600_000,
-            maxAgeMs: 259_200_000,
-            inPlace: { retries: 4, baseDelayMs: 250, maxDelayMs: 2_000, budgetRatio: 1 },
-          },
-          circuitBreaker: { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 },
+          ...RELIABILITY_DEFAULTS,
         },
       ],
     })
@@ -313,14 +318,7 @@ describe("third-party providers", () => {
         enabled: true,
         mode: "live",
         timeoutMs: 8_000,
-        retry: {
-          maxAttempts: 30,
-          baseDelayMs: 30_000,
-          maxDelayMs: 3_600_000,
-          maxAgeMs: 259_200_000,
-          inPlace: { retries: 4, baseDelayMs: 250, maxDelayMs: 2_000, budgetRatio: 1 },
-        },
-        circuitBreaker: { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 },
+        ...RELIABILITY_DEFAULTS,
       },
     ])
   })
