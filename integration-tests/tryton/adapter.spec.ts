@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process"
+import { createServer, request } from "node:http"
+import { AddressInfo } from "node:net"
 import path from "node:path"
 import type { Logger } from "@medusajs/framework/types"
 import { IntegrationError } from "../../src/lib/errors"
@@ -96,6 +98,55 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     expect(cancelled.state).toBe("cancelled")
     expect(await provider.cancelSalesOrder(first.externalId)).toMatchObject({ state: "cancelled", summary: expect.stringContaining("already cancelled") })
     expect(await provider.findSalesOrderByReference(order.reference)).toBeNull()
+  })
+
+  it("keeps one sale when an earlier create Tryton committed late: the oldest stays, the extra is cancelled", async () => {
+    // In front of Tryton: the first sale.sale.create is sent twice, the copy first, as when a create that timed
+    // out is committed by Tryton after the repeat's lookup found nothing.
+    const createdIds: number[] = []
+    let copied = false
+    const forward = (body: Buffer, url: string, headers: Record<string, unknown>) =>
+      new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+        const target = new URL(state.url)
+        const out = request({ host: target.hostname, port: target.port, method: "POST", path: url, headers: { ...headers, host: target.host } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve({ status: res.statusCode ?? 502, body: Buffer.concat(chunks) }))
+        })
+        out.on("error", reject)
+        out.end(body)
+      })
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on("data", (c: Buffer) => chunks.push(c)).on("end", async () => {
+        const body = Buffer.concat(chunks)
+        const isCreate = JSON.parse(body.toString()).method === "model.sale.sale.create"
+        if (isCreate && !copied) {
+          copied = true
+          createdIds.push(JSON.parse((await forward(body, req.url ?? "/", req.headers)).body.toString()).result[0])
+        }
+        const answer = await forward(body, req.url ?? "/", req.headers)
+        if (isCreate) createdIds.push(JSON.parse(answer.body.toString()).result[0])
+        res.writeHead(answer.status, { "content-type": "application/json" }).end(answer.body)
+      })
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))
+    try {
+      const { provider } = adapter({ ...state, url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` })
+      const address = { name: "Lea Roth", street: "Hauptstr. 5", city: "Berlin", postalCode: "10115", countryCode: "DE" }
+      const customer = await provider.upsertCustomer({ email: `lea-${Date.now()}@example.com`, name: "Lea Roth", phone: null, shippingAddress: address, billingAddress: address })
+      const reference = `medusa:late-${Date.now()}`
+      const sale = await provider.createSalesOrder({
+        reference, orderNumber: "79", customer, currencyCode: "USD", orderDate: "2026-11-22",
+        lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50" }], shipping: null,
+      })
+      const [late, ours] = createdIds
+      expect(ours).toBeGreaterThan(late)
+      expect(sale).toMatchObject({ externalId: String(late), created: false, state: "processing" })
+      expect(await provider.cancelSalesOrder(String(ours))).toMatchObject({ state: "cancelled", summary: expect.stringContaining("already cancelled") })
+      expect(await provider.findSalesOrderByReference(reference)).toMatchObject({ externalId: String(late) })
+    } finally {
+      await new Promise<void>((resolve) => proxy.close(() => resolve()))
+    }
   })
 
   it("refuses an unknown currency with an actionable message and creates nothing", async () => {

@@ -107,6 +107,7 @@ export class CallRecorder {
       return result
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
+      await this.config.guard?.noteRateLimit(err)
       await finish({ status: "error", httpStatus: err instanceof IntegrationError ? err.httpStatus : null, error: message })
       throw err
     }

@@ -78,6 +78,7 @@ export class HttpClient {
     } catch (err) {
       if (err instanceof IntegrationError) throw err
       const failure = classifyHttpError(err, this.connectionId, req.operation, this.config.timeoutMs)
+      await this.config.guard?.noteRateLimit(failure)
       await finish({
         status: "error",
         httpStatus: failure.httpStatus,

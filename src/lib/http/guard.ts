@@ -77,7 +77,7 @@ export class ConnectionGuard {
    * One external call: passes the circuit breaker (or throws CircuitOpenError), waits for its turn, and
    * reports the outcome to both; a 429 pauses the whole connection for its Retry-After. A `safe` call (a read,
    * or a write the vendor itself makes idempotent) that fails in a retryable way is repeated in place, within the
-   * policy and the budget; any other call is never repeated here.
+   * policy and the budget; any other call is repeated here only after a 429 (the vendor refused it undone).
    */
   call<T>(fn: () => Promise<T>, opts: { safe: boolean }): Promise<T> {
     return this.withRetries(async () => {
@@ -90,11 +90,20 @@ export class ConnectionGuard {
         await this.deps.breaker.settle("success", probe)
         return result
       } catch (err) {
+        await this.noteRateLimit(err)
         await this.deps.breaker.settle(verdictOf(err), probe)
-        if (err instanceof IntegrationError && err.httpStatus === 429) await this.deps.limiter.pause(err.retryAfterMs ?? 1_000)
         throw err
       }
     }, opts.safe ? "safe-call" : "once")
+  }
+
+  /**
+   * A 429 pauses the whole connection for its Retry-After. The HTTP layer and the call recorder say so as soon as
+   * the answer is in, before they write the call's log row: the other callers must not start into the vendor's
+   * window meanwhile. `call` says it again for calls that bypass them (a pause only ever lengthens).
+   */
+  async noteRateLimit(err: unknown): Promise<void> {
+    if (isRateLimited(err)) await this.deps.limiter.pause(err.retryAfterMs ?? 1_000)
   }
 
   /**
@@ -116,8 +125,10 @@ export class ConnectionGuard {
       } catch (err) {
         const failure = describeFailure(err)
         const waitAtLeast = failure.retryAfterMs ?? 0
+        // A 429 says the vendor refused the call without doing it: repeating it is safe, whatever the call.
+        const repeatable = mode === "safe-call" || (mode === "once" && isRateLimited(err))
         const again =
-          mode !== "once" &&
+          (repeatable || mode === "operation") &&
           !(mode === "operation" && repeatedInPlace.has(err as object)) &&
           failure.retryable &&
           failure.code !== CIRCUIT_OPEN &&
@@ -125,7 +136,7 @@ export class ConnectionGuard {
           waitAtLeast <= policy.maxDelayMs &&
           budget.tryRetry()
         if (!again) {
-          if (mode === "safe-call" && failure.retryable && typeof err === "object" && err !== null) repeatedInPlace.add(err)
+          if (repeatable && failure.retryable && typeof err === "object" && err !== null) repeatedInPlace.add(err)
           throw err
         }
         await this.sleep(Math.max(waitAtLeast, retryDelayMs(retry + 1, policy, { random: this.deps.random })))
@@ -137,8 +148,10 @@ export class ConnectionGuard {
 /** Failures of safe calls that already had their repeats in place. */
 const repeatedInPlace = new WeakSet<object>()
 
+const isRateLimited = (err: unknown): err is IntegrationError => err instanceof IntegrationError && err.httpStatus === 429
+
 /** Only failures that say the vendor is unwell count against its circuit; 429s and refusals of our data do not. */
 function verdictOf(err: unknown): CallVerdict {
-  if (err instanceof IntegrationError && err.httpStatus === 429) return "neutral"
+  if (isRateLimited(err)) return "neutral"
   return describeFailure(err).retryable ? "failure" : "success"
 }

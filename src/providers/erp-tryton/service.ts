@@ -154,13 +154,33 @@ export class TrytonErpProvider implements ErpProvider {
         },
       ],
     ])
+    const sale = await this.oneSaleFor(input.reference, saleId)
     try {
-      return { ...(await this.advanceToConfirmed(toErpOrder(await this.readSale(saleId)))), created: true }
+      return { ...(await this.advanceToConfirmed(toErpOrder(sale))), created: sale.id === saleId }
     } catch (err) {
       // A sale Tryton will never confirm must not linger as a draft; a retryable failure keeps it for the retry.
-      if (err instanceof IntegrationError && !err.retryable) await this.cancelSalesOrder(String(saleId)).catch(() => undefined)
+      if (err instanceof IntegrationError && !err.retryable) await this.cancelSalesOrder(String(sale.id)).catch(() => undefined)
       throw err
     }
+  }
+
+  /**
+   * Reads back the sale just created, together with any other live sale of the same reference: a create whose
+   * answer timed out may still have been committed by Tryton after the lookup before ours. The oldest sale is
+   * kept (every try agrees on it) and the others are cancelled, so the order has one sale.
+   */
+  private async oneSaleFor(reference: string, createdId: number): Promise<TrytonSale> {
+    const rows = await this.client.model<unknown[]>("sale.sale", "search_read", [
+      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, null, [["id", "ASC"]], SALE_FIELDS,
+    ])
+    const live: TrytonSale[] = []
+    for (const row of z.array(saleSchema).parse(rows)) {
+      const sale = await this.withEffectiveState(row)
+      if (sale.state !== "cancelled") live.push(sale)
+    }
+    const keep = live[0] ?? (await this.readSale(createdId))
+    for (const extra of live.slice(1)) await this.cancelSalesOrder(String(extra.id))
+    return keep
   }
 
   async cancelSalesOrder(externalId: string): Promise<ErpCancelResult> {

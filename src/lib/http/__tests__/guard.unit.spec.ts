@@ -134,8 +134,8 @@ describe("ConnectionGuard.call: 429", () => {
   it.each<[string, number | undefined, number]>([
     ["Retry-After 5 s", 5_000, 5_000],
     ["no Retry-After: one second", undefined, 1_000],
-  ])("a 429 (%s) on a call not safe to repeat pauses the whole connection", async (_, retryAfterMs, pausedMs) => {
-    const { guard, limiter } = guardWith()
+  ])("a 429 (%s) pauses the whole connection", async (_, retryAfterMs, pausedMs) => {
+    const { guard, limiter } = guardWith({ policy: { retries: 0 } })
     const vendor = scripted([vendorError(429, retryAfterMs)])
     const pause = jest.spyOn(limiter, "pause")
     expect(await outcomeOf(guard.call(vendor.fn, { safe: false }))).toBe("throws http_429")
@@ -143,6 +143,23 @@ describe("ConnectionGuard.call: 429", () => {
     const left = await limiter.pausedForMs()
     expect(left).toBeGreaterThan(pausedMs - 100)
     expect(left).toBeLessThanOrEqual(pausedMs)
+  })
+
+  it("a call not safe to repeat is repeated after a 429 and its Retry-After: the vendor refused it without doing it", async () => {
+    const { guard, limiter, sleeps } = guardWith()
+    const pause = jest.spyOn(limiter, "pause")
+    const vendor = scripted([vendorError(429, 150)])
+    expect(await outcomeOf(guard.call(vendor.fn, { safe: false }))).toBe("ok")
+    expect(vendor.calls).toBe(2)
+    expect(sleeps).toEqual([150])
+    expect(pause.mock.calls).toEqual([[150]])
+  })
+
+  it("a call not safe to repeat that meets a 429 and then a 503 ends with the 503 (only the refusal is repeated)", async () => {
+    const { guard } = guardWith()
+    const vendor = scripted([vendorError(429, 150), vendorError(503)])
+    expect(await outcomeOf(guard.call(vendor.fn, { safe: false }))).toBe("throws http_503")
+    expect(vendor.calls).toBe(2)
   })
 
   it("a safe call with a Retry-After longer than maxDelayMs ends at once, leaving the connection paused", async () => {
@@ -478,6 +495,22 @@ describe("the call log under in-place retries", () => {
         ["error", 503],
         ["success", 200],
       ])
+    })
+
+    it("a 429 pauses the connection before the call's log row is written (no caller starts into the vendor's window meanwhile)", async () => {
+      statuses.push(429)
+      const { guard, limiter } = guardWith({ policy: { retries: 0 } })
+      const pausedWhenLogged: number[] = []
+      const recorder = new CallRecorder({
+        connectionId: "erp",
+        secrets: [],
+        log: async () => void pausedWhenLogged.push(await limiter.pausedForMs()),
+        guard,
+      })
+      const http = new HttpClient({ baseURL, timeoutMs: 2_000, guard, recorder })
+      await expect(http.request({ method: "POST", url: "/sale", operation: "sale.create", data: {} })).rejects.toMatchObject({ code: "http_429" })
+      expect(pausedWhenLogged).toHaveLength(1)
+      expect(pausedWhenLogged[0]).toBeGreaterThan(0)
     })
 
     it("a POST that is not safe and meets a 503: one row, the error", async () => {
