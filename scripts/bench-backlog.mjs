@@ -36,7 +36,7 @@ async function drainPhase({ store, db, instances, port, log }) {
   await clearRedisState()
   const extra = []
   for (let i = 1; i < instances; i++) extra.push(await store.startInstance(port + i))
-  const pgids = [store.pid(), ...extra.map((e) => e.pid)]
+  const pgids = [store.pid(), ...extra.map((e) => e.pid())]
   const [{ now: phaseStart }] = (await db.query("SELECT now()")).rows
   log(`${instances} instance(s): queueing ${ORDERS} orders for the ERP`)
   store.exec("./backlog.ts", { BACKLOG_ORDERS: String(ORDERS) })

@@ -246,10 +246,21 @@ export async function startDemoStore(opts = {}) {
        * Stopped with the store.
        */
       startInstance: async (instancePort, extraEnv = {}) => {
+        const instanceEnv = { ...env, ...extraEnv }
         const instanceOutput = []
-        const instance = await startStoreProcess({ ...env, ...extraEnv }, instancePort, instanceOutput)
+        let instance = await startStoreProcess(instanceEnv, instancePort, instanceOutput)
         cleanups.push(() => stopChild(instance))
-        return { url: `http://localhost:${instancePort}`, pid: instance.pid, output: instanceOutput, stop: () => stopChild(instance) }
+        return {
+          url: `http://localhost:${instancePort}`,
+          pid: () => instance.pid,
+          output: instanceOutput,
+          stop: () => stopChild(instance),
+          kill: (signal = "SIGTERM") => stopChild(instance, signal, 10_000),
+          restart: async () => {
+            await stopChild(instance)
+            instance = await startStoreProcess(instanceEnv, instancePort, instanceOutput)
+          },
+        }
       },
       /** Runs a script of the demo app with `medusa exec` against the store's database (e.g. ./backlog.ts). */
       exec: (script, extraEnv = {}) => run("npx", ["medusa", "exec", script], { cwd: APP, env: { ...env, ...extraEnv } }),

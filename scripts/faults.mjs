@@ -6,9 +6,13 @@
 // restarted mid-run. The faults stay on for a while after the last order, then heal; the suite waits for the
 // store to converge and checks, straight against Tryton, that every order has exactly one sale.
 // Exits 1 when an order is lost or duplicated or the store did not converge; with FAULTS_STRICT=1 also when a
-// target is not met. `--ci`: the short mode (100 orders, one kill, a 20 s outage). Env (overrides the mode):
+// target is not met. `--ci`: the short mode (100 orders, one kill, a 20 s outage). `--workers`: two store processes,
+// a server (the Store and Admin API) and a worker (events, jobs, syncs), on Medusa's Redis event bus, Redis workflow
+// engine and Redis locking, sharing each connection's rate limit and circuit through Redis (FAULTS_REDIS_URL,
+// default redis://127.0.0.1:6379/7, emptied first); the kills alternate, worker first. Env (overrides the mode):
 // FAULTS_ORDERS, FAULTS_KILLS, FAULTS_OUTAGE_S, FAULTS_TAIL_S (faults kept on after the last order),
-// FAULTS_CONVERGE_S (longest wait for convergence), FAULTS_CONCURRENCY, FAULTS_SEED, FAULTS_RATES (JSON, e.g.
+// FAULTS_CONVERGE_S (longest wait for convergence), FAULTS_CONCURRENCY, FAULTS_ORDERS_PER_MIN (the store's order rate;
+// 0: as fast as the checkouts go), FAULTS_SEED, FAULTS_RATES (JSON, e.g.
 // {"error":0.3}), INTEGRATION_ERP_CONNECTION_OPTIONS (JSON merged into the ERP connection), DATABASE_URL.
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
@@ -42,14 +46,19 @@ const { duplicateEvidence, listOrders, listSyncRecords, partiesByEmail, salesByR
 const { groupReasons, printReport } = await import("./faults/report.mjs")
 
 /** Ports of this suite's own processes: clear of the tests (8764/8765), the demo (9000) and the benchmark (92xx, 880x). */
-const PORTS = { store: 9301, pg: 54341, tryton: 8811, proxy: 8812 }
+const PORTS = { store: 9301, worker: 9302, pg: 54341, tryton: 8811, proxy: 8812 }
 /** Short calls and retries sized to a run of minutes (the plugin's defaults: 8 s calls, retries 30 s … 1 h); the plugin's 30 attempts. */
 const DEFAULT_CONNECTION = { timeoutMs: 3_000, retry: { baseDelayMs: 2_000, maxDelayMs: 20_000, maxAttempts: 30 } }
 /** How long after its order a sync still counts as "synced while the faults were on". */
 const WINDOW_S = 300
+/**
+ * The store's order rate while the faults are on: 30 a minute (1,800 an hour, a very busy shop). Faster than the
+ * faulty ERP can take them, any queue grows without bound and "synced within 5 minutes" measures only the load.
+ */
+const ORDERS_PER_MIN = 30
 const MODES = {
-  full: { orders: 1000, kills: 2, outageS: 60, tailS: WINDOW_S, convergeS: 600 },
-  ci: { orders: 100, kills: 1, outageS: 20, tailS: 60, convergeS: 180 },
+  full: { orders: 1000, kills: 2, outageS: 60, tailS: WINDOW_S, convergeS: 600, ordersPerMin: ORDERS_PER_MIN },
+  ci: { orders: 100, kills: 1, outageS: 20, tailS: 60, convergeS: 180, ordersPerMin: ORDERS_PER_MIN },
 }
 
 /** The run's settings: the mode's, each overridable by its FAULTS_* variable. */
@@ -65,12 +74,15 @@ function readConfig() {
   const json = (name, fallback) => (process.env[name] ? JSON.parse(process.env[name]) : fallback)
   return {
     mode,
+    workers: process.argv.includes("--workers"),
+    redisUrl: process.env.FAULTS_REDIS_URL || "redis://127.0.0.1:6379/7",
     orders: Math.max(1, num("FAULTS_ORDERS", preset.orders)),
     kills: num("FAULTS_KILLS", preset.kills),
     outageS: num("FAULTS_OUTAGE_S", preset.outageS),
     tailS: num("FAULTS_TAIL_S", preset.tailS),
     convergeS: num("FAULTS_CONVERGE_S", preset.convergeS),
     concurrency: Math.max(1, num("FAULTS_CONCURRENCY", 4)),
+    ordersPerMin: num("FAULTS_ORDERS_PER_MIN", preset.ordersPerMin),
     seed: num("FAULTS_SEED", 1),
     rates: { ...DEFAULT_RATES, ...json("FAULTS_RATES", {}) },
     connection: json("INTEGRATION_ERP_CONNECTION_OPTIONS", DEFAULT_CONNECTION),
@@ -119,6 +131,20 @@ async function waitForFirstSweep(url, maxMs) {
   }
 }
 
+/** Empties the suite's Redis database: queues and schedules of an earlier run must not leak into this one. */
+async function emptyRedis(url) {
+  const { default: Redis } = await import("ioredis")
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await redis.connect()
+    await redis.flushdb()
+  } catch (err) {
+    throw new Error(`--workers needs Redis at ${url} (FAULTS_REDIS_URL): ${err.message}`)
+  } finally {
+    redis.disconnect()
+  }
+}
+
 /** What the suite started, for the cleanup (also on failure and Ctrl-C). */
 const resources = { proxy: null, starting: null, store: null }
 
@@ -138,7 +164,7 @@ function printStoreTail() {
 }
 
 /** Places the orders with the faults on, the outage at half-way and the kills; returns what happened when. */
-async function runFaultPhase({ config, proxy, store, admin, client }) {
+async function runFaultPhase({ config, proxy, store, worker, admin, client }) {
   const gate = createGate()
   const random = seededRandom(config.seed ^ 0x5eed)
   const redeliver = createRedeliverer({ admin, gate, random })
@@ -150,10 +176,12 @@ async function runFaultPhase({ config, proxy, store, admin, client }) {
   let outageDone = Promise.resolve()
 
   /**
-   * Crashes the store (SIGKILL: no shutdown hooks; the checkouts and syncs in flight are cut off) and restarts it;
-   * new checkouts wait meanwhile. Before the hub's first sweep, checkouts pause until it has run.
+   * Crashes a store process (SIGKILL: no shutdown hooks; the checkouts and syncs in flight are cut off) and restarts
+   * it; new checkouts wait meanwhile, unless only the worker crashed (the server keeps taking orders). Before the hub's
+   * first sweep, checkouts pause until it has run. With a worker, the kills alternate: the worker, then the server.
    */
   const crash = async () => {
+    const target = worker && timeline.kills.length % 2 === 0 ? { name: "worker", process: worker } : { name: worker ? "server" : "store", process: store }
     if (!sweptOnce) sweptOnce = await waitForFirstSweep(store.databaseUrl, 0)
     if (!sweptOnce) {
       gate.close()
@@ -163,20 +191,20 @@ async function runFaultPhase({ config, proxy, store, admin, client }) {
       gate.open()
       await sleep(2_000) // checkouts in flight again when the kill comes
     }
-    gate.close()
+    if (target.process === store) gate.close()
     const afterOrders = placedSoFar
-    await store.kill("SIGKILL")
+    await target.process.kill("SIGKILL")
     const killedAt = Date.now()
-    log(`SIGKILL to the store after ${afterOrders} orders; restarting it`)
+    log(`SIGKILL to the ${target.name} after ${afterOrders} orders; restarting it`)
     try {
-      await store.restart()
+      await target.process.restart()
     } catch (err) {
       gate.abort(err)
       throw err
     }
     gate.open()
-    timeline.kills.push({ afterOrders, restartS: seconds(Date.now() - killedAt) })
-    log(`store back after ${seconds(Date.now() - killedAt)} s`)
+    timeline.kills.push({ target: target.name, afterOrders, restartS: seconds(Date.now() - killedAt) })
+    log(`${target.name} back after ${seconds(Date.now() - killedAt)} s`)
   }
 
   const onPlaced = (n, order) => {
@@ -195,9 +223,10 @@ async function runFaultPhase({ config, proxy, store, admin, client }) {
   }
 
   proxy.enable()
-  log(`faults on; placing ${config.orders} orders, ${config.concurrency} at a time`)
+  log(`faults on; placing ${config.orders} orders, ${config.concurrency} at a time${config.ordersPerMin ? `, at most ${config.ordersPerMin} a minute` : ""}`)
   const started = Date.now()
-  const { placed, failed, retried } = await placeOrders({ client, seed: store.seed, count: config.orders, concurrency: config.concurrency, gate, onPlaced })
+  const intervalMs = config.ordersPerMin ? 60_000 / config.ordersPerMin : 0
+  const { placed, failed, retried } = await placeOrders({ client, seed: store.seed, count: config.orders, concurrency: config.concurrency, gate, onPlaced, intervalMs })
   const lastOrderAt = Date.now()
   log(`${placed.length} orders placed in ${seconds(lastOrderAt - started)} s${failed.length ? ` (${failed.length} checkouts failed for good; the last: ${failed.at(-1).error})` : ""}`)
   await killChain
@@ -268,14 +297,17 @@ function notes(config, phase, m, convergence) {
   const statusCounts = m.unsettled.reduce((counts, r) => counts.set(r.status, (counts.get(r.status) ?? 0) + 1), new Map())
   const byStatus = [...statusCounts].map(([status, n]) => `${n} ${status}`).join(", ")
   return [
-    `mode ${config.mode}: ${config.orders} orders, ${config.concurrency} checkouts at a time, each order with its own e-mail (faults-<n>.<attempt>@example.com);`,
+    `mode ${config.mode}: ${config.orders} orders, ${config.concurrency} checkouts at a time${config.ordersPerMin ? `, at most ${config.ordersPerMin} a minute` : ", as fast as they go"}, each order with its own e-mail (faults-<n>.<attempt>@example.com);`,
     `  ${phase.placedBySuite} placed by completed checkouts, ${m.placed - phase.placedBySuite} more by checkouts a kill cut off (found in the store); ` +
       `${phase.retriedCheckouts} checkout attempts failed and were made again${phase.failedCheckouts.length ? `, ${phase.failedCheckouts.length} orders never placed` : ""}`,
     `faults (seed ${config.seed}): ${Object.entries(config.rates).map(([k, v]) => `${k} ${Math.round(v * 100)} %`).join(", ")}; hangs closed after 60 s; Retry-After: 1`,
     `while the faults were on the proxy saw ${c.requests} calls: ${share(c.error)} 5xx, ${share(c.hang)} hangs, ${share(c.rateLimit)} random 429s, ` +
       `${share(c.rateLimitInWindow)} 429s inside a Retry-After window, ${share(c.lostAnswer)} lost answers, ${share(c.outage)} cut by the outage, ${share(c.passed)} passed; ` +
       `after healing ${m.counters.requests - c.requests} more`,
-    `outage: ${config.outageS} s from order ${phase.timeline.outage?.afterOrders ?? "-"}; kills (SIGKILL): ${phase.timeline.kills.map((k) => `after order ${k.afterOrders} (back in ${k.restartS} s)`).join(", ") || "none"}`,
+    `outage: ${config.outageS} s from order ${phase.timeline.outage?.afterOrders ?? "-"}; kills (SIGKILL): ${phase.timeline.kills.map((k) => `the ${k.target} after order ${k.afterOrders} (back in ${k.restartS} s)`).join(", ") || "none"}`,
+    config.workers
+      ? `two processes: a server (Store and Admin API) and a worker (events, jobs, syncs) on Medusa's Redis event bus, workflow engine and locking; rate limit and circuit shared in Redis (${config.redisUrl})`
+      : "one store process (Medusa's in-memory event bus and workflow engine)",
     `order.placed re-delivered ${phase.redelivered.emitted} times (2 per order, shuffled across orders)`,
     `ERP connection (INTEGRATION_ERP_CONNECTION_OPTIONS): ${JSON.stringify(config.connection)}`,
     `faults stayed on ${config.tailS} s after the last order; "synced within ${WINDOW_S / 60} min" counts a sync made before healing and at most ${WINDOW_S} s after its order`,
@@ -288,26 +320,35 @@ function notes(config, phase, m, convergence) {
 
 async function main() {
   const config = readConfig()
-  log(`mode ${config.mode}: ${config.orders} orders, ${config.kills} kill(s), a ${config.outageS} s outage, faults on ${config.tailS} s after the last order, convergence awaited ≤ ${config.convergeS} s`)
+  log(`mode ${config.mode}${config.workers ? " with a worker" : ""}: ${config.orders} orders, ${config.kills} kill(s), a ${config.outageS} s outage, faults on ${config.tailS} s after the last order, convergence awaited ≤ ${config.convergeS} s`)
   log(`ERP connection options: ${JSON.stringify(config.connection)} (short timeout, retries sized to minutes)`)
   const proxy = (resources.proxy = await startFaultProxy({ target: `http://127.0.0.1:${PORTS.tryton}`, port: PORTS.proxy, seed: config.seed, rates: config.rates }).catch((err) => {
     // The proxy's port doubles as the suite's lock: a second run would reset the first one's Tryton and store.
     throw err.code === "EADDRINUSE" ? new Error(`port ${PORTS.proxy} is in use: is another \`npm run faults\` running? (it uses ports ${Object.values(PORTS).join(", ")})`) : err
   }))
   log(`fault proxy on ${proxy.url} in front of Tryton on 127.0.0.1:${PORTS.tryton} (healed until the orders start)`)
+  if (config.workers) await emptyRedis(config.redisUrl)
   resources.starting = startDemoStore({
     name: "faults", port: PORTS.store, pgPort: PORTS.pg, trytonPort: PORTS.tryton, erp: "tryton",
     databaseUrl: databaseUrl(), freshDatabase: true, dropDatabaseOnStop: true, log,
-    env: { TRYTON_URL: proxy.url, INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify(config.connection), DEMO_DEV_EVENTS: "true" },
+    env: {
+      TRYTON_URL: proxy.url, INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify(config.connection), DEMO_DEV_EVENTS: "true",
+      ...(config.workers ? { DEMO_REDIS_URL: config.redisUrl, MEDUSA_WORKER_MODE: "server" } : {}),
+    },
   })
   const store = (resources.store = await resources.starting)
+  let worker = null
+  if (config.workers) {
+    log(`starting the worker process on port ${PORTS.worker} (MEDUSA_WORKER_MODE=worker)`)
+    worker = await store.startInstance(PORTS.worker, { MEDUSA_WORKER_MODE: "worker" })
+  }
   const base = `http://127.0.0.1:${PORTS.store}`
   const admin = await adminClient(base, store.admin.email, store.admin.password)
   // The re-deliveries need the demo's dev route; fail now rather than after the orders.
   await admin.request("POST", "/admin/dev/events", { events: [{ name: "faults.ready", data: {} }] })
   const client = new StoreClient(base, store.seed.publishableKey)
 
-  const phase = await runFaultPhase({ config, proxy, store, admin, client })
+  const phase = await runFaultPhase({ config, proxy, store, worker, admin, client })
   const convergence = await waitForConvergence({
     admin, openTryton: () => store.tryton.session(), orderIds: phase.orders.map((o) => o.id), maxMs: config.convergeS * 1000, log,
   })

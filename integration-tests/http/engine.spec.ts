@@ -7,7 +7,7 @@ import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import purgeIntegrationLogsJob from "../../src/jobs/purge-integration-logs"
 import { IntegrationError } from "../../src/lib/errors"
 import { runInSyncContext } from "../../src/lib/run-context"
-import { processSyncRecord, requestEffect, runDueSyncs } from "../../src/sync/engine"
+import { keepDraining, processSyncRecord, requestEffect, runDueSyncs } from "../../src/sync/engine"
 import { SYNC_OPERATIONS } from "../../src/sync/operations"
 import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { ORDER_FIELDS_FOR_ERP } from "../../src/workflows/sync-order-to-erp"
@@ -55,6 +55,20 @@ SYNC_OPERATIONS["customer.failing"] = {
   effectKey: (id) => `customer:${id}:failing`,
   externalRef: () => null,
   run: async () => ({ errors: [{ error: failWith.error }] }),
+}
+
+/** Fails its first `failures` runs in a retryable way, then syncs. */
+const flaky = { failures: 0, runs: 0 }
+SYNC_OPERATIONS["customer.flaky"] = {
+  kind: "erp",
+  effectKey: (id) => `customer:${id}:flaky`,
+  externalRef: () => null,
+  run: async () => {
+    if (flaky.runs++ < flaky.failures) {
+      return { errors: [{ error: new IntegrationError("Sandbox ERP answered HTTP 503 (will retry)", { connectionId: "erp", code: "http_503", retryable: true }) }] }
+    }
+    return { result: { status: "synced", summary: "sent" } }
+  },
 }
 
 const injectTransient = createSyncStep("test-inject-transient-failure", async () => {
@@ -123,6 +137,23 @@ medusaIntegrationTestRunner({
       expect(profile.sent).toEqual(["cus_mid:a", "cus_mid:b"])
       const [record] = await hub(container).listSyncRecords({ effect_key: "customer:cus_mid:profile" })
       expect(record).toMatchObject({ status: "synced", synced_revision: sha("b") })
+    })
+
+    it("the background drain runs each retry when it comes due, with no further run of the retry job", async () => {
+      Object.assign(flaky, { failures: 2, runs: 0 })
+      await requestEffect(container, { entity_type: "customer", entity_id: "cus_flaky", operation: "flaky" })
+      const [failed] = await hub(container).listSyncRecords({ effect_key: "customer:cus_flaky:flaky" })
+      expect(failed).toMatchObject({ status: "failed", attempts: 1 })
+      // Nothing is due yet (the retry is ~100 ms away): the drain sleeps until it is, twice, instead of stopping.
+      keepDraining(container)
+      const until = Date.now() + 15_000
+      let record = failed
+      while (record.status !== "synced" && Date.now() < until) {
+        await sleep(100)
+        ;[record] = await hub(container).listSyncRecords({ effect_key: "customer:cus_flaky:flaky" })
+      }
+      expect(record).toMatchObject({ status: "synced", attempts: 3 })
+      expect(flaky.runs).toBe(3)
     })
 
     it("fences a run whose lease expired: its late outcome never overwrites the newer run's", async () => {

@@ -59,7 +59,7 @@ async function closedPort(): Promise<number> {
   return port
 }
 
-const BREAKER: CircuitBreakerOptions = { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 }
+const BREAKER: CircuitBreakerOptions = { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000, probes: 2 }
 
 describeWithRedis()("shared through Redis (two instances, one connection)", () => {
   let admin: Redis
@@ -220,13 +220,15 @@ describeWithRedis()("shared through Redis (two instances, one connection)", () =
       expect((await outcomes).sort()).toEqual([CIRCUIT_OPEN, CIRCUIT_OPEN, CIRCUIT_OPEN, "probe"])
     })
 
-    it("a probe failure on one re-opens it for the other", async () => {
+    it("probe failures on both instances count together: the second (probes = 2) re-opens it for both", async () => {
       const { a, b, clock } = await twoBreakers()
       for (let i = 0; i < 10; i++) await a.settle("failure", false)
       clock.now += 30_000
       expect(await b.admit(9_000)).toEqual({ probe: true })
       await b.settle("failure", true)
-      await expect(a.admit(9_000)).rejects.toMatchObject({ code: CIRCUIT_OPEN, retryAfterMs: 30_000 })
+      expect(await a.admit(9_000)).toEqual({ probe: true })
+      await a.settle("failure", true)
+      await expect(b.admit(9_000)).rejects.toMatchObject({ code: CIRCUIT_OPEN, retryAfterMs: 30_000 })
     })
   })
 })

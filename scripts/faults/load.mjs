@@ -49,20 +49,31 @@ export function shuffle(items, random) {
 }
 
 /**
- * Places `count` orders, `concurrency` at a time, alternating the two products Tryton knows. Calls `onPlaced(n)`
- * after the n-th order (for milestones such as the outage and the kills). Returns the placed orders, the
- * checkouts that failed for good and how many checkout attempts failed and were made again.
+ * Places `count` orders, `concurrency` at a time, alternating the two products Tryton knows; with `intervalMs`, a
+ * checkout starts at most every `intervalMs` (a store's order rate; 0: as fast as the checkouts go). Calls
+ * `onPlaced(n)` after the n-th order (for milestones such as the outage and the kills). Returns the placed orders,
+ * the checkouts that failed for good and how many checkout attempts failed and were made again.
  */
-export async function placeOrders({ client, seed, count, concurrency, gate, onPlaced }) {
+export async function placeOrders({ client, seed, count, concurrency, gate, onPlaced, intervalMs = 0 }) {
   const placed = []
   const failed = []
   let retried = 0
   let next = 0
   let failuresInARow = 0
+  let nextStart = Date.now()
   const products = [seed.variants["Blue shirt"], seed.variants["Red mug"]]
+
+  /** Waits for the next start of the order rate (a pause of the store does not bunch the orders up after it). */
+  async function paced() {
+    if (!intervalMs) return
+    const at = Math.max(nextStart, Date.now())
+    nextStart = at + intervalMs
+    await sleep(at - Date.now())
+  }
 
   async function placeOne(i) {
     let lastError
+    await paced()
     for (let attempt = 1; attempt <= CHECKOUT_ATTEMPTS; attempt++) {
       await gate.wait()
       try {

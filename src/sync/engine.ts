@@ -216,7 +216,7 @@ export async function drainDueSyncs(container: MedusaContainer, opts: { limit?: 
   const seen = new Set<string>()
   for (;;) {
     if (Date.now() - started >= budgetMs) return { ran, exhausted: true }
-    const waiting = [...pausedConnectionIds(hub), ...(await openCircuitConnectionIds(hub))]
+    const { waiting } = await waitingConnections(hub)
     const ids = (await hub.listDueSyncRecordIds(waiting, limit)).filter((id) => !seen.has(id))
     if (!ids.length) return { ran, exhausted: false }
     ids.forEach((id) => seen.add(id))
@@ -229,18 +229,34 @@ export async function drainDueSyncs(container: MedusaContainer, opts: { limit?: 
 export const runDueSyncs = async (container: MedusaContainer, limit = 50, budgetMs = 50_000): Promise<number> =>
   (await drainDueSyncs(container, { limit, budgetMs })).ran
 
+/**
+ * How far ahead the background drain looks: a retry coming due within it is run when it comes due (the drain
+ * sleeps until then); later ones are left to the next run of the retry job.
+ */
+const DRAIN_HORIZON_MS = 60_000
+/** The shortest sleep between two drains, so that a record due but not runnable (e.g. just claimed) cannot spin it. */
+const DRAIN_MIN_GAP_MS = 250
+
 let backgroundDrain: Promise<void> | null = null
 
 /**
- * A backlog larger than one job run can drain keeps draining in the background, one drain per process, until
- * nothing is due, so the queue empties at the connection's rate limit instead of in bursts a minute apart (the
- * scheduler waits for a job to end before it plans the next one). Returns at once.
+ * Keeps the retries going between runs of the retry job, one drain per process: a backlog larger than one run
+ * drains at the connection's rate limit instead of in bursts a minute apart, and a retry due in 5 s runs in
+ * 5 s, not at the next full minute (the scheduler waits for a job to end before it plans the next one). Sleeps
+ * until the next retry within DRAIN_HORIZON_MS, or until an open circuit may be probed; stops when nothing is
+ * due within it, and when the app shuts down. Returns at once.
  */
 export function keepDraining(container: MedusaContainer): void {
   if (backgroundDrain) return
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  const hub = hubOf(container)
   backgroundDrain = (async () => {
-    for (let more = true; more; ) more = (await drainDueSyncs(container)).exhausted
+    while (!hub.stopping) {
+      if ((await drainDueSyncs(container)).exhausted) continue
+      const wait = await msUntilNextRetry(hub)
+      if (wait === null || hub.stopping) return
+      await new Promise((resolve) => setTimeout(resolve, Math.max(DRAIN_MIN_GAP_MS, wait)).unref())
+    }
   })()
     .catch((err) => logger.warn(`integration-hub: the background retry drain stopped: ${redactString((err as Error).message)}`))
     .finally(() => {
@@ -248,9 +264,25 @@ export function keepDraining(container: MedusaContainer): void {
     })
 }
 
-async function openCircuitConnectionIds(hub: IntegrationHubModuleService): Promise<string[]> {
+/** When the drain has work again within the horizon: the next retry due, or the next probe of an open circuit; null: none. */
+async function msUntilNextRetry(hub: IntegrationHubModuleService): Promise<number | null> {
+  const { waiting, probeAt } = await waitingConnections(hub)
+  const due = await hub.msUntilNextRetry(waiting, DRAIN_HORIZON_MS)
+  const probes = probeAt.map((at) => at - Date.now()).filter((ms) => ms < DRAIN_HORIZON_MS)
+  const soonest = Math.min(...(due === null ? [] : [due]), ...probes)
+  return Number.isFinite(soonest) ? Math.max(0, soonest) : null
+}
+
+/**
+ * Connections whose records wait: paused ones, and those whose circuit is open (with when a probe may go).
+ */
+async function waitingConnections(hub: IntegrationHubModuleService): Promise<{ waiting: string[]; probeAt: number[] }> {
   const states = await Promise.all(
     hub.listConnections({ enabledOnly: true }).map(async (c) => ({ id: c.id, circuit: await hub.getGuard(c.id).breaker.snapshot() }))
   )
-  return states.filter((s) => s.circuit.state === "open").map((s) => s.id)
+  const open = states.filter((s) => s.circuit.state === "open")
+  return {
+    waiting: [...pausedConnectionIds(hub), ...open.map((s) => s.id)],
+    probeAt: open.map((s) => (s.circuit.retry_at ? new Date(s.circuit.retry_at).getTime() : Date.now())),
+  }
 }

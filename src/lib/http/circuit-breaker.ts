@@ -10,6 +10,11 @@ export type CircuitBreakerOptions = {
   failureRate: number
   /** How long the circuit stays open before one probe call may test the vendor (half-open). */
   openMs: number
+  /**
+   * Probe calls, one at a time, that may fail in a row before the circuit opens again: a vendor failing a third
+   * of its calls fails one probe in three, which is no outage; a vendor that is down fails them all.
+   */
+  probes: number
 }
 
 export type CircuitState = "closed" | "open" | "half_open"
@@ -40,6 +45,11 @@ interface BreakerStore {
    */
   claimProbe(ttlMs: number, openedAt: number): Promise<boolean>
   releaseProbe(): Promise<void>
+  /**
+   * Counts a failed probe; returns the probe failures since the circuit opened. Below `limit` the probe is freed
+   * for the next caller; at `limit` it stays held until the circuit opens again (no caller slips in between).
+   */
+  failProbe(limit: number): Promise<number>
   reset(): Promise<void>
 }
 
@@ -47,6 +57,7 @@ class MemoryStore implements BreakerStore {
   private readonly buckets = new Map<number, { requests: number; failures: number; expires: number }>()
   private trip_: Tripped | null = null
   private probeUntil = 0
+  private probeFailures = 0
 
   async add(bucket: number, failed: boolean, ttlMs: number) {
     const b = this.buckets.get(bucket) ?? { requests: 0, failures: 0, expires: Date.now() + ttlMs }
@@ -74,6 +85,7 @@ class MemoryStore implements BreakerStore {
     if (onlyIfClosed && this.trip_) return false
     this.trip_ = t
     this.probeUntil = 0
+    this.probeFailures = 0
     return true
   }
   async claimProbe(ttlMs: number, openedAt: number) {
@@ -84,10 +96,16 @@ class MemoryStore implements BreakerStore {
   async releaseProbe() {
     this.probeUntil = 0
   }
+  async failProbe(limit: number) {
+    if (!this.trip_) return 0
+    if (++this.probeFailures < limit) this.probeUntil = 0
+    return this.probeFailures
+  }
   async reset() {
     this.buckets.clear()
     this.trip_ = null
     this.probeUntil = 0
+    this.probeFailures = 0
   }
 }
 
@@ -95,6 +113,11 @@ class MemoryStore implements BreakerStore {
 const CLAIM_PROBE = `if redis.call('HGET', KEYS[1], 'openedAt') ~= ARGV[1] then return 0 end
 if redis.call('SET', KEYS[2], '1', 'PX', ARGV[2], 'NX') then return 1 end
 return 0`
+/** Counts a failed probe while the circuit is tripped (a reset circuit has none); frees the probe below the limit. */
+const FAIL_PROBE = `if redis.call('HEXISTS', KEYS[1], 'openedAt') == 0 then return 0 end
+local failures = redis.call('HINCRBY', KEYS[1], 'probeFailures', 1)
+if failures < tonumber(ARGV[1]) then redis.call('DEL', KEYS[2]) end
+return failures`
 
 /** Counts live in one hash (two fields per bucket), the trip and the probe in two keys: three keys per connection. */
 class RedisStore implements BreakerStore {
@@ -131,7 +154,7 @@ class RedisStore implements BreakerStore {
   async trip(t: Tripped, onlyIfClosed: boolean) {
     // HSETNX on openedAt decides, across instances, which failure opened the circuit.
     if (onlyIfClosed && !(await this.redis.hsetnx(this.stateKey, "openedAt", t.openedAt))) return false
-    await this.redis.multi().hset(this.stateKey, "openedAt", t.openedAt, "openUntil", t.openUntil).del(this.probeKey).exec()
+    await this.redis.multi().hset(this.stateKey, "openedAt", t.openedAt, "openUntil", t.openUntil, "probeFailures", 0).del(this.probeKey).exec()
     return true
   }
   async claimProbe(ttlMs: number, openedAt: number) {
@@ -139,6 +162,9 @@ class RedisStore implements BreakerStore {
   }
   async releaseProbe() {
     await this.redis.del(this.probeKey)
+  }
+  async failProbe(limit: number) {
+    return Number(await this.redis.eval(FAIL_PROBE, 2, this.stateKey, this.probeKey, limit))
   }
   async reset() {
     await this.redis.del(this.countsKey, this.stateKey, this.probeKey)
@@ -162,6 +188,7 @@ class FallbackStore implements BreakerStore {
   trip = (t: Tripped, onlyIfClosed: boolean) => this.use((s) => s.trip(t, onlyIfClosed))
   claimProbe = (ttl: number, openedAt: number) => this.use((s) => s.claimProbe(ttl, openedAt))
   releaseProbe = () => this.use((s) => s.releaseProbe())
+  failProbe = (limit: number) => this.use((s) => s.failProbe(limit))
   reset = () => this.use((s) => s.reset())
 }
 
@@ -174,8 +201,8 @@ const PROBE_POLL_MS = 100
  * Redis when one is given. It opens when, within `windowMs`, at least `minRequests` calls were made and
  * `failureRate` of them failed in a way that says the vendor is unwell (network, timeout, 5xx). While open,
  * calls are refused before they leave (`CircuitOpenError`, retryable): the sync waits, spending no attempt.
- * After `openMs` one probe call goes through (the others wait for its verdict); its success closes the circuit,
- * its failure opens it again.
+ * After `openMs` one probe call at a time goes through (the others wait for its verdict); a success closes the
+ * circuit, `probes` failures in a row open it again.
  */
 export class CircuitBreaker {
   private readonly store: BreakerStore
@@ -224,6 +251,8 @@ export class CircuitBreaker {
       tripped = await this.store.tripped()
       if (!tripped) return { probe: false }
       if (this.now() < tripped.openUntil) throw this.openError(tripped, tripped.openUntil)
+      // The probe before failed without opening the circuit again: the next one may be this caller's.
+      if (await this.store.claimProbe(probeTtlMs, tripped.openedAt)) return { probe: true }
     }
     if (tripped && (await this.store.claimProbe(probeTtlMs, tripped.openedAt))) return { probe: true }
     throw this.openError(tripped ?? { openedAt: this.now(), openUntil: this.now() }, this.now() + this.options.openMs)
@@ -236,7 +265,8 @@ export class CircuitBreaker {
         await this.store.reset()
         this.onChange("closed", `a probe call succeeded; calls flow again`)
       } else if (verdict === "failure") {
-        await this.open("the probe call failed", false)
+        const failures = await this.store.failProbe(this.options.probes)
+        if (failures >= this.options.probes) await this.open(failures > 1 ? `${failures} probe calls in a row failed` : "the probe call failed", false)
       } else {
         await this.store.releaseProbe()
       }
@@ -271,7 +301,7 @@ export class CircuitBreaker {
   private async open(why: string, onlyIfClosed: boolean) {
     const openedAt = this.now()
     if (!(await this.store.trip({ openedAt, openUntil: openedAt + this.options.openMs }, onlyIfClosed))) return
-    this.onChange("open", `${why}; calls wait ${Math.round(this.options.openMs / 1000)} s, then one probe tests the connection`)
+    this.onChange("open", `${why}; calls wait ${Math.round(this.options.openMs / 1000)} s, then probes test the connection, one at a time`)
   }
 
   private openError(tripped: Tripped, retryAt: number): IntegrationError {

@@ -35,7 +35,7 @@ const retrySchema = z
     path: ["maxDelayMs"],
   })
 
-export const CIRCUIT_DEFAULTS = { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 }
+export const CIRCUIT_DEFAULTS = { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000, probes: 3 }
 
 const circuitBreakerSchema = z.object({
   /** The failure rate is measured over this sliding window. */
@@ -46,6 +46,8 @@ const circuitBreakerSchema = z.object({
   failureRate: z.number().gt(0).max(1).default(CIRCUIT_DEFAULTS.failureRate),
   /** How long the circuit stays open before one probe call tests the connection. */
   openMs: z.number().int().min(1_000).max(3_600_000).default(CIRCUIT_DEFAULTS.openMs),
+  /** Probe calls (one at a time) that may fail in a row before the circuit opens again; one success closes it. */
+  probes: z.number().int().min(1).max(20).default(CIRCUIT_DEFAULTS.probes),
 })
 
 export const connectionSchema = z.object({

@@ -102,11 +102,22 @@ export default class IntegrationHubModuleService extends MedusaService({
   private registry_?: ConnectionRegistry
   private redis_?: Redis
 
-  /** Closes the Redis connection with the app (Medusa calls module hooks on shutdown). */
+  private stopping_ = false
+
+  /** Stops the background retry drain and closes the Redis connection with the app (Medusa calls module hooks on shutdown). */
   __hooks = {
+    onApplicationPrepareShutdown: async () => {
+      this.stopping_ = true
+    },
     onApplicationShutdown: async () => {
+      this.stopping_ = true
       await this.redis_?.quit().catch(() => undefined)
     },
+  }
+
+  /** The app is shutting down: start no new background work. */
+  get stopping(): boolean {
+    return this.stopping_
   }
 
   constructor(deps: InjectedDependencies, options: unknown) {
@@ -472,6 +483,17 @@ export default class IntegrationHubModuleService extends MedusaService({
       [...pausedConnectionIds, PENDING_GRACE_MS, limit]
     )
     return rows.map((r) => r.id)
+  }
+
+  /** Milliseconds until the next retry of a record not on these connections comes due, if one does within `horizonMs`; else null. */
+  async msUntilNextRetry(waitingConnectionIds: string[], horizonMs: number): Promise<number | null> {
+    const waiting = waitingConnectionIds.length ? `AND connection_id NOT IN (${waitingConnectionIds.map(() => "?").join(", ")})` : ""
+    const [row] = await this.execute<{ ms: string | number | null }>(
+      `SELECT GREATEST(0, EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000) AS ms FROM sync_record
+        WHERE deleted_at IS NULL AND status = 'failed' AND next_attempt_at < now() + (? * interval '1 millisecond') ${waiting}`,
+      [horizonMs, ...waitingConnectionIds]
+    )
+    return row?.ms === null || row?.ms === undefined ? null : Math.ceil(Number(row.ms))
   }
 
   /**

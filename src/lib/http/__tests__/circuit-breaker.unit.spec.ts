@@ -5,8 +5,10 @@ import { CallVerdict, CIRCUIT_OPEN, CircuitBreaker, CircuitBreakerOptions, Circu
 
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0)
 const iso = (ms: number) => new Date(ms).toISOString()
-/** The defaults: 60 s window (ten 6 s buckets), 10 calls at least, 70 % failing, open 30 s. */
+/** The defaults: 60 s window (ten 6 s buckets), 10 calls at least, 70 % failing, open 30 s, three probes. */
 const OPTIONS: CircuitBreakerOptions = CIRCUIT_DEFAULTS
+/** One probe failure opens it again. */
+const ONE_PROBE: CircuitBreakerOptions = { ...CIRCUIT_DEFAULTS, probes: 1 }
 const PROBE_TTL_MS = 9_000
 
 /**
@@ -48,8 +50,8 @@ async function refusal(breaker: CircuitBreaker): Promise<IntegrationError | null
   }
 }
 
-async function openedBreaker() {
-  const b = breakerWith()
+async function openedBreaker(options: CircuitBreakerOptions = OPTIONS) {
+  const b = breakerWith(options)
   await b.settleAll("failure", 10)
   return b
 }
@@ -95,7 +97,7 @@ describe("CircuitBreaker: opening", () => {
 
   it("says why it opened, once", async () => {
     const { changes } = await openedBreaker()
-    expect(changes).toEqual([["open", "10 of 10 calls failed in the last 60 s; calls wait 30 s, then one probe tests the connection"]])
+    expect(changes).toEqual([["open", "10 of 10 calls failed in the last 60 s; calls wait 30 s, then probes test the connection, one at a time"]])
   })
 
   it("opens once when failures settle side by side (parallel calls): one state change, one message", async () => {
@@ -208,7 +210,7 @@ describe("CircuitBreaker: half-open", () => {
     ["success", "let through as an ordinary call"],
     ["failure", "refused with circuit_open"],
   ])("a caller that read the circuit as half-open just as the probe's %s came is %s, not made a second probe", async (verdict, _) => {
-    const { breaker, advance } = await openedBreaker()
+    const { breaker, advance } = await openedBreaker(ONE_PROBE)
     advance(30_000)
     await breaker.admit(PROBE_TTL_MS)
     // Admitted while the probe's answer is on its way: it has read the state, not yet claimed the probe.
@@ -220,8 +222,8 @@ describe("CircuitBreaker: half-open", () => {
     expect(await late).toEqual(verdict === "success" ? { probe: false } : CIRCUIT_OPEN)
   })
 
-  it("the others wait for its verdict: failure refuses them with circuit_open until openMs from now", async () => {
-    const { breaker, advance, now } = await openedBreaker()
+  it("with probes = 1, the others wait for its verdict: failure refuses them with circuit_open until openMs from now", async () => {
+    const { breaker, advance, now } = await openedBreaker(ONE_PROBE)
     advance(30_000)
     await breaker.admit(PROBE_TTL_MS)
     const waiting = refusal(breaker)
@@ -259,17 +261,51 @@ describe("CircuitBreaker: half-open", () => {
     expect((await breaker.snapshot()).state).toBe("closed")
   })
 
-  it("a probe's failure opens the circuit again for openMs, from now", async () => {
-    const { breaker, advance, changes, now } = await openedBreaker()
+  it("with probes = 1, a probe's failure opens the circuit again for openMs, from now", async () => {
+    const { breaker, advance, changes, now } = await openedBreaker(ONE_PROBE)
     advance(31_000)
     const { probe } = await breaker.admit(PROBE_TTL_MS)
     await breaker.settle("failure", probe)
     expect(await breaker.snapshot()).toMatchObject({ state: "open", opened_at: iso(now()), retry_at: iso(now() + 30_000) })
-    expect(changes[1]).toEqual(["open", "the probe call failed; calls wait 30 s, then one probe tests the connection"])
+    expect(changes[1]).toEqual(["open", "the probe call failed; calls wait 30 s, then probes test the connection, one at a time"])
     expect(await refusal(breaker)).toMatchObject({ code: CIRCUIT_OPEN, retryAfterMs: 30_000 })
     // And after another openMs, a new probe may go.
     advance(30_000)
     expect(await breaker.admit(PROBE_TTL_MS)).toEqual({ probe: true })
+  })
+
+  it("by default a failed probe frees the probe for a waiting caller; the third failure in a row opens it again", async () => {
+    const { breaker, advance, changes, now } = await openedBreaker()
+    advance(30_000)
+    expect(await breaker.admit(PROBE_TTL_MS)).toEqual({ probe: true })
+    const waiting = breaker.admit(PROBE_TTL_MS)
+    await new Promise((resolve) => setImmediate(resolve)) // it is waiting now
+    await breaker.settle("failure", true)
+    // A vendor that fails a third of its calls fails one probe in three: the waiter probes next.
+    expect(await waiting).toEqual({ probe: true })
+    expect((await breaker.snapshot()).state).toBe("half_open")
+    await breaker.settle("failure", true)
+    expect(await breaker.admit(PROBE_TTL_MS)).toEqual({ probe: true })
+    await breaker.settle("failure", true)
+    expect(await breaker.snapshot()).toMatchObject({ state: "open", opened_at: iso(now()), retry_at: iso(now() + 30_000) })
+    expect(changes[1]).toEqual(["open", "3 probe calls in a row failed; calls wait 30 s, then probes test the connection, one at a time"])
+  })
+
+  it("a success after two failed probes closes it, and the next opening counts its probes afresh", async () => {
+    const { breaker, advance, settleAll } = await openedBreaker()
+    advance(30_000)
+    for (let i = 0; i < 2; i++) {
+      await breaker.admit(PROBE_TTL_MS)
+      await breaker.settle("failure", true)
+    }
+    await breaker.admit(PROBE_TTL_MS)
+    await breaker.settle("success", true)
+    expect((await breaker.snapshot()).state).toBe("closed")
+    await settleAll("failure", 10)
+    advance(30_000)
+    await breaker.admit(PROBE_TTL_MS)
+    await breaker.settle("failure", true)
+    expect((await breaker.snapshot()).state).toBe("half_open")
   })
 
   it("a neutral probe (429) leaves the circuit half-open and frees the probe for the next caller", async () => {

@@ -213,8 +213,19 @@ describe("ConnectionGuard.call: the circuit breaker", () => {
     expect((await breaker.snapshot()).state).toBe("open")
   })
 
-  it("a half-open probe that fails is not repeated: the circuit is open again", async () => {
+  it("a safe half-open probe that fails is repeated as the next probe; the third failure opens the circuit and ends it", async () => {
     const { guard, breaker, clock, sleeps } = guardWith({ breaker: CIRCUIT_DEFAULTS })
+    for (let i = 0; i < 10; i++) await breaker.settle("failure", false)
+    clock.now += CIRCUIT_DEFAULTS.openMs
+    const vendor = scripted(repeatOf(5, () => vendorError(503)))
+    expect(await outcomeOf(guard.call(vendor.fn, { safe: true }))).toBe(`throws ${CIRCUIT_OPEN}`)
+    expect(vendor.calls).toBe(CIRCUIT_DEFAULTS.probes)
+    expect(sleeps).toEqual([125, 250, 500])
+    expect((await breaker.snapshot()).state).toBe("open")
+  })
+
+  it("with probes = 1, a half-open probe that fails is not repeated: the circuit is open again", async () => {
+    const { guard, breaker, clock, sleeps } = guardWith({ breaker: { ...CIRCUIT_DEFAULTS, probes: 1 } })
     for (let i = 0; i < 10; i++) await breaker.settle("failure", false)
     clock.now += CIRCUIT_DEFAULTS.openMs
     const vendor = scripted(repeatOf(5, () => vendorError(503)))

@@ -79,7 +79,7 @@ const RELIABILITY_DEFAULTS = {
     maxAgeMs: 259_200_000,
     inPlace: { retries: 4, baseDelayMs: 250, maxDelayMs: 2_000, budgetRatio: 1 },
   },
-  circuitBreaker: { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000 },
+  circuitBreaker: { windowMs: 60_000, minRequests: 10, failureRate: 0.7, openMs: 30_000, probes: 3 },
 }
 describe("validatePluginOptions: defaults", () => {
   it.each<[string, unknown]>([
