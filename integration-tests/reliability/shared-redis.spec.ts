@@ -85,7 +85,7 @@ describeWithRedis()("shared through Redis (two instances, one connection)", () =
       const t0 = Date.now()
       const starts: Array<[string, number]> = []
       for (const [name, limiter] of [["a", a], ["b", b]] as const) {
-        for (let i = 0; i < 3; i++) void limiter.acquire().then(() => starts.push([name, Date.now() - t0]))
+        for (let i = 0; i < 3; i++) void limiter.acquire().then((turn) => turn.done()).then(() => starts.push([name, Date.now() - t0]))
       }
       await sleep(2_300)
       const times = starts.map(([, t]) => t).sort((x, y) => x - y)
@@ -99,7 +99,7 @@ describeWithRedis()("shared through Redis (two instances, one connection)", () =
       const { a, b, clients: own } = await twoInstances({ requests: 5, perSeconds: 1 })
       const t0 = Date.now()
       const starts: number[] = []
-      for (const limiter of [a, b]) for (let i = 0; i < 4; i++) void limiter.acquire().then(() => starts.push(Date.now() - t0))
+      for (const limiter of [a, b]) for (let i = 0; i < 4; i++) void limiter.acquire().then((turn) => turn.done()).then(() => starts.push(Date.now() - t0))
       await sleep(1_600)
       const counted = starts.length
       // Closing these clients ends the limiter's retries (they fall back to memory) if the shared key never expires.
@@ -113,7 +113,7 @@ describeWithRedis()("shared through Redis (two instances, one connection)", () =
       const { a, b } = await twoInstances({ requests: 100, perSeconds: 10 })
       await a.pause(2_000)
       const t0 = Date.now()
-      await b.acquire()
+      ;(await b.acquire()).done()
       expect(Date.now() - t0).toBeGreaterThanOrEqual(2_000 - SLACK_MS)
     })
 
@@ -244,7 +244,7 @@ describe("Redis unreachable: each instance falls back to its own memory (needs n
   it("the rate limiter still limits, without throwing", async () => {
     const limiter = new ConnectionRateLimiter(uniqueId("rl-dead"), { requests: 5, perSeconds: 0.5 }, dead)
     const t0 = Date.now()
-    const times = await Promise.all(Array.from({ length: 4 }, () => limiter.acquire().then(() => Date.now() - t0)))
+    const times = await Promise.all(Array.from({ length: 4 }, () => limiter.acquire().then((turn) => turn.done()).then(() => Date.now() - t0)))
     // One start per 125 ms, from memory.
     expect(times[0]).toBeLessThan(100)
     expect(Math.max(...times)).toBeGreaterThanOrEqual(3 * 125 - 10)
@@ -255,7 +255,7 @@ describe("Redis unreachable: each instance falls back to its own memory (needs n
     await limiter.pause(300)
     expect(await limiter.pausedForMs()).toBeGreaterThan(200)
     const t0 = Date.now()
-    await limiter.acquire()
+    ;(await limiter.acquire()).done()
     expect(Date.now() - t0).toBeGreaterThanOrEqual(200)
   })
 

@@ -149,6 +149,24 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     }
   })
 
+  it("finds a currency created in Tryton after a refusal on the next try: a miss is not remembered", async () => {
+    const { provider } = adapter(state)
+    const tryton = await trytonPeer.session()
+    // A code no earlier run created (the database may be reused).
+    let code = ""
+    do code = `Q${String.fromCharCode(65 + Math.floor(Math.random() * 26), 65 + Math.floor(Math.random() * 26))}`
+    while ((await tryton.model<number[]>("currency.currency", "search", [["code", "=", code]], 0, null, null)).length)
+    const address = { name: "Noor Haddad", street: "Rue 12", city: "Beirut", postalCode: "1107", countryCode: "PT" }
+    const customer = await provider.upsertCustomer({ email: `noor-${Date.now()}@example.com`, name: "Noor Haddad", phone: null, shippingAddress: address, billingAddress: address })
+    const order = {
+      reference: `medusa:currency-${Date.now()}`, orderNumber: "80", customer, currencyCode: code, orderDate: "2026-11-22",
+      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50" }], shipping: null,
+    }
+    await expect(provider.createSalesOrder(order)).rejects.toMatchObject({ code: "unknown_currency" })
+    await tryton.model("currency.currency", "create", [{ name: `Test ${code}`, symbol: code, code, rounding: { __class__: "Decimal", decimal: "0.01" }, digits: 2 }])
+    expect(await provider.createSalesOrder(order)).toMatchObject({ created: true, state: "processing" })
+  })
+
   it("refuses an unknown currency with an actionable message and creates nothing", async () => {
     const { provider } = adapter(state)
     const address = { name: "Kai Sato", street: "1-1 Chiyoda", city: "Tokyo", postalCode: "100-0001", countryCode: "JP" }

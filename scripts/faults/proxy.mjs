@@ -3,9 +3,13 @@
 // socket is closed after `hangMs` to bound it), a 429 with Retry-After without forwarding, or a "lost answer"
 // (forwarded, Tryton does the work and answers, then the client's socket is destroyed: an ambiguous failure).
 // A 429 opens a Retry-After window: calls arriving inside it are answered 429 too, as a real rate limiter would,
-// and counted apart (a client honouring Retry-After makes none). An outage cuts every connection for a while.
+// and counted apart: those arriving within IN_FLIGHT_MS of the 429 were on their way before the client could know
+// of it; the later ones are calls a client honouring Retry-After would not have made. An outage cuts every connection for a while.
 // `heal()` turns all faults off. The suite's own verification calls go to Tryton directly, never through here.
 import http from "node:http"
+
+/** A request arriving this soon after the 429 that opened a window was sent before the client had read that 429. */
+export const IN_FLIGHT_MS = 100
 
 /** The fault mix per request; what is left over (50 %) is forwarded untouched. */
 export const DEFAULT_RATES = { error: 0.3, hang: 0.1, rateLimit: 0.05, lostAnswer: 0.05 }
@@ -51,9 +55,10 @@ export async function startFaultProxy({ target, port, host = "127.0.0.1", seed =
   const random = seededRandom(seed)
   const sockets = new Set()
   const hangs = new Set()
-  const counters = { requests: 0, passed: 0, error: 0, hang: 0, rateLimit: 0, rateLimitInWindow: 0, lostAnswer: 0, outage: 0, upstreamFailed: 0 }
+  const counters = { requests: 0, passed: 0, error: 0, hang: 0, rateLimit: 0, rateLimitInFlight: 0, rateLimitInWindow: 0, lostAnswer: 0, outage: 0, upstreamFailed: 0 }
   let faulty = false
   let rateLimitedUntil = 0
+  let rateLimitedSince = 0
   /** The outage under way: its end timer and the resolver of the promise `outage()` returned. */
   let outage = null
 
@@ -80,7 +85,10 @@ export async function startFaultProxy({ target, port, host = "127.0.0.1", seed =
   /** A 429 with Retry-After (the seconds left of the window it opens or falls into), without forwarding. */
   const answer429 = (res) => {
     const now = Date.now()
-    if (now >= rateLimitedUntil) rateLimitedUntil = now + retryAfterS * 1000
+    if (now >= rateLimitedUntil) {
+      rateLimitedSince = now
+      rateLimitedUntil = now + retryAfterS * 1000
+    }
     const seconds = Math.max(1, Math.ceil((rateLimitedUntil - now) / 1000))
     res.writeHead(429, { "content-type": "text/plain", "retry-after": String(seconds) }).end("fault proxy: rate limited\n")
   }
@@ -103,7 +111,8 @@ export async function startFaultProxy({ target, port, host = "127.0.0.1", seed =
       return req.socket.destroy()
     }
     if (faulty && Date.now() < rateLimitedUntil) {
-      counters.rateLimitInWindow++
+      if (Date.now() - rateLimitedSince < IN_FLIGHT_MS) counters.rateLimitInFlight++
+      else counters.rateLimitInWindow++
       return answer429(res)
     }
     const fault = faulty ? pickFault(random(), rates) : "pass"

@@ -84,7 +84,7 @@ export class ConnectionGuard {
       // The breaker first: callers that waited for a half-open probe then queue for their turn one by one,
       // instead of all starting at once on turns they took while waiting.
       const { probe } = await this.deps.breaker.admit(this.deps.timeoutMs + 1_000)
-      await this.deps.limiter.acquire()
+      const turn = await this.deps.limiter.acquire()
       try {
         const result = await fn()
         await this.deps.breaker.settle("success", probe)
@@ -93,6 +93,9 @@ export class ConnectionGuard {
         await this.noteRateLimit(err)
         await this.deps.breaker.settle(verdictOf(err), probe)
         throw err
+      } finally {
+        // After the answer, and after any new pause it brought: the calls held behind the first one after a pause go on.
+        turn.done()
       }
     }, opts.safe ? "safe-call" : "once")
   }

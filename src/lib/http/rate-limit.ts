@@ -87,12 +87,17 @@ class FallbackSchedule implements ScheduleStore {
   pausedForMs = () => this.use((s) => s.pausedForMs())
 }
 
+/** What a caller holds once its turn has come: `done()` when its call has its answer. */
+export type Turn = { done: () => void }
+const NOTHING_TO_RELEASE: Turn = { done: () => undefined }
+
 /**
  * A connection's request schedule, shared by every Medusa instance through Redis when one is given (each
  * instance alone otherwise): at most `requests` starts in any `perSeconds`, spread evenly, first come first
  * served. Callers wait for their turn instead of failing. A vendor's 429 + Retry-After pauses the whole
  * connection, every instance, for that long (`pause`); a caller whose turn fell into a pause takes a new turn
- * after it, so the calls queued behind a 429 do not all hit the limit again at once.
+ * after it. When a pause ends, one call goes first and the others of this process wait for its answer: the
+ * calls queued behind a 429 do not all start in the same millisecond and meet the vendor's limit again.
  */
 export class ConnectionRateLimiter {
   private readonly store: ScheduleStore
@@ -111,22 +116,71 @@ export class ConnectionRateLimiter {
 
   /** The last caller's turn: a caller starts only after the one before it (timers may fire out of order). */
   private turn: Promise<void> = Promise.resolve()
+  /** After a pause: settles when the first call has its answer. */
+  private resuming: Promise<void> | null = null
+  /** How many first calls after a pause have had their answers: a caller held by an older pause does not go first again. */
+  private resumed = 0
 
-  /** Resolves when the caller may start its request, first come first served. */
-  acquire(): Promise<void> {
+  /** Resolves when the caller may start its request, first come first served; call `done()` on the turn once it has its answer. */
+  acquire(): Promise<Turn> {
     const before = this.turn
-    const mine = this.waitForTurn().then(() => before)
-    this.turn = mine.catch(() => undefined)
+    const mine = this.waitForTurn().then(async (heldAt) => {
+      await before
+      return this.goInOrder(heldAt)
+    })
+    this.turn = mine.then(
+      () => undefined,
+      () => undefined
+    )
     return mine
   }
 
-  private async waitForTurn(): Promise<void> {
+  /**
+   * Waits out any pause and, with a rate limit, for a booked start. Returns, when a pause held this caller, the
+   * count of resumes at that moment (null when none did).
+   */
+  private async waitForTurn(): Promise<number | null> {
+    let heldAt: number | null = null
     for (;;) {
-      const wait = this.spacing === null ? await this.store.pausedForMs() : await this.store.reserve(this.spacing)
-      if (wait <= 0 && this.spacing === null) return
-      if (wait > 0) await this.sleep(wait)
+      const resumed = this.resumed
+      const paused = await this.store.pausedForMs()
+      if (paused > 0) {
+        heldAt = resumed
+        await this.sleep(paused)
+        continue
+      }
+      if (this.spacing === null) return heldAt
+      const wait = await this.store.reserve(this.spacing)
+      if (wait <= 0) return heldAt
+      await this.sleep(wait)
       // A 429 may have paused the connection while this caller waited for its turn: then it takes a new one.
-      if ((await this.store.pausedForMs()) <= 0) return
+      if ((await this.store.pausedForMs()) <= 0) return heldAt
+      heldAt = resumed
+    }
+  }
+
+  /**
+   * In queue order: the first caller after a pause goes alone; the callers behind it wait for its answer, then
+   * take new turns (after the new pause, if its answer was another 429).
+   */
+  private async goInOrder(heldAt: number | null): Promise<Turn> {
+    if (!this.resuming) return heldAt === this.resumed ? this.goFirst() : NOTHING_TO_RELEASE
+    await this.resuming
+    return this.goInOrder(await this.waitForTurn())
+  }
+
+  /** This caller goes first after a pause; the others wait until its call has its answer (and any new pause is set). */
+  private goFirst(): Turn {
+    let release!: () => void
+    const resuming = new Promise<void>((resolve) => (release = resolve))
+    this.resuming = resuming
+    return {
+      done: () => {
+        if (this.resuming !== resuming) return
+        this.resuming = null
+        this.resumed++
+        release()
+      },
     }
   }
 

@@ -159,8 +159,16 @@ export class TrytonErpProvider implements ErpProvider {
       return { ...(await this.advanceToConfirmed(toErpOrder(sale))), created: sale.id === saleId }
     } catch (err) {
       // A sale Tryton will never confirm must not linger as a draft; a retryable failure keeps it for the retry.
-      if (err instanceof IntegrationError && !err.retryable) await this.cancelSalesOrder(String(sale.id)).catch(() => undefined)
-      throw err
+      if (!(err instanceof IntegrationError) || err.retryable) throw err
+      const cleanup = await this.cancelSalesOrder(String(sale.id)).then(
+        () => null,
+        (cancelErr: unknown) => (cancelErr instanceof Error ? cancelErr.message : String(cancelErr))
+      )
+      if (cleanup === null) throw err
+      throw new IntegrationError(
+        `${err.message} The draft sale ${label(sale)} it left in Tryton could not be cancelled (${cleanup}): cancel it in Tryton before retrying.`,
+        { connectionId: this.connectionId, code: err.code, retryable: false, cause: err }
+      )
     }
   }
 
@@ -304,12 +312,19 @@ export class TrytonErpProvider implements ErpProvider {
     return [ids[0], ids[1]]
   }
 
+  /**
+   * An id Tryton does not change (a country, a currency, the warehouse), read once. A miss is not kept: a store
+   * owner who creates the missing currency in Tryton and presses Retry is not refused again until a restart.
+   */
   private lookup(key: string, load: () => Promise<number | null>): Promise<number | null> {
     let hit = this.cache.get(key)
     if (!hit) {
       hit = load()
       this.cache.set(key, hit)
-      hit.catch(() => this.cache.delete(key))
+      hit.then(
+        (id) => id === null && this.cache.delete(key),
+        () => this.cache.delete(key)
+      )
     }
     return hit
   }

@@ -7,7 +7,7 @@ const SLACK_MS = 10
 /** Starts `n` acquisitions at once; resolves with each one's completion time (ms after the start), in call order. */
 async function acquireAll(limiter: ConnectionRateLimiter, n: number): Promise<number[]> {
   const t0 = Date.now()
-  return Promise.all(Array.from({ length: n }, () => limiter.acquire().then(() => Date.now() - t0)))
+  return Promise.all(Array.from({ length: n }, () => limiter.acquire().then((turn) => turn.done()).then(() => Date.now() - t0)))
 }
 
 describe("spacingMs", () => {
@@ -51,7 +51,7 @@ describe("ConnectionRateLimiter.acquire", () => {
   it("5 per 0.5 s: counted over a window, about 4 of 7 callers get through in 0.45 s, never more than 5", async () => {
     const limiter = new ConnectionRateLimiter("rl-count", { requests: 5, perSeconds: 0.5 })
     let started = 0
-    const all = Array.from({ length: 7 }, () => limiter.acquire().then(() => started++))
+    const all = Array.from({ length: 7 }, () => limiter.acquire().then((turn) => turn.done()).then(() => started++))
     await sleep(450)
     // Starts at 0, 125, 250, 375 ms: 4 by 450 ms (timers may run late, so at least 2).
     expect(started).toBeGreaterThanOrEqual(2)
@@ -63,7 +63,7 @@ describe("ConnectionRateLimiter.acquire", () => {
   it("serves waiters in the order they called (FIFO)", async () => {
     const limiter = new ConnectionRateLimiter("rl-fifo", { requests: 51, perSeconds: 1 })
     const order: number[] = []
-    await Promise.all(Array.from({ length: 10 }, (_, i) => limiter.acquire().then(() => order.push(i))))
+    await Promise.all(Array.from({ length: 10 }, (_, i) => limiter.acquire().then((turn) => turn.done()).then(() => order.push(i))))
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
   })
 
@@ -75,7 +75,7 @@ describe("ConnectionRateLimiter.acquire", () => {
       const order: number[] = []
       const waiters: Promise<number>[] = []
       for (let i = 0; i < 10; i++) {
-        waiters.push(limiter.acquire().then(() => order.push(i)))
+        waiters.push(limiter.acquire().then((turn) => turn.done()).then(() => order.push(i)))
         await sleep(10)
       }
       await Promise.all(waiters)
@@ -90,7 +90,7 @@ describe("ConnectionRateLimiter.pause", () => {
     const limiter = new ConnectionRateLimiter("rl-pause", { requests: 100, perSeconds: 1 })
     const t0 = Date.now()
     await limiter.pause(250)
-    await limiter.acquire()
+    ;(await limiter.acquire()).done()
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250 - SLACK_MS)
   })
 
@@ -98,7 +98,7 @@ describe("ConnectionRateLimiter.pause", () => {
     const limiter = new ConnectionRateLimiter("rl-pause-nolimit", undefined)
     const t0 = Date.now()
     await limiter.pause(200)
-    await limiter.acquire()
+    ;(await limiter.acquire()).done()
     expect(Date.now() - t0).toBeGreaterThanOrEqual(200 - SLACK_MS)
   })
 
@@ -106,13 +106,48 @@ describe("ConnectionRateLimiter.pause", () => {
     // One start per 200 ms: callers 2..5 wait in the queue when the vendor's 429 pauses the connection for 800 ms.
     const limiter = new ConnectionRateLimiter("rl-pause-queued", { requests: 3, perSeconds: 0.4 })
     const t0 = Date.now()
-    const done = Array.from({ length: 5 }, () => limiter.acquire().then(() => Date.now() - t0))
+    const done = Array.from({ length: 5 }, () => limiter.acquire().then((turn) => turn.done()).then(() => Date.now() - t0))
     await sleep(20)
     await limiter.pause(800)
     const pauseEnds = Date.now() - t0 + 800
     const times = await Promise.all(done)
     expect(times[0]).toBeLessThan(20)
     expect(times.slice(1).filter((t) => t < pauseEnds - SLACK_MS)).toEqual([])
+  })
+
+  it("after a pause, one call goes first; the others start only once it has its answer", async () => {
+    const limiter = new ConnectionRateLimiter("rl-resume-one", undefined)
+    await limiter.pause(100)
+    const t0 = Date.now()
+    const starts: Array<[number, number]> = []
+    const turns = Array.from({ length: 4 }, (_, i) => limiter.acquire().then((turn) => (starts.push([i, Date.now() - t0]), turn)))
+    const first = await Promise.race(turns)
+    await sleep(150)
+    // The first call is still waiting for its answer: nobody else has started.
+    expect(starts).toHaveLength(1)
+    first.done()
+    for (const turn of await Promise.all(turns)) turn.done()
+    expect(starts).toHaveLength(4)
+    expect(Math.min(...starts.slice(1).map(([, at]) => at))).toBeGreaterThanOrEqual(starts[0][1] + 150 - SLACK_MS)
+  })
+
+  it("after a pause, a first call answered 429 again holds the others for the new pause too", async () => {
+    const limiter = new ConnectionRateLimiter("rl-resume-429", undefined)
+    await limiter.pause(50)
+    const first = await limiter.acquire()
+    const waiting = limiter.acquire().then((turn) => (turn.done(), Date.now()))
+    await sleep(20) // the second caller arrived while the first call was out, and waits behind it
+    // Its answer is a 429 with Retry-After 300 ms: the pause is set before the turn is done, as the guard does.
+    await limiter.pause(300)
+    const answeredAt = Date.now()
+    first.done()
+    expect((await waiting) - answeredAt).toBeGreaterThanOrEqual(300 - SLACK_MS)
+  })
+
+  it("without a pause, calls do not wait for each other's answers", async () => {
+    const limiter = new ConnectionRateLimiter("rl-no-resume", undefined)
+    const turns = await Promise.all(Array.from({ length: 3 }, () => limiter.acquire()))
+    expect(turns).toHaveLength(3)
   })
 
   it.each([0, -5])("pause(%i) does not pause", async (ms) => {
