@@ -2,6 +2,7 @@ import { createHash } from "node:crypto"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { ErpCustomerInput } from "../../src/providers/types"
 import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import purgeIntegrationLogsJob from "../../src/jobs/purge-integration-logs"
@@ -88,6 +89,11 @@ const saleThenFailure = (permanent: boolean) =>
     else injectTransient()
     return new WorkflowResponse(sale)
   })
+/** The customer step alone, as the order sync runs it. */
+const ensureCustomerWorkflow = createWorkflow(
+  "test-ensure-erp-customer",
+  (input: { connection_id: string; customer: ErpCustomerInput }) => new WorkflowResponse(ensureErpCustomerStep(input))
+)
 const transientWorkflow = saleThenFailure(false)
 const permanentWorkflow = saleThenFailure(true)
 
@@ -154,6 +160,18 @@ medusaIntegrationTestRunner({
       }
       expect(record).toMatchObject({ status: "synced", attempts: 3 })
       expect(flaky.runs).toBe(3)
+    })
+
+    it("three syncs of one new customer at the same moment make one customer: the step takes a lock per e-mail", async () => {
+      const address = { name: "Ines Costa", street: "Rua Nova 3", city: "Porto", postalCode: "4000-001", countryCode: "PT" }
+      const customer = { email: `Together-${Date.now()}@example.com`, name: "Ines Costa", phone: null, shippingAddress: address, billingAddress: address }
+      const runs = await Promise.all(
+        [customer, customer, { ...customer, email: customer.email.toLowerCase() }].map((c) =>
+          ensureCustomerWorkflow(container).run({ input: { connection_id: "erp", customer: c } })
+        )
+      )
+      expect(new Set(runs.map((r) => r.result.externalId)).size).toBe(1)
+      expect(runs.filter((r) => r.result.created)).toHaveLength(1)
     })
 
     it("fences a run whose lease expired: its late outcome never overwrites the newer run's", async () => {

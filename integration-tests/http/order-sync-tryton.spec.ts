@@ -93,21 +93,6 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
         await expectLogsClean(container, email)
       })
 
-      it("two orders of one new customer synced at the same moment make one party (a lock per e-mail), and one sale each", async () => {
-        const email = `together-${Date.now()}@example.com`
-        const [first, second] = await Promise.all([
-          placeOrder(container, store, { email, items: [{ title: "Red mug", quantity: 1 }] }),
-          placeOrder(container, store, { email, items: [{ title: "Blue shirt", quantity: 1 }] }),
-        ])
-        const request = (id: string) => requestEffect(container, { entity_type: "order", entity_id: id, operation: "create" })
-        await Promise.all([request(first), request(second), request(first), request(second)])
-        for (const id of [first, second]) {
-          expect(await waitForSettledSync(container, id, "create")).toMatchObject({ status: "synced" })
-          expect(await salesFor(id)).toHaveLength(1)
-        }
-        expect(await partiesWithEmail(email)).toHaveLength(1)
-      })
-
       it("keeps the order while Tryton is down, retries with backoff and syncs it once Tryton is back — still one sale", async () => {
         await trytonPeer.stopAndWait()
         let orderId: string
