@@ -31,6 +31,7 @@ function hubOptions() {
         password: process.env.TRYTON_PASSWORD,
         invoiceMethod: process.env.TRYTON_INVOICE_METHOD || undefined,
         webUrl: process.env.TRYTON_WEB_URL || undefined,
+        ...(process.env.TRYTON_TAXES ? { taxes: JSON.parse(process.env.TRYTON_TAXES) as Record<string, string | number> } : {}),
       },
       retry,
       timeoutMs,

@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules, ProductStatus } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules, ProductStatus, PromotionActions } from "@medusajs/framework/utils"
 import {
   addShippingMethodToCartWorkflow,
   completeCartWorkflow,
@@ -17,6 +17,7 @@ import {
   createTaxRegionsWorkflow,
   linkSalesChannelsToApiKeyWorkflow,
   linkSalesChannelsToStockLocationWorkflow,
+  updateCartPromotionsWorkflow,
   updateStoresWorkflow,
 } from "@medusajs/medusa/core-flows"
 import shopperAddress from "./shopper-address.json"
@@ -167,7 +168,7 @@ export const DEMO_ADDRESS: Record<string, string> = shopperAddress
 export async function placeOrder(
   container: MedusaContainer,
   store: SeededStore,
-  input: { email: string; items: Array<{ title: string; quantity: number }> }
+  input: { email: string; items: Array<{ title: string; quantity: number }>; promoCodes?: string[] }
 ): Promise<string> {
   const { result: cart } = await createCartWorkflow(container).run({
     input: {
@@ -183,6 +184,9 @@ export async function placeOrder(
   await addShippingMethodToCartWorkflow(container).run({
     input: { cart_id: cart.id, options: [{ id: store.shippingOptionId }] },
   })
+  if (input.promoCodes?.length) {
+    await updateCartPromotionsWorkflow(container).run({ input: { cart_id: cart.id, promo_codes: input.promoCodes, action: PromotionActions.ADD } })
+  }
   const { result: collection } = await createPaymentCollectionForCartWorkflow(container).run({ input: { cart_id: cart.id } })
   await createPaymentSessionsWorkflow(container).run({
     input: { payment_collection_id: collection.id, provider_id: "pp_system_default" },

@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
+import { cancelOrderWorkflow, createPromotionsWorkflow, createTaxRatesWorkflow } from "@medusajs/medusa/core-flows"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import retryDueSyncsJob from "../../src/jobs/retry-due-syncs"
 import { requestEffect } from "../../src/sync/engine"
@@ -14,7 +14,11 @@ import { allLogText, hub, waitForSettledSync } from "../helpers/sync"
 jest.setTimeout(180_000)
 
 // The circuit breaker is tested on its own (reliability.spec): here an ERP outage must reach the retry and dead-letter paths.
-const peer = useTrytonConnection({ INTEGRATION_CONNECTION_OVERRIDES: JSON.stringify({ circuitBreaker: { minRequests: 1_000_000 } }) })
+const peer = useTrytonConnection({
+  INTEGRATION_CONNECTION_OVERRIDES: JSON.stringify({ circuitBreaker: { minRequests: 1_000_000 } }),
+  // Medusa's tax rate code → the Tryton tax the test chart has (integration-tests/peers/tryton.js).
+  TRYTON_TAXES: JSON.stringify({ VAT20: "VAT 20%" }),
+})
 const ref = (orderId: string) => `medusa:${orderId}`
 
 type Sale = { id: number; number: string | null; state: string; reference: string; shipments: number[]; lines: number[] }
@@ -91,6 +95,30 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
         ])
         expect(await partiesWithEmail(email)).toHaveLength(1)
         await expectLogsClean(container, email)
+      })
+
+      it("books an order with a 10 % coupon and 20 % VAT in Tryton at Medusa's total, to the cent", async () => {
+        const [taxRegion] = await container.resolve(Modules.TAX).listTaxRegions({ country_code: "us" })
+        await createTaxRatesWorkflow(container).run({ input: [{ tax_region_id: taxRegion.id, rate: 20, code: "VAT20", name: "VAT 20 %", is_default: true }] })
+        await createPromotionsWorkflow(container).run({
+          input: {
+            promotionsData: [{
+              code: "TENOFF", type: "standard", status: "active",
+              application_method: { type: "percentage", target_type: "items", allocation: "across", value: 10, currency_code: "usd" },
+            }],
+          },
+        })
+        const orderId = await placeOrder(container, store, { email: `coupon-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 2 }], promoCodes: ["TENOFF"] })
+        const query = container.resolve(ContainerRegistrationKeys.QUERY)
+        const { data: [order] } = await query.graph({ entity: "order", fields: ["total", "discount_total", "tax_total"], filters: { id: orderId } })
+        // 2 × $20 less 10 % = $36, $5 shipping, 20 % VAT on both: $49.20.
+        expect([Number(order.discount_total), Number(order.tax_total), Number(order.total)]).toEqual([4.8, 8.2, 49.2])
+
+        expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "synced" })
+        const [sale] = await salesFor(orderId)
+        const tryton = await trytonPeer.session()
+        const [booked] = await tryton.model<Array<{ total_amount: { decimal: string }; tax_amount: { decimal: string } }>>("sale.sale", "read", [sale.id], ["total_amount", "tax_amount"])
+        expect({ total: booked.total_amount.decimal, tax: booked.tax_amount.decimal }).toEqual({ total: "49.20", tax: "8.20" })
       })
 
       it("keeps the order while Tryton is down, retries with backoff and syncs it once Tryton is back — still one sale", async () => {

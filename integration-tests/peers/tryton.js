@@ -12,6 +12,17 @@ const DB = "shop"
 const USER = "admin"
 const PASSWORD = process.env.TRYTON_TEST_PASSWORD || "tryton-test-Pa55"
 
+/** Bumped whenever seed() changes: a template built by an older seed is built again. */
+const TEMPLATE_VERSION = "2: chart of accounts and taxes"
+
+/** Taxes of the seeded chart, by name, and the rate Tryton applies (a Medusa tax rate maps to one by name). */
+const TAXES = [
+  { name: "VAT 20%", rate: "0.20" },
+  { name: "VAT 10%", rate: "0.10" },
+  { name: "State 6%", rate: "0.06" },
+  { name: "City 2.5%", rate: "0.025" },
+]
+
 /** Products every test can order, by SKU. */
 const PRODUCTS = [
   { sku: "SHIRT-BLUE", name: "Blue shirt", price: "20.00", stock: 100 },
@@ -57,9 +68,28 @@ async function session(url) {
   const model = (name, method, ...args) => rpc(url, `model.${name}.${method}`, [...args, context], auth)
   const modelWith = (extra, name, method, ...args) =>
     rpc(url, `model.${name}.${method}`, [...args, { ...context, ...extra }], auth)
+  /**
+   * Runs a wizard through `states` ([state, data] pairs in order; data may be a function of the previous answer),
+   * deleting it afterwards; returns each answer.
+   */
+  const wizard = async (name, extraContext, states) => {
+    const ctx = { ...context, ...extraContext }
+    const [sid] = await rpc(url, `wizard.${name}.create`, [ctx], auth)
+    try {
+      const answers = []
+      for (const [state, data] of states) {
+        const values = typeof data === "function" ? data(answers.at(-1)) : data
+        answers.push(await rpc(url, `wizard.${name}.execute`, [sid, values, state, ctx], auth))
+      }
+      return answers
+    } finally {
+      await rpc(url, `wizard.${name}.delete`, [sid, ctx], auth).catch(() => undefined)
+    }
+  }
   return {
     model,
     modelWith,
+    wizard,
     refreshContext: async () => {
       context = await rpc(url, "model.res.user.get_preferences", [true, {}], auth)
     },
@@ -98,6 +128,7 @@ async function seed(url) {
   const [company] = await s.model("company.company", "create", [{ party: companyParty, currency: usd }])
   await s.model("res.user", "write", [1], { companies: [["add", [company]]], company })
   await s.refreshContext()
+  await seedAccounting(s, company)
   const [unit] = await s.model("ir.model.data", "search_read", [["module", "=", "product"], ["fs_id", "=", "uom_unit"]], 0, 1, null, ["db_id"])
   const [supplier] = await s.model("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)
   const [storage] = await s.model("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)
@@ -115,10 +146,32 @@ async function seed(url) {
   }
 }
 
+/**
+ * The company's chart of accounts from Tryton's "Minimal Account Chart" (wizard account.create_chart, which also
+ * sets the default receivable, payable, revenue and expense accounts) and the TAXES on its tax account.
+ */
+async function seedAccounting(s, company) {
+  const [chart] = await s.model("account.account.template", "search", [["name", "=", "Minimal Account Chart"], ["parent", "=", null]], 0, 1, null)
+  // The properties step sends back the defaults the wizard proposes (display keys, ending in ".", dropped).
+  const withoutDisplayKeys = (values) => Object.fromEntries(Object.entries(values ?? {}).filter(([k]) => !k.endsWith(".")))
+  await s.wizard("account.create_chart", {}, [
+    ["account", { start: {} }],
+    ["create_account", { account: { company, account_template: chart } }],
+    ["create_properties", (answer) => ({ properties: { ...withoutDisplayKeys(answer?.view?.defaults), company } })],
+  ])
+  const [taxAccount] = await s.model("account.account", "search", [["name", "=", "Main Tax"]], 0, 1, null)
+  for (const tax of TAXES) {
+    await s.model("account.tax", "create", [{
+      name: tax.name, description: tax.name, type: "percentage", rate: D(tax.rate), company,
+      invoice_account: taxAccount, credit_note_account: taxAccount,
+    }])
+  }
+}
+
 /** Builds the seeded template once (~20 s), then every start is a copy plus ~2 s of server boot. */
 async function ensureTemplate() {
   const marker = path.join(TEMPLATE, "ready")
-  if (fs.existsSync(marker)) return
+  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").startsWith(TEMPLATE_VERSION)) return
   fs.rmSync(TEMPLATE, { recursive: true, force: true })
   const conf = writeConfig(TEMPLATE, TEMPLATE_PORT)
   fs.writeFileSync(path.join(TEMPLATE, "db", `${DB}.sqlite`), "")
@@ -136,7 +189,7 @@ async function ensureTemplate() {
     process.kill(-pid, "SIGTERM")
     await new Promise((r) => setTimeout(r, 500))
   }
-  fs.writeFileSync(marker, new Date().toISOString())
+  fs.writeFileSync(marker, `${TEMPLATE_VERSION}\n${new Date().toISOString()}`)
 }
 
 /** One Tryton server on `port`, with its own copy of the template database. */
@@ -214,4 +267,4 @@ async function waitUntilDown(url, ms = 10_000) {
   throw new Error("Tryton did not stop")
 }
 
-module.exports = { available, peer, PRODUCTS, ...peer() }
+module.exports = { available, peer, PRODUCTS, TAXES, ...peer() }

@@ -6,7 +6,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { IntegrationError } from "../../src/lib/errors"
 import { CallLogEntry, CallRecorder } from "../../src/lib/http/call-recorder"
 import { HttpClient } from "../../src/lib/http/client"
-import type { ProviderStateStore } from "../../src/providers/types"
+import type { ErpSalesOrderInput, ProviderStateStore } from "../../src/providers/types"
 import { connectionSchema } from "../../src/modules/integration-hub/options"
 import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
 import { describeWithTryton, trytonPeer, TrytonState } from "../helpers/tryton-env"
@@ -86,8 +86,8 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
       customer,
       currencyCode: "USD",
       orderDate: "2026-11-22",
-      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 2, unitPrice: "9.50" }],
-      shipping: null,
+      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 2, unitPrice: "9.50", netAmount: "19.00", taxes: [] }],
+      shipping: [], total: "19.00",
     }
     const first = await provider.createSalesOrder(order)
     const second = await provider.createSalesOrder(order)
@@ -137,7 +137,7 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
       const reference = `medusa:late-${Date.now()}`
       const sale = await provider.createSalesOrder({
         reference, orderNumber: "79", customer, currencyCode: "USD", orderDate: "2026-11-22",
-        lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50" }], shipping: null,
+        lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }], shipping: [], total: "9.50",
       })
       const [late, ours] = createdIds
       expect(ours).toBeGreaterThan(late)
@@ -160,11 +160,71 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     const customer = await provider.upsertCustomer({ email: `noor-${Date.now()}@example.com`, name: "Noor Haddad", phone: null, shippingAddress: address, billingAddress: address })
     const order = {
       reference: `medusa:currency-${Date.now()}`, orderNumber: "80", customer, currencyCode: code, orderDate: "2026-11-22",
-      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50" }], shipping: null,
+      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }], shipping: [], total: "9.50",
     }
     await expect(provider.createSalesOrder(order)).rejects.toMatchObject({ code: "unknown_currency" })
     await tryton.model("currency.currency", "create", [{ name: `Test ${code}`, symbol: code, code, rounding: { __class__: "Decimal", decimal: "0.01" }, digits: 2 }])
     expect(await provider.createSalesOrder(order)).toMatchObject({ created: true, state: "processing" })
+  })
+
+  describe("money: the sale's total is Medusa's to the cent", () => {
+    const taxes = { VAT20: "VAT 20%", VAT10: "VAT 10%" }
+    const address = { name: "Mia Berg", street: "Storgatan 1", city: "Stockholm", postalCode: "111 22", countryCode: "PT" }
+    const vat = (code: string, rate: string) => [{ code, rate }]
+    async function orderFor(provider: TrytonErpProvider, total: string, lines: ErpSalesOrderInput["lines"], shipping: ErpSalesOrderInput["shipping"] = []) {
+      const customer = await provider.upsertCustomer({ email: `mia-${Date.now()}-${Math.random()}@example.com`, name: "Mia Berg", phone: null, shippingAddress: address, billingAddress: address })
+      return { reference: `medusa:money-${Date.now()}-${Math.random()}`, orderNumber: "81", customer, currencyCode: "USD", orderDate: "2026-11-22", lines, shipping, total }
+    }
+    const readSale = async (id: string) => {
+      const tryton = await trytonPeer.session()
+      const [sale] = await tryton.model<Array<{ total_amount: { decimal: string }; tax_amount: { decimal: string }; lines: number[] }>>("sale.sale", "read", [Number(id)], ["total_amount", "tax_amount", "lines"])
+      const lines = await tryton.model<Array<{ description: string; quantity: number; unit_price: { decimal: string }; taxes: number[] }>>("sale.line", "read", sale.lines, ["description", "quantity", "unit_price", "taxes"])
+      return { total: sale.total_amount.decimal, tax: sale.tax_amount.decimal, lines: lines.map((l) => [l.description, l.quantity, l.unit_price.decimal, l.taxes.length]) }
+    }
+
+    it("two $20 shirts with 10 % off and $5 shipping, 20 % VAT on both: the discount in the unit price, VAT as Tryton's tax", async () => {
+      const { provider } = adapter(state, { taxes })
+      const order = await orderFor(provider, "49.20",
+        [{ sku: "SHIRT-BLUE", title: "Blue shirt", quantity: 2, unitPrice: "20.00", netAmount: "36.00", taxes: vat("VAT20", "20") }],
+        [{ title: "Shipping: Standard", netAmount: "5.00", taxes: vat("VAT20", "20") }])
+      const sale = await provider.createSalesOrder(order)
+      expect(sale).toMatchObject({ created: true, state: "processing" })
+      expect(await readSale(sale.externalId)).toEqual({
+        total: "49.20",
+        tax: "8.20",
+        lines: expect.arrayContaining([["Blue shirt", 2, "18.0000", 1], ["Shipping: Standard", 1, "5.00", 1]]),
+      })
+    })
+
+    it("books a one-cent difference from Medusa's single rounding as a rounding line", async () => {
+      const { provider } = adapter(state, { taxes })
+      // Three mugs at 18.50 net with 10 % VAT: Tryton says 20.35; say Medusa's rounding came to 20.36.
+      const order = await orderFor(provider, "20.36", [{ sku: "MUG-RED", title: "Red mug", quantity: 3, unitPrice: "9.50", netAmount: "18.50", taxes: vat("VAT10", "10") }])
+      const sale = await provider.createSalesOrder(order)
+      const booked = await readSale(sale.externalId)
+      expect(booked.total).toBe("20.36")
+      expect(booked.lines).toContainEqual(["Rounding difference (Medusa rounds the order total once)", 1, "0.01", 0])
+    })
+
+    it("refuses a sale whose total Tryton computes otherwise (a tax mapped to the wrong rate), and cancels the draft", async () => {
+      const { provider } = adapter(state, { taxes: { VAT20: "VAT 10%" } })
+      const order = await orderFor(provider, "43.20", [{ sku: "SHIRT-BLUE", title: "Blue shirt", quantity: 2, unitPrice: "20.00", netAmount: "36.00", taxes: vat("VAT20", "20") }])
+      const err = await provider.createSalesOrder(order).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: "total_mismatch", retryable: false })
+      expect((err as Error).message).toMatch(/^Cannot sync order #81 to erp: Tryton computes a total of 39\.60 USD for sale id \d+, but Medusa charged 43\.20 USD\. Check that options\.taxes maps each Medusa tax rate to a Tryton tax with the same rate, then retry\.$/)
+      expect(await provider.findSalesOrderByReference(order.reference)).toBeNull()
+    })
+
+    it("refuses a taxed line whose tax rate code options.taxes does not map, naming the code, and creates nothing", async () => {
+      const { provider, logs } = adapter(state, { taxes })
+      const order = await orderFor(provider, "21.00", [{ sku: "MUG-RED", title: "Red mug", quantity: 2, unitPrice: "9.50", netAmount: "19.00", taxes: vat("GST", "10.5") }])
+      const err = await provider.createSalesOrder(order).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: "unmapped_tax", retryable: false })
+      expect((err as Error).message).toBe(
+        `Cannot sync order #81 to erp: line item 'Red mug' is taxed at 10.5 % by Medusa tax rate 'GST', which options.taxes does not map to a Tryton tax. Add "GST": <Tryton tax id or name> to options.taxes, then retry.`
+      )
+      expect(logs.map((l) => l.operation)).not.toContain("model.sale.sale.create")
+    })
   })
 
   it("refuses an unknown currency with an actionable message and creates nothing", async () => {
@@ -173,7 +233,7 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     const customer = await provider.upsertCustomer({ email: `kai-${Date.now()}@example.com`, name: "Kai Sato", phone: null, shippingAddress: address, billingAddress: address })
     const reference = `medusa:jpy-${Date.now()}`
     const err = await provider
-      .createSalesOrder({ reference, orderNumber: "78", customer, currencyCode: "JPY", orderDate: "2026-11-22", lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "1200" }], shipping: null })
+      .createSalesOrder({ reference, orderNumber: "78", customer, currencyCode: "JPY", orderDate: "2026-11-22", lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "1200", netAmount: "1200", taxes: [] }], shipping: [], total: "1200" })
       .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: "unknown_currency", retryable: false })
     expect((err as Error).message).toBe("Cannot sync order #78 to erp: currency JPY does not exist in Tryton. Create it in Tryton (Currency > Currencies), then retry.")

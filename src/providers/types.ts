@@ -126,13 +126,28 @@ export type ErpCustomerRef = {
   created: boolean
 }
 
+/** One tax Medusa applied to a line: its tax rate's code (mapped to the ERP's tax by the provider) and percentage. */
+export type ErpTaxLine = { code: string; rate: string }
+
+/**
+ * One line item. Amounts are decimal strings in major units with the currency's precision ("19.90", "1200",
+ * "4.750"), always excluding tax (for tax-inclusive prices Medusa's own net figure): what the ERP computes its
+ * taxes on.
+ */
 export type ErpSalesOrderLine = {
   sku: string
   title: string
   quantity: number
-  /** Decimal string in major units, e.g. "19.90". */
+  /** Unit price before discounts. */
   unitPrice: string
+  /** What the line comes to after its discounts (item and order-level promotions): quantity × net unit price. */
+  netAmount: string
+  /** Medusa's tax lines on the item; empty when untaxed. */
+  taxes: ErpTaxLine[]
 }
+
+/** One shipping method charged, after its discounts and excluding tax (0 when free: then absent). */
+export type ErpShippingLine = { title: string; netAmount: string; taxes: ErpTaxLine[] }
 
 export type ErpSalesOrderInput = {
   /** Stable external reference, e.g. "medusa:order_01H…": the idempotency key in the ERP. */
@@ -144,8 +159,13 @@ export type ErpSalesOrderInput = {
   /** ISO date (YYYY-MM-DD) the order was placed. */
   orderDate: string
   lines: ErpSalesOrderLine[]
-  /** Shipping charged to the customer, as a line without product. */
-  shipping: { title: string; amount: string } | null
+  /** Shipping charged to the customer, each a line without product. */
+  shipping: ErpShippingLine[]
+  /**
+   * What Medusa charged: the order total, taxes included, with the currency's precision. The ERP's total must
+   * come to the same amount; a provider that cannot make it so refuses the sale rather than book another total.
+   */
+  total: string
 }
 
 export type ErpOrderState = "draft" | "quotation" | "confirmed" | "processing" | "done" | "cancelled"

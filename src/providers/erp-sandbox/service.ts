@@ -172,6 +172,8 @@ export class SandboxErpProvider implements ErpProvider {
         state: "processing",
         currencyCode: input.currencyCode,
         lines: input.lines,
+        shipping: input.shipping,
+        total: input.total,
       }
       await this.state.set(`sale:${sale.id}`, sale)
       await this.state.set(`ref:${input.reference}`, { id: sale.id })

@@ -1,3 +1,4 @@
+import type { ErpSalesOrderLine, ErpShippingLine } from "../types"
 import { z } from "@medusajs/framework/zod"
 
 export const sandboxOptionsSchema = z.object({
@@ -33,7 +34,10 @@ export type SandboxSale = {
   customerId: string
   state: "processing" | "cancelled"
   currencyCode: string
-  lines: Array<{ sku: string; title: string; quantity: number; unitPrice: string }>
+  lines: ErpSalesOrderLine[]
+  shipping?: ErpShippingLine[]
+  /** What Medusa charged, taxes included; the sandbox books it as given. */
+  total?: string
 }
 
 /** A sandbox ERP event on the wire (Standard Webhooks: the id and timestamp travel in headers). */

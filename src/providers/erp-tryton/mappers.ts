@@ -1,3 +1,4 @@
+import { MathBN } from "@medusajs/framework/utils"
 import { isSamePlace } from "../address"
 import type { ErpAddress } from "../types"
 import type { TrytonAddress, TrytonDate, TrytonDecimal } from "./types"
@@ -31,4 +32,25 @@ export function toTrytonAddress(address: ErpAddress, country: number | null): Re
     city: address.city,
     country,
   }
+}
+
+/** Decimal places of a sale line's unit price in Tryton (its `price_decimal` default). */
+export const TRYTON_PRICE_DIGITS = 4
+
+/** The unit price that makes `quantity` units come to `netAmount`, with Tryton's price precision. */
+export function netUnitPrice(netAmount: string, quantity: number): string {
+  return MathBN.convert(netAmount).div(quantity).decimalPlaces(TRYTON_PRICE_DIGITS, 4 /* ROUND_HALF_UP */).toFixed(TRYTON_PRICE_DIGITS)
+}
+
+/**
+ * What is left between Medusa's total and Tryton's, when it is only rounding: Tryton rounds each line and its
+ * taxes by its own rules, Medusa rounds once at the end, so they may differ by a minor unit per line. Returns the
+ * difference to book as a rounding line ("0.00" when there is none), or null when it is more than rounding (a
+ * wrong tax mapping, a price Tryton changed).
+ */
+export function roundingDifference(medusaTotal: string, trytonTotal: string, digits: number, lines: number): string | null {
+  const difference = MathBN.sub(medusaTotal, trytonTotal)
+  const tolerance = MathBN.mult(lines + 1, MathBN.convert(10).pow(-digits))
+  if (MathBN.gt(difference.abs(), tolerance)) return null
+  return difference.toFixed(digits)
 }

@@ -1,5 +1,6 @@
 import { IntegrationError } from "../../lib/errors"
 import { isSamePlace } from "../address"
+import { currencyDigits } from "../../lib/money"
 import type {
   ErpCancelResult,
   ErpCustomerInput,
@@ -8,11 +9,12 @@ import type {
   ErpProvider,
   ErpSalesOrder,
   ErpSalesOrderInput,
+  ErpTaxLine,
   ProviderDeps,
 } from "../types"
 import { stripDisplayKeys, TrytonClient } from "./client"
 import { describeTrytonCall } from "./describe-call"
-import { isSameAddress, toTrytonAddress, toTrytonDate, toTrytonDecimal } from "./mappers"
+import { isSameAddress, netUnitPrice, roundingDifference, toTrytonAddress, toTrytonDate, toTrytonDecimal } from "./mappers"
 import {
   addressSchema,
   productSchema,
@@ -22,13 +24,14 @@ import {
   trytonOptionsSchema,
   TrytonSale,
 } from "./types"
+import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { assertProviderOptions } from "../validate-options"
 
 /** What a wizard's execute answers: the next view and its default values. */
 type WizardStep = { view?: { defaults?: Record<string, unknown> } }
 
-const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves"]
+const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves", "total_amount"]
 
 /**
  * Tryton ERP adapter (Tryton 6.0 LTS and later) over JSON-RPC.
@@ -103,21 +106,16 @@ export class TrytonErpProvider implements ErpProvider {
   }
 
   async findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
-    const rows = await this.client.model<unknown[]>("sale.sale", "search_read", [
-      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, 5, [["id", "DESC"]], SALE_FIELDS,
-    ])
-    for (const row of rows) {
-      const sale = await this.withEffectiveState(saleSchema.parse(row))
-      if (sale.state !== "cancelled") return toErpOrder(sale)
-    }
-    return null
+    const sale = await this.findLiveSale(reference)
+    return sale && toErpOrder(sale)
   }
 
   async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
-    const existing = await this.findSalesOrderByReference(input.reference)
-    if (existing) return { ...(await this.advanceToConfirmed(existing)), created: false }
+    const existing = await this.findLiveSale(input.reference)
+    if (existing) return { ...(await this.completeSale(existing, input)), created: false }
 
     const products = await this.productsBySku(input)
+    const taxes = await this.taxesFor(input)
     const currency = await this.currencyId(input.currencyCode)
     if (currency === null) {
       throw this.permanent(
@@ -125,6 +123,7 @@ export class TrytonErpProvider implements ErpProvider {
         "unknown_currency"
       )
     }
+    // Discounts reach Tryton in the unit price (the line's net amount over its quantity); taxes as Tryton's taxes.
     const lines: Array<Record<string, unknown>> = input.lines.map((line) => {
       const product = products.get(line.sku)!
       return {
@@ -133,11 +132,12 @@ export class TrytonErpProvider implements ErpProvider {
         description: line.title,
         quantity: line.quantity,
         unit: product.sale_uom ?? product.default_uom,
-        unit_price: toTrytonDecimal(line.unitPrice),
+        unit_price: toTrytonDecimal(netUnitPrice(line.netAmount, line.quantity)),
+        ...taxes(line.taxes),
       }
     })
-    if (input.shipping) {
-      lines.push({ type: "line", description: input.shipping.title, quantity: 1, unit_price: toTrytonDecimal(input.shipping.amount) })
+    for (const shipping of input.shipping) {
+      lines.push({ type: "line", description: shipping.title, quantity: 1, unit_price: toTrytonDecimal(shipping.netAmount), ...taxes(shipping.taxes) })
     }
     const [saleId] = await this.client.model<number[]>("sale.sale", "create", [
       [
@@ -156,7 +156,7 @@ export class TrytonErpProvider implements ErpProvider {
     ])
     const sale = await this.oneSaleFor(input.reference, saleId)
     try {
-      return { ...(await this.advanceToConfirmed(toErpOrder(sale))), created: sale.id === saleId }
+      return { ...(await this.completeSale(sale, input)), created: sale.id === saleId }
     } catch (err) {
       // A sale Tryton will never confirm must not linger as a draft; a retryable failure keeps it for the retry.
       if (!(err instanceof IntegrationError) || err.retryable) throw err
@@ -169,6 +169,86 @@ export class TrytonErpProvider implements ErpProvider {
         `${err.message} The draft sale ${label(sale)} it left in Tryton could not be cancelled (${cleanup}): cancel it in Tryton before retrying.`,
         { connectionId: this.connectionId, code: err.code, retryable: false, cause: err }
       )
+    }
+  }
+
+  /** The live sale carrying `reference`, as Tryton has it (with its total), or null. */
+  private async findLiveSale(reference: string): Promise<TrytonSale | null> {
+    const rows = await this.client.model<unknown[]>("sale.sale", "search_read", [
+      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, 5, [["id", "DESC"]], SALE_FIELDS,
+    ])
+    for (const row of rows) {
+      const sale = await this.withEffectiveState(saleSchema.parse(row))
+      if (sale.state !== "cancelled") return sale
+    }
+    return null
+  }
+
+  /**
+   * A draft's total is made Medusa's to the minor unit first (a rounding line where only rounding differs), or the
+   * sale is refused; then it is quoted and confirmed. A sale past draft is checked, not changed.
+   */
+  private async completeSale(sale: TrytonSale, input: ErpSalesOrderInput): Promise<ErpSalesOrder> {
+    const checked = sale.state === "draft" ? await this.matchTotal(sale, input) : sale
+    return this.advanceToConfirmed(toErpOrder(checked))
+  }
+
+  private async matchTotal(sale: TrytonSale, input: ErpSalesOrderInput): Promise<TrytonSale> {
+    const digits = currencyDigits(input.currencyCode)
+    const trytonTotal = sale.total_amount?.decimal ?? "0"
+    const difference = roundingDifference(input.total, trytonTotal, digits, input.lines.length + input.shipping.length)
+    if (difference === null) {
+      throw this.permanent(
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: Tryton computes a total of ${trytonTotal} ${input.currencyCode} for sale ${label(sale)}, ` +
+          `but Medusa charged ${input.total} ${input.currencyCode}. Check that options.taxes maps each Medusa tax rate to a Tryton tax with the same rate, then retry.`,
+        "total_mismatch"
+      )
+    }
+    if (MathBN.eq(difference, 0)) return sale
+    await this.client.model("sale.line", "create", [
+      [{ sale: sale.id, type: "line", description: "Rounding difference (Medusa rounds the order total once)", quantity: 1, unit_price: toTrytonDecimal(difference) }],
+    ])
+    const after = await this.readSale(sale.id)
+    if (!MathBN.eq(after.total_amount?.decimal ?? "0", input.total)) {
+      throw this.permanent(
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: Tryton's total for sale ${label(after)} is ${after.total_amount?.decimal} ${input.currencyCode} after a rounding line, not Medusa's ${input.total}`,
+        "total_mismatch"
+      )
+    }
+    return after
+  }
+
+  /**
+   * The Tryton tax ids for Medusa's tax lines, through options.taxes; refuses a taxed line whose tax rate code has
+   * no mapping, naming the code. Tax lines of rate 0 need none.
+   */
+  private async taxesFor(input: ErpSalesOrderInput): Promise<(taxes: ErpTaxLine[]) => { taxes?: unknown[] }> {
+    const ids = new Map<string, number>()
+    const all = [...input.lines.map((l) => ({ what: `line item '${l.title}'`, taxes: l.taxes })), ...input.shipping.map((s) => ({ what: `'${s.title}'`, taxes: s.taxes }))]
+    for (const { what, taxes } of all) {
+      for (const tax of taxes) {
+        if (MathBN.eq(tax.rate, 0) || ids.has(tax.code)) continue
+        const mapped = tax.code ? this.options.taxes[tax.code] : undefined
+        if (mapped === undefined) {
+          throw this.permanent(
+            `Cannot sync order #${input.orderNumber} to ${this.connectionId}: ${what} is taxed at ${tax.rate} % by Medusa tax rate ${tax.code ? `'${tax.code}'` : "without a code"}, ` +
+              `which options.taxes does not map to a Tryton tax. ${tax.code ? `Add "${tax.code}": <Tryton tax id or name> to options.taxes` : "Give the tax rate a code in Medusa and map it in options.taxes"}, then retry.`,
+            "unmapped_tax"
+          )
+        }
+        const id = typeof mapped === "number" ? mapped : await this.taxId(mapped)
+        if (id === null) {
+          throw this.permanent(
+            `Cannot sync order #${input.orderNumber} to ${this.connectionId}: options.taxes maps Medusa tax rate '${tax.code}' to "${mapped}", which is not a tax in Tryton. Correct the name (or give the tax's id), then retry.`,
+            "unknown_tax"
+          )
+        }
+        ids.set(tax.code, id)
+      }
+    }
+    return (taxes) => {
+      const lineIds = taxes.filter((t) => !MathBN.eq(t.rate, 0)).map((t) => ids.get(t.code)!)
+      return lineIds.length ? { taxes: [["add", lineIds]] } : {}
     }
   }
 
@@ -333,6 +413,13 @@ export class TrytonErpProvider implements ErpProvider {
     if (!code) return Promise.resolve(null)
     return this.lookup(`country:${code.toUpperCase()}`, async () => {
       const ids = await this.client.model<number[]>("country.country", "search", [[["code", "=", code.toUpperCase()]], 0, 1, null])
+      return ids[0] ?? null
+    })
+  }
+
+  private taxId(name: string): Promise<number | null> {
+    return this.lookup(`tax:${name}`, async () => {
+      const ids = await this.client.model<number[]>("account.tax", "search", [[["name", "=", name]], 0, 1, null])
       return ids[0] ?? null
     })
   }

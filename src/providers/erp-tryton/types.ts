@@ -17,6 +17,11 @@ export const trytonOptionsSchema = z.object({
   invoiceMethod: z.enum(["order", "shipment", "manual"]).optional(),
   /** Base URL of the Tryton web client (sao), to link records from the admin; no links when absent. */
   webUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Medusa tax rate code → Tryton tax (its id, or its name), e.g. { "VAT20": "VAT 20%" }: the taxes Tryton puts on
+   * each line. A taxed line whose code is not here is refused with a message naming the code.
+   */
+  taxes: z.record(z.string().min(1), z.union([z.number().int().positive(), z.string().min(1)])).default({}),
 })
 
 export type TrytonOptions = z.output<typeof trytonOptionsSchema>
@@ -42,6 +47,7 @@ export const saleSchema = z.object({
   state: z.enum(["draft", "quotation", "confirmed", "processing", "done", "cancelled"]),
   shipments: z.array(z.number().int()).optional(),
   moves: z.array(z.number().int()).optional(),
+  total_amount: z.object({ decimal: z.string() }).nullable().optional(),
 })
 export type TrytonSale = z.infer<typeof saleSchema>
 

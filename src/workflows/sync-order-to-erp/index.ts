@@ -17,10 +17,13 @@ export type SyncOrderToErpInput = {
 }
 
 export const ORDER_FIELDS_FOR_ERP = [
-  "id", "display_id", "status", "email", "currency_code", "created_at",
+  // `total` makes the order module compute every total (of the order, each item and each shipping method).
+  "id", "display_id", "status", "email", "currency_code", "created_at", "total",
   "items.id", "items.title", "items.product_title", "items.variant_sku", "items.quantity", "items.detail.quantity", "items.unit_price", "items.raw_unit_price",
+  "items.is_tax_inclusive", "items.subtotal", "items.discount_subtotal", "items.tax_lines.code", "items.tax_lines.rate",
   "shipping_address.*", "billing_address.*",
-  "shipping_methods.name", "shipping_methods.amount", "shipping_methods.raw_amount",
+  "shipping_methods.name", "shipping_methods.amount", "shipping_methods.raw_amount", "shipping_methods.is_tax_inclusive",
+  "shipping_methods.subtotal", "shipping_methods.discount_subtotal", "shipping_methods.tax_lines.code", "shipping_methods.tax_lines.rate",
   "customer.first_name", "customer.last_name", "customer.email", "customer.phone",
 ]
 

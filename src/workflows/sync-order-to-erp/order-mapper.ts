@@ -1,8 +1,13 @@
-import { defaultCurrencies, MathBN } from "@medusajs/framework/utils"
+import { MathBN } from "@medusajs/framework/utils"
+import { currencyDigits } from "../../lib/money"
 import { IntegrationError, SyncSkipped } from "../../lib/errors"
-import type { ErpAddress, ErpCustomerInput, ErpSalesOrderLine } from "../../providers/types"
+import type { ErpAddress, ErpCustomerInput, ErpSalesOrderLine, ErpShippingLine, ErpTaxLine } from "../../providers/types"
 
 type Amount = number | string | { value: string | number } | null | undefined
+type BigNumberValue = ReturnType<typeof MathBN.convert>
+
+/** A tax line as query.graph gives it. */
+type OrderTaxLine = { code?: string | null; rate?: Amount } | null
 
 type OrderAddress = {
   first_name?: string | null
@@ -34,10 +39,26 @@ export type OrderForErp = {
     detail?: { quantity: Amount } | null
     unit_price: Amount
     raw_unit_price?: { value: string | number } | null
+    is_tax_inclusive?: boolean | null
+    /** Medusa's totals (the order module computes them when `total` is selected): excluding tax, before discounts. */
+    subtotal?: Amount
+    /** The item's share of every promotion (item and order-level), excluding tax. */
+    discount_subtotal?: Amount
+    tax_lines?: OrderTaxLine[] | null
   } | null> | null
   shipping_address?: OrderAddress
   billing_address?: OrderAddress
-  shipping_methods?: Array<{ name?: string | null; amount: Amount; raw_amount?: { value: string | number } | null } | null> | null
+  shipping_methods?: Array<{
+    name?: string | null
+    amount: Amount
+    raw_amount?: { value: string | number } | null
+    is_tax_inclusive?: boolean | null
+    subtotal?: Amount
+    discount_subtotal?: Amount
+    tax_lines?: OrderTaxLine[] | null
+  } | null> | null
+  /** What the customer is charged, taxes included (Medusa computes it). */
+  total?: Amount
   customer?: { first_name?: string | null; last_name?: string | null; email?: string | null; phone?: string | null } | null
 }
 
@@ -48,16 +69,14 @@ export type ErpOrderDraft = {
   orderDate: string
   customer: ErpCustomerInput
   lines: ErpSalesOrderLine[]
-  shipping: { title: string; amount: string } | null
+  shipping: ErpShippingLine[]
+  total: string
 }
 
 /** Stable external reference of an order: the idempotency key every ERP sees. */
 export const orderReference = (orderId: string) => `medusa:${orderId}`
 
-/** Decimal places of a currency's minor unit (USD 2, JPY 0, KWD 3), from Medusa's own currency table. */
-export function currencyDigits(currencyCode: string): number {
-  return defaultCurrencies[currencyCode.toUpperCase()]?.decimal_digits ?? 2
-}
+export { currencyDigits }
 
 /** A number from any shape Medusa hands out (number, decimal string, `{ value }`); NaN when it is none. */
 export function toNumber(amount: Amount): number {
@@ -66,11 +85,23 @@ export function toNumber(amount: Amount): number {
 }
 
 /** An amount in major units as a decimal string with the currency's precision, rounded half-up. */
-export function formatAmount(amount: Amount, currencyCode: string): string {
-  const raw = amount !== null && typeof amount === "object" ? amount.value : amount
+export function formatAmount(amount: Amount | BigNumberValue, currencyCode: string): string {
+  const raw = amount !== null && typeof amount === "object" && "value" in amount ? amount.value : amount
   if (raw === null || raw === undefined || raw === "") throw new Error("amount is missing")
   const digits = currencyDigits(currencyCode)
   return MathBN.convert(raw).decimalPlaces(digits, 4 /* ROUND_HALF_UP */).toFixed(digits)
+}
+
+/** An amount Medusa may not have given, as a big number; null when absent. */
+function big(amount: Amount): BigNumberValue | null {
+  const raw = amount !== null && typeof amount === "object" ? amount.value : amount
+  return raw === null || raw === undefined || raw === "" ? null : MathBN.convert(raw)
+}
+
+function taxLinesOf(lines: OrderTaxLine[] | null | undefined): ErpTaxLine[] {
+  return (lines ?? [])
+    .filter((t): t is NonNullable<OrderTaxLine> => !!t)
+    .map((t) => ({ code: t.code?.trim() || "", rate: MathBN.convert(toNumber(t.rate) || 0).toString() }))
 }
 
 /**
@@ -89,19 +120,23 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string): ErpOrd
   if (order.status === "canceled") throw new SyncSkipped(`Order #${number} was canceled before it reached ${connectionId}; nothing to send`)
   if (order.status === "draft") throw new SyncSkipped(`Order #${number} is a draft; it is sent when placed`)
 
+  const currency = order.currency_code
   const items = (order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i)
   if (!items.length) throw fail("it has no line items")
-  const lines = items.map((item) => {
+  const lines = items.map((item): ErpSalesOrderLine => {
     const title = item.title || item.product_title || item.id
     if (!item.variant_sku?.trim()) throw fail(`line item '${title}' has no SKU`)
     const quantity = toNumber(item.quantity ?? item.detail?.quantity)
     if (Number.isNaN(quantity)) throw fail(`line item '${title}' has no quantity`)
     if (!Number.isFinite(quantity) || quantity <= 0) throw fail(`line item '${title}' has quantity ${quantity}`)
+    const { subtotal, net } = netOf(item, MathBN.mult(big(item.raw_unit_price ?? item.unit_price) ?? MathBN.convert(NaN), quantity), `line item '${title}'`, fail)
     return {
       sku: item.variant_sku.trim(),
       title,
       quantity,
-      unitPrice: formatAmount(item.raw_unit_price ?? item.unit_price, order.currency_code),
+      unitPrice: formatAmount(MathBN.div(subtotal, quantity), currency),
+      netAmount: formatAmount(net, currency),
+      taxes: taxLinesOf(item.tax_lines),
     }
   })
 
@@ -114,10 +149,17 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string): ErpOrd
   const name =
     [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ") || shippingAddress.name
 
-  const shippingTotal = (order.shipping_methods ?? [])
+  const shipping = (order.shipping_methods ?? [])
     .filter((m): m is NonNullable<typeof m> => !!m)
-    .reduce((sum, m) => sum.plus(MathBN.convert(m.raw_amount?.value ?? m.amount ?? 0)), MathBN.convert(0))
-  const shippingTitle = (order.shipping_methods ?? []).map((m) => m?.name).filter(Boolean).join(", ") || "Shipping"
+    .map((m): ErpShippingLine => {
+      const title = `Shipping: ${m.name || "Shipping"}`
+      const { net } = netOf(m, big(m.raw_amount ?? m.amount) ?? MathBN.convert(NaN), `shipping method '${m.name || "Shipping"}'`, fail)
+      return { title, netAmount: formatAmount(net, currency), taxes: taxLinesOf(m.tax_lines) }
+    })
+    // Free shipping (or shipping fully discounted) is not a line.
+    .filter((m) => MathBN.gt(m.netAmount, 0))
+  const total = big(order.total)
+  if (total === null) throw fail("Medusa gave no order total (the sync reads `total`; is a field selection missing?)")
 
   return {
     reference: orderReference(order.id),
@@ -132,10 +174,28 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string): ErpOrd
       billingAddress,
     },
     lines,
-    shipping: shippingTotal.gt(0)
-      ? { title: `Shipping: ${shippingTitle}`, amount: formatAmount(shippingTotal.toString(), order.currency_code) }
-      : null,
+    shipping,
+    total: formatAmount(total, currency),
   }
+}
+
+/**
+ * A line's amounts excluding tax, from Medusa's own totals: `subtotal` (for tax-inclusive prices already the net
+ * figure) less `discount_subtotal`, its share of every promotion. Without totals (an untaxed, undiscounted line
+ * read without them) the price × quantity is used; a tax-inclusive line without them cannot be split and fails.
+ */
+function netOf(
+  line: { subtotal?: Amount; discount_subtotal?: Amount; is_tax_inclusive?: boolean | null; tax_lines?: OrderTaxLine[] | null },
+  gross: BigNumberValue,
+  what: string,
+  fail: (problem: string) => Error
+): { subtotal: BigNumberValue; net: BigNumberValue } {
+  const hasTaxes = (line.tax_lines ?? []).some((t) => t && toNumber(t.rate) > 0)
+  const subtotal = big(line.subtotal) ?? (line.is_tax_inclusive && hasTaxes ? null : gross)
+  if (subtotal === null || subtotal.isNaN()) throw fail(`${what} has no amount (Medusa gave no subtotal)`)
+  const net = MathBN.sub(subtotal, big(line.discount_subtotal) ?? 0)
+  if (MathBN.lt(net, 0)) throw fail(`${what} comes to ${net.toString()} after its discounts, which is below zero`)
+  return { subtotal, net }
 }
 
 function mapAddress(address: OrderAddress | undefined, label: string, fail: (p: string) => Error): ErpAddress {

@@ -79,6 +79,7 @@ function order(overrides: Partial<OrderForErp> = {}): OrderForErp {
     billing_address: { first_name: "Jane", last_name: "Doe", address_1: null, city: null },
     shipping_methods: [{ name: "Standard", amount: 5, raw_amount: { value: "4.99" } }],
     customer: { first_name: null, last_name: null, email: "other@example.com", phone: "+1 000" },
+    total: 58.275,
     ...overrides,
   }
 }
@@ -106,10 +107,11 @@ describe("mapOrderForErp", () => {
         billingAddress: mappedShipping,
       },
       lines: [
-        { sku: "SHIRT-BLUE-M", title: "Blue shirt", quantity: 2, unitPrice: "19.90" },
-        { sku: "SOCKS-3PK", title: "Socks", quantity: 3, unitPrice: "4.50" },
+        { sku: "SHIRT-BLUE-M", title: "Blue shirt", quantity: 2, unitPrice: "19.90", netAmount: "39.80", taxes: [] },
+        { sku: "SOCKS-3PK", title: "Socks", quantity: 3, unitPrice: "4.50", netAmount: "13.49", taxes: [] },
       ],
-      shipping: { title: "Shipping: Standard", amount: "4.99" },
+      shipping: [{ title: "Shipping: Standard", netAmount: "4.99", taxes: [] }],
+      total: "58.28",
     })
   })
 
@@ -145,23 +147,114 @@ describe("mapOrderForErp", () => {
       { email: null },
       { customer: { email: "other@example.com", name: "Jane Doe", phone: "+1 207 555 0100", shippingAddress: mappedShipping, billingAddress: mappedShipping } },
     ],
-    ["no shipping methods", { shipping_methods: null }, { shipping: null }],
-    ["free shipping", { shipping_methods: [{ name: "Pickup", amount: 0 }] }, { shipping: null }],
+    ["no shipping methods", { shipping_methods: null }, { shipping: [] }],
+    ["free shipping", { shipping_methods: [{ name: "Pickup", amount: 0 }] }, { shipping: [] }],
     [
-      "several shipping methods",
+      "several shipping methods, each a line",
       { shipping_methods: [{ name: "Standard", amount: 5 }, null, { name: "Insurance", amount: "1.5" }] },
-      { shipping: { title: "Shipping: Standard, Insurance", amount: "6.50" } },
+      { shipping: [{ title: "Shipping: Standard", netAmount: "5.00", taxes: [] }, { title: "Shipping: Insurance", netAmount: "1.50", taxes: [] }] },
     ],
-    ["an unnamed shipping method", { shipping_methods: [{ amount: 5 }] }, { shipping: { title: "Shipping: Shipping", amount: "5.00" } }],
+    ["an unnamed shipping method", { shipping_methods: [{ amount: 5 }] }, { shipping: [{ title: "Shipping: Shipping", netAmount: "5.00", taxes: [] }] }],
     ["the order id when there is no display_id", { display_id: null }, { orderNumber: "order_01JD8Z3K" }],
     ["a Date created_at", { created_at: new Date("2026-01-05T23:59:59.000Z") }, { orderDate: "2026-01-05" }],
     [
       "a zero-decimal currency",
-      { currency_code: "jpy", items: [{ id: "i", title: "Tea", variant_sku: "TEA", quantity: 1, unit_price: 1500.5 }], shipping_methods: [{ name: "Post", amount: 800 }] },
-      { currencyCode: "JPY", lines: [{ sku: "TEA", title: "Tea", quantity: 1, unitPrice: "1501" }], shipping: { title: "Shipping: Post", amount: "800" } },
+      { currency_code: "jpy", items: [{ id: "i", title: "Tea", variant_sku: "TEA", quantity: 1, unit_price: 1500.5 }], shipping_methods: [{ name: "Post", amount: 800 }], total: 2300.5 },
+      {
+        currencyCode: "JPY",
+        lines: [{ sku: "TEA", title: "Tea", quantity: 1, unitPrice: "1501", netAmount: "1501", taxes: [] }],
+        shipping: [{ title: "Shipping: Post", netAmount: "800", taxes: [] }],
+        total: "2301",
+      },
     ],
   ])("takes %s", (_, overrides, expected) => {
     expect(mapOrderForErp(order(overrides), "erp")).toMatchObject(expected)
+  })
+
+  // Medusa's own totals, as the order module computes them (subtotal excludes tax; discount_subtotal is the line's
+  // share of every promotion, excluding tax), and what the ERP is to receive.
+  const shirt = { id: "i1", title: "Shirt", variant_sku: "SHIRT", quantity: 2, unit_price: 20 }
+  const vat20 = [{ code: "VAT20", rate: 20 }]
+  it.each<[string, Partial<OrderForErp>, Pick<ReturnType<typeof mapOrderForErp>, "lines" | "shipping" | "total">]>([
+    [
+      "USD: two $20 shirts, a 10 % coupon, $5 shipping (charged $41)",
+      { items: [{ ...shirt, subtotal: 40, discount_subtotal: 4 }], shipping_methods: [{ name: "Standard", amount: 5, subtotal: 5 }], total: 41 },
+      {
+        lines: [{ sku: "SHIRT", title: "Shirt", quantity: 2, unitPrice: "20.00", netAmount: "36.00", taxes: [] }],
+        shipping: [{ title: "Shipping: Standard", netAmount: "5.00", taxes: [] }],
+        total: "41.00",
+      },
+    ],
+    [
+      "USD: an order-level $10 off spread over three mugs, 20 % VAT on top",
+      { items: [{ id: "i2", title: "Mug", variant_sku: "MUG", quantity: 3, unit_price: 9.5, subtotal: 28.5, discount_subtotal: 10, tax_lines: vat20 }], shipping_methods: [], total: 22.2 },
+      { lines: [{ sku: "MUG", title: "Mug", quantity: 3, unitPrice: "9.50", netAmount: "18.50", taxes: [{ code: "VAT20", rate: "20" }] }], shipping: [], total: "22.20" },
+    ],
+    [
+      "USD: tax-inclusive prices (24.00 with 20 % VAT in it) and taxed shipping",
+      {
+        items: [{ ...shirt, unit_price: 24, is_tax_inclusive: true, subtotal: 40, discount_subtotal: 0, tax_lines: vat20 }],
+        shipping_methods: [{ name: "Express", amount: 6, is_tax_inclusive: true, subtotal: 5, tax_lines: vat20 }],
+        total: 54,
+      },
+      {
+        lines: [{ sku: "SHIRT", title: "Shirt", quantity: 2, unitPrice: "20.00", netAmount: "40.00", taxes: [{ code: "VAT20", rate: "20" }] }],
+        shipping: [{ title: "Shipping: Express", netAmount: "5.00", taxes: [{ code: "VAT20", rate: "20" }] }],
+        total: "54.00",
+      },
+    ],
+    [
+      "USD: several tax lines on one item (state 6 % and city 2.5 %)",
+      { items: [{ ...shirt, quantity: 1, subtotal: 20, tax_lines: [{ code: "US-STATE", rate: 6 }, { code: "US-CITY", rate: 2.5 }] }], shipping_methods: [], total: 21.7 },
+      { lines: [{ sku: "SHIRT", title: "Shirt", quantity: 1, unitPrice: "20.00", netAmount: "20.00", taxes: [{ code: "US-STATE", rate: "6" }, { code: "US-CITY", rate: "2.5" }] }], shipping: [], total: "21.70" },
+    ],
+    [
+      "USD: free shipping by promotion (the method's whole amount discounted) is no line",
+      { items: [{ ...shirt, subtotal: 40 }], shipping_methods: [{ name: "Standard", amount: 5, subtotal: 5, discount_subtotal: 5 }], total: 40 },
+      { lines: [{ sku: "SHIRT", title: "Shirt", quantity: 2, unitPrice: "20.00", netAmount: "40.00", taxes: [] }], shipping: [], total: "40.00" },
+    ],
+    [
+      "USD: half-price shipping",
+      { items: [{ ...shirt, subtotal: 40 }], shipping_methods: [{ name: "Standard", amount: 5, subtotal: 5, discount_subtotal: 2.5 }], total: 42.5 },
+      { lines: [{ sku: "SHIRT", title: "Shirt", quantity: 2, unitPrice: "20.00", netAmount: "40.00", taxes: [] }], shipping: [{ title: "Shipping: Standard", netAmount: "2.50", taxes: [] }], total: "42.50" },
+    ],
+    [
+      "JPY (0 decimals): three ¥1,000 cups with ¥500 off the order, 10 % consumption tax",
+      { currency_code: "jpy", items: [{ id: "i3", title: "Cup", variant_sku: "CUP", quantity: 3, unit_price: 1000, subtotal: 3000, discount_subtotal: 500, tax_lines: [{ code: "JP10", rate: 10 }] }], shipping_methods: [], total: 2750 },
+      { lines: [{ sku: "CUP", title: "Cup", quantity: 3, unitPrice: "1000", netAmount: "2500", taxes: [{ code: "JP10", rate: "10" }] }], shipping: [], total: "2750" },
+    ],
+    [
+      "KWD (3 decimals): three 1.250 KWD items with 10 % off",
+      { currency_code: "kwd", items: [{ id: "i4", title: "Dates", variant_sku: "DATES", quantity: 3, unit_price: 1.25, subtotal: 3.75, discount_subtotal: 0.375 }], shipping_methods: [{ name: "Courier", amount: 0.5, subtotal: 0.5 }], total: 3.875 },
+      {
+        lines: [{ sku: "DATES", title: "Dates", quantity: 3, unitPrice: "1.250", netAmount: "3.375", taxes: [] }],
+        shipping: [{ title: "Shipping: Courier", netAmount: "0.500", taxes: [] }],
+        total: "3.875",
+      },
+    ],
+    [
+      "KWD: a third off 1.000 leaves a net amount rounded half-up to the fils",
+      { currency_code: "kwd", items: [{ id: "i5", title: "Tea", variant_sku: "TEA", quantity: 1, unit_price: 1, subtotal: 1, discount_subtotal: "0.3333333" }], shipping_methods: [], total: "0.6666667" },
+      { lines: [{ sku: "TEA", title: "Tea", quantity: 1, unitPrice: "1.000", netAmount: "0.667", taxes: [] }], shipping: [], total: "0.667" },
+    ],
+  ])("money: %s", (_, overrides, expected) => {
+    expect(mapOrderForErp(order(overrides), "erp")).toMatchObject(expected)
+  })
+
+  it.each<[string, Partial<OrderForErp>, string]>([
+    ["no order total", { total: undefined }, "Cannot sync order #1042 to erp: Medusa gave no order total (the sync reads `total`; is a field selection missing?)"],
+    [
+      "a tax-inclusive item without Medusa's subtotal (its net amount cannot be told)",
+      { items: [{ ...shirt, is_tax_inclusive: true, tax_lines: vat20 }] },
+      "Cannot sync order #1042 to erp: line item 'Shirt' has no amount (Medusa gave no subtotal)",
+    ],
+    [
+      "a line discounted below zero",
+      { items: [{ ...shirt, subtotal: 40, discount_subtotal: 41 }] },
+      "Cannot sync order #1042 to erp: line item 'Shirt' comes to -1 after its discounts, which is below zero",
+    ],
+  ])("money: refuses %s", (_, overrides, message) => {
+    expect(thrownBy(() => mapOrderForErp(order(overrides), "erp"))).toMatchObject({ message, code: "invalid_order", retryable: false })
   })
 
   const item = { id: "item_1", title: "Blue shirt", variant_sku: "SHIRT-BLUE-M", quantity: 1, unit_price: 19.9 }
