@@ -13,6 +13,9 @@ import { describeWithTryton, trytonPeer, TrytonState } from "../helpers/tryton-e
 
 jest.setTimeout(60_000)
 
+/** The connection's default order checks: stock, and the list price to the cent. */
+const CHECKS = { stock: true, priceTolerancePercent: 0 }
+
 const silent = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as unknown as Logger
 
 const unused = () => Promise.reject(new Error("the Tryton adapter keeps no state in Medusa"))
@@ -87,7 +90,7 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
       currencyCode: "USD",
       orderDate: "2026-11-22",
       lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 2, unitPrice: "9.50", netAmount: "19.00", taxes: [] }],
-      shipping: [], total: "19.00",
+      shipping: [], total: "19.00", checks: CHECKS,
     }
     const first = await provider.createSalesOrder(order)
     const second = await provider.createSalesOrder(order)
@@ -137,7 +140,7 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
       const reference = `medusa:late-${Date.now()}`
       const sale = await provider.createSalesOrder({
         reference, orderNumber: "79", customer, currencyCode: "USD", orderDate: "2026-11-22",
-        lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }], shipping: [], total: "9.50",
+        lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }], shipping: [], total: "9.50", checks: CHECKS,
       })
       const [late, ours] = createdIds
       expect(ours).toBeGreaterThan(late)
@@ -160,7 +163,7 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     const customer = await provider.upsertCustomer({ email: `noor-${Date.now()}@example.com`, name: "Noor Haddad", phone: null, shippingAddress: address, billingAddress: address })
     const order = {
       reference: `medusa:currency-${Date.now()}`, orderNumber: "80", customer, currencyCode: code, orderDate: "2026-11-22",
-      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }], shipping: [], total: "9.50",
+      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }], shipping: [], total: "9.50", checks: CHECKS,
     }
     await expect(provider.createSalesOrder(order)).rejects.toMatchObject({ code: "unknown_currency" })
     await tryton.model("currency.currency", "create", [{ name: `Test ${code}`, symbol: code, code, rounding: { __class__: "Decimal", decimal: "0.01" }, digits: 2 }])
@@ -173,7 +176,7 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     const vat = (code: string, rate: string) => [{ code, rate }]
     async function orderFor(provider: TrytonErpProvider, total: string, lines: ErpSalesOrderInput["lines"], shipping: ErpSalesOrderInput["shipping"] = []) {
       const customer = await provider.upsertCustomer({ email: `mia-${Date.now()}-${Math.random()}@example.com`, name: "Mia Berg", phone: null, shippingAddress: address, billingAddress: address })
-      return { reference: `medusa:money-${Date.now()}-${Math.random()}`, orderNumber: "81", customer, currencyCode: "USD", orderDate: "2026-11-22", lines, shipping, total }
+      return { reference: `medusa:money-${Date.now()}-${Math.random()}`, orderNumber: "81", customer, currencyCode: "USD", orderDate: "2026-11-22", lines, shipping, total, checks: CHECKS }
     }
     const readSale = async (id: string) => {
       const tryton = await trytonPeer.session()
@@ -227,13 +230,55 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     })
   })
 
+  describe("checks before the sale: stock and list price", () => {
+    const address = { name: "Ola Nordmann", street: "Karl Johans gate 1", city: "Oslo", postalCode: "0154", countryCode: "PT" }
+    async function orderOf(provider: TrytonErpProvider, line: ErpSalesOrderInput["lines"][number], checks: ErpSalesOrderInput["checks"]) {
+      const customer = await provider.upsertCustomer({ email: `ola-${Date.now()}-${Math.random()}@example.com`, name: "Ola Nordmann", phone: null, shippingAddress: address, billingAddress: address })
+      return { reference: `medusa:checks-${Date.now()}-${Math.random()}`, orderNumber: "82", customer, currencyCode: "USD", orderDate: "2026-11-22", lines: [line], shipping: [], total: line.netAmount, checks }
+    }
+    const mugs = (quantity: number, unitPrice = "9.50") => ({ sku: "MUG-RED", title: "Red mug", quantity, unitPrice, netAmount: (Number(unitPrice) * quantity).toFixed(2), taxes: [] })
+
+    it("refuses more than Tryton can ship, naming the SKU and both quantities, and creates nothing", async () => {
+      const { provider, logs } = adapter(state)
+      const err = await provider.createSalesOrder(await orderOf(provider, mugs(500), CHECKS)).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: "insufficient_stock", retryable: false })
+      expect((err as Error).message).toMatch(/^Cannot sync order #82 to erp: it wants 500 of SKU 'MUG-RED', but Tryton can ship \d+ \(forecast in the warehouse\)\. Receive stock in Tryton, or turn off orderChecks\.stock for this connection, then retry\.$/)
+      expect(logs.map((l) => l.operation)).not.toContain("model.sale.sale.create")
+    })
+
+    it("sells past the stock when orderChecks.stock is off", async () => {
+      const { provider } = adapter(state)
+      const sale = await provider.createSalesOrder(await orderOf(provider, mugs(500), { ...CHECKS, stock: false }))
+      expect(sale).toMatchObject({ created: true })
+      // Give the stock back for the tests after this one (they share this Tryton).
+      expect(await provider.cancelSalesOrder(sale.externalId)).toMatchObject({ state: "cancelled" })
+    })
+
+    it("refuses a price that is not Tryton's list price, naming both and the tolerance", async () => {
+      const { provider } = adapter(state)
+      const err = await provider.createSalesOrder(await orderOf(provider, mugs(1, "8.55"), CHECKS)).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: "price_mismatch", retryable: false })
+      expect((err as Error).message).toBe(
+        "Cannot sync order #82 to erp: line item 'Red mug' (SKU 'MUG-RED') is priced 8.55 USD in Medusa, but its list price in Tryton is 9.50 (10.0 % apart; orderChecks.priceTolerancePercent allows 0 %). Correct the price in one of them, or widen the tolerance, then retry."
+      )
+    })
+
+    it.each<[string, ErpSalesOrderInput["checks"]]>([
+      ["within the tolerance (10 %)", { ...CHECKS, priceTolerancePercent: 10 }],
+      ["with the price check off", { ...CHECKS, priceTolerancePercent: null }],
+    ])("accepts that price %s", async (_, checks) => {
+      const { provider } = adapter(state)
+      expect(await provider.createSalesOrder(await orderOf(provider, mugs(1, "8.55"), checks))).toMatchObject({ created: true })
+    })
+  })
+
   it("refuses an unknown currency with an actionable message and creates nothing", async () => {
     const { provider } = adapter(state)
     const address = { name: "Kai Sato", street: "1-1 Chiyoda", city: "Tokyo", postalCode: "100-0001", countryCode: "JP" }
     const customer = await provider.upsertCustomer({ email: `kai-${Date.now()}@example.com`, name: "Kai Sato", phone: null, shippingAddress: address, billingAddress: address })
     const reference = `medusa:jpy-${Date.now()}`
     const err = await provider
-      .createSalesOrder({ reference, orderNumber: "78", customer, currencyCode: "JPY", orderDate: "2026-11-22", lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "1200", netAmount: "1200", taxes: [] }], shipping: [], total: "1200" })
+      .createSalesOrder({ reference, orderNumber: "78", customer, currencyCode: "JPY", orderDate: "2026-11-22", lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "1200", netAmount: "1200", taxes: [] }], shipping: [], total: "1200", checks: CHECKS })
       .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: "unknown_currency", retryable: false })
     expect((err as Error).message).toBe("Cannot sync order #78 to erp: currency JPY does not exist in Tryton. Create it in Tryton (Currency > Currencies), then retry.")

@@ -162,6 +162,11 @@ export type ErpSalesOrderInput = {
   /** Shipping charged to the customer, each a line without product. */
   shipping: ErpShippingLine[]
   /**
+   * What the ERP checks before it confirms a new sale (the connection's `orderChecks`): stock, and the list price
+   * within a tolerance (null: not checked). A provider that cannot check one says so in its README section.
+   */
+  checks: { stock: boolean; priceTolerancePercent: number | null }
+  /**
    * What Medusa charged: the order total, taxes included, with the currency's precision. The ERP's total must
    * come to the same amount; a provider that cannot make it so refuses the sale rather than book another total.
    */

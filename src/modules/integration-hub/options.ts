@@ -50,6 +50,17 @@ const circuitBreakerSchema = z.object({
   probes: z.number().int().min(1).max(20).default(CIRCUIT_DEFAULTS.probes),
 })
 
+export const ORDER_CHECK_DEFAULTS = { stock: true, price: true, priceTolerancePercent: 0 }
+
+const orderChecksSchema = z.object({
+  /** Refuse a line the ERP cannot ship: its forecast quantity in the warehouse is below the quantity ordered. */
+  stock: z.boolean().default(ORDER_CHECK_DEFAULTS.stock),
+  /** Refuse a line whose unit price (before discounts, excluding tax) is not the ERP's list price. */
+  price: z.boolean().default(ORDER_CHECK_DEFAULTS.price),
+  /** How far (in % of the ERP's list price) Medusa's price may be from it before the price check refuses the line. */
+  priceTolerancePercent: z.number().min(0).max(100).default(ORDER_CHECK_DEFAULTS.priceTolerancePercent),
+})
+
 export const connectionSchema = z.object({
   /** Stable id of this connection; stored on every sync record and log row. */
   id: z
@@ -75,6 +86,8 @@ export const connectionSchema = z.object({
     .object({ requests: z.number().int().min(1), perSeconds: z.number().positive() })
     .optional(),
   retry: retrySchema.default(RETRY_DEFAULTS),
+  /** ERP connections: what the ERP checks before it confirms a sale (the SKU is always checked). */
+  orderChecks: orderChecksSchema.default(ORDER_CHECK_DEFAULTS),
   /** Opens on a failure rate over a window; while open, syncs wait without spending attempts. */
   circuitBreaker: circuitBreakerSchema.default(CIRCUIT_DEFAULTS),
 })

@@ -47,6 +47,7 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly options: TrytonOptions
   private readonly connectionId: string
   private readonly cache = new Map<string, Promise<number | null>>()
+  private companyCurrency?: Promise<string | null>
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(trytonOptionsSchema, options)
@@ -357,11 +358,20 @@ export class TrytonErpProvider implements ErpProvider {
     return moves.every((m) => m.state === "cancelled") ? { ...sale, state: "cancelled" } : sale
   }
 
+  /**
+   * The products of the order's SKUs, read with their list price and forecast in the warehouse (one call), and the
+   * connection's order checks made on them: a line is refused, before anything is created, when its SKU is not a
+   * product, when Tryton cannot ship the quantity, or when its price is not the list price (within the tolerance).
+   */
   private async productsBySku(input: ErpSalesOrderInput) {
     const skus = [...new Set(input.lines.map((l) => l.sku))]
-    const rows = await this.client.model<unknown[]>("product.product", "search_read", [
-      [["code", "in", skus]], 0, null, null, ["id", "code", "sale_uom", "default_uom"],
-    ])
+    const context = input.checks.stock ? { locations: [await this.warehouseId()] } : {}
+    const rows = await this.client.model<unknown[]>(
+      "product.product",
+      "search_read",
+      [[["code", "in", skus]], 0, null, null, ["id", "code", "sale_uom", "default_uom", "list_price", ...(input.checks.stock ? ["forecast_quantity"] : [])]],
+      context
+    )
     const bySku = new Map(z.array(productSchema).parse(rows).map((p) => [p.code ?? "", p]))
     const missing = input.lines.find((l) => !bySku.has(l.sku))
     if (missing) {
@@ -370,7 +380,52 @@ export class TrytonErpProvider implements ErpProvider {
         "unknown_sku"
       )
     }
+    if (input.checks.stock) this.checkStock(input, bySku)
+    if (input.checks.priceTolerancePercent !== null && input.currencyCode === (await this.companyCurrencyCode())) this.checkPrices(input, bySku)
     return bySku
+  }
+
+  private checkStock(input: ErpSalesOrderInput, products: Map<string, z.infer<typeof productSchema>>) {
+    const wanted = new Map<string, number>()
+    for (const line of input.lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity)
+    for (const [sku, quantity] of wanted) {
+      const forecast = products.get(sku)?.forecast_quantity ?? 0
+      if (forecast >= quantity) continue
+      throw this.permanent(
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: it wants ${quantity} of SKU '${sku}', but Tryton can ship ${Math.max(0, forecast)} ` +
+          `(forecast in the warehouse). Receive stock in Tryton, or turn off orderChecks.stock for this connection, then retry.`,
+        "insufficient_stock"
+      )
+    }
+  }
+
+  private checkPrices(input: ErpSalesOrderInput, products: Map<string, z.infer<typeof productSchema>>) {
+    const tolerance = input.checks.priceTolerancePercent ?? 0
+    for (const line of input.lines) {
+      const list = products.get(line.sku)?.list_price?.decimal
+      if (!list || MathBN.eq(list, 0)) continue
+      const off = MathBN.convert(line.unitPrice).minus(list).abs().div(list).times(100)
+      if (MathBN.lte(off, tolerance)) continue
+      throw this.permanent(
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: line item '${line.title}' (SKU '${line.sku}') is priced ${line.unitPrice} ${input.currencyCode} in Medusa, ` +
+          `but its list price in Tryton is ${MathBN.convert(list).toFixed(currencyDigits(input.currencyCode))} (${off.toFixed(1)} % apart; orderChecks.priceTolerancePercent allows ${tolerance} %). ` +
+          `Correct the price in one of them, or widen the tolerance, then retry.`,
+        "price_mismatch"
+      )
+    }
+  }
+
+  /** The code of the currency Tryton keeps list prices in (the user's company's), read once. */
+  private async companyCurrencyCode(): Promise<string | null> {
+    this.companyCurrency ??= (async () => {
+      const prefs = await this.client.model<{ company?: number | null }>("res.user", "get_preferences", [true])
+      if (!prefs.company) return null
+      const [company] = await this.client.model<Array<{ currency: number }>>("company.company", "read", [[prefs.company], ["currency"]])
+      const [currency] = await this.client.model<Array<{ code: string }>>("currency.currency", "read", [[company.currency], ["code"]])
+      return currency?.code ?? null
+    })()
+    this.companyCurrency.catch(() => (this.companyCurrency = undefined))
+    return this.companyCurrency
   }
 
   private async ensureAddresses(partyId: number, wanted: [ErpCustomerInput["shippingAddress"], ErpCustomerInput["billingAddress"]]): Promise<[string, string]> {

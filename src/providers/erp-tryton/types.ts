@@ -56,6 +56,10 @@ export const productSchema = z.object({
   code: z.string().nullable(),
   sale_uom: z.number().int().nullable().optional(),
   default_uom: z.number().int(),
+  /** In the company's currency, excluding tax. */
+  list_price: z.object({ decimal: z.string() }).nullable().optional(),
+  /** In the warehouse given as context: on hand, less what is planned to leave, plus what is planned to arrive. */
+  forecast_quantity: z.number().optional(),
 })
 
 export const stockSchema = z.object({

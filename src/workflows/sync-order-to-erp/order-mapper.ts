@@ -1,5 +1,8 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { currencyDigits } from "../../lib/money"
+import { ORDER_CHECK_DEFAULTS } from "../../modules/integration-hub/options"
+
+type OrderChecks = typeof ORDER_CHECK_DEFAULTS
 import { IntegrationError, SyncSkipped } from "../../lib/errors"
 import type { ErpAddress, ErpCustomerInput, ErpSalesOrderLine, ErpShippingLine, ErpTaxLine } from "../../providers/types"
 
@@ -71,6 +74,7 @@ export type ErpOrderDraft = {
   lines: ErpSalesOrderLine[]
   shipping: ErpShippingLine[]
   total: string
+  checks: { stock: boolean; priceTolerancePercent: number | null }
 }
 
 /** Stable external reference of an order: the idempotency key every ERP sees. */
@@ -108,7 +112,7 @@ function taxLinesOf(lines: OrderTaxLine[] | null | undefined): ErpTaxLine[] {
  * Checks an order can go to an ERP and maps it, or throws an error that names the order, the line and the
  * field in words a store owner can act on. Pure: no I/O, unit-tested with tables.
  */
-export function mapOrderForErp(order: OrderForErp, connectionId: string): ErpOrderDraft {
+export function mapOrderForErp(order: OrderForErp, connectionId: string, checks: OrderChecks = ORDER_CHECK_DEFAULTS): ErpOrderDraft {
   const number = String(order.display_id ?? order.id)
   const fail = (problem: string) =>
     new IntegrationError(`Cannot sync order #${number} to ${connectionId}: ${problem}`, {
@@ -176,6 +180,7 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string): ErpOrd
     lines,
     shipping,
     total: formatAmount(total, currency),
+    checks: { stock: checks.stock, priceTolerancePercent: checks.price ? checks.priceTolerancePercent : null },
   }
 }
 

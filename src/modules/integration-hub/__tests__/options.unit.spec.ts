@@ -70,8 +70,9 @@ function loaderArgs(options: Record<string, unknown>): LoaderOptions {
 }
 
 
-/** The documented retry and circuit-breaker defaults of a connection, written out (not imported from the schema). */
+/** The documented retry, circuit-breaker and order-check defaults of a connection, written out (not imported from the schema). */
 const RELIABILITY_DEFAULTS = {
+  orderChecks: { stock: true, price: true, priceTolerancePercent: 0 },
   retry: {
     maxAttempts: 30,
     baseDelayMs: 30_000,

@@ -112,7 +112,17 @@ describe("mapOrderForErp", () => {
       ],
       shipping: [{ title: "Shipping: Standard", netAmount: "4.99", taxes: [] }],
       total: "58.28",
+      checks: { stock: true, priceTolerancePercent: 0 },
     })
+  })
+
+  it.each<[string, { stock: boolean; price: boolean; priceTolerancePercent: number }, { stock: boolean; priceTolerancePercent: number | null }]>([
+    ["the default checks", { stock: true, price: true, priceTolerancePercent: 0 }, { stock: true, priceTolerancePercent: 0 }],
+    ["a price tolerance", { stock: true, price: true, priceTolerancePercent: 2.5 }, { stock: true, priceTolerancePercent: 2.5 }],
+    ["the price check off (its tolerance then unused)", { stock: true, price: false, priceTolerancePercent: 2.5 }, { stock: true, priceTolerancePercent: null }],
+    ["the stock check off", { stock: false, price: true, priceTolerancePercent: 0 }, { stock: false, priceTolerancePercent: 0 }],
+  ])("passes the connection's order checks to the ERP: %s", (_, orderChecks, checks) => {
+    expect(mapOrderForErp(order(), "erp", orderChecks).checks).toEqual(checks)
   })
 
   it("uses orderReference for the idempotency key", () => {
