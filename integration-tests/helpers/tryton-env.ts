@@ -2,7 +2,15 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tryton = require("../peers/tryton") as TrytonPeer
 
-export type TrytonState = { url: string; database: string; username: string; password: string; pid: number | null }
+export type TrytonState = {
+  url: string
+  database: string
+  username: string
+  password: string
+  pid: number | null
+  /** The seeded products: SKU, name, list price, stock. */
+  products: Array<{ sku: string; name: string; price: string; stock: number }>
+}
 type TrytonSession = {
   model: <T = unknown>(model: string, method: string, ...args: unknown[]) => Promise<T>
   modelWith: <T = unknown>(context: Record<string, unknown>, model: string, method: string, ...args: unknown[]) => Promise<T>

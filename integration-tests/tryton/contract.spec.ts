@@ -1,0 +1,25 @@
+import { buildProvider, describeErpContract } from "../../src/testing/erp-contract"
+import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
+import { describeWithTryton, trytonPeer } from "../helpers/tryton-env"
+
+jest.setTimeout(60_000)
+
+describeWithTryton()("Tryton (real trytond)", () => {
+  const state = trytonPeer.readState()!
+  const options = (overrides: Record<string, unknown> = {}) => ({
+    url: state.url, database: state.database, username: state.username, password: state.password, invoiceMethod: "manual", ...overrides,
+  })
+  const mug = state.products.find((p) => p.sku === "MUG-RED")!
+
+  describeErpContract("Tryton", {
+    provider: () => buildProvider(TrytonErpProvider, options()).provider,
+    providerAt: (url, timeoutMs) => buildProvider(TrytonErpProvider, options({ url }), { timeoutMs }).provider,
+    withBadCredentials: () => ({ provider: buildProvider(TrytonErpProvider, options({ password: "not-the-password" })).provider, option: "options.password" }),
+    product: { sku: mug.sku, title: mug.name, unitPrice: mug.price, currencyCode: "USD" },
+    readSale: async (id) => {
+      const tryton = await trytonPeer.session()
+      const [sale] = await tryton.model<Array<{ total_amount: { decimal: string }; state: string }>>("sale.sale", "read", [Number(id)], ["total_amount", "state"])
+      return { total: sale.total_amount.decimal, state: sale.state }
+    },
+  })
+})
