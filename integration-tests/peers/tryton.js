@@ -13,7 +13,8 @@ const USER = "admin"
 const PASSWORD = process.env.TRYTON_TEST_PASSWORD || "tryton-test-Pa55"
 
 /** Bumped whenever seed() changes: a template built by an older seed is built again. */
-const TEMPLATE_VERSION = "2: chart of accounts and taxes"
+const YEAR = new Date().getUTCFullYear()
+const TEMPLATE_VERSION = `3: chart of accounts, taxes, fiscal years ${YEAR}-${YEAR + 1}, invoice payment method`
 
 /** Taxes of the seeded chart, by name, and the rate Tryton applies (a Medusa tax rate maps to one by name). */
 const TAXES = [
@@ -120,6 +121,7 @@ async function waitUntilUp(url, ms = 30_000) {
 }
 
 const D = (v) => ({ __class__: "Decimal", decimal: String(v) })
+const DATE = (year, month, day) => ({ __class__: "date", year, month, day })
 
 async function seed(url) {
   const s = await session(url)
@@ -128,14 +130,14 @@ async function seed(url) {
   const [company] = await s.model("company.company", "create", [{ party: companyParty, currency: usd }])
   await s.model("res.user", "write", [1], { companies: [["add", [company]]], company })
   await s.refreshContext()
-  await seedAccounting(s, company)
+  const { category } = await seedAccounting(s, company)
   const [unit] = await s.model("ir.model.data", "search_read", [["module", "=", "product"], ["fs_id", "=", "uom_unit"]], 0, 1, null, ["db_id"])
   const [supplier] = await s.model("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)
   const [storage] = await s.model("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)
   for (const p of PRODUCTS) {
     await s.model("product.template", "create", [{
       name: p.name, type: "goods", default_uom: unit.db_id, salable: true, sale_uom: unit.db_id,
-      list_price: D(p.price), products: [["create", [{ suffix_code: p.sku }]]],
+      list_price: D(p.price), account_category: category, products: [["create", [{ suffix_code: p.sku }]]],
     }])
     const [product] = await s.model("product.product", "search", [["code", "=", p.sku]], 0, 1, null)
     const [move] = await s.model("stock.move", "create", [{
@@ -159,13 +161,38 @@ async function seedAccounting(s, company) {
     ["create_account", { account: { company, account_template: chart } }],
     ["create_properties", (answer) => ({ properties: { ...withoutDisplayKeys(answer?.view?.defaults), company } })],
   ])
-  const [taxAccount] = await s.model("account.account", "search", [["name", "=", "Main Tax"]], 0, 1, null)
+  const account = async (name) => (await s.model("account.account", "search", [["name", "=", name]], 0, 1, null))[0]
+  const taxAccount = await account("Main Tax")
   for (const tax of TAXES) {
     await s.model("account.tax", "create", [{
       name: tax.name, description: tax.name, type: "percentage", rate: D(tax.rate), company,
       invoice_account: taxAccount, credit_note_account: taxAccount,
     }])
   }
+  // Invoices need an open fiscal year with its sequences: this year and the next, so the template outlives New Year.
+  const typeId = async (module, fsId) => (await s.model("ir.model.data", "search_read", [["module", "=", module], ["fs_id", "=", fsId]], 0, 1, null, ["db_id"]))[0].db_id
+  const moveType = await typeId("account", "sequence_type_account_move")
+  const invoiceType = await typeId("account_invoice", "sequence_type_account_invoice")
+  for (const year of [YEAR, YEAR + 1]) {
+    const [moves] = await s.model("ir.sequence", "create", [{ name: `Moves ${year}`, sequence_type: moveType, company }])
+    const strict = async (name) => (await s.model("ir.sequence.strict", "create", [{ name: `${name} ${year}`, sequence_type: invoiceType, company }]))[0]
+    const [fiscalYear] = await s.model("account.fiscalyear", "create", [{
+      name: String(year), start_date: DATE(year, 1, 1), end_date: DATE(year, 12, 31), company, post_move_sequence: moves,
+      invoice_sequences: [["create", [{
+        company,
+        out_invoice_sequence: await strict("Customer invoices"), out_credit_note_sequence: await strict("Customer credit notes"),
+        in_invoice_sequence: await strict("Supplier invoices"), in_credit_note_sequence: await strict("Supplier credit notes"),
+      }]]],
+    }])
+    await s.model("account.fiscalyear", "create_period", [fiscalYear])
+  }
+  const [cashJournal] = await s.model("account.journal", "search", [["type", "=", "cash"]], 0, 1, null)
+  const cash = await account("Main Cash")
+  await s.model("account.invoice.payment.method", "create", [{ name: "Medusa payments", company, journal: cashJournal, credit_account: cash, debit_account: cash }])
+  const [category] = await s.model("product.category", "create", [{
+    name: "Goods", accounting: true, account_revenue: await account("Main Revenue"), account_expense: await account("Main Expense"),
+  }])
+  return { category }
 }
 
 /** Builds the seeded template once (~20 s), then every start is a copy plus ~2 s of server boot. */

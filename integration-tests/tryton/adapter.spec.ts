@@ -272,6 +272,44 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     })
   })
 
+  describe("payments: a captured amount registered against the sale's invoice, once", () => {
+    const address = { name: "Pia Koch", street: "Ringstr. 9", city: "Bonn", postalCode: "53111", countryCode: "PT" }
+    async function sale(provider: TrytonErpProvider) {
+      const customer = await provider.upsertCustomer({ email: `pia-${Date.now()}-${Math.random()}@example.com`, name: "Pia Koch", phone: null, shippingAddress: address, billingAddress: address })
+      const line = { sku: "MUG-RED", title: "Red mug", quantity: 2, unitPrice: "9.50", netAmount: "19.00", taxes: [{ code: "VAT20", rate: "20" }] }
+      return provider.createSalesOrder({
+        reference: `medusa:pay-${Date.now()}-${Math.random()}`, orderNumber: "83", customer, currencyCode: "USD", orderDate: "2026-11-22",
+        lines: [line], shipping: [{ title: "Shipping: Standard", netAmount: "5.00", taxes: [{ code: "VAT20", rate: "20" }] }], total: "28.80", checks: CHECKS,
+      })
+    }
+    const payment = (saleExternalId: string, reference: string, amount: string) => ({ saleExternalId, orderNumber: "83", reference, amount, currencyCode: "USD", date: new Date().toISOString().slice(0, 10) })
+
+    it("posts the invoice, pays part of it, then the rest; each capture once, whatever the repeats", async () => {
+      const { provider } = adapter(state, { invoiceMethod: "order", taxes: { VAT20: "VAT 20%" } })
+      const { externalId } = await sale(provider)
+      const first = await provider.recordPayment(payment(externalId, "medusa:capt_1", "10.00"))
+      expect(first).toMatchObject({ created: true, amountDue: "18.80" })
+      expect(first.invoiceNumber).toBeTruthy()
+      // The same capture again (a duplicate event, a retry after a lost answer): nothing is paid twice.
+      expect(await provider.recordPayment(payment(externalId, "medusa:capt_1", "10.00"))).toEqual({ ...first, created: false })
+      const rest = await provider.recordPayment(payment(externalId, "medusa:capt_2", "18.80"))
+      expect(rest).toMatchObject({ created: true, amountDue: "0.00", invoiceExternalId: first.invoiceExternalId })
+      const tryton = await trytonPeer.session()
+      const [invoice] = await tryton.model<Array<{ state: string; total_amount: { decimal: string } }>>("account.invoice", "read", [Number(first.invoiceExternalId)], ["state", "total_amount"])
+      expect(invoice).toMatchObject({ state: "paid", total_amount: { decimal: "28.80" } })
+    })
+
+    it("says what to do when the sale is invoiced manually (Tryton made no invoice to pay)", async () => {
+      const { provider } = adapter(state, { invoiceMethod: "manual", taxes: { VAT20: "VAT 20%" } })
+      const { externalId, number } = await sale(provider)
+      const err = await provider.recordPayment(payment(externalId, "medusa:capt_9", "10.00")).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: "tryton_no_invoice", retryable: false })
+      expect((err as Error).message).toBe(
+        `Cannot record the payment of order #83 in Tryton: sale #${number} is invoiced manually, so Tryton made no invoice to pay. Invoice it in Tryton, or set options.invoiceMethod to "order" for new sales, then retry.`
+      )
+    })
+  })
+
   it("refuses an unknown currency with an actionable message and creates nothing", async () => {
     const { provider } = adapter(state)
     const address = { name: "Kai Sato", street: "1-1 Chiyoda", city: "Tokyo", postalCode: "100-0001", countryCode: "JP" }

@@ -173,6 +173,30 @@ export type ErpSalesOrderInput = {
   total: string
 }
 
+/** One captured amount to register in the ERP against the sale's invoice, once, by its stable reference. */
+export type ErpPaymentInput = {
+  /** The sale the payment is for (the ERP's id, from the order's sync). */
+  saleExternalId: string
+  orderNumber: string
+  /** Stable reference of the capture, e.g. "medusa:capt_01H…": the same reference is registered once. */
+  reference: string
+  /** Captured amount, a decimal string with the currency's precision. */
+  amount: string
+  currencyCode: string
+  /** ISO date (YYYY-MM-DD) of the capture. */
+  date: string
+}
+
+export type ErpPaymentResult = {
+  invoiceExternalId: string
+  /** The ERP's number of the invoice the payment was registered against. */
+  invoiceNumber: string | null
+  /** What is still due on that invoice after this payment. */
+  amountDue: string
+  /** False when this reference was registered before (nothing was done now). */
+  created: boolean
+}
+
 export type ErpOrderState = "draft" | "quotation" | "confirmed" | "processing" | "done" | "cancelled"
 
 export type ErpSalesOrder = {
@@ -204,6 +228,11 @@ export interface ErpProvider extends IntegrationProvider {
   findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null>
   /** Quantity on hand per SKU; SKUs the ERP does not know are absent from the result. */
   getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>>
+  /**
+   * Registers a captured amount against the sale's invoice (posting the invoice first), idempotent by
+   * `reference`. Optional: the hub skips payments, saying so on the order, for an ERP provider without it.
+   */
+  recordPayment?(input: ErpPaymentInput): Promise<ErpPaymentResult>
 }
 
 /**

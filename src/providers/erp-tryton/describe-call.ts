@@ -24,6 +24,17 @@ const WORDS: Record<string, string> = {
   "wizard.sale.handle.shipment.exception.create": "open the shipment-exception wizard",
   "wizard.sale.handle.shipment.exception.execute": "close the sale with nothing shipped",
   "wizard.sale.handle.shipment.exception.delete": "close the shipment-exception wizard",
+  "model.sale.line.create": "add the rounding line to the sale",
+  "model.account.tax.search": "look up the tax",
+  "model.company.company.read": "read the company's currency",
+  "model.currency.currency.read": "read the company's currency",
+  "model.account.invoice.read": "read the sale's invoice",
+  "model.account.invoice.post": "post the invoice",
+  "model.account.move.line.read": "read the invoice's payments",
+  "model.account.invoice.payment.method.search": "find the payment method",
+  "wizard.account.invoice.pay.create": "open the payment wizard",
+  "wizard.account.invoice.pay.execute": "register the payment on the invoice",
+  "wizard.account.invoice.pay.delete": "close the payment wizard",
 }
 
 /** What a Tryton call did, in words; null for a call without a description (the drawer shows its RPC name). */

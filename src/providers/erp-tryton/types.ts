@@ -17,6 +17,8 @@ export const trytonOptionsSchema = z.object({
   invoiceMethod: z.enum(["order", "shipment", "manual"]).optional(),
   /** Base URL of the Tryton web client (sao), to link records from the admin; no links when absent. */
   webUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Name of the account.invoice.payment.method captured payments are registered with; the first one when absent. */
+  paymentMethod: z.string().min(1).optional(),
   /**
    * Medusa tax rate code → Tryton tax (its id, or its name), e.g. { "VAT20": "VAT 20%" }: the taxes Tryton puts on
    * each line. A taxed line whose code is not here is refused with a message naming the code.
@@ -48,8 +50,21 @@ export const saleSchema = z.object({
   shipments: z.array(z.number().int()).optional(),
   moves: z.array(z.number().int()).optional(),
   total_amount: z.object({ decimal: z.string() }).nullable().optional(),
+  invoices: z.array(z.number().int()).optional(),
+  invoice_method: z.string().optional(),
 })
 export type TrytonSale = z.infer<typeof saleSchema>
+
+export const invoiceSchema = z.object({
+  id: z.number().int(),
+  number: z.string().nullable(),
+  type: z.string(),
+  state: z.string(),
+  total_amount: z.object({ decimal: z.string() }),
+  amount_to_pay: z.object({ decimal: z.string() }),
+  payment_lines: z.array(z.number().int()),
+})
+export type TrytonInvoice = z.infer<typeof invoiceSchema>
 
 export const productSchema = z.object({
   id: z.number().int(),
