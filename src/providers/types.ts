@@ -75,7 +75,10 @@ export interface IntegrationProvider extends Partial<InboundWebhooks> {
   readonly kind: ConnectionKind
   /** Proves the credentials work with one cheap read. Throws an IntegrationError otherwise. */
   testConnection(): Promise<void>
-  /** A link to the record in the vendor's own UI, when the vendor has one. */
+  /**
+   * A link to the record in the vendor's own UI, when the vendor has one. `entityType` names what the id is: a
+   * Medusa entity ("order", "customer") or the effect's own kind of record ("invoice" for payments).
+   */
   externalUrl(entityType: string, externalId: string): string | null
   /** One logged call (`operation` as the provider logged it) in staff's words, e.g. "find the customer by e-mail". */
   describeCall?(operation: string): string | null

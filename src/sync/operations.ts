@@ -2,7 +2,9 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { SyncSkipped } from "../lib/errors"
 import type { ConnectionKind } from "../providers/types"
+import { createHash } from "node:crypto"
 import { cancelOrderInErpWorkflow } from "../workflows/cancel-order-in-erp"
+import { capturesOf, ORDER_FIELDS_FOR_PAYMENTS, OrderForPayments, recordPaymentsInErpWorkflow } from "../workflows/record-payments-in-erp"
 import type { EffectOutcome } from "../workflows/outcome"
 import { orderReference, OrderForErp } from "../workflows/sync-order-to-erp/order-mapper"
 import { ORDER_FIELDS_FOR_ERP, syncOrderToErpWorkflow } from "../workflows/sync-order-to-erp"
@@ -29,6 +31,8 @@ export type SyncOperation = {
   /** The effect's stable key on a connection, unique per connection. */
   effectKey: (entityId: string) => string
   externalRef: (entityId: string) => string | null
+  /** What the external id of its record names in the other system (e.g. "invoice"); the entity type when absent. */
+  externalType?: string
   /** Hash of what would be sent, for effects that repeat when their content changes; absent for once-only effects. */
   revision?: (container: MedusaContainer, entityId: string) => Promise<string>
   run: (container: MedusaContainer, input: OperationRun) => Promise<OperationResult>
@@ -81,6 +85,22 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
             throwOnError: false,
           }),
     sweep: { ...placedOrder, wants: (o) => o.status === "canceled" },
+  },
+  "order.record-payments": {
+    kind: "erp",
+    effectKey: (id) => `order:${id}:payments`,
+    externalRef: () => null,
+    externalType: "invoice",
+    // A new capture (a second partial capture) is new content: the effect runs again and registers it.
+    revision: async (container, orderId) => {
+      const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_PAYMENTS, filters: { id: orderId } })
+      const captures = data[0] ? capturesOf(data[0] as unknown as OrderForPayments) : []
+      return createHash("sha256").update(JSON.stringify(captures)).digest("hex")
+    },
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: the payments were not sent", "shadow") }] }
+        : recordPaymentsInErpWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
   },
 }
 

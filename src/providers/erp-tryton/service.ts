@@ -70,7 +70,7 @@ export class TrytonErpProvider implements ErpProvider {
 
   externalUrl(entityType: string, externalId: string): string | null {
     if (!this.options.webUrl) return null
-    const model = entityType === "customer" ? "party.party" : "sale.sale"
+    const model = entityType === "customer" ? "party.party" : entityType === "invoice" ? "account.invoice" : "sale.sale"
     return `${this.options.webUrl.replace(/\/+$/, "")}/#${encodeURIComponent(this.options.database)}/model/${model}/${externalId}`
   }
 

@@ -1,0 +1,77 @@
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
+import { formatAmount } from "../sync-order-to-erp/order-mapper"
+import type { EffectOutcome } from "../outcome"
+import { findErpSaleStep } from "./steps/find-erp-sale"
+import { CaptureToRecord, recordErpPaymentsStep } from "./steps/record-erp-payments"
+
+export type RecordPaymentsInErpInput = { connection_id: string; order_id: string }
+
+export const recordPaymentsInErpWorkflowId = "record-payments-in-erp"
+
+/** What the workflow reads of an order: its number, currency and every capture of its payments. */
+export const ORDER_FIELDS_FOR_PAYMENTS = [
+  "id", "display_id", "currency_code",
+  "payment_collections.payments.id", "payment_collections.payments.captures.id",
+  "payment_collections.payments.captures.amount", "payment_collections.payments.captures.raw_amount", "payment_collections.payments.captures.created_at",
+]
+
+type Amount = number | string | { value: string | number } | null | undefined
+export type OrderForPayments = {
+  id: string
+  display_id?: number | null
+  currency_code: string
+  payment_collections?: Array<{
+    payments?: Array<{ id: string; captures?: Array<{ id: string; amount: Amount; raw_amount?: { value: string | number } | null; created_at: string | Date } | null> | null } | null> | null
+  } | null> | null
+}
+
+/** Stable reference of a capture in the ERP: a capture is registered once. */
+export const captureReference = (captureId: string) => `medusa:${captureId}`
+
+/** Every capture of the order's payments, oldest first, as the ERP records them (reference "medusa:<capture id>"). */
+export function capturesOf(order: OrderForPayments): CaptureToRecord[] {
+  const captures = (order.payment_collections ?? [])
+    .flatMap((c) => c?.payments ?? [])
+    .flatMap((p) => p?.captures ?? [])
+    .filter((c): c is NonNullable<typeof c> => !!c)
+  return captures
+    .map((c) => ({ reference: captureReference(c.id), amount: formatAmount(c.raw_amount ?? c.amount, order.currency_code), date: new Date(c.created_at).toISOString().slice(0, 10), at: new Date(c.created_at).getTime() }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ at: _at, ...c }) => c)
+}
+
+/**
+ * Records an order's captured payments in an ERP: read the captures → find the order's sale → register each
+ * capture against its invoice (once per capture). Runs again, by its content revision, when a capture is added.
+ */
+export const recordPaymentsInErpWorkflow = createWorkflow(recordPaymentsInErpWorkflowId, (input: RecordPaymentsInErpInput) => {
+  const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_PAYMENTS, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
+  const order = transform({ orders }, ({ orders }) => {
+    const o = orders[0] as unknown as OrderForPayments
+    return { number: String(o.display_id ?? o.id), currency_code: o.currency_code.toUpperCase(), captures: capturesOf(o) }
+  })
+  const sale = findErpSaleStep(transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: order.number })))
+  const recorded = recordErpPaymentsStep(
+    transform({ input, order, sale }, ({ input, order, sale }) => ({
+      connection_id: input.connection_id,
+      sale_external_id: sale.sale_external_id,
+      order_number: order.number,
+      currency_code: order.currency_code,
+      captures: order.captures,
+    }))
+  )
+  return new WorkflowResponse(
+    transform({ recorded, order }, ({ recorded, order }): EffectOutcome => {
+      const last = recorded.at(-1)
+      if (!last) return { status: "skipped", skip_code: "nothing_captured", summary: `order #${order.number} has no captured payment yet` }
+      const added = recorded.filter((r) => r.created).length
+      return {
+        status: "synced",
+        external_id: last.invoiceExternalId,
+        external_number: last.invoiceNumber,
+        summary: `invoice ${last.invoiceNumber ?? last.invoiceExternalId}: ${recorded.length} payment(s) registered (${added} now), ${last.amountDue} ${order.currency_code} still due`,
+      }
+    })
+  )
+})
