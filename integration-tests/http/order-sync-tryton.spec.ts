@@ -90,7 +90,7 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
         const lines = await tryton.model<Array<{ description: string; quantity: number; unit_price: { decimal: string }; product: number | null }>>(
           "sale.line", "read", sales[0].lines, ["description", "quantity", "unit_price", "product"])
         expect(lines.map((l) => [l.description, l.quantity, l.unit_price.decimal, l.product !== null]).sort()).toEqual([
-          ["Blue shirt", 2, "20.00", true],
+          ["Blue shirt", 2, "20.0000", true],
           ["Shipping: Standard shipping", 1, "5.00", false],
         ])
         expect(await partiesWithEmail(email)).toHaveLength(1)
