@@ -182,6 +182,10 @@ medusaIntegrationTestRunner({
       await sleep(20)
       const fresh = await hub(container).claimSyncRecord(id)
       expect(slow && fresh && slow.claim_token !== fresh.claim_token).toBe(true)
+      // Taking the record over closes the run left running, saying why (a crashed process leaves no run running forever).
+      const [left] = await hub(container).listSyncRuns({ id: slow!.claim_token })
+      expect(left).toMatchObject({ status: "fenced", error: expect.stringMatching(/^this run stopped before it finished/) })
+      expect(left.finished_at).not.toBeNull()
       expect(await hub(container).extendLease(id, slow!.claim_token)).toBe(false)
       expect(await hub(container).settleSyncRecord(id, fresh!.claim_token, { status: "synced", summary: "newer run" })).toBe(true)
       expect(await hub(container).settleSyncRecord(id, slow!.claim_token, { status: "failed", error: "late", code: "timeout", next_attempt_at: new Date() })).toBe(false)

@@ -262,7 +262,8 @@ export default class IntegrationHubModuleService extends MedusaService({
 
   /**
    * Atomically takes a record to run it and opens a run (whose id is the fencing token): only one
-   * process wins, whatever the number of instances. Without `force`, only pending, due failed and
+   * process wins, whatever the number of instances. Runs of the record left running (a crashed process) are
+   * closed as fenced, saying so, so the history shows no run running forever. Without `force`, only pending, due failed and
    * abandoned running records are taken; with it (a person asked) failed, dead and shadow-skipped ones too.
    */
   async claimSyncRecord(
@@ -285,6 +286,11 @@ export default class IntegrationHubModuleService extends MedusaService({
        ), run AS (
          INSERT INTO sync_run (id, sync_record_id, attempt, revision, trigger, status)
          SELECT ?, id, attempts, revision, ?, 'running' FROM claimed
+       ), taken_over AS (
+         -- A run still 'running' here lost the record: its process stopped (or stalled) past the lease.
+         UPDATE sync_run SET status = 'fenced', finished_at = now(), updated_at = now(),
+                error = 'this run stopped before it finished (its process ended or stalled past the lease); a later run took the record over'
+          WHERE sync_record_id IN (SELECT id FROM claimed) AND status = 'running' AND deleted_at IS NULL
        )
        SELECT claimed.*, ?::text AS claim_token FROM claimed`,
       [token, opts.leaseMs ?? LEASE_MS, id, ...paused, opts.force === true, token, opts.trigger ?? "event", token]
