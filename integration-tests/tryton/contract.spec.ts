@@ -16,6 +16,7 @@ describeWithTryton()("Tryton (real trytond)", () => {
     providerAt: (url, timeoutMs) => buildProvider(TrytonErpProvider, options({ url }), { timeoutMs }).provider,
     withBadCredentials: () => ({ provider: buildProvider(TrytonErpProvider, options({ password: "not-the-password" })).provider, option: "options.password" }),
     product: { sku: mug.sku, title: mug.name, unitPrice: mug.price, currencyCode: "USD" },
+    payments: { provider: () => buildProvider(TrytonErpProvider, options({ invoiceMethod: "order" })).provider },
     readSale: async (id) => {
       const tryton = await trytonPeer.session()
       const [sale] = await tryton.model<Array<{ total_amount: { decimal: string }; state: string }>>("sale.sale", "read", [Number(id)], ["total_amount", "state"])

@@ -33,6 +33,11 @@ export type ErpContractSubject = {
   product: { sku: string; title: string; unitPrice: string; currencyCode: string }
   /** What the ERP itself holds for a sale, read without the adapter: its total (taxes included) and state. */
   readSale: (externalId: string) => Promise<{ total: string; state: string }>
+  /**
+   * For an adapter that records payments (`recordPayment`): the adapter configured so that its sales are
+   * invoiced when confirmed. Without it the payment cases are not registered (and the hub skips payments).
+   */
+  payments?: { provider: () => ErpProvider }
 }
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger
@@ -187,6 +192,27 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
         await server.close()
       }
     })
+
+    if (subject.payments) {
+      const payments = subject.payments
+      it("records a partial capture and then the rest against the sale's invoice, each capture once: the amounts add up", async () => {
+        const erp = payments.provider()
+        const input = await saleInput(erp)
+        const sale = await erp.createSalesOrder(input)
+        const pay = (reference: string, amount: string) =>
+          erp.recordPayment!({ saleExternalId: sale.externalId, orderNumber: input.orderNumber, reference, amount, currencyCode: input.currencyCode, date: input.orderDate })
+        const part = (Number(input.total) / 3).toFixed(2)
+        const rest = (Number(input.total) - Number(part)).toFixed(2)
+        const firstReference = `medusa:capt_${unique()}`
+        const first = await pay(firstReference, part)
+        expect(first).toMatchObject({ created: true, amountDue: rest })
+        // The same capture again (a duplicate event, a retry after a lost answer) pays nothing.
+        expect(await pay(firstReference, part)).toEqual({ ...first, created: false })
+        const last = await pay(`medusa:capt_${unique()}`, rest)
+        expect(last).toMatchObject({ created: true, invoiceExternalId: first.invoiceExternalId })
+        expect(Number(last.amountDue)).toBe(0)
+      })
+    }
 
     it("reports refused credentials as a permanent error naming the option to fix", async () => {
       const { provider, option } = subject.withBadCredentials()
