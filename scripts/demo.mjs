@@ -54,6 +54,19 @@ try {
   for (const r of sync_records) {
     console.log(`    ${r.connection_id} ${r.operation}: ${r.status}${r.external_number ? ` — ERP sale number ${r.external_number}` : ""}${r.last_error ? ` — ${r.last_error}` : ""}`)
   }
+  // The money leg: staff capture the payment (as the admin's Capture button does); the ERP registers it on the invoice.
+  const { order: withPayments } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,payment_collections.payments.id`)
+  const paymentId = withPayments.payment_collections?.[0]?.payments?.[0]?.id
+  if (paymentId) {
+    await admin.request("POST", `/admin/payments/${paymentId}/capture`, {})
+    let payments = null
+    for (const until = Date.now() + 60_000; Date.now() < until && !["synced", "failed", "dead", "skipped"].includes(payments?.status); ) {
+      await new Promise((r) => setTimeout(r, 500))
+      payments = (await admin.settledSyncs(order.id)).sync_records.find((r) => r.operation === "record-payments")
+    }
+    console.log(`  Payment captured in the admin → ERP: ${payments ? `${payments.status} — ${payments.result_summary ?? payments.last_error}` : "not recorded"}`)
+    sync_records.push(...(payments ? [payments] : []))
+  }
   if (store.erp === "sandbox") {
     // The inbound leg: the ERP tells the store it shipped the sale, as a signed webhook.
     const sale = sync_records.find((r) => r.operation === "create")

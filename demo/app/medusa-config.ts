@@ -41,7 +41,8 @@ function erpConnection() {
         database: process.env.TRYTON_DATABASE,
         username: process.env.TRYTON_USERNAME,
         password: process.env.TRYTON_PASSWORD,
-        invoiceMethod: "manual",
+        // Tryton invoices each sale when it is confirmed; captured payments are then registered against it.
+        invoiceMethod: (process.env.TRYTON_INVOICE_METHOD || "order") as "order" | "shipment" | "manual",
       },
     }
   }

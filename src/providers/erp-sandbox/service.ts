@@ -1,3 +1,5 @@
+import { MathBN } from "@medusajs/framework/utils"
+import { currencyDigits } from "../../lib/money"
 import { IntegrationError } from "../../lib/errors"
 import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/webhooks/signatures"
 import { isSamePlace } from "../address"
@@ -9,6 +11,8 @@ import type {
   ErpCustomerRef,
   ErpProvider,
   ErpSalesOrder,
+  ErpPaymentInput,
+  ErpPaymentResult,
   ErpSalesOrderInput,
   InboundEvent,
   InboundRequest,
@@ -29,6 +33,7 @@ const SANDBOX_WORDS: Record<string, string> = {
   deleteCustomer: "remove the customer",
   findSalesOrderByReference: "find the sale by our reference",
   createSalesOrder: "create and confirm the sale",
+  recordPayment: "register the payment on the invoice",
   cancelSalesOrder: "cancel the sale",
   getStockLevels: "read stock levels",
 }
@@ -198,6 +203,24 @@ export class SandboxErpProvider implements ErpProvider {
         skus.filter((s) => s in this.options.stock).map((s) => [s, { onHand: this.options.stock[s], forecast: this.options.stock[s] }])
       )
     )
+  }
+
+  /** Pays the sale's invoice (one per sale, at the sale's total) by the capture's reference, once per reference. */
+  recordPayment(input: ErpPaymentInput): Promise<ErpPaymentResult> {
+    return this.call("recordPayment", input, async () => {
+      const sale = await this.state.get<SandboxSale>(`sale:${input.saleExternalId}`)
+      if (!sale) throw this.permanent(`The sandbox ERP has no sale ${input.saleExternalId} (order #${input.orderNumber})`, "not_found")
+      const key = `payments:${sale.id}`
+      const paid = (await this.state.get<{ byReference: Record<string, string> }>(key))?.byReference ?? {}
+      const created = !(input.reference in paid)
+      if (created) {
+        paid[input.reference] = input.amount
+        await this.state.set(key, { byReference: paid })
+      }
+      const due = Object.values(paid).reduce((left, amount) => MathBN.sub(left, amount), MathBN.convert(sale.total ?? "0"))
+      const invoiceNumber = `SBX-INV-${sale.number.slice(4)}`
+      return { invoiceExternalId: `inv-${sale.id}`, invoiceNumber, amountDue: due.toFixed(currencyDigits(sale.currencyCode)), created }
+    }, (r) => r.invoiceExternalId)
   }
 
   private async liveSale(reference: string): Promise<ErpSalesOrder | null> {
