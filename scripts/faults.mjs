@@ -150,7 +150,7 @@ async function emptyRedis(url) {
 }
 
 /** What the suite started, for the cleanup (also on failure and Ctrl-C). */
-const resources = { proxy: null, starting: null, store: null }
+const resources = { proxy: null, starting: null, store: null, worker: null }
 
 /** Stops the store (and the Tryton and PostgreSQL it started) and the proxy; waits for a store still starting. */
 async function cleanup() {
@@ -161,10 +161,12 @@ async function cleanup() {
   resources.proxy = null
 }
 
-/** The last lines the store printed, for when something failed. */
+/** The last lines the store (and the worker) printed, for when something failed. */
 function printStoreTail() {
-  const tail = (resources.store?.output ?? []).join("").split("\n").slice(-40).join("\n")
-  if (tail.trim()) console.error(`[faults] last store output:\n${tail}`)
+  for (const [name, handle] of [["store", resources.store], ["worker", resources.worker]]) {
+    const tail = (handle?.output ?? []).join("").split("\n").slice(-40).join("\n")
+    if (tail.trim()) console.error(`[faults] last ${name} output:\n${tail}`)
+  }
 }
 
 /** Places the orders with the faults on, the outage at half-way and the kills; returns what happened when. */
@@ -346,7 +348,7 @@ async function main() {
   let worker = null
   if (config.workers) {
     log(`starting the worker process on port ${PORTS.worker} (MEDUSA_WORKER_MODE=worker)`)
-    worker = await store.startInstance(PORTS.worker, { MEDUSA_WORKER_MODE: "worker" })
+    worker = resources.worker = await store.startInstance(PORTS.worker, { MEDUSA_WORKER_MODE: "worker" })
   }
   const base = `http://127.0.0.1:${PORTS.store}`
   const admin = await adminClient(base, store.admin.email, store.admin.password)
