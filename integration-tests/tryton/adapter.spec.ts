@@ -299,6 +299,29 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
       expect(invoice).toMatchObject({ state: "paid", total_amount: { decimal: "28.80" } })
     })
 
+    it("cancelling an invoiced sale cancels its unpaid invoice too, and Tryton closes the sale", async () => {
+      const { provider } = adapter(state, { invoiceMethod: "order", taxes: { VAT20: "VAT 20%" } })
+      const { externalId } = await sale(provider)
+      const cancelled = await provider.cancelSalesOrder(externalId)
+      expect(cancelled.state).toBe("cancelled")
+      expect(cancelled.summary).toMatch(/shipment\(s\) cancelled, nothing will ship, invoice .+ cancelled; Tryton closed the sale as done with nothing shipped$/)
+      const tryton = await trytonPeer.session()
+      const [row] = await tryton.model<Array<{ invoices: number[]; state: string }>>("sale.sale", "read", [Number(externalId)], ["invoices", "state"])
+      const invoices = await tryton.model<Array<{ state: string }>>("account.invoice", "read", row.invoices, ["state"])
+      expect({ sale: row.state, invoices: invoices.map((i) => i.state) }).toEqual({ sale: "done", invoices: ["cancelled"] })
+    })
+
+    it("refuses to cancel a sale whose invoice is paid, saying what staff must do", async () => {
+      const { provider } = adapter(state, { invoiceMethod: "order", taxes: { VAT20: "VAT 20%" } })
+      const { externalId, number } = await sale(provider)
+      const { invoiceNumber } = await provider.recordPayment(payment(externalId, "medusa:capt_full", "28.80"))
+      const err = await provider.cancelSalesOrder(externalId).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: "tryton_invoice_paid", retryable: false })
+      expect((err as Error).message).toBe(
+        `Cannot cancel sale #${number} in Tryton: invoice ${invoiceNumber} is paid — issue a credit note in Tryton (and refund the customer), then mark this cancellation done.`
+      )
+    })
+
     it("says what to do when the sale is invoiced manually (Tryton made no invoice to pay)", async () => {
       const { provider } = adapter(state, { invoiceMethod: "manual", taxes: { VAT20: "VAT 20%" } })
       const { externalId, number } = await sale(provider)

@@ -35,7 +35,7 @@ import { assertProviderOptions } from "../validate-options"
 /** What a wizard's execute answers: the next view and its default values. */
 type WizardStep = { view?: { defaults?: Record<string, unknown> } }
 
-const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves", "total_amount"]
+const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves", "total_amount", "invoices"]
 
 /**
  * Tryton ERP adapter (Tryton 6.0 LTS and later) over JSON-RPC.
@@ -397,22 +397,58 @@ export class TrytonErpProvider implements ErpProvider {
         "tryton_already_shipped"
       )
     }
+    const invoices = await this.cancellableInvoices(sale)
     const open = shipments.filter((s) => s.state !== "cancelled").map((s) => s.id)
     if (open.length) await this.client.model("stock.shipment.out", "cancel", [open])
+    for (const invoice of invoices) await this.cancelInvoice(sale, invoice)
     if (sale.state === "processing") {
-      // The sale is now in shipment exception; ignoring the cancelled moves closes it with nothing shipped.
-      const ctx = { active_model: "sale.sale", active_id: sale.id, active_ids: [sale.id] }
-      await this.client.wizard<WizardStep>("sale.handle.shipment.exception", ctx, async (execute) => {
-        const ask = await execute({}, "ask")
-        // Send the wizard's own defaults back (it keeps nothing), choosing to recreate no move.
-        return execute({ ask: { ...stripDisplayKeys(ask.view?.defaults ?? {}), recreate_moves: [] } }, "handle")
-      })
+      // The sale is now in shipment (and invoice) exception; ignoring the cancelled moves and invoices closes it.
+      await this.handleException(sale, "sale.handle.shipment.exception", "recreate_moves")
+      if (invoices.length) await this.handleException(sale, "sale.handle.invoice.exception", "recreate_invoices")
     }
     const after = await this.readSale(sale.id)
+    const invoiced = invoices.length ? `, invoice ${invoices.map((i) => i.number ?? `id ${i.id}`).join(", ")} cancelled` : ""
     return {
       state: after.state,
-      summary: `sale ${label(after)}: ${open.length} shipment(s) cancelled, nothing will ship; Tryton closed the sale as done with nothing shipped`,
+      summary: `sale ${label(after)}: ${open.length} shipment(s) cancelled, nothing will ship${invoiced}; Tryton closed the sale as done with nothing shipped`,
     }
+  }
+
+  /**
+   * The sale's customer invoices that are not cancelled yet; refuses, in words, when one is paid: money has
+   * changed hands, and only staff can decide on the credit note and the refund.
+   */
+  private async cancellableInvoices(sale: TrytonSale): Promise<TrytonInvoice[]> {
+    const invoices = (await this.readInvoices(sale.invoices ?? [])).filter((i) => i.type === "out" && i.state !== "cancelled")
+    const paid = invoices.find((i) => i.state === "paid")
+    if (paid) {
+      throw this.permanent(
+        `Cannot cancel sale ${label(sale)} in Tryton: invoice ${paid.number ?? `id ${paid.id}`} is paid — issue a credit note in Tryton (and refund the customer), then mark this cancellation done.`,
+        "tryton_invoice_paid"
+      )
+    }
+    return invoices
+  }
+
+  private async cancelInvoice(sale: TrytonSale, invoice: TrytonInvoice): Promise<void> {
+    try {
+      await this.client.model("account.invoice", "cancel", [[invoice.id]])
+    } catch (err) {
+      if (!(err instanceof IntegrationError) || err.retryable) throw err
+      throw this.permanent(
+        `Cannot cancel sale ${label(sale)} in Tryton: invoice ${invoice.number ?? `id ${invoice.id}`} is ${invoice.state} and Tryton refuses to cancel it (${err.message}) — issue a credit note in Tryton, then mark this cancellation done.`,
+        "tryton_invoice_not_cancellable"
+      )
+    }
+  }
+
+  /** Runs one of the sale's exception wizards, choosing to recreate nothing (the wizard keeps nothing: its own defaults go back). */
+  private async handleException(sale: TrytonSale, wizard: string, recreateField: string): Promise<void> {
+    const ctx = { active_model: "sale.sale", active_id: sale.id, active_ids: [sale.id] }
+    await this.client.wizard<WizardStep>(wizard, ctx, async (execute) => {
+      const ask = await execute({}, "ask")
+      return execute({ ask: { ...stripDisplayKeys(ask.view?.defaults ?? {}), [recreateField]: [] } }, "handle")
+    })
   }
 
   private async advanceToConfirmed(order: ErpSalesOrder): Promise<ErpSalesOrder> {
