@@ -322,6 +322,22 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
       )
     })
 
+    it("credits a refund with a credit note of exactly the refunded amount, paid out; each refund once", async () => {
+      const { provider } = adapter(state, { invoiceMethod: "order", taxes: { VAT20: "VAT 20%" } })
+      const { externalId } = await sale(provider)
+      await provider.recordPayment(payment(externalId, "medusa:capt_r", "28.80"))
+      // 10.00 of 28.80 with 20 % VAT: the lines' shares round to 10.01 in Tryton; a rounding line makes it 10.00.
+      const first = await provider.recordRefund(payment(externalId, "medusa:ref_1", "10.00"))
+      expect(first).toMatchObject({ created: true })
+      expect(await provider.recordRefund(payment(externalId, "medusa:ref_1", "10.00"))).toEqual({ ...first, created: false })
+      const second = await provider.recordRefund(payment(externalId, "medusa:ref_2", "5.50"))
+      expect(second.creditNoteExternalId).not.toBe(first.creditNoteExternalId)
+      const tryton = await trytonPeer.session()
+      const notes = await tryton.model<Array<{ state: string; total_amount: { decimal: string }; reference: string }>>(
+        "account.invoice", "read", [Number(first.creditNoteExternalId), Number(second.creditNoteExternalId)], ["state", "total_amount", "reference"])
+      expect(notes.map((n) => [n.reference, n.state, n.total_amount.decimal])).toEqual([["medusa:ref_1", "paid", "-10.00"], ["medusa:ref_2", "paid", "-5.50"]])
+    })
+
     it("says what to do when the sale is invoiced manually (Tryton made no invoice to pay)", async () => {
       const { provider } = adapter(state, { invoiceMethod: "manual", taxes: { VAT20: "VAT 20%" } })
       const { externalId, number } = await sale(provider)

@@ -200,6 +200,17 @@ export type ErpPaymentResult = {
   created: boolean
 }
 
+/** A refunded amount, credited once by its stable reference ("medusa:<refund id>"); same shape as a payment. */
+export type ErpRefundInput = ErpPaymentInput
+
+export type ErpRefundResult = {
+  creditNoteExternalId: string
+  /** The ERP's number of the credit note. */
+  creditNoteNumber: string | null
+  /** False when this reference was credited before (nothing was done now). */
+  created: boolean
+}
+
 export type ErpOrderState = "draft" | "quotation" | "confirmed" | "processing" | "done" | "cancelled"
 
 export type ErpSalesOrder = {
@@ -236,6 +247,11 @@ export interface ErpProvider extends IntegrationProvider {
    * `reference`. Optional: the hub skips payments, saying so on the order, for an ERP provider without it.
    */
   recordPayment?(input: ErpPaymentInput): Promise<ErpPaymentResult>
+  /**
+   * Credits a refunded amount (taxes included) against the sale's invoice with a credit note, and records the
+   * payout where the ERP does; idempotent by `reference`. Optional, like `recordPayment`.
+   */
+  recordRefund?(input: ErpRefundInput): Promise<ErpRefundResult>
 }
 
 /**

@@ -58,6 +58,7 @@ export type TrytonSale = z.infer<typeof saleSchema>
 export const invoiceSchema = z.object({
   id: z.number().int(),
   number: z.string().nullable(),
+  reference: z.string().nullable().optional(),
   type: z.string(),
   state: z.string(),
   total_amount: z.object({ decimal: z.string() }),
