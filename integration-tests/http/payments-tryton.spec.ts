@@ -1,7 +1,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { capturePaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { capturePaymentWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
 import { hub, waitForSettledSync } from "../helpers/sync"
@@ -24,11 +24,11 @@ describeWithTryton()("payments → Tryton invoices (real trytond)", () => {
         store = await seedStore(container)
       })
 
-      /** The payments record of the order, once it has settled on a run for the captures so far. */
-      async function paymentsRecord(orderId: string, wantPayments: number) {
+      /** The payments (or refunds) record of the order, once it has settled on a run for the captures (refunds) so far. */
+      async function paymentsRecord(orderId: string, want: number, operation = "record-payments", word = "payment(s)") {
         for (const until = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
-          const [record] = await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation: "record-payments" })
-          if (record && !["pending", "running"].includes(record.status) && (record.status !== "synced" || record.result_summary?.includes(`${wantPayments} payment(s)`))) return record
+          const [record] = await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation })
+          if (record && !["pending", "running"].includes(record.status) && (record.status !== "synced" || record.result_summary?.includes(`${want} ${word}`))) return record
           if (Date.now() > until) throw new Error(`payments of ${orderId} did not settle: ${JSON.stringify(record ?? null)}`)
         }
       }
@@ -68,6 +68,34 @@ describeWithTryton()("payments → Tryton invoices (real trytond)", () => {
         expect(second).toMatchObject({ status: "synced", result_summary: `invoice ${invoice.number}: 2 payment(s) registered (1 now), 0.00 USD still due` })
         const paid = await invoiceOf(sale.external_id!)
         expect({ state: paid.state, due: Number(paid.amount_to_pay.decimal), payments: paid.payment_lines.length }).toEqual({ state: "paid", due: 0, payments: 2 })
+      })
+
+      it("refunds become credit notes of exactly the refunded amounts, paid out; repeated events credit nothing twice", async () => {
+        const orderId = await placeOrder(container, store, { email: `refund-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 2 }] })
+        const sale = await waitForSettledSync(container, orderId, "create")
+        const query = container.resolve(ContainerRegistrationKeys.QUERY)
+        const { data: [order] } = await query.graph({ entity: "order", fields: ["payment_collections.payments.id"], filters: { id: orderId } })
+        const paymentId = order.payment_collections![0]!.payments![0]!.id
+        await capturePaymentWorkflow(container).run({ input: { payment_id: paymentId } })
+        expect(await paymentsRecord(orderId, 1)).toMatchObject({ status: "synced" })
+
+        await refundPaymentWorkflow(container).run({ input: { payment_id: paymentId, amount: 10 } })
+        const first = await paymentsRecord(orderId, 1, "record-refunds", "refund(s)")
+        expect(first).toMatchObject({ status: "synced", result_summary: expect.stringMatching(/^1 refund\(s\) credited \(1 now\): credit note \S+$/) })
+        const eventBus = container.resolve(Modules.EVENT_BUS)
+        await Promise.all([1, 2, 3].map(() => eventBus.emit({ name: "payment.refunded", data: { id: paymentId } })))
+        await refundPaymentWorkflow(container).run({ input: { payment_id: paymentId, amount: 5.5 } })
+        expect(await paymentsRecord(orderId, 2, "record-refunds", "refund(s)")).toMatchObject({ status: "synced" })
+        await new Promise((r) => setTimeout(r, 1_000))
+
+        // Straight in Tryton: one credit note per Medusa refund, by its reference, each of exactly its amount.
+        const { data: [refunded] } = await query.graph({ entity: "order", fields: ["payment_collections.payments.refunds.id"], filters: { id: orderId } })
+        const refunds = refunded.payment_collections![0]!.payments![0]!.refunds! as Array<{ id: string }>
+        const tryton = await trytonPeer.session()
+        const ids = await tryton.model<number[]>("account.invoice", "search", [["reference", "in", refunds.map((r) => `medusa:${r.id}`)]], 0, null, null)
+        const notes = await tryton.model<Array<{ state: string; total_amount: { decimal: string } }>>("account.invoice", "read", ids, ["state", "total_amount"])
+        expect(notes.map((n) => [n.state, n.total_amount.decimal]).sort()).toEqual([["paid", "-10.00"], ["paid", "-5.50"]])
+        expect((await invoiceOf(sale.external_id!)).state).toBe("paid")
       })
 
       it("a capture for an order whose sale is not in Tryton waits, retryable, and registers nothing", async () => {

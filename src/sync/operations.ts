@@ -4,7 +4,8 @@ import { SyncSkipped } from "../lib/errors"
 import type { ConnectionKind } from "../providers/types"
 import { createHash } from "node:crypto"
 import { cancelOrderInErpWorkflow } from "../workflows/cancel-order-in-erp"
-import { capturesOf, ORDER_FIELDS_FOR_PAYMENTS, OrderForPayments, recordPaymentsInErpWorkflow } from "../workflows/record-payments-in-erp"
+import { moneyMovesOf, ORDER_FIELDS_FOR_PAYMENTS, OrderForPayments, recordPaymentsInErpWorkflow } from "../workflows/record-payments-in-erp"
+import { ORDER_FIELDS_FOR_REFUNDS, recordRefundsInErpWorkflow } from "../workflows/record-refunds-in-erp"
 import type { EffectOutcome } from "../workflows/outcome"
 import { orderReference, OrderForErp } from "../workflows/sync-order-to-erp/order-mapper"
 import { ORDER_FIELDS_FOR_ERP, syncOrderToErpWorkflow } from "../workflows/sync-order-to-erp"
@@ -92,16 +93,30 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     externalRef: () => null,
     externalType: "invoice",
     // A new capture (a second partial capture) is new content: the effect runs again and registers it.
-    revision: async (container, orderId) => {
-      const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_PAYMENTS, filters: { id: orderId } })
-      const captures = data[0] ? capturesOf(data[0] as unknown as OrderForPayments) : []
-      return createHash("sha256").update(JSON.stringify(captures)).digest("hex")
-    },
+    revision: (container, orderId) => moneyRevision(container, orderId, ORDER_FIELDS_FOR_PAYMENTS, "captures"),
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the payments were not sent", "shadow") }] }
         : recordPaymentsInErpWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
   },
+  "order.record-refunds": {
+    kind: "erp",
+    effectKey: (id) => `order:${id}:refunds`,
+    externalRef: () => null,
+    externalType: "invoice",
+    revision: (container, orderId) => moneyRevision(container, orderId, ORDER_FIELDS_FOR_REFUNDS, "refunds"),
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: the refunds were not sent", "shadow") }] }
+        : recordRefundsInErpWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
+  },
+}
+
+/** The content of an order's money effect: its captures (or refunds), so that each new one runs the effect again. */
+async function moneyRevision(container: MedusaContainer, orderId: string, fields: string[], kind: "captures" | "refunds"): Promise<string> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields, filters: { id: orderId } })
+  const moves = data[0] ? moneyMovesOf(data[0] as unknown as OrderForPayments, kind) : []
+  return createHash("sha256").update(JSON.stringify(moves)).digest("hex")
 }
 
 export function syncOperation(entityType: string, operation: string): SyncOperation {

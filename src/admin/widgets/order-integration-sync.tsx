@@ -7,7 +7,7 @@ import { SyncStatusBadge } from "../components/sync-status-badge"
 import { useOrderSyncs, useRetrySync } from "../hooks/use-order-syncs"
 import type { Connection, SyncRecord } from "../lib/types"
 
-const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments" }
+const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds" }
 
 /** "Order → erp", "Cancellation → erp", or "Event ← erp" for what the external system told us. */
 const rowTitle = (record: SyncRecord) =>

@@ -17,29 +17,34 @@ export const ORDER_FIELDS_FOR_PAYMENTS = [
 ]
 
 type Amount = number | string | { value: string | number } | null | undefined
+type MoneyMove = { id: string; amount: Amount; raw_amount?: { value: string | number } | null; created_at: string | Date } | null
 export type OrderForPayments = {
   id: string
   display_id?: number | null
   currency_code: string
-  payment_collections?: Array<{
-    payments?: Array<{ id: string; captures?: Array<{ id: string; amount: Amount; raw_amount?: { value: string | number } | null; created_at: string | Date } | null> | null } | null> | null
-  } | null> | null
+  payment_collections?: Array<{ payments?: Array<{ id: string; captures?: MoneyMove[] | null; refunds?: MoneyMove[] | null } | null> | null } | null> | null
 }
 
-/** Stable reference of a capture in the ERP: a capture is registered once. */
-export const captureReference = (captureId: string) => `medusa:${captureId}`
+/** Stable reference of a capture or a refund in the ERP: each is registered once. */
+export const moneyReference = (id: string) => `medusa:${id}`
 
-/** Every capture of the order's payments, oldest first, as the ERP records them (reference "medusa:<capture id>"). */
-export function capturesOf(order: OrderForPayments): CaptureToRecord[] {
-  const captures = (order.payment_collections ?? [])
+/**
+ * Every capture (or refund) of the order's payments, oldest first, as the ERP records them (reference
+ * "medusa:<capture or refund id>", amount with the currency's precision, the day it happened).
+ */
+export function moneyMovesOf(order: OrderForPayments, kind: "captures" | "refunds"): CaptureToRecord[] {
+  const moves = (order.payment_collections ?? [])
     .flatMap((c) => c?.payments ?? [])
-    .flatMap((p) => p?.captures ?? [])
-    .filter((c): c is NonNullable<typeof c> => !!c)
-  return captures
-    .map((c) => ({ reference: captureReference(c.id), amount: formatAmount(c.raw_amount ?? c.amount, order.currency_code), date: new Date(c.created_at).toISOString().slice(0, 10), at: new Date(c.created_at).getTime() }))
+    .flatMap((p) => p?.[kind] ?? [])
+    .filter((m): m is NonNullable<MoneyMove> => !!m)
+  return moves
+    .map((m) => ({ reference: moneyReference(m.id), amount: formatAmount(m.raw_amount ?? m.amount, order.currency_code), date: new Date(m.created_at).toISOString().slice(0, 10), at: new Date(m.created_at).getTime() }))
     .sort((a, b) => a.at - b.at)
-    .map(({ at: _at, ...c }) => c)
+    .map(({ at: _at, ...m }) => m)
 }
+
+/** Every capture of the order's payments, oldest first. */
+export const capturesOf = (order: OrderForPayments) => moneyMovesOf(order, "captures")
 
 /**
  * Records an order's captured payments in an ERP: read the captures → find the order's sale → register each
@@ -51,7 +56,7 @@ export const recordPaymentsInErpWorkflow = createWorkflow(recordPaymentsInErpWor
     const o = orders[0] as unknown as OrderForPayments
     return { number: String(o.display_id ?? o.id), currency_code: o.currency_code.toUpperCase(), captures: capturesOf(o) }
   })
-  const sale = findErpSaleStep(transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: order.number })))
+  const sale = findErpSaleStep(transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: order.number, needs: "recordPayment" as const })))
   const recorded = recordErpPaymentsStep(
     transform({ input, order, sale }, ({ input, order, sale }) => ({
       connection_id: input.connection_id,
