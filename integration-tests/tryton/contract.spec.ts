@@ -17,6 +17,11 @@ describeWithTryton()("Tryton (real trytond)", () => {
     withBadCredentials: () => ({ provider: buildProvider(TrytonErpProvider, options({ password: "not-the-password" })).provider, option: "options.password" }),
     product: { sku: mug.sku, title: mug.name, unitPrice: mug.price, currencyCode: "USD" },
     payments: { provider: () => buildProvider(TrytonErpProvider, options({ invoiceMethod: "order" })).provider },
+    readCreditNote: async (id) => {
+      const tryton = await trytonPeer.session()
+      const [note] = await tryton.model<Array<{ total_amount: { decimal: string } }>>("account.invoice", "read", [Number(id)], ["total_amount"])
+      return { total: note.total_amount.decimal }
+    },
     readSale: async (id) => {
       const tryton = await trytonPeer.session()
       const [sale] = await tryton.model<Array<{ total_amount: { decimal: string }; state: string }>>("sale.sale", "read", [Number(id)], ["total_amount", "state"])

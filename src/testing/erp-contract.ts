@@ -38,6 +38,8 @@ export type ErpContractSubject = {
    * invoiced when confirmed. Without it the payment cases are not registered (and the hub skips payments).
    */
   payments?: { provider: () => ErpProvider }
+  /** What the ERP holds for a credit note (`recordRefund`), read without the adapter: its total, negative. */
+  readCreditNote?: (externalId: string) => Promise<{ total: string }>
 }
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger
@@ -195,7 +197,7 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
 
     if (subject.payments) {
       const payments = subject.payments
-      it("records a partial capture and then the rest against the sale's invoice, each capture once: the amounts add up", async () => {
+      it("records a partial capture and then the rest against the invoice, and credits partial refunds; each once: the amounts add up", async () => {
         const erp = payments.provider()
         const input = await saleInput(erp)
         const sale = await erp.createSalesOrder(input)
@@ -211,6 +213,22 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
         const last = await pay(`medusa:capt_${unique()}`, rest)
         expect(last).toMatchObject({ created: true, invoiceExternalId: first.invoiceExternalId })
         expect(Number(last.amountDue)).toBe(0)
+
+        if (!erp.recordRefund) return
+        // A partial refund, then another: two credit notes; the same refund again credits nothing.
+        const refund = (reference: string, amount: string) =>
+          erp.recordRefund!({ saleExternalId: sale.externalId, orderNumber: input.orderNumber, reference, amount, currencyCode: input.currencyCode, date: input.orderDate })
+        const refundReference = `medusa:refund_${unique()}`
+        const credited = await refund(refundReference, part)
+        expect(credited.created).toBe(true)
+        expect(await refund(refundReference, part)).toEqual({ ...credited, created: false })
+        const more = await refund(`medusa:refund_${unique()}`, "1.00")
+        expect(more.created).toBe(true)
+        expect(more.creditNoteExternalId).not.toBe(credited.creditNoteExternalId)
+        if (subject.readCreditNote) {
+          expect(await subject.readCreditNote(credited.creditNoteExternalId)).toEqual({ total: `-${part}` })
+          expect(await subject.readCreditNote(more.creditNoteExternalId)).toEqual({ total: "-1.00" })
+        }
       })
     }
 
