@@ -33,8 +33,13 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
       trytonPort: 8791,
       databaseUrl: testDatabaseUrl(`mih_browser_${Date.now()}`),
       dropDatabaseOnStop: true,
-      // No automatic retry during the test: only the click may recover the sync.
-      env: { INTEGRATION_RETRY_BASE_DELAY_MS: "600000", INTEGRATION_RETRY_MAX_DELAY_MS: "600000" },
+      // No automatic retry during the test: only the click may recover the sync. No price check: the edit-and-retry
+      // case corrects a $15 hat's SKU to the $9.50 mug's.
+      env: {
+        INTEGRATION_RETRY_BASE_DELAY_MS: "600000",
+        INTEGRATION_RETRY_MAX_DELAY_MS: "600000",
+        INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify({ orderChecks: { price: false } }),
+      },
     })
     const { chromium } = await import("playwright-core")
     browser = await chromium.launch({

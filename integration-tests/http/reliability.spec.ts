@@ -14,7 +14,8 @@ jest.setTimeout(120_000)
 
 // The sandbox ERP fails on demand; the connection's guard is tuned so a test sees it act within seconds.
 for (const key of ["TRYTON_URL", "TRYTON_PASSWORD"]) delete process.env[key]
-const OPEN_MS = 1_500
+// Long enough that the third order is placed (a checkout of a few workflows) while the circuit is still open.
+const OPEN_MS = 4_000
 Object.assign(process.env, {
   INTEGRATION_SANDBOX_ERP: "true",
   INTEGRATION_RETRY_MAX_ATTEMPTS: "5",

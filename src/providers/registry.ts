@@ -1,3 +1,4 @@
+import { OdooErpProvider } from "./erp-odoo/service"
 import { SandboxErpProvider } from "./erp-sandbox/service"
 import { TrytonErpProvider } from "./erp-tryton/service"
 import type { IntegrationProviderClass } from "./types"
@@ -8,5 +9,6 @@ import type { IntegrationProviderClass } from "./types"
  */
 export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClass>> = {
   tryton: TrytonErpProvider,
+  odoo: OdooErpProvider,
   sandbox: SandboxErpProvider,
 }

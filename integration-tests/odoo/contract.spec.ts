@@ -1,0 +1,32 @@
+import { buildProvider, describeErpContract } from "../../src/testing/erp-contract"
+import { OdooErpProvider, SHIPPING_SKU } from "../../src/providers/erp-odoo/service"
+import { OdooTestServer, startOdooTestServer } from "./server"
+
+jest.setTimeout(30_000)
+
+// Both protocols against the same protocol-faithful server (integration-tests/odoo/server.ts), not a live Odoo.
+for (const protocol of ["jsonrpc", "json2"] as const) {
+  describe(`Odoo over ${protocol} (protocol-faithful test server)`, () => {
+    let odoo: OdooTestServer
+    beforeAll(async () => {
+      odoo = await startOdooTestServer()
+      odoo.seed("product.product", { name: "Red mug", default_code: "MUG-RED", list_price: 9.5, qty_available: 50, virtual_available: 50 })
+      odoo.seed("product.product", { name: "Shipping", default_code: SHIPPING_SKU, type: "service" })
+    })
+    afterAll(() => odoo.close())
+    const options = (overrides: Record<string, unknown> = {}) => ({
+      url: odoo.url, database: odoo.database, apiKey: odoo.apiKey, protocol, ...(protocol === "jsonrpc" ? { username: odoo.login } : {}), ...overrides,
+    })
+
+    describeErpContract(`Odoo (${protocol})`, {
+      provider: () => buildProvider(OdooErpProvider, options()).provider,
+      providerAt: (url, timeoutMs) => buildProvider(OdooErpProvider, options({ url }), { timeoutMs }).provider,
+      withBadCredentials: () => ({ provider: buildProvider(OdooErpProvider, options({ apiKey: "not-the-key" })).provider, option: "options.apiKey" }),
+      product: { sku: "MUG-RED", title: "Red mug", unitPrice: "9.50", currencyCode: "USD" },
+      readSale: async (id) => {
+        const sale = odoo.rows("sale.order").find((s) => s.id === Number(id))!
+        return { total: Number(sale.amount_total).toFixed(2), state: String(sale.state) }
+      },
+    })
+  })
+}
