@@ -14,12 +14,15 @@ import type {
   ErpSalesOrderInput,
   ProviderDeps,
 } from "../types"
+import { checkOrderAgainstProducts } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 import { OdooClient } from "./client"
 import { OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, saleOrderSchema } from "./types"
 
 const SALE_FIELDS = ["id", "name", "client_order_ref", "state", "amount_total"]
 const PRODUCT_FIELDS = ["id", "default_code", "list_price", "qty_available", "virtual_available"]
+/** How the order checks name Odoo's figures. */
+const ODOO_WORDS = { erp: "Odoo", forecast: "forecasted quantity", listPrice: "sales price" }
 const STATE: Record<OdooSaleOrder["state"], ErpOrderState> = { draft: "draft", sent: "quotation", sale: "processing", done: "done", cancel: "cancelled" }
 
 /** What Odoo's web client calls each kind of record, for links from the admin. */
@@ -192,33 +195,8 @@ export class OdooErpProvider implements ErpProvider {
         "unknown_sku"
       )
     }
-    if (input.checks.stock) {
-      const wanted = new Map<string, number>()
-      for (const l of input.lines) wanted.set(l.sku, (wanted.get(l.sku) ?? 0) + l.quantity)
-      for (const [sku, quantity] of wanted) {
-        const forecast = bySku.get(sku)!.virtual_available
-        if (forecast < quantity) {
-          throw this.permanent(
-            `Cannot sync order #${input.orderNumber} to ${this.connectionId}: it wants ${quantity} of SKU '${sku}', but Odoo can ship ${Math.max(0, forecast)} (forecasted quantity). Receive stock in Odoo, or turn off orderChecks.stock for this connection, then retry.`,
-            "insufficient_stock"
-          )
-        }
-      }
-    }
-    const tolerance = input.checks.priceTolerancePercent
-    if (tolerance !== null) {
-      for (const line of input.lines) {
-        const list = bySku.get(line.sku)!.list_price
-        if (!list) continue
-        const off = MathBN.convert(line.unitPrice).minus(list).abs().div(list).times(100)
-        if (MathBN.gt(off, tolerance)) {
-          throw this.permanent(
-            `Cannot sync order #${input.orderNumber} to ${this.connectionId}: line item '${line.title}' (SKU '${line.sku}') is priced ${line.unitPrice} ${input.currencyCode} in Medusa, but its sales price in Odoo is ${MathBN.convert(list).toFixed(currencyDigits(input.currencyCode))} (${off.toFixed(1)} % apart; orderChecks.priceTolerancePercent allows ${tolerance} %). Correct the price in one of them, or widen the tolerance, then retry.`,
-            "price_mismatch"
-          )
-        }
-      }
-    }
+    const checked = new Map([...bySku].map(([sku, p]) => [sku, { forecast: p.virtual_available, listPrice: p.list_price }]))
+    checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: ODOO_WORDS, comparePrices: true })
     return bySku
   }
 

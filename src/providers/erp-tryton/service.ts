@@ -32,11 +32,14 @@ import {
 } from "./types"
 import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
+import { checkOrderAgainstProducts } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 
 /** What a wizard's execute answers: the next view and its default values. */
 type WizardStep = { view?: { defaults?: Record<string, unknown> } }
 
+/** How the order checks name Tryton's figures. */
+const TRYTON_WORDS = { erp: "Tryton", forecast: "forecast in the warehouse", listPrice: "list price" }
 const INVOICE_FIELDS = ["id", "number", "reference", "type", "state", "total_amount", "amount_to_pay", "payment_lines"]
 const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves", "total_amount", "invoices"]
 
@@ -180,16 +183,25 @@ export class TrytonErpProvider implements ErpProvider {
     }
   }
 
-  /** The live sale carrying `reference`, as Tryton has it (with its total), or null. */
+  /**
+   * The live sale carrying `reference`, as Tryton has it (with its total), or null. When a late commit left more
+   * than one, the oldest: the one `oneSaleFor` keeps.
+   */
   private async findLiveSale(reference: string): Promise<TrytonSale | null> {
+    return (await this.liveSales(reference))[0] ?? null
+  }
+
+  /** Every sale carrying `reference` that is not cancelled (also not in effect), oldest first. */
+  private async liveSales(reference: string): Promise<TrytonSale[]> {
     const rows = await this.client.model<unknown[]>("sale.sale", "search_read", [
-      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, 5, [["id", "DESC"]], SALE_FIELDS,
+      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, null, [["id", "ASC"]], SALE_FIELDS,
     ])
-    for (const row of rows) {
-      const sale = await this.withEffectiveState(saleSchema.parse(row))
-      if (sale.state !== "cancelled") return sale
+    const live: TrytonSale[] = []
+    for (const row of z.array(saleSchema).parse(rows)) {
+      const sale = await this.withEffectiveState(row)
+      if (sale.state !== "cancelled") live.push(sale)
     }
-    return null
+    return live
   }
 
   /**
@@ -266,14 +278,7 @@ export class TrytonErpProvider implements ErpProvider {
    * kept (every try agrees on it) and the others are cancelled, so the order has one sale.
    */
   private async oneSaleFor(reference: string, createdId: number): Promise<TrytonSale> {
-    const rows = await this.client.model<unknown[]>("sale.sale", "search_read", [
-      [["reference", "=", reference], ["state", "!=", "cancelled"]], 0, null, [["id", "ASC"]], SALE_FIELDS,
-    ])
-    const live: TrytonSale[] = []
-    for (const row of z.array(saleSchema).parse(rows)) {
-      const sale = await this.withEffectiveState(row)
-      if (sale.state !== "cancelled") live.push(sale)
-    }
+    const live = await this.liveSales(reference)
     const keep = live[0] ?? (await this.readSale(createdId))
     for (const extra of live.slice(1)) await this.cancelSalesOrder(String(extra.id))
     return keep
@@ -572,39 +577,10 @@ export class TrytonErpProvider implements ErpProvider {
         "unknown_sku"
       )
     }
-    if (input.checks.stock) this.checkStock(input, bySku)
-    if (input.checks.priceTolerancePercent !== null && input.currencyCode === (await this.companyCurrencyCode())) this.checkPrices(input, bySku)
+    const checked = new Map([...bySku].map(([sku, p]) => [sku, { forecast: p.forecast_quantity ?? null, listPrice: p.list_price?.decimal ?? null }]))
+    const comparePrices = input.checks.priceTolerancePercent !== null && input.currencyCode === (await this.companyCurrencyCode())
+    checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: TRYTON_WORDS, comparePrices })
     return bySku
-  }
-
-  private checkStock(input: ErpSalesOrderInput, products: Map<string, z.infer<typeof productSchema>>) {
-    const wanted = new Map<string, number>()
-    for (const line of input.lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity)
-    for (const [sku, quantity] of wanted) {
-      const forecast = products.get(sku)?.forecast_quantity ?? 0
-      if (forecast >= quantity) continue
-      throw this.permanent(
-        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: it wants ${quantity} of SKU '${sku}', but Tryton can ship ${Math.max(0, forecast)} ` +
-          `(forecast in the warehouse). Receive stock in Tryton, or turn off orderChecks.stock for this connection, then retry.`,
-        "insufficient_stock"
-      )
-    }
-  }
-
-  private checkPrices(input: ErpSalesOrderInput, products: Map<string, z.infer<typeof productSchema>>) {
-    const tolerance = input.checks.priceTolerancePercent ?? 0
-    for (const line of input.lines) {
-      const list = products.get(line.sku)?.list_price?.decimal
-      if (!list || MathBN.eq(list, 0)) continue
-      const off = MathBN.convert(line.unitPrice).minus(list).abs().div(list).times(100)
-      if (MathBN.lte(off, tolerance)) continue
-      throw this.permanent(
-        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: line item '${line.title}' (SKU '${line.sku}') is priced ${line.unitPrice} ${input.currencyCode} in Medusa, ` +
-          `but its list price in Tryton is ${MathBN.convert(list).toFixed(currencyDigits(input.currencyCode))} (${off.toFixed(1)} % apart; orderChecks.priceTolerancePercent allows ${tolerance} %). ` +
-          `Correct the price in one of them, or widen the tolerance, then retry.`,
-        "price_mismatch"
-      )
-    }
   }
 
   /** The code of the currency Tryton keeps list prices in (the user's company's), read once. */

@@ -3,7 +3,7 @@ import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import { formatAmount } from "../sync-order-to-erp/order-mapper"
 import type { EffectOutcome } from "../outcome"
 import { findErpSaleStep } from "./steps/find-erp-sale"
-import { CaptureToRecord, recordErpPaymentsStep } from "./steps/record-erp-payments"
+import { MoneyToRecord, recordErpPaymentsStep } from "./steps/record-erp-payments"
 
 export type RecordPaymentsInErpInput = { connection_id: string; order_id: string }
 
@@ -32,7 +32,7 @@ export const moneyReference = (id: string) => `medusa:${id}`
  * Every capture (or refund) of the order's payments, oldest first, as the ERP records them (reference
  * "medusa:<capture or refund id>", amount with the currency's precision, the day it happened).
  */
-export function moneyMovesOf(order: OrderForPayments, kind: "captures" | "refunds"): CaptureToRecord[] {
+export function moneyMovesOf(order: OrderForPayments, kind: "captures" | "refunds"): MoneyToRecord[] {
   const moves = (order.payment_collections ?? [])
     .flatMap((c) => c?.payments ?? [])
     .flatMap((p) => p?.[kind] ?? [])

@@ -4,7 +4,8 @@ import type IntegrationHubModuleService from "../../../modules/integration-hub/s
 import type { ErpPaymentResult } from "../../../providers/types"
 import { createSyncStep } from "../../sync-step"
 
-export type CaptureToRecord = { reference: string; amount: string; date: string }
+/** A capture or a refund as the ERP records it: its stable reference, amount and day. */
+export type MoneyToRecord = { reference: string; amount: string; date: string }
 
 export const recordErpPaymentsStepId = "record-erp-payments"
 
@@ -15,7 +16,7 @@ export const recordErpPaymentsStepId = "record-erp-payments"
  */
 export const recordErpPaymentsStep = createSyncStep(
   recordErpPaymentsStepId,
-  async (input: { connection_id: string; sale_external_id: string; order_number: string; currency_code: string; captures: CaptureToRecord[] }, { container }) => {
+  async (input: { connection_id: string; sale_external_id: string; order_number: string; currency_code: string; captures: MoneyToRecord[] }, { container }) => {
     const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(input.connection_id, "erp")
     const results: ErpPaymentResult[] = []
     for (const capture of input.captures) {

@@ -3,7 +3,7 @@ import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import type { ErpRefundResult } from "../../../providers/types"
 import { createSyncStep } from "../../sync-step"
-import type { CaptureToRecord } from "../../record-payments-in-erp/steps/record-erp-payments"
+import type { MoneyToRecord } from "../../record-payments-in-erp/steps/record-erp-payments"
 
 export const recordErpRefundsStepId = "record-erp-refunds"
 
@@ -14,7 +14,7 @@ export const recordErpRefundsStepId = "record-erp-refunds"
  */
 export const recordErpRefundsStep = createSyncStep(
   recordErpRefundsStepId,
-  async (input: { connection_id: string; sale_external_id: string; order_number: string; currency_code: string; refunds: CaptureToRecord[] }, { container }) => {
+  async (input: { connection_id: string; sale_external_id: string; order_number: string; currency_code: string; refunds: MoneyToRecord[] }, { container }) => {
     const erp = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getProvider(input.connection_id, "erp")
     const results: ErpRefundResult[] = []
     for (const refund of input.refunds) {
