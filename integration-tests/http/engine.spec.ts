@@ -326,5 +326,16 @@ medusaIntegrationTestRunner({
       // Two rows per statement: three rows take two batches and all go.
       expect(await hubService.purgeLogsBefore(new Date(Date.now() - 20 * 24 * 3600_000), 2)).toBe(3)
     })
+
+    // Last in this file: it starts the app's shutdown.
+    it("once the app prepares its shutdown, an event starts nothing (the sweep gives its entity a record after the restart)", async () => {
+      profile.sent.length = 0
+      profile.content = "at shutdown"
+      const hooks = (hub(container) as unknown as { __hooks: { onApplicationPrepareShutdown: () => Promise<void> } }).__hooks
+      await hooks.onApplicationPrepareShutdown()
+      await requestEffect(container, { entity_type: "customer", entity_id: "cus_shutdown", operation: "profile" }, { startAfterMs: 10 })
+      expect(profile.sent).toEqual([])
+      expect(await hub(container).listSyncRecords({ effect_key: "customer:cus_shutdown:profile" })).toHaveLength(0)
+    })
   },
 })

@@ -24,7 +24,8 @@ export const START_AFTER_EVENT_MS = 250
 
 /**
  * Records the effect on every enabled connection of the operation's kind (one durable row each; the same
- * content requested again changes nothing, new content re-runs it) and runs each record now.
+ * content requested again changes nothing, new content re-runs it) and runs each record now — unless the app is
+ * shutting down, when nothing new is started.
  * Safe to call for every delivery of an event, concurrently too.
  */
 export async function requestEffect(
@@ -32,8 +33,10 @@ export async function requestEffect(
   request: EffectRequest,
   opts: { startAfterMs?: number; trigger?: SyncTrigger } = {}
 ): Promise<void> {
-  if (opts.startAfterMs) await new Promise((resolve) => setTimeout(resolve, opts.startAfterMs))
   const hub = hubOf(container)
+  if (opts.startAfterMs) await new Promise((resolve) => setTimeout(resolve, opts.startAfterMs))
+  // Shutting down: the database may be gone already. The catch-up sweep gives the entity its record after the restart.
+  if (hub.stopping) return
   const op = syncOperation(request.entity_type, request.operation)
   const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
   if (!connections.length) return
@@ -48,7 +51,13 @@ export async function requestEffect(
     }))
   )
   for (const record of records) {
-    if (record.status === "pending") await processSyncRecord(container, record.id, { trigger: opts.trigger ?? "event" })
+    if (record.status !== "pending" || hub.stopping) continue
+    try {
+      await processSyncRecord(container, record.id, { trigger: opts.trigger ?? "event" })
+    } catch (err) {
+      // The app shut down under the run: its claim lapses and the record runs again after the restart.
+      if (!hub.stopping) throw err
+    }
   }
 }
 
