@@ -1,7 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { IntegrationError } from "../lib/errors"
 import { currencyDigits } from "../lib/money"
-import type { ErpSalesOrderInput } from "./types"
+import type { ErpSalesOrderInput, ErpTaxLine } from "./types"
 
 /** What an ERP says of one product, for the checks before a sale: its forecast and its list price (excluding tax). */
 export type CheckedProduct = { forecast: number | null; listPrice: string | number | null }
@@ -49,4 +49,40 @@ export function checkOrderAgainstProducts(
       "price_mismatch"
     )
   }
+}
+
+/**
+ * The ERP's tax ids for the Medusa tax lines on an order, through the connection's `options.taxes` (Medusa tax
+ * rate code → the ERP tax's id, or its name, found with `findByName`). Refuses, naming the line and the code, a
+ * taxed line whose code is not mapped or maps to a name the ERP does not have. Tax lines of rate 0 need none.
+ * Returns the ids for one line's tax lines.
+ */
+export async function mapOrderTaxes(
+  input: ErpSalesOrderInput,
+  opts: { connectionId: string; erp: string; mapping: Record<string, number | string>; findByName: (name: string) => Promise<number | null> }
+): Promise<(taxes: ErpTaxLine[]) => number[]> {
+  const { connectionId, erp, mapping } = opts
+  const refuse = (message: string, code: string) =>
+    new IntegrationError(`Cannot sync order #${input.orderNumber} to ${connectionId}: ${message}`, { connectionId, code, retryable: false })
+  const ids = new Map<string, number>()
+  const all = [...input.lines.map((l) => ({ what: `line item '${l.title}'`, taxes: l.taxes })), ...input.shipping.map((s) => ({ what: `'${s.title}'`, taxes: s.taxes }))]
+  for (const { what, taxes } of all) {
+    for (const tax of taxes) {
+      if (MathBN.eq(tax.rate, 0) || ids.has(tax.code)) continue
+      const mapped = tax.code ? mapping[tax.code] : undefined
+      if (mapped === undefined) {
+        throw refuse(
+          `${what} is taxed at ${tax.rate} % by Medusa tax rate ${tax.code ? `'${tax.code}'` : "without a code"}, which options.taxes does not map to a ${erp} tax. ` +
+            `${tax.code ? `Add "${tax.code}": <${erp} tax id or name> to options.taxes` : "Give the tax rate a code in Medusa and map it in options.taxes"}, then retry.`,
+          "unmapped_tax"
+        )
+      }
+      const id = typeof mapped === "number" ? mapped : await opts.findByName(mapped)
+      if (id === null) {
+        throw refuse(`options.taxes maps Medusa tax rate '${tax.code}' to "${mapped}", which is not a tax in ${erp}. Correct the name (or give the tax's id), then retry.`, "unknown_tax")
+      }
+      ids.set(tax.code, id)
+    }
+  }
+  return (taxes) => taxes.filter((t) => !MathBN.eq(t.rate, 0)).map((t) => ids.get(t.code)!)
 }

@@ -1,7 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { IntegrationError } from "../../lib/errors"
-import { currencyDigits } from "../../lib/money"
+import { currencyDigits, roundingDifference } from "../../lib/money"
 import { isSamePlace } from "../address"
 import type {
   ErpAddress,
@@ -9,31 +9,39 @@ import type {
   ErpCustomerInput,
   ErpCustomerRef,
   ErpOrderState,
+  ErpPaymentInput,
+  ErpPaymentResult,
   ErpProvider,
+  ErpRefundInput,
+  ErpRefundResult,
   ErpSalesOrder,
   ErpSalesOrderInput,
+  ErpTaxLine,
   ProviderDeps,
 } from "../types"
-import { checkOrderAgainstProducts } from "../order-checks"
+import { checkOrderAgainstProducts, mapOrderTaxes } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 import { OdooClient } from "./client"
-import { OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, saleOrderSchema } from "./types"
+import { moveLineSchema, moveSchema, OdooMove, OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, saleOrderSchema } from "./types"
 
-const SALE_FIELDS = ["id", "name", "client_order_ref", "state", "amount_total"]
+const SALE_FIELDS = ["id", "name", "client_order_ref", "state", "amount_total", "invoice_ids", "invoice_status"]
+const MOVE_FIELDS = ["id", "name", "move_type", "state", "partner_id", "currency_id", "amount_total", "amount_residual", "payment_state", "invoice_line_ids"]
 const PRODUCT_FIELDS = ["id", "default_code", "list_price", "qty_available", "virtual_available"]
 /** How the order checks name Odoo's figures. */
 const ODOO_WORDS = { erp: "Odoo", forecast: "forecasted quantity", listPrice: "sales price" }
 const STATE: Record<OdooSaleOrder["state"], ErpOrderState> = { draft: "draft", sent: "quotation", sale: "processing", done: "done", cancel: "cancelled" }
 
 /** What Odoo's web client calls each kind of record, for links from the admin. */
-const MODEL: Record<string, string> = { customer: "res.partner", order: "sale.order" }
+const MODEL: Record<string, string> = { customer: "res.partner", order: "sale.order", invoice: "account.move" }
 
 /**
  * Odoo ERP adapter over the external API (JSON-RPC, or JSON-2 on Odoo 19). Customers are partners found by
  * e-mail, with a delivery and an invoice address as child contacts; an order is a `sale.order` whose
  * `client_order_ref` holds our stable reference, confirmed with `action_confirm`. Prices travel per line with
  * Odoo's 2 price digits; a line whose net amount does not divide evenly is split in two (the last unit carries
- * the cents), so the order total is Medusa's exactly. Shipping is a line of the service product `shippingSku`.
+ * the cents). Taxes are Odoo's own, mapped by `options.taxes`; a rounding line makes Odoo's total Medusa's.
+ * Shipping is a line of the service product `MEDUSA-SHIPPING`. Payments invoice the sale, post the invoice and
+ * register the captured amount; refunds are credit notes, paid out.
  */
 export class OdooErpProvider implements ErpProvider {
   static identifier = "odoo"
@@ -102,25 +110,25 @@ export class OdooErpProvider implements ErpProvider {
 
   async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
     const existing = await this.liveSale(input.reference)
-    if (existing) return { ...(await this.confirm(existing)), created: false }
+    if (existing) return { ...(await this.complete(existing, input)), created: false }
 
-    const taxed = [...input.lines, ...input.shipping].find((l) => l.taxes.some((t) => !MathBN.eq(t.rate, 0)))
-    if (taxed) {
-      throw this.permanent(
-        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: it carries Medusa taxes, which this Odoo adapter does not map to Odoo taxes yet. Use tax-free prices in Medusa for this store, or the Tryton adapter, until it does.`,
-        "unmapped_tax"
-      )
-    }
     const products = await this.productsBySku(input)
+    const pricelist = await this.pricelistId(input)
+    const taxesOf = await mapOrderTaxes(input, { connectionId: this.connectionId, erp: "Odoo", mapping: this.options.taxes, findByName: (name) => this.taxId(name) })
+    const { saleTax } = await this.fieldNames()
+    const taxed = (taxes: ErpTaxLine[]) => {
+      const ids = taxesOf(taxes)
+      return ids.length ? { [saleTax]: [[6, 0, ids]] } : {}
+    }
     const digits = currencyDigits(input.currencyCode)
     const lines: Array<Record<string, unknown>> = input.lines.flatMap((line) =>
       exactLines(line.netAmount, line.quantity, digits).map((part) => ({
-        product_id: products.get(line.sku)!.id, name: line.title, product_uom_qty: part.quantity, price_unit: Number(part.unitPrice),
+        product_id: products.get(line.sku)!.id, name: line.title, product_uom_qty: part.quantity, price_unit: Number(part.unitPrice), ...taxed(line.taxes),
       }))
     )
     if (input.shipping.length) {
-      const shippingProduct = await this.shippingProductId(input)
-      for (const s of input.shipping) lines.push({ product_id: shippingProduct, name: s.title, product_uom_qty: 1, price_unit: Number(s.netAmount) })
+      const shippingProduct = await this.serviceProductId(SHIPPING_SKU, input, "to carry the shipping charge")
+      for (const s of input.shipping) lines.push({ product_id: shippingProduct, name: s.title, product_uom_qty: 1, price_unit: Number(s.netAmount), ...taxed(s.taxes) })
     }
     const [id] = await this.client.call<number[]>("sale.order", "create", {
       params: { vals_list: [{
@@ -128,43 +136,201 @@ export class OdooErpProvider implements ErpProvider {
         partner_shipping_id: Number(input.customer.shippingAddressId),
         partner_invoice_id: Number(input.customer.billingAddressId),
         client_order_ref: input.reference,
+        pricelist_id: pricelist,
         origin: `Medusa order #${input.orderNumber}`,
         date_order: `${input.orderDate} 00:00:00`,
         order_line: lines.map((l) => [0, 0, l]),
       }] },
     })
     const [sale] = await this.readSales([id])
-    if (!MathBN.eq(MathBN.convert(sale.amount_total).toFixed(digits), input.total)) {
-      await this.client.call("sale.order", "action_cancel", { ids: [id] }).catch(() => undefined)
+    return { ...(await this.complete(sale, input)), created: true }
+  }
+
+  /**
+   * A quotation's total is made Medusa's to the minor unit (a line of the service product `MEDUSA-ROUNDING` where
+   * only rounding differs: Odoo rounds each line's taxes, Medusa the order once), or it is cancelled and the sale
+   * refused; then it is confirmed. A confirmed sale is left as it is.
+   */
+  private async complete(sale: OdooSaleOrder, input: ErpSalesOrderInput): Promise<ErpSalesOrder> {
+    if (sale.state !== "draft" && sale.state !== "sent") return toErpOrder(sale)
+    const digits = currencyDigits(input.currencyCode)
+    const odooTotal = () => MathBN.convert(sale.amount_total).toFixed(digits)
+    const difference = roundingDifference(input.total, odooTotal(), digits, input.lines.length + input.shipping.length)
+    if (difference !== null && !MathBN.eq(difference, 0)) {
+      const product = await this.serviceProductId(ROUNDING_SKU, input, "to carry the rounding difference between Odoo's per-line taxes and Medusa's total")
+      await this.client.call("sale.order", "write", {
+        ids: [sale.id], params: { vals: { order_line: [[0, 0, { product_id: product, name: "Rounding difference (Medusa rounds the order total once)", product_uom_qty: 1, price_unit: Number(difference) }]] } },
+      })
+      ;[sale] = await this.readSales([sale.id])
+    }
+    if (!MathBN.eq(odooTotal(), input.total)) {
+      await this.client.call("sale.order", "action_cancel", { ids: [sale.id] }).catch(() => undefined)
       throw this.permanent(
-        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: Odoo computes a total of ${MathBN.convert(sale.amount_total).toFixed(digits)} ${input.currencyCode} for ${sale.name}, but Medusa charged ${input.total} ${input.currencyCode} (the quotation was cancelled). Check the order's pricelist and fiscal position in Odoo, then retry.`,
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: Odoo computes a total of ${odooTotal()} ${input.currencyCode} for ${sale.name}, but Medusa charged ${input.total} ${input.currencyCode} (the quotation was cancelled). ` +
+          `Check that options.taxes maps each Medusa tax rate to an Odoo tax with the same rate, and the order's pricelist and fiscal position in Odoo, then retry.`,
         "total_mismatch"
       )
     }
-    return { ...(await this.confirm(sale)), created: true }
+    await this.client.call("sale.order", "action_confirm", { ids: [sale.id] })
+    const [after] = await this.readSales([sale.id])
+    return toErpOrder(after)
   }
 
+  /**
+   * Registers a captured amount against the sale's customer invoice: Odoo invoices the sale first when it has
+   * something to invoice (the "Create invoice" wizard, `sale.advance.payment.inv`, regular invoice) and the invoice
+   * is posted; then the "Register payment" wizard (`account.payment.register`) pays the captured amount (a partial
+   * capture leaves the rest open) with our reference as the payment's memo. A payment with that memo was
+   * registered before, and nothing is paid twice.
+   */
+  async recordPayment(input: ErpPaymentInput): Promise<ErpPaymentResult> {
+    const sale = await this.readSaleForMoney(input)
+    let invoice = await this.invoiceOf(sale)
+    if (!invoice) {
+      if (sale.invoice_status !== "to invoice") {
+        throw new IntegrationError(
+          `Odoo has nothing to invoice yet for sale order ${sale.name} of order #${input.orderNumber} (invoice status "${sale.invoice_status ?? "no"}"; products invoiced on delivery are invoiced once delivered): the payment is recorded once it is invoiced (will retry)`,
+          { connectionId: this.connectionId, code: "odoo_not_invoiced", retryable: true }
+        )
+      }
+      const context = { active_model: "sale.order", active_id: sale.id, active_ids: [sale.id] }
+      const [wizard] = await this.client.call<number[]>("sale.advance.payment.inv", "create", { params: { vals_list: [{ advance_payment_method: "delivered" }], context } })
+      await this.client.call("sale.advance.payment.inv", "create_invoices", { ids: [wizard], params: { context } })
+      invoice = await this.invoiceOf(await this.readSaleForMoney(input))
+      if (!invoice) throw this.permanent(`Odoo made no invoice for sale order ${sale.name} of order #${input.orderNumber}`, "odoo_no_invoice")
+    }
+    const { paymentMemo } = await this.fieldNames()
+    const paid = await this.client.call<unknown[]>("account.payment", "search_read", { params: { domain: [[paymentMemo, "=", input.reference]], fields: ["id"], limit: 1 } })
+    if (paid.length) return this.paymentResult(invoice, false, input.currencyCode)
+    if (invoice.state === "draft") await this.client.call("account.move", "action_post", { ids: [invoice.id] })
+    await this.registerPayment(invoice.id, input)
+    const [after] = await this.readMoves([invoice.id])
+    return this.paymentResult(after, true, input.currencyCode)
+  }
+
+  /**
+   * Credits a refund with a credit note (`out_refund`) against the sale's posted invoice: one line per invoice
+   * line, each its share of the refund with the same product and taxes (so the tax is credited too), a rounding
+   * line when Odoo's total differs only by rounding. It is posted, then paid out with the "Register payment"
+   * wizard. Its `ref` is our reference: a credit note found by it was made before.
+   */
+  async recordRefund(input: ErpRefundInput): Promise<ErpRefundResult> {
+    const found = await this.client.call<unknown[]>("account.move", "search_read", {
+      params: { domain: [["move_type", "=", "out_refund"], ["ref", "=", input.reference], ["state", "!=", "cancel"]], fields: MOVE_FIELDS, limit: 1, order: "id asc" },
+    })
+    let creditNote = found.length ? moveSchema.parse(found[0]) : await this.createCreditNote(input)
+    if (creditNote.state === "draft") {
+      await this.client.call("account.move", "action_post", { ids: [creditNote.id] })
+      ;[creditNote] = await this.readMoves([creditNote.id])
+    }
+    if (creditNote.state === "posted" && creditNote.amount_residual > 0) {
+      await this.registerPayment(creditNote.id, { ...input, amount: MathBN.convert(creditNote.amount_residual).toFixed(currencyDigits(input.currencyCode)) })
+      ;[creditNote] = await this.readMoves([creditNote.id])
+    }
+    return { creditNoteExternalId: String(creditNote.id), creditNoteNumber: creditNote.name || null, created: !found.length }
+  }
+
+  private async createCreditNote(input: ErpRefundInput): Promise<OdooMove> {
+    const sale = await this.readSaleForMoney(input)
+    const invoice = await this.invoiceOf(sale)
+    if (!invoice || invoice.state !== "posted") {
+      throw this.permanent(
+        `Cannot credit the refund of order #${input.orderNumber} in Odoo: sale order ${sale.name} has no posted invoice to credit. Post (or create) its invoice in Odoo, then retry.`,
+        "odoo_no_invoice"
+      )
+    }
+    const rows = await this.client.call<unknown[]>("account.move.line", "read", { ids: invoice.invoice_line_ids, params: { fields: ["product_id", "name", "price_subtotal", "tax_ids"] } })
+    const share = MathBN.convert(input.amount).div(invoice.amount_total)
+    const digits = currencyDigits(input.currencyCode)
+    const lines = z.array(moveLineSchema).parse(rows).filter((l) => l.price_subtotal !== 0).map((l) => ({
+      product_id: l.product_id ? l.product_id[0] : false, name: `Refund: ${l.name || ""}`.trim(), quantity: 1,
+      price_unit: Number(MathBN.convert(l.price_subtotal).times(share).toFixed(digits)), tax_ids: [[6, 0, l.tax_ids]],
+    }))
+    const [id] = await this.client.call<number[]>("account.move", "create", {
+      params: { vals_list: [{
+        move_type: "out_refund", partner_id: invoice.partner_id ? invoice.partner_id[0] : false, currency_id: invoice.currency_id ? invoice.currency_id[0] : false, ref: input.reference, reversed_entry_id: invoice.id,
+        invoice_origin: invoice.name || sale.name, invoice_date: input.date, invoice_line_ids: lines.map((l) => [0, 0, l]),
+      }] },
+    })
+    let [creditNote] = await this.readMoves([id])
+    const difference = roundingDifference(input.amount, MathBN.convert(creditNote.amount_total).toFixed(digits), digits, lines.length)
+    if (difference === null) {
+      await this.client.call("account.move", "button_cancel", { ids: [id] }).catch(() => undefined)
+      throw this.permanent(`Odoo computes ${creditNote.amount_total} for the credit note of order #${input.orderNumber}, not ${input.amount} (the draft was cancelled): check the invoice's taxes`, "total_mismatch")
+    }
+    if (!MathBN.eq(difference, 0)) {
+      const product = await this.serviceProductId(ROUNDING_SKU, { orderNumber: input.orderNumber }, "to carry the rounding difference")
+      await this.client.call("account.move", "write", {
+        ids: [id], params: { vals: { invoice_line_ids: [[0, 0, { product_id: product, name: "Rounding difference", quantity: 1, price_unit: Number(difference) }]] } },
+      })
+      ;[creditNote] = await this.readMoves([id])
+    }
+    return creditNote
+  }
+
+  /** The "Register payment" wizard on one posted invoice or credit note, for `amount`, our reference as memo. */
+  private async registerPayment(moveId: number, input: { amount: string; reference: string; date: string }): Promise<void> {
+    const context = { active_model: "account.move", active_id: moveId, active_ids: [moveId] }
+    const [wizard] = await this.client.call<number[]>("account.payment.register", "create", {
+      params: { vals_list: [{ amount: Number(input.amount), payment_date: input.date, communication: input.reference, payment_difference_handling: "open" }], context },
+    })
+    await this.client.call("account.payment.register", "action_create_payments", { ids: [wizard], params: { context } })
+  }
+
+  private async readSaleForMoney(input: { saleExternalId: string; orderNumber: string }): Promise<OdooSaleOrder> {
+    const rows = await this.client.call<unknown[]>("sale.order", "read", { ids: [Number(input.saleExternalId)], params: { fields: SALE_FIELDS } })
+    if (!rows.length) throw this.permanent(`Odoo has no sale order with id ${input.saleExternalId} (order #${input.orderNumber})`, "odoo_not_found")
+    return saleOrderSchema.parse(rows[0])
+  }
+
+  /** The sale's customer invoice (the oldest not cancelled), if Odoo made one. */
+  private async invoiceOf(sale: OdooSaleOrder): Promise<OdooMove | undefined> {
+    const moves = await this.readMoves(sale.invoice_ids ?? [])
+    return moves.find((m) => m.move_type === "out_invoice" && m.state !== "cancel")
+  }
+
+  private async readMoves(ids: number[]): Promise<OdooMove[]> {
+    if (!ids.length) return []
+    const rows = await this.client.call<unknown[]>("account.move", "read", { ids: [...ids].sort((a, b) => a - b), params: { fields: MOVE_FIELDS } })
+    return z.array(moveSchema).parse(rows)
+  }
+
+  private paymentResult(invoice: OdooMove, created: boolean, currencyCode: string): ErpPaymentResult {
+    const amountDue = MathBN.convert(invoice.amount_residual).toFixed(currencyDigits(currencyCode))
+    return { invoiceExternalId: String(invoice.id), invoiceNumber: invoice.name || null, amountDue, created }
+  }
+
+  /**
+   * Cancels the sale order and its invoices Odoo lets go: a draft invoice is cancelled, a posted unpaid one reset
+   * to draft and cancelled. A paid (or partly paid) invoice stops the cancel, in words: money has changed hands,
+   * and only staff can decide on the credit note and the refund.
+   */
   async cancelSalesOrder(externalId: string): Promise<ErpCancelResult> {
     const [sale] = await this.readSales([Number(externalId)])
     if (sale.state === "cancel") return { state: "cancelled", summary: `sale order ${sale.name} was already cancelled` }
+    const invoices = (await this.readMoves(sale.invoice_ids ?? [])).filter((m) => m.move_type === "out_invoice" && m.state !== "cancel")
+    const paid = invoices.find((m) => m.state === "posted" && m.payment_state !== "not_paid")
+    if (paid) {
+      throw this.permanent(
+        `Cannot cancel sale order ${sale.name} in Odoo: invoice ${paid.name} is ${paid.payment_state === "partial" ? "partly paid" : "paid"} — issue a credit note in Odoo (and refund the customer), then mark this cancellation done.`,
+        "odoo_invoice_paid"
+      )
+    }
+    for (const invoice of invoices) {
+      if (invoice.state === "posted") await this.client.call("account.move", "button_draft", { ids: [invoice.id] })
+      await this.client.call("account.move", "button_cancel", { ids: [invoice.id] })
+    }
     await this.client.call("sale.order", "action_cancel", { ids: [sale.id] })
     const [after] = await this.readSales([sale.id])
     if (after.state !== "cancel") throw this.permanent(`Odoo did not cancel sale order ${after.name} (state ${after.state})`, "odoo_cancel_refused")
-    return { state: "cancelled", summary: `sale order ${after.name} cancelled` }
+    const invoiced = invoices.length ? `, invoice ${invoices.map((i) => i.name || `id ${i.id}`).join(", ")} cancelled` : ""
+    return { state: "cancelled", summary: `sale order ${after.name} cancelled${invoiced}` }
   }
 
   async getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>> {
     if (!skus.length) return {}
     const rows = z.array(productSchema).parse(await this.readProducts(skus))
     return Object.fromEntries(rows.filter((p) => p.default_code).map((p) => [p.default_code as string, { onHand: p.qty_available, forecast: p.virtual_available }]))
-  }
-
-  private async confirm(sale: OdooSaleOrder): Promise<ErpSalesOrder> {
-    if (sale.state === "draft" || sale.state === "sent") {
-      await this.client.call("sale.order", "action_confirm", { ids: [sale.id] })
-      ;[sale] = await this.readSales([sale.id])
-    }
-    return toErpOrder(sale)
   }
 
   private async liveSale(reference: string): Promise<OdooSaleOrder | null> {
@@ -200,16 +366,63 @@ export class OdooErpProvider implements ErpProvider {
     return bySku
   }
 
-  private async shippingProductId(input: ErpSalesOrderInput): Promise<number> {
-    const sku = SHIPPING_SKU
+  /** A service product the adapter books charges on (shipping, rounding), found by its internal reference. */
+  private async serviceProductId(sku: string, input: { orderNumber: string }, purpose: string): Promise<number> {
     const [product] = z.array(productSchema).parse(await this.readProducts([sku]))
     if (!product) {
       throw this.permanent(
-        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: Odoo has no service product with internal reference '${sku}' to carry the shipping charge. Create it in Odoo (Sales › Products, type Service), then retry.`,
-        "odoo_no_shipping_product"
+        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: Odoo has no service product with internal reference '${sku}' ${purpose}. Create it in Odoo (Sales › Products, type Service), then retry.`,
+        "odoo_no_service_product"
       )
     }
     return product.id
+  }
+
+  private readonly pricelists = new Map<string, number>()
+  /**
+   * A pricelist in the order's currency: an Odoo sale is in its pricelist's currency, so without one in Medusa's
+   * currency Odoo would book the amounts in its own. A miss is not remembered (staff may create it, then retry).
+   */
+  private async pricelistId(input: ErpSalesOrderInput): Promise<number> {
+    const code = input.currencyCode.toUpperCase()
+    const known = this.pricelists.get(code)
+    if (known !== undefined) return known
+    const refuse = (message: string, code: string) => this.permanent(`Cannot sync order #${input.orderNumber} to ${this.connectionId}: ${message}`, code)
+    const [currency] = await this.client.call<Array<{ id: number }>>("res.currency", "search_read", { params: { domain: [["name", "=", code]], fields: ["id"], limit: 1 } })
+    if (!currency) throw refuse(`Odoo has no active currency ${code}. Activate it in Odoo (Accounting › Configuration › Currencies), then retry.`, "unknown_currency")
+    const [pricelist] = await this.client.call<Array<{ id: number }>>("product.pricelist", "search_read", {
+      params: { domain: [["currency_id", "=", currency.id]], fields: ["id"], limit: 1, order: "id asc" },
+    })
+    if (!pricelist) throw refuse(`Odoo has no pricelist in ${code} to sell in Medusa's currency. Create one in Odoo (Sales › Products › Pricelists), then retry.`, "odoo_no_pricelist")
+    this.pricelists.set(code, pricelist.id)
+    return pricelist.id
+  }
+
+  /** An Odoo sales tax by name (options.taxes may name taxes instead of giving their ids). */
+  private async taxId(name: string): Promise<number | null> {
+    const domain = [["name", "=", name], ["type_tax_use", "=", "sale"]]
+    const [row] = await this.client.call<Array<{ id: number }>>("account.tax", "search_read", { params: { domain, fields: ["id"], limit: 1, order: "id asc" } })
+    return row?.id ?? null
+  }
+
+  private fields?: Promise<{ saleTax: string; paymentMemo: string }>
+  /**
+   * The names this Odoo gives two fields that were renamed: the sale line's taxes (`tax_id` up to 18, `tax_ids`
+   * from 19) and the payment's memo (`ref` up to 17, `memo` from 18), asked once with `fields_get`.
+   */
+  private fieldNames(): Promise<{ saleTax: string; paymentMemo: string }> {
+    if (!this.fields) {
+      const asked = (async () => {
+        const line = await this.client.call<Record<string, unknown>>("sale.order.line", "fields_get", { params: { allfields: ["tax_id", "tax_ids"], attributes: ["type"] } })
+        const payment = await this.client.call<Record<string, unknown>>("account.payment", "fields_get", { params: { allfields: ["memo", "ref"], attributes: ["type"] } })
+        return { saleTax: "tax_ids" in line ? "tax_ids" : "tax_id", paymentMemo: "memo" in payment ? "memo" : "ref" }
+      })()
+      this.fields = asked
+      asked.catch(() => {
+        if (this.fields === asked) this.fields = undefined
+      })
+    }
+    return this.fields
   }
 
   private async ensureAddress(partnerId: number, type: "delivery" | "invoice", address: ErpAddress): Promise<number> {
@@ -245,6 +458,8 @@ export class OdooErpProvider implements ErpProvider {
 
 /** The internal reference of the service product that carries the shipping charge in Odoo. */
 export const SHIPPING_SKU = "MEDUSA-SHIPPING"
+/** The internal reference of the service product that carries a rounding difference (needed only when one occurs). */
+export const ROUNDING_SKU = "MEDUSA-ROUNDING"
 
 /**
  * A line's net amount as Odoo lines with its 2-digit unit prices: one line when the amount divides evenly by the
@@ -277,4 +492,23 @@ const DESCRIPTIONS: Record<string, string> = {
   "sale.order.read": "read the sale order",
   "sale.order.action_confirm": "confirm the sale order",
   "sale.order.action_cancel": "cancel the sale order",
+  "sale.order.write": "add the rounding line to the sale order",
+  "sale.order.line.fields_get": "ask which fields sale lines have",
+  "account.payment.fields_get": "ask which fields payments have",
+  "account.tax.search_read": "find the tax by name",
+  "res.currency.search_read": "look up the currency",
+  "product.pricelist.search_read": "find a pricelist in the order's currency",
+  "sale.advance.payment.inv.create": "open the invoicing wizard",
+  "sale.advance.payment.inv.create_invoices": "invoice the sale order",
+  "account.move.read": "read the invoice",
+  "account.move.search_read": "find the credit note by our reference",
+  "account.move.create": "create the credit note",
+  "account.move.write": "add the rounding line to the credit note",
+  "account.move.action_post": "post the invoice",
+  "account.move.button_draft": "reset the invoice to draft",
+  "account.move.button_cancel": "cancel the invoice",
+  "account.move.line.read": "read the invoice lines",
+  "account.payment.search_read": "find the payment by our reference",
+  "account.payment.register.create": "open the payment wizard",
+  "account.payment.register.action_create_payments": "register the payment",
 }

@@ -13,6 +13,11 @@ export const odooOptionsSchema = z.object({
   protocol: z.enum(["jsonrpc", "json2"]).default("jsonrpc"),
   /** Base URL of the Odoo web client, to link records from the admin; `url` when absent. */
   webUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Medusa tax rate code → Odoo sales tax (its id, or its name), e.g. { "VAT20": "20%" }: the taxes Odoo puts on
+   * each line. A taxed line whose code is not here is refused, naming the code.
+   */
+  taxes: z.record(z.string().min(1), z.union([z.number().int().positive(), z.string().min(1)])).default({}),
 }).refine((o) => o.protocol === "json2" || !!o.username, { message: "is required with protocol \"jsonrpc\"", path: ["username"] })
 
 export type OdooOptions = z.output<typeof odooOptionsSchema>
@@ -35,6 +40,8 @@ export const saleOrderSchema = z.object({
   client_order_ref: z.union([z.string(), z.literal(false)]),
   state: z.enum(["draft", "sent", "sale", "done", "cancel"]),
   amount_total: z.number(),
+  invoice_ids: z.array(z.number().int()).optional(),
+  invoice_status: z.enum(["no", "to invoice", "invoiced", "upselling"]).optional(),
 })
 export type OdooSaleOrder = z.infer<typeof saleOrderSchema>
 
@@ -44,4 +51,27 @@ export const productSchema = z.object({
   list_price: z.number(),
   qty_available: z.number(),
   virtual_available: z.number(),
+})
+
+/** An `account.move` the adapter reads: a customer invoice or credit note. Odoo keeps a credit note's amounts positive. */
+export const moveSchema = z.object({
+  id: z.number().int(),
+  name: z.union([z.string(), z.literal(false)]),
+  move_type: z.string(),
+  state: z.enum(["draft", "posted", "cancel"]),
+  partner_id: many2one,
+  currency_id: many2one,
+  amount_total: z.number(),
+  amount_residual: z.number(),
+  payment_state: z.string(),
+  invoice_line_ids: z.array(z.number().int()),
+})
+export type OdooMove = z.infer<typeof moveSchema>
+
+export const moveLineSchema = z.object({
+  id: z.number().int(),
+  product_id: many2one,
+  name: z.union([z.string(), z.literal(false)]),
+  price_subtotal: z.number(),
+  tax_ids: z.array(z.number().int()),
 })

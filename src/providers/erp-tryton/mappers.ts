@@ -41,16 +41,3 @@ export const TRYTON_PRICE_DIGITS = 4
 export function netUnitPrice(netAmount: string, quantity: number): string {
   return MathBN.convert(netAmount).div(quantity).decimalPlaces(TRYTON_PRICE_DIGITS, 4 /* ROUND_HALF_UP */).toFixed(TRYTON_PRICE_DIGITS)
 }
-
-/**
- * What is left between Medusa's total and Tryton's, when it is only rounding: Tryton rounds each line and its
- * taxes by its own rules, Medusa rounds once at the end, so they may differ by a minor unit per line. Returns the
- * difference to book as a rounding line ("0.00" when there is none), or null when it is more than rounding (a
- * wrong tax mapping, a price Tryton changed).
- */
-export function roundingDifference(medusaTotal: string, trytonTotal: string, digits: number, lines: number): string | null {
-  const difference = MathBN.sub(medusaTotal, trytonTotal)
-  const tolerance = MathBN.mult(lines + 1, MathBN.convert(10).pow(-digits))
-  if (MathBN.gt(difference.abs(), tolerance)) return null
-  return difference.toFixed(digits)
-}

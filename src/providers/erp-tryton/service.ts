@@ -1,6 +1,6 @@
 import { IntegrationError } from "../../lib/errors"
 import { isSamePlace } from "../address"
-import { currencyDigits } from "../../lib/money"
+import { currencyDigits, roundingDifference } from "../../lib/money"
 import type {
   ErpCancelResult,
   ErpCustomerInput,
@@ -18,7 +18,7 @@ import type {
 } from "../types"
 import { stripDisplayKeys, TrytonClient } from "./client"
 import { describeTrytonCall } from "./describe-call"
-import { isSameAddress, netUnitPrice, roundingDifference, toTrytonAddress, toTrytonDate, toTrytonDecimal, TRYTON_PRICE_DIGITS } from "./mappers"
+import { isSameAddress, netUnitPrice, toTrytonAddress, toTrytonDate, toTrytonDecimal, TRYTON_PRICE_DIGITS } from "./mappers"
 import {
   addressSchema,
   invoiceSchema,
@@ -32,7 +32,7 @@ import {
 } from "./types"
 import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
-import { checkOrderAgainstProducts } from "../order-checks"
+import { checkOrderAgainstProducts, mapOrderTaxes } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 
 /** What a wizard's execute answers: the next view and its default values. */
@@ -238,37 +238,12 @@ export class TrytonErpProvider implements ErpProvider {
     return after
   }
 
-  /**
-   * The Tryton tax ids for Medusa's tax lines, through options.taxes; refuses a taxed line whose tax rate code has
-   * no mapping, naming the code. Tax lines of rate 0 need none.
-   */
+  /** Tryton's tax ids for Medusa's tax lines, through options.taxes, as a sale line's `taxes` value. */
   private async taxesFor(input: ErpSalesOrderInput): Promise<(taxes: ErpTaxLine[]) => { taxes?: unknown[] }> {
-    const ids = new Map<string, number>()
-    const all = [...input.lines.map((l) => ({ what: `line item '${l.title}'`, taxes: l.taxes })), ...input.shipping.map((s) => ({ what: `'${s.title}'`, taxes: s.taxes }))]
-    for (const { what, taxes } of all) {
-      for (const tax of taxes) {
-        if (MathBN.eq(tax.rate, 0) || ids.has(tax.code)) continue
-        const mapped = tax.code ? this.options.taxes[tax.code] : undefined
-        if (mapped === undefined) {
-          throw this.permanent(
-            `Cannot sync order #${input.orderNumber} to ${this.connectionId}: ${what} is taxed at ${tax.rate} % by Medusa tax rate ${tax.code ? `'${tax.code}'` : "without a code"}, ` +
-              `which options.taxes does not map to a Tryton tax. ${tax.code ? `Add "${tax.code}": <Tryton tax id or name> to options.taxes` : "Give the tax rate a code in Medusa and map it in options.taxes"}, then retry.`,
-            "unmapped_tax"
-          )
-        }
-        const id = typeof mapped === "number" ? mapped : await this.taxId(mapped)
-        if (id === null) {
-          throw this.permanent(
-            `Cannot sync order #${input.orderNumber} to ${this.connectionId}: options.taxes maps Medusa tax rate '${tax.code}' to "${mapped}", which is not a tax in Tryton. Correct the name (or give the tax's id), then retry.`,
-            "unknown_tax"
-          )
-        }
-        ids.set(tax.code, id)
-      }
-    }
+    const idsOf = await mapOrderTaxes(input, { connectionId: this.connectionId, erp: "Tryton", mapping: this.options.taxes, findByName: (name) => this.taxId(name) })
     return (taxes) => {
-      const lineIds = taxes.filter((t) => !MathBN.eq(t.rate, 0)).map((t) => ids.get(t.code)!)
-      return lineIds.length ? { taxes: [["add", lineIds]] } : {}
+      const ids = idsOf(taxes)
+      return ids.length ? { taxes: [["add", ids]] } : {}
     }
   }
 

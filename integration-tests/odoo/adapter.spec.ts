@@ -1,0 +1,180 @@
+import { buildProvider } from "../../src/testing/erp-contract"
+import { OdooErpProvider, ROUNDING_SKU, SHIPPING_SKU } from "../../src/providers/erp-odoo/service"
+import type { ErpSalesOrderInput } from "../../src/providers/types"
+import { OdooTestServer, startOdooTestServer } from "./server"
+
+jest.setTimeout(30_000)
+
+const address = { name: "Mia Berg", street: "Storgatan 1", city: "Stockholm", postalCode: "111 22", countryCode: "PT" }
+const vat = (code: string, rate: string) => [{ code, rate }]
+const failure = (p: Promise<unknown>) => p.then(() => { throw new Error("expected the call to fail") }, (err: unknown) => err as Error & { code?: string; retryable?: boolean })
+let seq = 0
+
+// The money side of the Odoo adapter, against the protocol-faithful server as Odoo 17 (JSON-RPC) and 19 (JSON-2)
+// name their fields: taxes, rounding, invoicing, payments, credit notes and cancelling invoiced sales.
+for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
+  describe(`Odoo ${version} adapter (${protocol}): totals, invoices and payments`, () => {
+    let odoo: OdooTestServer
+    const taxes = { VAT20: "20%", VAT10: 0 }
+    beforeAll(async () => {
+      odoo = await startOdooTestServer({ version })
+      odoo.seed("product.product", { name: "Blue shirt", default_code: "SHIRT-BLUE", list_price: 20, qty_available: 100, virtual_available: 100 })
+      odoo.seed("product.product", { name: "Red mug", default_code: "MUG-RED", list_price: 9.5, qty_available: 100, virtual_available: 100 })
+      odoo.seed("product.product", { name: "Sticker", default_code: "STICKER", list_price: 0.1, qty_available: 100, virtual_available: 100 })
+      odoo.seed("product.product", { name: "Desk", default_code: "DESK", list_price: 100, qty_available: 5, virtual_available: 5, invoice_policy: "delivery" })
+      odoo.seed("product.product", { name: "Shipping", default_code: SHIPPING_SKU, type: "service" })
+      odoo.seed("account.tax", { name: "20%", amount: 20, type_tax_use: "sale" })
+      taxes.VAT10 = odoo.seed("account.tax", { name: "10%", amount: 10, type_tax_use: "sale" })
+      odoo.seed("account.tax", { name: "5%", amount: 5, type_tax_use: "sale" })
+      for (const code of ["JPY", "KWD"]) odoo.seed("product.pricelist", { name: `Shop ${code}`, currency_id: currencyId(code) })
+    })
+    const currencyId = (code: string) => odoo.rows("res.currency").find((c) => c.name === code)!.id
+    afterAll(() => odoo.close())
+
+    const provider = (overrides: Record<string, unknown> = {}) =>
+      buildProvider(OdooErpProvider, {
+        url: odoo.url, database: odoo.database, apiKey: odoo.apiKey, protocol, taxes, ...(protocol === "jsonrpc" ? { username: odoo.login } : {}), ...overrides,
+      })
+    async function order(erp: OdooErpProvider, total: string, lines: ErpSalesOrderInput["lines"], shipping: ErpSalesOrderInput["shipping"] = []): Promise<ErpSalesOrderInput> {
+      const customer = await erp.upsertCustomer({ email: `mia-${++seq}@example.com`, name: "Mia Berg", phone: null, shippingAddress: address, billingAddress: address })
+      return { reference: `medusa:order_${version}_${++seq}`, orderNumber: "81", customer, currencyCode: "USD", orderDate: "2026-11-22", lines, shipping, total, checks: { stock: true, priceTolerancePercent: 0 } }
+    }
+    const saleOf = (id: string) => odoo.rows("sale.order").find((s) => s.id === Number(id))!
+    const linesOf = (id: string) =>
+      odoo.rows("sale.order.line").filter((l) => l.order_id === Number(id)).map((l) => [l.name, l.product_uom_qty, l.price_unit, (l[version === 19 ? "tax_ids" : "tax_id"] as number[]).length])
+    const move = (id: string) => odoo.rows("account.move").find((m) => m.id === Number(id))!
+    const taxedOrder = (erp: OdooErpProvider) =>
+      order(erp, "49.20", [{ sku: "SHIRT-BLUE", title: "Blue shirt", quantity: 2, unitPrice: "20.00", netAmount: "36.00", taxes: vat("VAT20", "20") }], [{ title: "Shipping: Standard", netAmount: "5.00", taxes: vat("VAT20", "20") }])
+    const capture = (saleExternalId: string, reference: string, amount: string) => ({ saleExternalId, orderNumber: "81", reference, amount, currencyCode: "USD", date: "2026-11-23" })
+
+    it("two $20 shirts with 10 % off and $5 shipping, 20 % VAT on both: the discount in the unit price, VAT as Odoo's tax, Medusa's total", async () => {
+      const { provider: erp } = provider()
+      const sale = await erp.createSalesOrder(await taxedOrder(erp))
+      expect(sale).toMatchObject({ created: true, state: "processing" })
+      expect(saleOf(sale.externalId)).toMatchObject({ amount_untaxed: 41, amount_tax: 8.2, amount_total: 49.2 })
+      expect(linesOf(sale.externalId)).toEqual([["Blue shirt", 2, 18, 1], ["Shipping: Standard", 1, 5, 1]])
+    })
+
+    it.each<[string, string, string, ErpSalesOrderInput["lines"]]>([
+      // Two stickers at 0.10 with 5 %: Odoo rounds each line's 0.005 up, Medusa rounds the order once.
+      ["USD", "0.21", "-0.01", [1, 2].map((n) => ({ sku: "STICKER", title: `Sticker ${n}`, quantity: 1, unitPrice: "0.10", netAmount: "0.10", taxes: vat("VAT5", "5") }))],
+      // Yen: 3 mugs for 2500 split 833 × 2 + 834 (no cents in JPY), 10 % tax per line.
+      ["JPY", "2750", "0", [{ sku: "MUG-RED", title: "Red mug", quantity: 3, unitPrice: "950", netAmount: "2500", taxes: vat("VAT10", "10") }]],
+      // Dinars keep 3 decimals: 10 % of 3.500 is 0.350, not rounded to cents.
+      ["KWD", "3.850", "0", [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "3.500", netAmount: "3.500", taxes: vat("VAT10", "10") }]],
+    ])("%s: Medusa's total %s to the minor unit (rounding line %s)", async (currencyCode, total, rounding, lines) => {
+      odoo.seed("product.product", { name: "Rounding", default_code: ROUNDING_SKU, type: "service" })
+      const { provider: erp } = provider({ taxes: { ...taxes, VAT5: "5%" } })
+      const input = { ...(await order(erp, total, lines)), currencyCode, checks: { stock: true, priceTolerancePercent: null } }
+      const sale = await erp.createSalesOrder(input)
+      expect(saleOf(sale.externalId)).toMatchObject({ amount_total: Number(total), currency_id: currencyId(currencyCode) })
+      const roundingLines = linesOf(sale.externalId).filter(([name]) => String(name).startsWith("Rounding"))
+      expect(roundingLines).toEqual(rounding === "0" ? [] : [["Rounding difference (Medusa rounds the order total once)", 1, Number(rounding), 0]])
+    })
+
+    it("refuses an order in a currency Odoo has no pricelist in, naming it, and finds the pricelist staff then create", async () => {
+      const { provider: erp, logs } = provider()
+      const input = { ...(await taxedOrder(erp)), currencyCode: "EUR" }
+      const err = await failure(erp.createSalesOrder(input))
+      expect(err).toMatchObject({ code: "odoo_no_pricelist", retryable: false })
+      expect(err.message).toBe("Cannot sync order #81 to erp: Odoo has no pricelist in EUR to sell in Medusa's currency. Create one in Odoo (Sales › Products › Pricelists), then retry.")
+      expect(logs.map((l) => l.operation)).not.toContain("sale.order.create")
+      odoo.seed("product.pricelist", { name: "Shop EUR", currency_id: currencyId("EUR") })
+      const sale = await erp.createSalesOrder(input)
+      expect(saleOf(sale.externalId)).toMatchObject({ currency_id: currencyId("EUR"), amount_total: 49.2 })
+    })
+
+    it("refuses a sale whose total Odoo computes otherwise (a tax mapped to the wrong rate), and cancels the quotation", async () => {
+      const { provider: erp } = provider({ taxes: { VAT20: "10%" } })
+      const input = await taxedOrder(erp)
+      const err = await failure(erp.createSalesOrder(input))
+      expect(err).toMatchObject({ code: "total_mismatch", retryable: false })
+      expect(err.message).toMatch(/^Cannot sync order #81 to erp: Odoo computes a total of 45\.10 USD for S\d{5}, but Medusa charged 49\.20 USD \(the quotation was cancelled\)\. Check that options\.taxes maps/)
+      expect(await erp.findSalesOrderByReference(input.reference)).toBeNull()
+    })
+
+    it.each<[string, Record<string, number | string>, string, string]>([
+      ["not mapped", {}, "unmapped_tax", `line item 'Blue shirt' is taxed at 20 % by Medusa tax rate 'VAT20', which options.taxes does not map to a Odoo tax. Add "VAT20": <Odoo tax id or name> to options.taxes, then retry.`],
+      ["mapped to a name Odoo lacks", { VAT20: "VAT 20 %" }, "unknown_tax", `options.taxes maps Medusa tax rate 'VAT20' to "VAT 20 %", which is not a tax in Odoo. Correct the name (or give the tax's id), then retry.`],
+    ])("refuses a taxed line whose tax is %s, naming the code, and creates nothing", async (_, mapping, code, words) => {
+      const { provider: erp, logs } = provider({ taxes: mapping })
+      const err = await failure(erp.createSalesOrder(await taxedOrder(erp)))
+      expect(err).toMatchObject({ code, retryable: false })
+      expect(err.message).toBe(`Cannot sync order #81 to erp: ${words}`)
+      expect(logs.map((l) => l.operation)).not.toContain("sale.order.create")
+    })
+
+    it("invoices the sale, posts the invoice, pays part of it, then the rest; each capture once", async () => {
+      const { provider: erp } = provider()
+      const { externalId } = await erp.createSalesOrder(await taxedOrder(erp))
+      const first = await erp.recordPayment(capture(externalId, "medusa:capt_a", "20.00"))
+      expect(first).toMatchObject({ created: true, amountDue: "29.20", invoiceNumber: expect.stringMatching(/^INV\/\d{4}\/\d{5}$/) })
+      expect(await erp.recordPayment(capture(externalId, "medusa:capt_a", "20.00"))).toEqual({ ...first, created: false })
+      expect(await erp.recordPayment(capture(externalId, "medusa:capt_b", "29.20"))).toMatchObject({ created: true, amountDue: "0.00", invoiceExternalId: first.invoiceExternalId })
+      expect(move(first.invoiceExternalId)).toMatchObject({ state: "posted", payment_state: "paid", amount_total: 49.2 })
+      const memo = version === 19 ? "memo" : "ref"
+      expect(odoo.rows("account.payment").filter((p) => String(p[memo]).startsWith("medusa:capt_")).map((p) => [p[memo], p.amount])).toEqual([["medusa:capt_a", 20], ["medusa:capt_b", 29.2]])
+    })
+
+    it("credits refunds with credit notes of exactly the refunded amount, VAT included, paid out; each refund once", async () => {
+      const { provider: erp } = provider()
+      const { externalId } = await erp.createSalesOrder(await taxedOrder(erp))
+      const { invoiceExternalId } = await erp.recordPayment(capture(externalId, "medusa:capt_r", "49.20"))
+      const first = await erp.recordRefund(capture(externalId, "medusa:refund_1", "10.00"))
+      expect(first).toMatchObject({ created: true, creditNoteNumber: expect.stringMatching(/^RINV\//) })
+      expect(await erp.recordRefund(capture(externalId, "medusa:refund_1", "10.00"))).toEqual({ ...first, created: false })
+      const second = await erp.recordRefund(capture(externalId, "medusa:refund_2", "5.55"))
+      const notes = [first, second].map((n) => move(n.creditNoteExternalId))
+      expect(notes.map((n) => [n.move_type, n.ref, n.state, n.payment_state, n.amount_total, n.reversed_entry_id])).toEqual([
+        ["out_refund", "medusa:refund_1", "posted", "paid", 10, Number(invoiceExternalId)],
+        ["out_refund", "medusa:refund_2", "posted", "paid", 5.55, Number(invoiceExternalId)],
+      ])
+      expect(notes.every((n) => (n.amount_tax as number) > 0)).toBe(true)
+    })
+
+    it("waits, retryably, for a sale Odoo invoices on delivery", async () => {
+      const { provider: erp } = provider()
+      const { externalId, number } = await erp.createSalesOrder(await order(erp, "100.00", [{ sku: "DESK", title: "Desk", quantity: 1, unitPrice: "100.00", netAmount: "100.00", taxes: [] }]))
+      const err = await failure(erp.recordPayment(capture(externalId, "medusa:capt_d", "100.00")))
+      expect(err).toMatchObject({ code: "odoo_not_invoiced", retryable: true })
+      expect(err.message).toContain(`sale order ${number} of order #81 (invoice status "no"`)
+    })
+
+    /** What staff do in Odoo's UI, as the same calls through JSON-2 (independent of the adapter). */
+    async function staff(model: string, method: string, body: Record<string, unknown>): Promise<unknown> {
+      const res = await fetch(`${odoo.url}/json/2/${model}/${method}`, { method: "POST", headers: { authorization: `bearer ${odoo.apiKey}`, "content-type": "application/json" }, body: JSON.stringify(body) })
+      if (!res.ok) throw new Error(`${model}.${method}: ${await res.text()}`)
+      return res.json()
+    }
+    async function invoiceInOdoo(saleId: string): Promise<number> {
+      const context = { active_model: "sale.order", active_ids: [Number(saleId)] }
+      const [wizard] = (await staff("sale.advance.payment.inv", "create", { vals_list: [{ advance_payment_method: "delivered" }], context })) as number[]
+      await staff("sale.advance.payment.inv", "create_invoices", { ids: [wizard], context })
+      const invoiceId = (saleOf(saleId).invoice_ids as number[])[0]
+      await staff("account.move", "action_post", { ids: [invoiceId] })
+      return invoiceId
+    }
+
+    it("cancelling an invoiced, unpaid sale cancels its posted invoice too", async () => {
+      const { provider: erp } = provider()
+      const { externalId } = await erp.createSalesOrder(await taxedOrder(erp))
+      const invoiceId = await invoiceInOdoo(externalId)
+      const cancelled = await erp.cancelSalesOrder(externalId)
+      expect(cancelled).toEqual({ state: "cancelled", summary: `sale order ${saleOf(externalId).name} cancelled, invoice ${move(String(invoiceId)).name} cancelled` })
+      expect([saleOf(externalId).state, move(String(invoiceId)).state]).toEqual(["cancel", "cancel"])
+    })
+
+    it.each<[string, string, string]>([
+      ["paid", "49.20", "paid"],
+      ["partly paid", "20.00", "partly paid"],
+    ])("refuses to cancel a sale whose invoice is %s, saying what staff must do, and changes nothing", async (_, amount, words) => {
+      const { provider: erp } = provider()
+      const { externalId } = await erp.createSalesOrder(await taxedOrder(erp))
+      const { invoiceNumber, invoiceExternalId } = await erp.recordPayment(capture(externalId, `medusa:capt_${++seq}`, amount))
+      const err = await failure(erp.cancelSalesOrder(externalId))
+      expect(err).toMatchObject({ code: "odoo_invoice_paid", retryable: false })
+      expect(err.message).toBe(`Cannot cancel sale order ${saleOf(externalId).name} in Odoo: invoice ${invoiceNumber} is ${words} — issue a credit note in Odoo (and refund the customer), then mark this cancellation done.`)
+      expect([saleOf(externalId).state, move(invoiceExternalId).state]).toEqual(["sale", "posted"])
+    })
+  })
+}
