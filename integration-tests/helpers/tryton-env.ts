@@ -24,10 +24,14 @@ type TrytonPeer = {
 
 export const trytonPeer = tryton
 
-/** `describe` when the real Tryton is up, else `describe.skip` with the reason printed. */
+/**
+ * `describe` when the real Tryton is up, else `describe.skip` with the reason printed; under CI/REQUIRE_PEERS
+ * always `describe`, so a Tryton that is not there fails the suite instead of skipping it.
+ */
 export function describeWithTryton(): jest.Describe {
   const state = tryton.readState()
   if (process.env.TRYTON_PEER === "up" && state?.pid) return describe
+  if (process.env.CI === "true" || process.env.REQUIRE_PEERS === "1") return describe
   console.log("[skip] Tryton ERP peer not available (install trytond: see README 'Tests'); ERP suites skipped")
   return describe.skip
 }

@@ -175,8 +175,9 @@ medusaIntegrationTestRunner({
     })
 
     it("fences a run whose lease expired: its late outcome never overwrites the newer run's", async () => {
+      // On the paused connection: no background drain takes the stalled record over; this test plays both runs.
       const [{ id }] = await hub(container).requestEffects([
-        { connection_id: "erp", effect_key: "customer:cus_fence:profile", entity_type: "customer", entity_id: "cus_fence", operation: "profile", external_ref: null, revision: null },
+        { connection_id: "erp-paused", effect_key: "customer:cus_fence:profile", entity_type: "customer", entity_id: "cus_fence", operation: "profile", external_ref: null, revision: null },
       ])
       const slow = await hub(container).claimSyncRecord(id, { leaseMs: 1 })
       await sleep(20)

@@ -109,6 +109,8 @@ medusaIntegrationTestRunner({
 
     it("applies events in the order they happened: an older event arriving late is skipped, not applied", async () => {
       const orderId = await placeOrder(container, store, { email: `ooo-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      // The order's own sync settles first: no run of it outlives the test (the next test restores the database).
+      await waitForSettledSync(container, orderId, "create")
       const now = Date.now()
       const newer = saleUpdated(orderId, "done", { at: new Date(now) })
       const older = saleUpdated(orderId, "processing", { at: new Date(now - 60_000) })
@@ -123,6 +125,8 @@ medusaIntegrationTestRunner({
 
     it("applies a burst of concurrent events about one order one at a time: the newest state wins, nothing fails", async () => {
       const orderId = await placeOrder(container, store, { email: `burst-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      // The order's own sync settles first: no run of it outlives the test (the next test restores the database).
+      await waitForSettledSync(container, orderId, "create")
       const start = Date.now() - 60_000
       const states = ["confirmed", "processing", "done", "processing", "cancelled", "processing", "done", "processing", "done", "cancelled"]
       const events = states.map((state, i) => saleUpdated(orderId, state, { at: new Date(start + i * 1000) }))
