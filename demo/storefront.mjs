@@ -83,6 +83,16 @@ export async function adminClient(baseUrl, email, password) {
         await new Promise((r) => setTimeout(r, 300))
       }
     },
+    /** The order's sync record of `operation` once it has settled (it appears when its event is handled), or null. */
+    async settledEffect(orderId, operation, timeoutMs = 60_000) {
+      for (const until = Date.now() + timeoutMs; Date.now() < until; ) {
+        const data = await request("GET", `/admin/integrations/orders/${orderId}`)
+        const record = data.sync_records.find((r) => r.operation === operation)
+        if (record && !["pending", "running"].includes(record.status)) return record
+        await new Promise((r) => setTimeout(r, 300))
+      }
+      return null
+    },
   }
 }
 

@@ -59,13 +59,14 @@ try {
   const paymentId = withPayments.payment_collections?.[0]?.payments?.[0]?.id
   if (paymentId) {
     await admin.request("POST", `/admin/payments/${paymentId}/capture`, {})
-    let payments = null
-    for (const until = Date.now() + 60_000; Date.now() < until && !["synced", "failed", "dead", "skipped"].includes(payments?.status); ) {
-      await new Promise((r) => setTimeout(r, 500))
-      payments = (await admin.settledSyncs(order.id)).sync_records.find((r) => r.operation === "record-payments")
-    }
+    const payments = await admin.settledEffect(order.id, "record-payments")
     console.log(`  Payment captured in the admin → ERP: ${payments ? `${payments.status} — ${payments.result_summary ?? payments.last_error}` : "not recorded"}`)
     sync_records.push(...(payments ? [payments] : []))
+    // A partial refund (as the admin's Refund button does): the ERP credits it with a credit note.
+    await admin.request("POST", `/admin/payments/${paymentId}/refund`, { amount: 5 })
+    const refunds = await admin.settledEffect(order.id, "record-refunds")
+    console.log(`  5.00 refunded in the admin → ERP: ${refunds ? `${refunds.status} — ${refunds.result_summary ?? refunds.last_error}` : "not recorded"}`)
+    sync_records.push(...(refunds ? [refunds] : []))
   }
   if (store.erp === "sandbox") {
     // The inbound leg: the ERP tells the store it shipped the sale, as a signed webhook.

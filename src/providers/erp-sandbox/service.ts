@@ -13,6 +13,8 @@ import type {
   ErpSalesOrder,
   ErpPaymentInput,
   ErpPaymentResult,
+  ErpRefundInput,
+  ErpRefundResult,
   ErpSalesOrderInput,
   InboundEvent,
   InboundRequest,
@@ -34,6 +36,7 @@ const SANDBOX_WORDS: Record<string, string> = {
   findSalesOrderByReference: "find the sale by our reference",
   createSalesOrder: "create and confirm the sale",
   recordPayment: "register the payment on the invoice",
+  recordRefund: "credit the refund with a credit note",
   cancelSalesOrder: "cancel the sale",
   getStockLevels: "read stock levels",
 }
@@ -221,6 +224,20 @@ export class SandboxErpProvider implements ErpProvider {
       const invoiceNumber = `SBX-INV-${sale.number.slice(4)}`
       return { invoiceExternalId: `inv-${sale.id}`, invoiceNumber, amountDue: due.toFixed(currencyDigits(sale.currencyCode)), created }
     }, (r) => r.invoiceExternalId)
+  }
+
+  /** Credits a refund with a credit note of its own (numbered per sale), once per refund reference. */
+  recordRefund(input: ErpRefundInput): Promise<ErpRefundResult> {
+    return this.call("recordRefund", input, async () => {
+      const sale = await this.state.get<SandboxSale>(`sale:${input.saleExternalId}`)
+      if (!sale) throw this.permanent(`The sandbox ERP has no sale ${input.saleExternalId} (order #${input.orderNumber})`, "not_found")
+      const key = `credit-notes:${sale.id}`
+      const notes = (await this.state.get<{ references: string[] }>(key))?.references ?? []
+      const created = !notes.includes(input.reference)
+      if (created) await this.state.set(key, { references: [...notes, input.reference] })
+      const n = notes.indexOf(input.reference) + 1 || notes.length + 1
+      return { creditNoteExternalId: `cn-${sale.id}-${n}`, creditNoteNumber: `SBX-CN-${sale.number.slice(4)}-${n}`, created }
+    }, (r) => r.creditNoteExternalId)
   }
 
   private async liveSale(reference: string): Promise<ErpSalesOrder | null> {

@@ -3,6 +3,7 @@ import { CallRecorder } from "../../../lib/http/call-recorder"
 import { signStandardWebhook } from "../../../lib/webhooks/signatures"
 import type { ProviderDeps, ProviderStateStore } from "../../types"
 import { WebhookPayloadError } from "../../types"
+import { buildProvider } from "../../../testing/erp-contract"
 import { SandboxErpProvider } from "../service"
 
 const SECRET = "whsec_c2FuZGJveC11bml0LXRlc3Qtc2VjcmV0"
@@ -77,5 +78,23 @@ describe("sandbox ERP", () => {
 
   it("refuses a webhook secret that is not a Standard Webhooks secret, naming the option", () => {
     expect(() => SandboxErpProvider.validateOptions({ webhookSecret: "hunter2" })).toThrow(/^webhookSecret: must be a Standard Webhooks secret/)
+  })
+})
+
+describe("sandbox ERP money", () => {
+  it("registers each capture and credits each refund once, by reference, with invoice and credit note numbers", async () => {
+    const { provider: erp } = buildProvider(SandboxErpProvider, {})
+    const address = { name: "Sam", street: "1 Main St", city: "Austin", postalCode: "78701", countryCode: "US" }
+    const customer = await erp.upsertCustomer({ email: "sam@example.com", name: "Sam", phone: null, shippingAddress: address, billingAddress: address })
+    const sale = await erp.createSalesOrder({
+      reference: "medusa:order_1", orderNumber: "7", customer, currencyCode: "USD", orderDate: "2026-12-02", total: "30.00", shipping: [],
+      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 3, unitPrice: "10.00", netAmount: "30.00", taxes: [] }], checks: { stock: false, priceTolerancePercent: null },
+    })
+    const money = (reference: string, amount: string) => ({ saleExternalId: sale.externalId, orderNumber: "7", reference, amount, currencyCode: "USD", date: "2026-12-02" })
+    expect(await erp.recordPayment(money("medusa:capt_1", "30.00"))).toMatchObject({ created: true, amountDue: "0.00", invoiceNumber: expect.stringMatching(/^SBX-INV-/) })
+    const first = await erp.recordRefund(money("medusa:ref_1", "5.00"))
+    expect(first).toMatchObject({ created: true, creditNoteNumber: expect.stringMatching(/^SBX-CN-.+-1$/) })
+    expect(await erp.recordRefund(money("medusa:ref_1", "5.00"))).toEqual({ ...first, created: false })
+    expect(await erp.recordRefund(money("medusa:ref_2", "2.00"))).toMatchObject({ created: true, creditNoteNumber: expect.stringMatching(/-2$/) })
   })
 })
