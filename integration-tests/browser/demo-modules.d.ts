@@ -27,6 +27,7 @@ declare module "*/demo/storefront.mjs" {
     settledSyncs(orderId: string): Promise<{
       sync_records: Array<{ status: string; last_error: string | null; corrections: Record<string, string> | null; audits: Array<{ action: string; actor_id: string | null }> }>
     }>
+    settledEffect(orderId: string, operation: string): Promise<{ status: string; external_number: string | null; result_summary: string | null; last_error: string | null } | null>
   }
   export function adminClient(baseUrl: string, email: string, password: string): Promise<AdminApi>
   export const DEMO_ADDRESS: Record<string, string>

@@ -145,4 +145,36 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     expect(after.sync_records[0]).toMatchObject({ status: "synced", corrections: { [`items.${order.items[0].id}.variant_sku`]: "MUG-RED" } })
     expect(after.sync_records[0].audits[0]).toMatchObject({ action: "edit", actor_id: expect.stringMatching(/^user_/) })
   })
+
+  it("shows the money on the order page: the capture with the ERP's invoice, the partial refund with its credit note", async () => {
+    const { adminClient, StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
+    const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    const order = await new StoreClient(store.url, store.seed.publishableKey).checkout({
+      regionId: store.seed.regionId,
+      email: `browser-money-${Date.now()}@example.com`,
+      items: [{ variant_id: store.seed.variants["Red mug"], quantity: 2 }],
+      address: DEMO_ADDRESS,
+    })
+    expect((await admin.settledSyncs(order.id)).sync_records[0].status).toBe("synced")
+    const { order: withPayments } = (await admin.request("GET", `/admin/orders/${order.id}?fields=id,payment_collections.payments.id`)) as {
+      order: { payment_collections: Array<{ payments: Array<{ id: string }> }> }
+    }
+    const paymentId = withPayments.payment_collections[0].payments[0].id
+    await admin.request("POST", `/admin/payments/${paymentId}/capture`, {})
+    const payment = await admin.settledEffect(order.id, "record-payments")
+    expect(payment).toMatchObject({ status: "synced", external_number: expect.any(String) })
+    await admin.request("POST", `/admin/payments/${paymentId}/refund`, { amount: 5 })
+    const refund = await admin.settledEffect(order.id, "record-refunds")
+    expect(refund).toMatchObject({ status: "synced", external_number: expect.any(String) })
+
+    await page.goto(`${store.url}/app/orders/${order.id}`)
+    const widget = page.getByTestId("integration-sync-widget")
+    for (const [title, record] of [["Payments → erp", payment!], ["Refunds → erp", refund!]] as const) {
+      const row = widget.getByTestId("sync-row-erp").filter({ hasText: title })
+      await row.getByText("Synced", { exact: true }).waitFor({ timeout: 30_000 })
+      await expect(row.getByTestId("sync-external-ref").textContent()).resolves.toBe(`Reference in ${store.erp}: ${record.external_number}`)
+    }
+    await page.waitForTimeout(500)
+    await widget.screenshot({ path: path.join(ARTIFACTS, "order-widget-money.png") })
+  })
 })
