@@ -1,6 +1,7 @@
 import { OdooErpProvider } from "./erp-odoo/service"
 import { SandboxErpProvider } from "./erp-sandbox/service"
 import { TrytonErpProvider } from "./erp-tryton/service"
+import { ShipStationShippingProvider } from "./shipping-shipstation/service"
 import type { IntegrationProviderClass } from "./types"
 
 /**
@@ -11,4 +12,5 @@ export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClas
   tryton: TrytonErpProvider,
   odoo: OdooErpProvider,
   sandbox: SandboxErpProvider,
+  shipstation: ShipStationShippingProvider,
 }

@@ -1,0 +1,220 @@
+import { createHash } from "node:crypto"
+import { MathBN } from "@medusajs/framework/utils"
+import { IntegrationError } from "../../lib/errors"
+import type { LabelRequest, ProviderDeps, ShipmentAddress, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
+import { assertProviderOptions } from "../validate-options"
+import { ShipStationClient } from "./client"
+import { ShipStationAddress, ShipStationLabel, ShipStationOptions, shipStationOptionsSchema, ShipStationRate } from "./types"
+
+/** ShipStation keeps at most 50 characters of `external_shipment_id` (it truncates the rest). */
+const EXTERNAL_ID_MAX = 50
+
+/**
+ * ShipStation API v2 as a shipping connection: rates from `/v2/rates` for the configured carrier accounts,
+ * labels bought with `/v2/labels` under our reference as `external_shipment_id` (looked up first, so a retry
+ * after a lost answer finds the label instead of buying a second), voids, and tracking from `/v2/labels/{id}/track`.
+ * Addresses and parcels are checked before anything is sent: a missing phone, postal code or weight is refused
+ * naming the field.
+ */
+export class ShipStationShippingProvider implements ShippingProvider {
+  static identifier = "shipstation"
+  static kind = "shipping" as const
+  /** ShipStation allows 200 requests per minute per account. */
+  static defaultRateLimit = { requests: 200, perSeconds: 60 }
+  readonly kind = "shipping" as const
+
+  private readonly options: ShipStationOptions
+  private readonly client: ShipStationClient
+  private readonly connectionId: string
+
+  static validateOptions(options: Record<string, unknown>): void {
+    assertProviderOptions(shipStationOptionsSchema, options)
+  }
+
+  constructor(deps: ProviderDeps, options: unknown) {
+    this.options = shipStationOptionsSchema.parse(options)
+    this.connectionId = deps.connection.id
+    this.client = new ShipStationClient(deps.createHttpClient(this.options.baseUrl.replace(/\/+$/, ""), [this.options.apiKey]), this.options.apiKey)
+  }
+
+  testConnection(): Promise<void> {
+    return this.client.carriers()
+  }
+
+  externalUrl(): string | null {
+    // ShipStation's web app has no stable public URL per label.
+    return null
+  }
+
+  describeCall(operation: string): string | null {
+    return DESCRIPTIONS[operation] ?? null
+  }
+
+  async getRates(input: ShipmentRequest): Promise<ShippingRate[]> {
+    const res = await this.client.rates({
+      rate_options: { carrier_ids: this.options.carrierIds, preferred_currency: input.currencyCode.toLowerCase() },
+      shipment: this.shipment(input),
+    })
+    const rates = res.rate_response.rates.map((r) => toRate(r, input.currencyCode))
+    if (!rates.length && res.rate_response.errors.length) {
+      throw this.permanent(`ShipStation returned no rates: ${res.rate_response.errors.map((e) => e.message).join("; ")}`, "shipstation_no_rates")
+    }
+    return rates.sort((a, b) => MathBN.convert(a.amount).minus(b.amount).toNumber())
+  }
+
+  async createLabel(input: LabelRequest): Promise<ShippingLabel> {
+    const externalId = externalShipmentId(input.reference)
+    const existing = await this.labelFor(externalId)
+    if (existing) return toLabel(existing, false)
+    const label = await this.client.createLabel({
+      label_format: this.options.labelFormat,
+      label_layout: this.options.labelLayout,
+      label_download_type: "url",
+      shipment: {
+        ...this.shipment(input),
+        carrier_id: input.carrierId,
+        service_code: input.serviceCode,
+        external_shipment_id: externalId,
+        return_to: shipStationAddress(input.from, "ship_from", this.connectionId),
+        confirmation: "none",
+        advanced_options: {},
+        insurance_provider: "none",
+        tags: [],
+      },
+    })
+    return toLabel(label, true)
+  }
+
+  async voidLabel(labelId: string): Promise<{ voided: boolean; summary: string }> {
+    const res = await this.client.voidLabel(labelId)
+    if (res.approved || res.reason_code === "label_already_voided") return { voided: true, summary: `label ${labelId} voided${res.approved ? "" : " before"}` }
+    return { voided: false, summary: `ShipStation did not void label ${labelId}: ${res.message}${res.reason_code ? ` (${res.reason_code})` : ""}` }
+  }
+
+  async getTracking(labelId: string): Promise<TrackingStatus> {
+    const t = await this.client.track(labelId)
+    const latest = t.events[0]
+    const occurred = t.actual_delivery_date ?? latest?.occurred_at ?? null
+    return {
+      trackingNumber: t.tracking_number,
+      status: trackingStatus(t.status_code),
+      occurredAt: occurred && !Number.isNaN(Date.parse(occurred)) ? new Date(occurred) : null,
+      description: t.status_description ?? t.carrier_status_description ?? latest?.description ?? null,
+    }
+  }
+
+  /** The live (not voided) label bought for our external shipment id, if any. */
+  private async labelFor(externalId: string): Promise<ShipStationLabel | null> {
+    const shipment = await this.client.shipmentByExternalId(externalId)
+    if (!shipment) return null
+    const labels = await this.client.labelsOfShipment(shipment.shipment_id)
+    return labels.find((l) => !l.voided && l.status !== "voided" && l.status !== "error") ?? null
+  }
+
+  private shipment(input: ShipmentRequest) {
+    if (!input.parcels.length) throw this.permanent("The shipment has no parcel to ship", "shipment_no_parcel")
+    return {
+      ship_to: shipStationAddress(input.to, "ship_to", this.connectionId),
+      ship_from: shipStationAddress(input.from, "ship_from", this.connectionId),
+      packages: input.parcels.map((p, i) => {
+        // ShipStation wants more than 1 of the unit: grams.
+        if (!(p.weightGrams > 1)) throw this.permanent(`Parcel ${i + 1} weighs ${p.weightGrams} g: give the products a weight in Medusa (in grams), then retry`, "shipment_no_weight")
+        const dimensions = p.lengthCm && p.widthCm && p.heightCm ? { dimensions: { unit: "centimeter", length: p.lengthCm, width: p.widthCm, height: p.heightCm } } : {}
+        return { weight: { value: p.weightGrams, unit: "gram" }, ...dimensions }
+      }),
+    }
+  }
+
+  private permanent(message: string, code: string): IntegrationError {
+    return new IntegrationError(message, { connectionId: this.connectionId, code, retryable: false })
+  }
+}
+
+/** Our reference as ShipStation's external_shipment_id: as is when it fits 50 characters, else a stable digest. */
+export function externalShipmentId(reference: string): string {
+  if (reference.length <= EXTERNAL_ID_MAX) return reference
+  return `medusa:${createHash("sha256").update(reference).digest("hex").slice(0, EXTERNAL_ID_MAX - 7)}`
+}
+
+/** Countries whose carriers need a state or province on every address. */
+const PROVINCE_REQUIRED = new Set(["US", "CA", "AU", "MX", "BR", "IN", "JP", "CN"])
+
+/**
+ * An address in ShipStation's shape, refusing one a carrier cannot ship to, naming the field: ShipStation needs
+ * every field present. Where a country has no provinces, the city stands in for `state_province`.
+ */
+export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_from", connectionId: string): ShipStationAddress {
+  const who = role === "ship_to" ? "the customer's shipping address" : "the stock location's address"
+  const missing = (field: string, fix: string) =>
+    new IntegrationError(`Cannot ship with ShipStation: ${who} has no ${field} (${role}). ${fix}, then retry.`, { connectionId, code: "shipment_address_incomplete", retryable: false })
+  const country = a.countryCode?.toUpperCase()
+  if (!country) throw missing("country", "Add the country")
+  if (!a.phone?.trim()) throw missing("phone number", role === "ship_to" ? "Ask for a phone at checkout, or add it to the order's address" : "Add a phone to the stock location's address")
+  if (!a.postalCode?.trim()) throw missing("postal code", "Add the postal code")
+  if (!a.street.trim()) throw missing("street", "Add the street")
+  if (!a.city.trim()) throw missing("city", "Add the city")
+  if (!a.province?.trim() && PROVINCE_REQUIRED.has(country)) throw missing("state or province", `Carriers need it in ${country}: add it`)
+  const [line1, ...rest] = a.street.split("\n").map((l) => l.trim()).filter(Boolean)
+  return {
+    name: a.name.trim() || a.company?.trim() || "Recipient",
+    phone: a.phone.trim(),
+    ...(a.company?.trim() ? { company_name: a.company.trim() } : {}),
+    address_line1: line1,
+    ...(rest.length ? { address_line2: rest.join(", ") } : {}),
+    city_locality: a.city.trim(),
+    state_province: a.province?.trim() || a.city.trim(),
+    postal_code: a.postalCode.trim(),
+    country_code: country,
+    address_residential_indicator: role === "ship_to" && !a.company?.trim() ? "yes" : "no",
+  }
+}
+
+function toRate(r: ShipStationRate, currencyCode: string): ShippingRate {
+  const parts = [r.shipping_amount, r.insurance_amount, r.confirmation_amount, r.other_amount].filter((m): m is { currency: string; amount: number } => !!m)
+  const amount = parts.reduce((sum, m) => sum.plus(m.amount), MathBN.convert(0))
+  return {
+    carrierId: r.carrier_id,
+    carrier: r.carrier_code,
+    serviceCode: r.service_code,
+    serviceName: r.service_type ?? r.service_code,
+    amount: amount.toFixed(2),
+    currencyCode: /^[a-z]{3}$/i.test(r.shipping_amount.currency) ? r.shipping_amount.currency.toUpperCase() : currencyCode.toUpperCase(),
+    deliveryDays: r.delivery_days ?? null,
+  }
+}
+
+function toLabel(l: ShipStationLabel, created: boolean): ShippingLabel {
+  const download = l.label_download
+  return {
+    labelId: l.label_id,
+    trackingNumber: l.tracking_number,
+    trackingUrl: l.tracking_url ?? null,
+    carrier: l.carrier_code,
+    labelUrl: download?.pdf ?? download?.png ?? download?.zpl ?? download?.href ?? null,
+    created,
+  }
+}
+
+/**
+ * ShipStation's tracking codes in the hub's words: the two-letter codes its API sends (AC accepted, IT in transit,
+ * DE delivered, EX exception, AT delivery attempt, NY not yet in the carrier's system, SP delivered to a collection
+ * point, UN unknown) and the detail codes its API description lists (DELIVERED_TO_NEIGHBOUR, PARCEL_LOST, …).
+ */
+export function trackingStatus(code: string | null | undefined): TrackingStatus["status"] {
+  const c = (code ?? "").toUpperCase()
+  if (!c || c === "UN" || c === "CARRIER_STATUS_NOT_MAPPED") return "unknown"
+  if (c === "DE" || c === "SP" || c.startsWith("DELIVERED") || c === "PROOF_OF_DELIVERY" || c === "PARCEL_COLLECTED_FROM_PICKUP_POINT") return "delivered"
+  if (c === "NY" || ["AWAITING_DESPATCH", "NOT_YET_RECEIVED_BY_CARRIER", "ELEC_ADVICE_RECD_BY_CARRIER", "COLLECTION_REQUESTED"].includes(c)) return "pending"
+  if (c === "EX" || /FAILED|LOST|DAMAGED|REFUSED|RETURN_TO_SENDER|NOT_DELIVERED|CANCELLED|HELD_BY_CUSTOMS|CUSTOMER_MOVED/.test(c)) return "exception"
+  return "in_transit"
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  "carriers.list": "list the carrier accounts (checks the API key)",
+  "rates.calculate": "ask the carriers for rates",
+  "labels.create": "buy the shipping label",
+  "shipments.by_external_id": "find the shipment by our reference",
+  "labels.list": "list the shipment's labels",
+  "labels.void": "void the label",
+  "labels.track": "read the label's tracking",
+}

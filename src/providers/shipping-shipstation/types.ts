@@ -1,0 +1,86 @@
+import { z } from "@medusajs/framework/zod"
+
+export const shipStationOptionsSchema = z.object({
+  /** The API key (ShipStation › Settings › API Keys), sent as the `api-key` header. Never logged. */
+  apiKey: z.string().min(1),
+  /** Base URL of the API; ShipStation's own unless testing. */
+  baseUrl: z.url({ protocol: /^https?$/ }).default("https://api.shipstation.com"),
+  /** The carrier accounts (`se-…` ids, GET /v2/carriers) whose rates checkout offers. */
+  carrierIds: z.array(z.string().regex(/^se(-[a-z0-9]+)+$/, "is not a ShipStation carrier id (se-…)")).min(1),
+  /** Label file format. */
+  labelFormat: z.enum(["pdf", "png", "zpl"]).default("pdf"),
+  /** Label size. */
+  labelLayout: z.enum(["4x6", "letter"]).default("4x6"),
+})
+export type ShipStationOptions = z.output<typeof shipStationOptionsSchema>
+
+/** An address as ShipStation wants it: all eight fields present and non-empty. */
+export type ShipStationAddress = {
+  name: string
+  phone: string
+  company_name?: string
+  address_line1: string
+  address_line2?: string
+  city_locality: string
+  state_province: string
+  postal_code: string
+  country_code: string
+  address_residential_indicator: "yes" | "no" | "unknown"
+}
+
+const money = z.object({ currency: z.string(), amount: z.number() })
+
+/**
+ * What the adapter reads of ShipStation's answers, no stricter than that: fields the adapter does not use are not
+ * checked, so a vendor adding or loosening one breaks nothing.
+ */
+export const rateSchema = z.object({
+  rate_id: z.string().optional(),
+  carrier_id: z.string(),
+  carrier_code: z.string(),
+  service_code: z.string(),
+  service_type: z.string().nullish(),
+  shipping_amount: money,
+  insurance_amount: money.nullish(),
+  confirmation_amount: money.nullish(),
+  other_amount: money.nullish(),
+  delivery_days: z.number().int().nullish(),
+})
+export type ShipStationRate = z.infer<typeof rateSchema>
+
+export const ratesResponseSchema = z.object({
+  rate_response: z.object({
+    rates: z.array(rateSchema).default([]),
+    errors: z.array(z.object({ message: z.string() }).passthrough()).default([]),
+  }),
+})
+
+export const labelSchema = z.object({
+  label_id: z.string(),
+  status: z.string(),
+  shipment_id: z.string().nullish(),
+  tracking_number: z.string(),
+  tracking_url: z.string().nullish(),
+  carrier_code: z.string(),
+  voided: z.boolean().nullish(),
+  label_download: z.object({ href: z.string().nullish(), pdf: z.string().nullish(), png: z.string().nullish(), zpl: z.string().nullish() }).partial().nullish(),
+})
+export type ShipStationLabel = z.infer<typeof labelSchema>
+
+export const labelListSchema = z.object({ labels: z.array(labelSchema) })
+
+export const shipmentSchema = z.object({ shipment_id: z.string(), shipment_status: z.string().nullish() })
+
+export const voidResponseSchema = z.object({ approved: z.boolean(), message: z.string(), reason_code: z.string().nullish() })
+
+export const trackingSchema = z.object({
+  tracking_number: z.string(),
+  status_code: z.string().nullish(),
+  status_description: z.string().nullish(),
+  carrier_status_description: z.string().nullish(),
+  actual_delivery_date: z.string().nullish(),
+  events: z.array(z.object({ occurred_at: z.string().nullish(), description: z.string().nullish(), status_code: z.string().nullish() }).passthrough()).default([]),
+})
+
+/** ShipStation's error body: `errors[]` each with a message; 5xx bodies are empty. */
+export const errorBodySchema = z.object({ errors: z.array(z.object({ message: z.string(), error_code: z.string().optional(), error_source: z.string().optional() })).min(1) })
