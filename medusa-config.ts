@@ -78,6 +78,18 @@ module.exports = defineConfig({
   admin: { disable: process.env.MEDUSA_ADMIN_DISABLED === "true" },
   modules: [
     { resolve: "./src/modules/integration-hub", options: hubOptions() },
+    // Fulfillment: Medusa's manual provider, and the hub's carriers (the hub's shipping connections) as a provider that
+    // reaches the hub's module through the dependency.
+    {
+      resolve: "@medusajs/medusa/fulfillment",
+      dependencies: ["integration_hub"],
+      options: {
+        providers: [
+          { resolve: "@medusajs/medusa/fulfillment-manual", id: "manual" },
+          { resolve: "./src/providers/fulfillment", id: "carriers", options: { weightUnit: "g" } },
+        ],
+      },
+    },
     // Alerts go to the admin feed and by e-mail: the local provider takes both channels here (it logs and stores them).
     {
       resolve: "@medusajs/medusa/notification",

@@ -22,7 +22,8 @@ import {
 } from "@medusajs/medusa/core-flows"
 import shopperAddress from "./shopper-address.json"
 
-export type SeedProduct = { title: string; sku: string | null; price: number; stock: number }
+/** A product to seed; `weight` in grams (what carriers rate and label by), none for one a carrier cannot ship. */
+export type SeedProduct = { title: string; sku: string | null; price: number; stock: number; weight?: number }
 
 export type SeededStore = {
   regionId: string
@@ -36,9 +37,9 @@ export type SeededStore = {
 
 /** Products matching the Tryton peer's catalogue, plus the two a store owner gets wrong. */
 export const DEMO_PRODUCTS: SeedProduct[] = [
-  { title: "Blue shirt", sku: "SHIRT-BLUE", price: 20, stock: 1000 },
-  { title: "Red mug", sku: "MUG-RED", price: 9.5, stock: 1000 },
-  { title: "Ghost hat", sku: "HAT-GHOST", price: 15, stock: 1000 },
+  { title: "Blue shirt", sku: "SHIRT-BLUE", price: 20, stock: 1000, weight: 250 },
+  { title: "Red mug", sku: "MUG-RED", price: 9.5, stock: 1000, weight: 400 },
+  { title: "Ghost hat", sku: "HAT-GHOST", price: 15, stock: 1000, weight: 150 },
   { title: "Unlabelled scarf", sku: null, price: 12, stock: 1000 },
 ]
 
@@ -71,7 +72,7 @@ export async function seedStore(container: MedusaContainer, products: SeedProduc
   await createTaxRegionsWorkflow(container).run({ input: [{ country_code: "us", provider_id: "tp_system" }] })
 
   const { result: [location] } = await createStockLocationsWorkflow(container).run({
-    input: { locations: [{ name: "Main warehouse", address: { address_1: "1 Dock Rd", city: "Newark", country_code: "us" } }] },
+    input: { locations: [{ name: "Main warehouse", address: { address_1: "1 Dock Rd", city: "Newark", province: "NJ", postal_code: "07114", phone: "+1 973 555 0100", country_code: "us" } }] },
   })
   await link.create({
     [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
@@ -119,6 +120,7 @@ export async function seedStore(container: MedusaContainer, products: SeedProduc
           {
             title: "One size",
             sku: p.sku ?? undefined,
+            weight: p.weight,
             options: { Size: "One size" },
             manage_inventory: true,
             prices: [{ amount: p.price, currency_code: "usd" }],
@@ -168,7 +170,7 @@ export const DEMO_ADDRESS: Record<string, string> = shopperAddress
 export async function placeOrder(
   container: MedusaContainer,
   store: SeededStore,
-  input: { email: string; items: Array<{ title: string; quantity: number }>; promoCodes?: string[] }
+  input: { email: string; items: Array<{ title: string; quantity: number }>; promoCodes?: string[]; shippingOptionId?: string }
 ): Promise<string> {
   const { result: cart } = await createCartWorkflow(container).run({
     input: {
@@ -182,7 +184,7 @@ export async function placeOrder(
     },
   })
   await addShippingMethodToCartWorkflow(container).run({
-    input: { cart_id: cart.id, options: [{ id: store.shippingOptionId }] },
+    input: { cart_id: cart.id, options: [{ id: input.shippingOptionId ?? store.shippingOptionId }] },
   })
   if (input.promoCodes?.length) {
     await updateCartPromotionsWorkflow(container).run({ input: { cart_id: cart.id, promo_codes: input.promoCodes, action: PromotionActions.ADD } })

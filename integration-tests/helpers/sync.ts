@@ -5,7 +5,7 @@ import type IntegrationHubModuleService from "../../src/modules/integration-hub/
 export const hub = (container: MedusaContainer) => container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
 
 /** Polls until the order's sync record for `operation` has left pending/running (subscribers run after the request). */
-export async function waitForSettledSync(container: MedusaContainer, orderId: string, operation: "create" | "cancel", timeoutMs = 30_000) {
+export async function waitForSettledSync(container: MedusaContainer, orderId: string, operation: string, timeoutMs = 30_000) {
   const until = Date.now() + timeoutMs
   for (;;) {
     const [record] = await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation })

@@ -95,7 +95,7 @@ function validate(prismPort: number, req: { method: string; url: string; headers
   })
 }
 
-export async function startShipStationTestServer(opts: { apiKey?: string } = {}): Promise<ShipStationTestServer> {
+export async function startShipStationTestServer(opts: { apiKey?: string; port?: number } = {}): Promise<ShipStationTestServer> {
   const apiKey = opts.apiKey ?? "TEST_shipstation_key_0123456789"
   const dir = mkdtempSync(path.join(os.tmpdir(), "shipstation-spec-"))
   const prism = await startPrism(patchedSpec(dir))
@@ -202,7 +202,7 @@ export async function startShipStationTestServer(opts: { apiKey?: string } = {})
     }
     error(res, 404, "invalid_identifier", `${method} ${url.pathname} is not part of this test double`)
   })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,

@@ -38,7 +38,9 @@ export async function requestEffect(
   // Shutting down: the database may be gone already. The catch-up sweep gives the entity its record after the restart.
   if (hub.stopping) return
   const op = syncOperation(request.entity_type, request.operation)
-  const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
+  const enabled = hub.listConnections({ kind: op.kind, enabledOnly: true })
+  const concerned = op.connectionsFor ? new Set(await op.connectionsFor(container, request.entity_id)) : null
+  const connections = concerned ? enabled.filter((c) => concerned.has(c.id)) : enabled
   if (!connections.length) return
   const revision = op.revision ? await op.revision(container, request.entity_id) : null
   const records = await hub.requestEffects(

@@ -11,6 +11,8 @@ import { orderReference, OrderForErp } from "../workflows/sync-order-to-erp/orde
 import { ORDER_FIELDS_FOR_ERP, syncOrderToErpWorkflow } from "../workflows/sync-order-to-erp"
 import { Corrections, EditableField, editableOrderFields, isEditableOrderField, isPersonalOrderField } from "../workflows/sync-order-to-erp/corrections"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { createShipmentLabelsWorkflow } from "../workflows/create-shipment-labels"
+import { HUB_FULFILLMENT_PROVIDER, OrderForLabels } from "../workflows/create-shipment-labels/plan"
 import { applyInboundEvent } from "./inbound"
 
 export type OperationRun = {
@@ -37,6 +39,8 @@ export type SyncOperation = {
   /** Hash of what would be sent, for effects that repeat when their content changes; absent for once-only effects. */
   revision?: (container: MedusaContainer, entityId: string) => Promise<string>
   run: (container: MedusaContainer, input: OperationRun) => Promise<OperationResult>
+  /** The connections of its kind the effect concerns, when not all of them (e.g. the carrier chosen at checkout). */
+  connectionsFor?: (container: MedusaContainer, entityId: string) => Promise<string[]>
   /** How the catch-up sweep finds entities that should have this effect (read with query.graph). */
   sweep?: { entity: string; fields: string[]; wants: (row: Record<string, unknown>) => boolean }
   /** Edit-and-retry: which fields of the data staff may correct for this effect, and what they hold now. */
@@ -110,6 +114,31 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
         ? { errors: [{ error: new SyncSkipped("shadow mode: the refunds were not sent", "shadow") }] }
         : recordRefundsInErpWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
   },
+  "order.ship-labels": {
+    kind: "shipping",
+    effectKey: (id) => `order:${id}:labels`,
+    externalRef: () => null,
+    externalType: "label",
+    // A new fulfillment, or a cancelled one, is new content: the effect runs again and buys (or voids) its label.
+    revision: async (container, orderId) => createHash("sha256").update(JSON.stringify(await hubFulfillmentsOf(container, orderId))).digest("hex"),
+    connectionsFor: async (container, orderId) => [...new Set((await hubFulfillmentsOf(container, orderId)).map((f) => f.connection_id))],
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: no label was bought", "shadow") }] }
+        : createShipmentLabelsWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
+  },
+}
+
+/** The order's fulfillments the hub ships: id, connection, cancelled or not (what the label effect acts on). */
+async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): Promise<Array<{ id: string; connection_id: string; canceled: boolean }>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity: "order", fields: ["id", "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.canceled_at"], filters: { id: orderId },
+  })
+  const fulfillments = ((data[0] as unknown as OrderForLabels | undefined)?.fulfillments ?? []).filter((f): f is NonNullable<typeof f> => !!f)
+  return fulfillments
+    .filter((f) => f.provider_id?.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) && typeof f.data?.connection_id === "string")
+    .map((f) => ({ id: f.id, connection_id: String(f.data!.connection_id), canceled: !!f.canceled_at }))
+    .sort((a, b) => a.id.localeCompare(b.id))
 }
 
 /** The content of an order's money effect: its captures (or refunds), so that each new one runs the effect again. */

@@ -7,7 +7,7 @@ import { SyncStatusBadge } from "../components/sync-status-badge"
 import { useOrderSyncs, useRetrySync } from "../hooks/use-order-syncs"
 import type { Connection, SyncRecord } from "../lib/types"
 
-const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds" }
+const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds", "ship-labels": "Shipping labels" }
 
 /** "Order → erp", "Cancellation → erp", or "Event ← erp" for what the external system told us. */
 const rowTitle = (record: SyncRecord) =>

@@ -1,0 +1,119 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { IFulfillmentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
+import { cancelOrderFulfillmentWorkflow, createOrderFulfillmentWorkflow, createShippingOptionsWorkflow } from "@medusajs/medusa/core-flows"
+import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import { hub, waitForSettledSync } from "../helpers/sync"
+import { ShipStationTestServer, startShipStationTestServer } from "../shipstation/server"
+
+jest.setTimeout(180_000)
+
+// The carrier connection points at ShipStation's official description (Prism) in front of a stateful double, on a
+// port fixed before the app boots with it.
+const PORT = 40_000 + (process.pid % 20_000)
+const API_KEY = "TEST_shipstation_key_labels"
+const CARRIER = { id: "carrier", kind: "shipping", provider: "shipstation", options: { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${PORT}`, carrierIds: ["se-100001"] }, retry: { inPlace: { retries: 0 } } }
+
+// No ERP here: only the carrier.
+for (const key of ["TRYTON_URL", "TRYTON_PASSWORD", "INTEGRATION_SANDBOX_ERP"]) delete process.env[key]
+Object.assign(process.env, { INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([CARRIER]) })
+
+medusaIntegrationTestRunner({
+  testSuite: ({ getContainer }) => {
+    let container: MedusaContainer
+    let store: SeededStore
+    let shipstation: ShipStationTestServer
+    let carrierOptionId: string
+
+    beforeAll(async () => {
+      shipstation = await startShipStationTestServer({ apiKey: API_KEY, port: PORT })
+    })
+    afterAll(() => shipstation?.close())
+    afterEach(() => {
+      expect(shipstation.violations).toEqual([])
+      shipstation.violations.length = 0
+    })
+
+    beforeEach(async () => {
+      container = getContainer()
+      store = await seedStore(container)
+      // A calculated shipping option of the hub's carriers, as a store owner creates it in the admin.
+      const link = container.resolve(ContainerRegistrationKeys.LINK)
+      await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: store.stockLocationId }, [Modules.FULFILLMENT]: { fulfillment_provider_id: "integration-hub_carriers" } })
+      const fulfillment = container.resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
+      const [manual] = await fulfillment.listShippingOptions({ id: store.shippingOptionId }, { relations: ["service_zone", "shipping_profile"] })
+      const { result: [option] } = await createShippingOptionsWorkflow(container).run({
+        input: [{
+          name: "UPS via ShipStation", price_type: "calculated", provider_id: "integration-hub_carriers",
+          service_zone_id: manual.service_zone_id, shipping_profile_id: manual.shipping_profile_id,
+          data: { connection_id: "carrier" }, type: { label: "Carrier", description: "Priced by the carrier", code: "carrier" },
+          rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" }, { attribute: "is_return", value: "false", operator: "eq" }],
+        }],
+      })
+      carrierOptionId = option.id
+    })
+
+    async function fulfil(orderId: string) {
+      const order = await container.resolve(Modules.ORDER).retrieveOrder(orderId, { relations: ["items"] })
+      const items = (order.items ?? []).map((i) => ({ id: i.id, quantity: MathBN.convert(i.quantity).toNumber() }))
+      const { result } = await createOrderFulfillmentWorkflow(container).run({ input: { order_id: orderId, items } })
+      return result.id
+    }
+    async function fulfillmentOf(id: string) {
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const { data: [f] } = await query.graph({ entity: "fulfillment", fields: ["id", "data", "labels.tracking_number", "labels.label_url", "labels.tracking_url"], filters: { id } })
+      return f as unknown as { data: Record<string, unknown>; labels: Array<{ tracking_number: string; label_url: string; tracking_url: string }> }
+    }
+
+    it("checkout prices the carrier option from ShipStation's rates; fulfilling the order buys one label, kept on the fulfillment", async () => {
+      const orderId = await placeOrder(container, store, { email: `ship-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 2 }], shippingOptionId: carrierOptionId })
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const { data: [order] } = await query.graph({ entity: "order", fields: ["shipping_methods.amount", "shipping_methods.data"], filters: { id: orderId } })
+      // The double's UPS Ground: 8 + 0.8 kg + 1.25 other charges.
+      expect(Number(order.shipping_methods![0]!.amount)).toBe(10.05)
+      expect(order.shipping_methods![0]!.data).toEqual({ connection_id: "carrier" })
+
+      const fulfillmentId = await fulfil(orderId)
+      const record = await waitForSettledSync(container, orderId, "ship-labels")
+      expect(record).toMatchObject({ status: "synced", connection_id: "carrier" })
+      const [label] = shipstation.labels().filter((l) => l.external_shipment_id === `medusa:${fulfillmentId}`)
+      expect(label).toBeDefined()
+      expect(record.external_number).toBe(label.tracking_number)
+      const stored = await fulfillmentOf(fulfillmentId)
+      expect(stored.labels).toEqual([{ tracking_number: label.tracking_number, tracking_url: expect.stringContaining(label.tracking_number), label_url: expect.stringMatching(/\.pdf$/) }])
+      expect(stored.data).toMatchObject({ connection_id: "carrier", label: "bought", label_id: label.label_id, carrier: "ups", service_code: "ups_ground" })
+      // The rate and the purchase are in the connection's log, under the record.
+      const logs = await hub(container).listIntegrationLogs({ sync_record_id: record.id })
+      expect(logs.map((l) => l.operation)).toEqual(expect.arrayContaining(["rates.calculate", "labels.create"]))
+    })
+
+    it("cancelling the fulfillment voids its label at the carrier", async () => {
+      const orderId = await placeOrder(container, store, { email: `void-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 1 }], shippingOptionId: carrierOptionId })
+      const fulfillmentId = await fulfil(orderId)
+      await waitForSettledSync(container, orderId, "ship-labels")
+      await cancelOrderFulfillmentWorkflow(container).run({ input: { order_id: orderId, fulfillment_id: fulfillmentId } })
+      for (const until = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 200))) {
+        const [record] = await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation: "ship-labels" })
+        if (record.status === "synced" && /voided/.test(record.result_summary ?? "")) break
+        if (Date.now() > until) throw new Error(`the void did not settle: ${JSON.stringify(record)}`)
+      }
+      expect(shipstation.labels().find((l) => l.external_shipment_id === `medusa:${fulfillmentId}`)).toMatchObject({ voided: true })
+      expect((await fulfillmentOf(fulfillmentId)).data).toMatchObject({ label: "voided" })
+    })
+
+    it("refuses a line without weight before calling the carrier, naming the order and the variant; nothing is bought", async () => {
+      const orderId = await placeOrder(container, store, { email: `heavy-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }], shippingOptionId: carrierOptionId })
+      // The store owner removes the mug's weight after checkout priced it.
+      const product = container.resolve(Modules.PRODUCT)
+      await product.updateProductVariants(store.variants["Red mug"], { weight: null })
+      const before = shipstation.labels().length
+      await fulfil(orderId)
+      const record = await waitForSettledSync(container, orderId, "ship-labels")
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const { data: [order] } = await query.graph({ entity: "order", fields: ["display_id"], filters: { id: orderId } })
+      expect(record).toMatchObject({ status: "failed", last_error_code: "shipment_no_weight" })
+      expect(record.last_error).toBe(`Cannot buy a label for order #${order.display_id}: variant 'Red mug / One size' has no weight. Give it one in Medusa (in g), then retry.`)
+      expect(shipstation.labels().length).toBe(before)
+    })
+  },
+})
