@@ -5,6 +5,8 @@ import { cancelOrderFulfillmentWorkflow, createOrderFulfillmentWorkflow, createS
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { ShipStationTestServer, startShipStationTestServer } from "../shipstation/server"
+import { createShipmentLabelsWorkflow } from "../../src/workflows/create-shipment-labels"
+import { storeShipmentLabelsStepId } from "../../src/workflows/create-shipment-labels/steps/store-shipment-labels"
 
 jest.setTimeout(180_000)
 
@@ -16,7 +18,9 @@ const CARRIER = { id: "carrier", kind: "shipping", provider: "shipstation", opti
 
 // No ERP here: only the carrier.
 for (const key of ["TRYTON_URL", "TRYTON_PASSWORD", "INTEGRATION_SANDBOX_ERP"]) delete process.env[key]
-Object.assign(process.env, { INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([CARRIER]) })
+// A second, paused connection to the same carrier: the hub runs no effect on it, so a test can play a run itself.
+const PAUSED = { ...CARRIER, id: "carrier-paused", enabled: false }
+Object.assign(process.env, { INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([CARRIER, PAUSED]) })
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer }) => {
@@ -24,6 +28,7 @@ medusaIntegrationTestRunner({
     let store: SeededStore
     let shipstation: ShipStationTestServer
     let carrierOptionId: string
+    let pausedOptionId: string
 
     beforeAll(async () => {
       shipstation = await startShipStationTestServer({ apiKey: API_KEY, port: PORT })
@@ -42,15 +47,15 @@ medusaIntegrationTestRunner({
       await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: store.stockLocationId }, [Modules.FULFILLMENT]: { fulfillment_provider_id: "integration-hub_carriers" } })
       const fulfillment = container.resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
       const [manual] = await fulfillment.listShippingOptions({ id: store.shippingOptionId }, { relations: ["service_zone", "shipping_profile"] })
-      const { result: [option] } = await createShippingOptionsWorkflow(container).run({
-        input: [{
-          name: "UPS via ShipStation", price_type: "calculated", provider_id: "integration-hub_carriers",
-          service_zone_id: manual.service_zone_id, shipping_profile_id: manual.shipping_profile_id,
-          data: { connection_id: "carrier" }, type: { label: "Carrier", description: "Priced by the carrier", code: "carrier" },
-          rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" }, { attribute: "is_return", value: "false", operator: "eq" }],
-        }],
+      const option = (connection_id: string) => ({
+        name: `UPS via ShipStation (${connection_id})`, price_type: "calculated" as const, provider_id: "integration-hub_carriers",
+        service_zone_id: manual.service_zone_id, shipping_profile_id: manual.shipping_profile_id,
+        data: { connection_id }, type: { label: "Carrier", description: "Priced by the carrier", code: `carrier-${connection_id}` },
+        rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" as const }, { attribute: "is_return", value: "false", operator: "eq" as const }],
       })
-      carrierOptionId = option.id
+      const { result: [carrier, paused] } = await createShippingOptionsWorkflow(container).run({ input: [option("carrier"), option("carrier-paused")] })
+      carrierOptionId = carrier.id
+      pausedOptionId = paused.id
     })
 
     async function fulfil(orderId: string) {
@@ -114,6 +119,26 @@ medusaIntegrationTestRunner({
       expect(record).toMatchObject({ status: "failed", last_error_code: "shipment_no_weight" })
       expect(record.last_error).toBe(`Cannot buy a label for order #${order.display_id}: variant 'Red mug / One size' has no weight. Give it one in Medusa (in g), then retry.`)
       expect(shipstation.labels().length).toBe(before)
+    })
+
+    it("voids the label it bought when keeping it on the fulfillment fails for good (compensation), and leaves the fulfillment as it was", async () => {
+      const orderId = await placeOrder(container, store, { email: `comp-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 1 }], shippingOptionId: pausedOptionId })
+      const fulfillmentId = await fulfil(orderId)
+      const workflow = createShipmentLabelsWorkflow(container)
+      workflow.insertActionAfter(storeShipmentLabelsStepId, "inject-failure", {
+        invoke: async () => {
+          throw new Error("injected failure after the label was kept")
+        },
+      })
+      const { errors } = await workflow.run({ input: { connection_id: "carrier-paused", order_id: orderId }, throwOnError: false })
+      expect(errors[0].error.message).toContain("injected failure")
+      const labels = shipstation.labels().filter((l) => l.external_shipment_id === `medusa:${fulfillmentId}`)
+      expect(labels).toHaveLength(1)
+      expect(labels[0]).toMatchObject({ voided: true })
+      const after = await fulfillmentOf(fulfillmentId)
+      expect(after.labels).toEqual([])
+      expect(after.data).toMatchObject({ connection_id: "carrier-paused", label: "pending" })
+      expect(await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation: "ship-labels" })).toEqual([])
     })
   },
 })
