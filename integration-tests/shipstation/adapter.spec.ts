@@ -16,7 +16,10 @@ const FROM = { name: "Acme Shop", company: "Acme", phone: "+1 512-555-0199", str
 const TO = { name: "Jane Doe", company: null, phone: "+1 408-555-0100", street: "525 S Winchester Blvd\nApt 4", city: "San Jose", province: "CA", postalCode: "95128", countryCode: "US" }
 const shipment = (overrides: Partial<ShipmentRequest> = {}): ShipmentRequest => ({ from: FROM, to: TO, parcels: [{ weightGrams: 900, lengthCm: 30, widthCm: 20, heightCm: 10 }], currencyCode: "USD", ...overrides })
 let seq = 0
-const label = (overrides: Partial<LabelRequest> = {}): LabelRequest => ({ ...shipment(), reference: `medusa:ful_${Date.now()}${++seq}`, carrierId: "se-100001", serviceCode: "ups_ground", ...overrides })
+const label = (overrides: Partial<LabelRequest> = {}): LabelRequest => {
+  const fulfillmentId = `ful_${Date.now()}${++seq}`
+  return { ...shipment(), reference: `medusa:${fulfillmentId}`, subject: { orderId: "order_test", fulfillmentId }, carrierId: "se-100001", serviceCode: "ups_ground", ...overrides }
+}
 const failure = (p: Promise<unknown>) => p.then(() => { throw new Error("expected the call to fail") }, (err: unknown) => err as IntegrationError)
 
 // ShipStation's official API description, served by Prism, judges every request (any violation fails the test);

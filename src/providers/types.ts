@@ -66,8 +66,10 @@ export type InboundEvent = {
 export interface InboundWebhooks {
   /** False when this connection is not set up for webhooks (e.g. no secret configured): answered 404. */
   acceptsWebhooks?(): boolean
-  verifyWebhook(request: InboundRequest): SignatureVerdict
-  parseWebhook(request: InboundRequest): InboundEvent
+  /** May be async: a vendor whose signatures are checked with keys it publishes (a JWKS) fetches them. */
+  verifyWebhook(request: InboundRequest): SignatureVerdict | Promise<SignatureVerdict>
+  /** May be async: a provider may look up which Medusa record an event is about in its state. */
+  parseWebhook(request: InboundRequest): InboundEvent | Promise<InboundEvent>
 }
 
 /** Implemented by every provider, whatever its kind. */
@@ -282,6 +284,8 @@ export type ShipmentRequest = { from: ShipmentAddress; to: ShipmentAddress; parc
 export type LabelRequest = ShipmentRequest & {
   /** Our stable reference for the shipment, e.g. "medusa:ful_01H…": one label per reference. */
   reference: string
+  /** The Medusa order and fulfillment shipped: the carrier's later tracking events are about them. */
+  subject: { orderId: string; fulfillmentId: string }
   /** The rate chosen: the carrier account and its service. */
   carrierId: string
   serviceCode: string

@@ -5,6 +5,7 @@ import { redactString } from "../lib/http/redact"
 import { currentSyncContext } from "../lib/run-context"
 import type { ConnectionKind } from "../providers/types"
 import { applyErpSaleUpdateWorkflow } from "../workflows/apply-erp-sale-update"
+import { applyTrackingUpdateWorkflow } from "../workflows/apply-tracking-update"
 import { hubOf } from "./hub"
 import type { OperationResult, OperationRun } from "./operations"
 
@@ -22,6 +23,13 @@ export const INBOUND_HANDLERS: Partial<Record<ConnectionKind, Record<string, Inb
   erp: {
     "sale.updated": (container, { connection_id, event }) =>
       applyErpSaleUpdateWorkflow(container).run({
+        input: { connection_id, event_id: event.id, occurred_at: event.occurred_at, data: event.data },
+        throwOnError: false,
+      }),
+  },
+  shipping: {
+    "shipment.tracking": (container, { connection_id, event }) =>
+      applyTrackingUpdateWorkflow(container).run({
         input: { connection_id, event_id: event.id, occurred_at: event.occurred_at, data: event.data },
         throwOnError: false,
       }),

@@ -40,11 +40,11 @@ export async function receiveWebhook(
     return { status, body: { message } }
   }
 
-  const verdict = provider.verifyWebhook(request)
+  const verdict = await provider.verifyWebhook(request)
   if (!verdict.ok) return reject(401, verdict.reason, verdict.message, false)
   let event
   try {
-    event = provider.parseWebhook(request)
+    event = await provider.parseWebhook(request)
   } catch (err) {
     if (err instanceof WebhookPayloadError) return reject(400, "malformed", err.message, true)
     throw err

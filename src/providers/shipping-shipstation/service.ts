@@ -1,13 +1,20 @@
-import { createHash } from "node:crypto"
+import { createHash, createPublicKey, timingSafeEqual, verify, JsonWebKey } from "node:crypto"
 import { MathBN } from "@medusajs/framework/utils"
 import { IntegrationError } from "../../lib/errors"
-import type { LabelRequest, ProviderDeps, ShipmentAddress, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
+import type { HttpClient } from "../../lib/http/client"
+import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
+import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentAddress, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
+import { WebhookPayloadError } from "../types"
 import { assertProviderOptions } from "../validate-options"
 import { ShipStationClient } from "./client"
-import { ShipStationAddress, ShipStationLabel, ShipStationOptions, shipStationOptionsSchema, ShipStationRate } from "./types"
+import { jwksSchema, ShipStationAddress, ShipStationLabel, ShipStationOptions, shipStationOptionsSchema, ShipStationRate, webhookBodySchema } from "./types"
 
 /** ShipStation keeps at most 50 characters of `external_shipment_id` (it truncates the rest). */
 const EXTERNAL_ID_MAX = 50
+/** How far a webhook's x-shipengine-timestamp may be from our clock. */
+const WEBHOOK_TOLERANCE_S = 300
+/** How long ShipStation's published webhook keys are reused before they are fetched again. */
+const JWKS_TTL_MS = 3_600_000
 
 /**
  * ShipStation API v2 as a shipping connection: rates from `/v2/rates` for the configured carrier accounts,
@@ -26,6 +33,9 @@ export class ShipStationShippingProvider implements ShippingProvider {
   private readonly options: ShipStationOptions
   private readonly client: ShipStationClient
   private readonly connectionId: string
+  private readonly state: ProviderStateStore
+  private readonly jwksHttp: HttpClient
+  private jwks?: { at: number; keys: Map<string, JsonWebKey> }
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(shipStationOptionsSchema, options)
@@ -35,6 +45,8 @@ export class ShipStationShippingProvider implements ShippingProvider {
     this.options = shipStationOptionsSchema.parse(options)
     this.connectionId = deps.connection.id
     this.client = new ShipStationClient(deps.createHttpClient(this.options.baseUrl.replace(/\/+$/, ""), [this.options.apiKey]), this.options.apiKey)
+    this.state = deps.state
+    this.jwksHttp = deps.createHttpClient(new URL(this.options.webhookJwksUrl).origin, [])
   }
 
   testConnection(): Promise<void> {
@@ -65,7 +77,10 @@ export class ShipStationShippingProvider implements ShippingProvider {
   async createLabel(input: LabelRequest): Promise<ShippingLabel> {
     const externalId = externalShipmentId(input.reference)
     const existing = await this.labelFor(externalId)
-    if (existing) return toLabel(existing, false)
+    if (existing) {
+      await this.remember(existing.label_id, input)
+      return toLabel(existing, false)
+    }
     const label = await this.client.createLabel({
       label_format: this.options.labelFormat,
       label_layout: this.options.labelLayout,
@@ -82,7 +97,82 @@ export class ShipStationShippingProvider implements ShippingProvider {
         tags: [],
       },
     })
+    await this.remember(label.label_id, input)
     return toLabel(label, true)
+  }
+
+  /** Which Medusa order and fulfillment a label ships, for its tracking events (kept in the hub's database). */
+  private remember(labelId: string, input: LabelRequest): Promise<void> {
+    return this.state.set(`label:${labelId}`, { order_id: input.subject.orderId, fulfillment_id: input.subject.fulfillmentId })
+  }
+
+  /**
+   * As ShipStation documents it: an RSA-SHA256 signature of "<x-shipengine-timestamp>.<raw body>" in
+   * x-shipengine-rsa-sha256-signature (base64), by the published key x-shipengine-rsa-sha256-key-id, within 5
+   * minutes; and, when options.webhookToken is set, that token in x-integration-hub-token.
+   */
+  async verifyWebhook(request: InboundRequest): Promise<SignatureVerdict> {
+    if (this.options.webhookToken) {
+      const token = headerValue(request.headers, "x-integration-hub-token")
+      if (!token) return { ok: false, reason: "missing_signature", message: "x-integration-hub-token header missing (options.webhookToken is set)" }
+      const [a, b] = [Buffer.from(token), Buffer.from(this.options.webhookToken)]
+      if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, reason: "bad_signature", message: "x-integration-hub-token does not match options.webhookToken" }
+    }
+    if (!this.options.verifyWebhookSignature) return { ok: true }
+    const keyId = headerValue(request.headers, "x-shipengine-rsa-sha256-key-id")
+    const signature = headerValue(request.headers, "x-shipengine-rsa-sha256-signature")
+    const timestamp = headerValue(request.headers, "x-shipengine-timestamp")
+    if (!keyId || !signature || !timestamp) return { ok: false, reason: "missing_signature", message: "x-shipengine-rsa-sha256-key-id, -signature or x-shipengine-timestamp header missing" }
+    const at = new Date(/^\d+$/.test(timestamp) ? Number(timestamp) * 1000 : timestamp)
+    if (Number.isNaN(at.getTime()) || Math.abs(Date.now() - at.getTime()) > WEBHOOK_TOLERANCE_S * 1000) {
+      return { ok: false, reason: "timestamp_out_of_tolerance", message: `x-shipengine-timestamp ${timestamp} is more than ${WEBHOOK_TOLERANCE_S} s from now` }
+    }
+    const jwk = await this.publicKey(keyId)
+    if (!jwk) return { ok: false, reason: "bad_signature", message: `no published ShipStation key has id ${keyId}` }
+    const signed = Buffer.concat([Buffer.from(`${timestamp}.`), request.rawBody])
+    const valid = verify("sha256", signed, createPublicKey({ key: jwk, format: "jwk" }), Buffer.from(signature, "base64"))
+    return valid ? { ok: true, timestamp: at } : { ok: false, reason: "bad_signature", message: "the RSA-SHA256 signature does not match the body" }
+  }
+
+  /** A tracking event ("shipment.tracking") about a label this hub bought; other events are kept as they come. */
+  async parseWebhook(request: InboundRequest): Promise<InboundEvent> {
+    let json: unknown
+    try {
+      json = JSON.parse(request.rawBody.toString("utf8"))
+    } catch {
+      throw new WebhookPayloadError("body is not JSON")
+    }
+    const parsed = webhookBodySchema.safeParse(json)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new WebhookPayloadError(`not a ShipStation webhook: ${issue.path.join(".") || "(root)"}: ${issue.message}`)
+    }
+    const body = parsed.data
+    // ShipStation sends no event id: the same body delivered again is the same event.
+    const id = createHash("sha256").update(request.rawBody).digest("hex")
+    const timestamp = headerValue(request.headers, "x-shipengine-timestamp")
+    const occurred = body.data?.events?.[0]?.occurred_at ?? (timestamp && /^\d+$/.test(timestamp) ? new Date(Number(timestamp) * 1000).toISOString() : timestamp)
+    const occurredAt = occurred && !Number.isNaN(Date.parse(occurred)) ? new Date(occurred) : null
+    const labelId = /\/v2\/labels\/([^/]+)\/track/.exec(body.resource_url)?.[1] ?? body.data?.label_id ?? null
+    if (!/TRACK/i.test(body.resource_type) || !labelId) return { id, type: body.resource_type, occurredAt, subject: null, data: { resource_url: body.resource_url } }
+    const shipped = await this.state.get<{ order_id: string; fulfillment_id: string }>(`label:${labelId}`)
+    return {
+      id,
+      type: "shipment.tracking",
+      occurredAt,
+      subject: shipped ? { entity_type: "order", entity_id: shipped.order_id } : null,
+      data: { label_id: labelId, fulfillment_id: shipped?.fulfillment_id ?? null, tracking_number: body.data?.tracking_number ?? null, claimed_status: body.data?.status_code ?? null },
+    }
+  }
+
+  private async publicKey(keyId: string): Promise<JsonWebKey | null> {
+    const fresh = this.jwks && Date.now() - this.jwks.at < JWKS_TTL_MS
+    if (!fresh || !this.jwks!.keys.has(keyId)) {
+      const res = await this.jwksHttp.request<unknown>({ method: "GET", url: new URL(this.options.webhookJwksUrl).pathname, operation: "webhooks.jwks", safe: true })
+      const { keys } = jwksSchema.parse(res.data)
+      this.jwks = { at: Date.now(), keys: new Map(keys.map((k) => [k.kid, k as JsonWebKey])) }
+    }
+    return this.jwks!.keys.get(keyId) ?? null
   }
 
   async voidLabel(labelId: string): Promise<{ voided: boolean; summary: string }> {
@@ -217,4 +307,5 @@ const DESCRIPTIONS: Record<string, string> = {
   "labels.list": "list the shipment's labels",
   "labels.void": "void the label",
   "labels.track": "read the label's tracking",
+  "webhooks.jwks": "fetch ShipStation's webhook signing keys",
 }

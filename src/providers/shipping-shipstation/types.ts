@@ -11,7 +11,16 @@ export const shipStationOptionsSchema = z.object({
   labelFormat: z.enum(["pdf", "png", "zpl"]).default("pdf"),
   /** Label size. */
   labelLayout: z.enum(["4x6", "letter"]).default("4x6"),
-})
+  /**
+   * A secret of yours that ShipStation sends back on every webhook as the custom header `x-integration-hub-token`
+   * (given when the webhook is registered). When set, a delivery without it is refused with 401. Never logged.
+   */
+  webhookToken: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Where ShipStation publishes the public keys of its RSA-SHA256 webhook signatures. */
+  webhookJwksUrl: z.url({ protocol: /^https?$/ }).default("https://api.shipengine.com/jwks"),
+  /** Check ShipStation's RSA-SHA256 signature (x-shipengine-rsa-sha256-* headers) on every webhook. */
+  verifyWebhookSignature: z.boolean().default(true),
+}).refine((o) => o.verifyWebhookSignature || !!o.webhookToken, { message: "is required when verifyWebhookSignature is false (a webhook must be verified somehow)", path: ["webhookToken"] })
 export type ShipStationOptions = z.output<typeof shipStationOptionsSchema>
 
 /** An address as ShipStation wants it: all eight fields present and non-empty. */
@@ -84,3 +93,17 @@ export const trackingSchema = z.object({
 
 /** ShipStation's error body: `errors[]` each with a message; 5xx bodies are empty. */
 export const errorBodySchema = z.object({ errors: z.array(z.object({ message: z.string(), error_code: z.string().optional(), error_source: z.string().optional() })).min(1) })
+
+/** A ShipStation webhook body: what it is about (`resource_url`), and for tracking events the tracking data. */
+export const webhookBodySchema = z.object({
+  resource_url: z.string().min(1),
+  resource_type: z.string().min(1),
+  data: z.object({
+    tracking_number: z.string().nullish(),
+    status_code: z.string().nullish(),
+    label_id: z.string().nullish(),
+    events: z.array(z.object({ occurred_at: z.string().nullish() }).passthrough()).nullish(),
+  }).passthrough().nullish(),
+})
+
+export const jwksSchema = z.object({ keys: z.array(z.object({ kid: z.string(), kty: z.string() }).passthrough()) })

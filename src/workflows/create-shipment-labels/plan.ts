@@ -81,7 +81,7 @@ export function planLabels(
     })
     plan.buy.push({
       fulfillment_id: f.id,
-      request: { ...request, reference: shipmentReference(f.id), carrierId: data.carrier_id ?? "", serviceCode: data.service_code ?? "" },
+      request: { ...request, reference: shipmentReference(f.id), subject: { orderId: order.id, fulfillmentId: f.id }, carrierId: data.carrier_id ?? "", serviceCode: data.service_code ?? "" },
       service: { carrier_id: data.carrier_id, service_code: data.service_code },
       data: f.data ?? {},
       labels: (f.labels ?? []).filter((l): l is FulfillmentLabel => !!l),
