@@ -1,8 +1,8 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IFulfillmentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
-import { cancelOrderFulfillmentWorkflow, createOrderFulfillmentWorkflow, createShippingOptionsWorkflow } from "@medusajs/medusa/core-flows"
-import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import { cancelOrderFulfillmentWorkflow, createOrderFulfillmentWorkflow } from "@medusajs/medusa/core-flows"
+import { placeOrder, seedCarrierOption, seedStore, SeededStore } from "../../demo/app/store"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { ShipStationTestServer, startShipStationTestServer } from "../shipstation/server"
 import { createShipmentLabelsWorkflow } from "../../src/workflows/create-shipment-labels"
@@ -43,19 +43,11 @@ medusaIntegrationTestRunner({
       container = getContainer()
       store = await seedStore(container)
       // A calculated shipping option of the hub's carriers, as a store owner creates it in the admin.
-      const link = container.resolve(ContainerRegistrationKeys.LINK)
-      await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: store.stockLocationId }, [Modules.FULFILLMENT]: { fulfillment_provider_id: "integration-hub_carriers" } })
       const fulfillment = container.resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
-      const [manual] = await fulfillment.listShippingOptions({ id: store.shippingOptionId }, { relations: ["service_zone", "shipping_profile"] })
-      const option = (connection_id: string) => ({
-        name: `UPS via ShipStation (${connection_id})`, price_type: "calculated" as const, provider_id: "integration-hub_carriers",
-        service_zone_id: manual.service_zone_id, shipping_profile_id: manual.shipping_profile_id,
-        data: { connection_id }, type: { label: "Carrier", description: "Priced by the carrier", code: `carrier-${connection_id}` },
-        rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" as const }, { attribute: "is_return", value: "false", operator: "eq" as const }],
-      })
-      const { result: [carrier, paused] } = await createShippingOptionsWorkflow(container).run({ input: [option("carrier"), option("carrier-paused")] })
-      carrierOptionId = carrier.id
-      pausedOptionId = paused.id
+      const [flat] = await fulfillment.listShippingOptions({ id: store.shippingOptionId })
+      const zone = { locationId: store.stockLocationId, serviceZoneId: flat.service_zone_id, profileId: flat.shipping_profile_id }
+      carrierOptionId = await seedCarrierOption(container, { ...zone, connectionId: "carrier" })
+      pausedOptionId = await seedCarrierOption(container, { ...zone, connectionId: "carrier-paused" })
     })
 
     async function fulfil(orderId: string) {

@@ -3,8 +3,8 @@ import { createServer, Server } from "node:http"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IFulfillmentModuleService, INotificationModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
-import { createOrderFulfillmentWorkflow, createShippingOptionsWorkflow } from "@medusajs/medusa/core-flows"
-import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import { createOrderFulfillmentWorkflow } from "@medusajs/medusa/core-flows"
+import { placeOrder, seedCarrierOption, seedStore, SeededStore } from "../../demo/app/store"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { ShipStationTestServer, startShipStationTestServer } from "../shipstation/server"
 
@@ -64,18 +64,9 @@ medusaIntegrationTestRunner({
     beforeEach(async () => {
       container = getContainer()
       store = await seedStore(container)
-      const link = container.resolve(ContainerRegistrationKeys.LINK)
-      await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: store.stockLocationId }, [Modules.FULFILLMENT]: { fulfillment_provider_id: "integration-hub_carriers" } })
       const fulfillment = container.resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
-      const [manual] = await fulfillment.listShippingOptions({ id: store.shippingOptionId })
-      const { result: [option] } = await createShippingOptionsWorkflow(container).run({
-        input: [{
-          name: "UPS via ShipStation", price_type: "calculated", provider_id: "integration-hub_carriers", service_zone_id: manual.service_zone_id,
-          shipping_profile_id: manual.shipping_profile_id, data: { connection_id: "carrier" }, type: { label: "Carrier", description: "Priced by the carrier", code: "carrier" },
-          rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" }, { attribute: "is_return", value: "false", operator: "eq" }],
-        }],
-      })
-      optionId = option.id
+      const [flat] = await fulfillment.listShippingOptions({ id: store.shippingOptionId })
+      optionId = await seedCarrierOption(container, { locationId: store.stockLocationId, serviceZoneId: flat.service_zone_id, profileId: flat.shipping_profile_id, connectionId: "carrier" })
     })
 
     const deliver = (event: { body: string; headers: Record<string, string> }) =>

@@ -1,6 +1,7 @@
 import { OdooErpProvider } from "./erp-odoo/service"
 import { SandboxErpProvider } from "./erp-sandbox/service"
 import { TrytonErpProvider } from "./erp-tryton/service"
+import { SandboxCarrierProvider } from "./shipping-sandbox/service"
 import { ShipStationShippingProvider } from "./shipping-shipstation/service"
 import type { IntegrationProviderClass } from "./types"
 
@@ -13,4 +14,5 @@ export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClas
   odoo: OdooErpProvider,
   sandbox: SandboxErpProvider,
   shipstation: ShipStationShippingProvider,
+  "sandbox-carrier": SandboxCarrierProvider,
 }

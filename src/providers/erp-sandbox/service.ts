@@ -5,6 +5,7 @@ import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/
 import { isSamePlace } from "../address"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import { assertProviderOptions } from "../validate-options"
+import { parseWebhookBody } from "../webhook-body"
 import type {
   ErpCancelResult,
   ErpCustomerInput,
@@ -93,27 +94,16 @@ export class SandboxErpProvider implements ErpProvider {
   }
 
   parseWebhook(request: InboundRequest): InboundEvent {
-    let json: unknown
-    try {
-      json = JSON.parse(request.rawBody.toString("utf8"))
-    } catch {
-      throw new WebhookPayloadError("body is not JSON")
-    }
-    const parsed = sandboxEventSchema.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new WebhookPayloadError(`not a sandbox ERP event: ${issue.path.join(".") || "(root)"}: ${issue.message}`)
-    }
+    const event = parseWebhookBody(request.rawBody, sandboxEventSchema, "a sandbox ERP event")
     const id = headerValue(request.headers, "webhook-id")
     if (!id) throw new WebhookPayloadError("webhook-id header missing")
-    const { reference } = parsed.data.data
-    const orderId = /^medusa:(order_[A-Za-z0-9]+)$/.exec(reference)?.[1]
+    const orderId = /^medusa:(order_[A-Za-z0-9]+)$/.exec(event.data.reference)?.[1]
     return {
       id,
-      type: parsed.data.type,
-      occurredAt: new Date(parsed.data.timestamp),
+      type: event.type,
+      occurredAt: new Date(event.timestamp),
       subject: orderId ? { entity_type: "order", entity_id: orderId } : null,
-      data: parsed.data.data,
+      data: event.data,
     }
   }
 

@@ -4,7 +4,7 @@ import { IntegrationError } from "../../lib/errors"
 import type { HttpClient } from "../../lib/http/client"
 import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
 import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentAddress, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
-import { WebhookPayloadError } from "../types"
+import { parseWebhookBody } from "../webhook-body"
 import { assertProviderOptions } from "../validate-options"
 import { ShipStationClient } from "./client"
 import { jwksSchema, ShipStationAddress, ShipStationLabel, ShipStationOptions, shipStationOptionsSchema, ShipStationRate, webhookBodySchema } from "./types"
@@ -136,18 +136,7 @@ export class ShipStationShippingProvider implements ShippingProvider {
 
   /** A tracking event ("shipment.tracking") about a label this hub bought; other events are kept as they come. */
   async parseWebhook(request: InboundRequest): Promise<InboundEvent> {
-    let json: unknown
-    try {
-      json = JSON.parse(request.rawBody.toString("utf8"))
-    } catch {
-      throw new WebhookPayloadError("body is not JSON")
-    }
-    const parsed = webhookBodySchema.safeParse(json)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new WebhookPayloadError(`not a ShipStation webhook: ${issue.path.join(".") || "(root)"}: ${issue.message}`)
-    }
-    const body = parsed.data
+    const body = parseWebhookBody(request.rawBody, webhookBodySchema, "a ShipStation webhook")
     // ShipStation sends no event id: the same body delivered again is the same event.
     const id = createHash("sha256").update(request.rawBody).digest("hex")
     const timestamp = headerValue(request.headers, "x-shipengine-timestamp")
@@ -233,10 +222,10 @@ const PROVINCE_REQUIRED = new Set(["US", "CA", "AU", "MX", "BR", "IN", "JP", "CN
  * An address in ShipStation's shape, refusing one a carrier cannot ship to, naming the field: ShipStation needs
  * every field present. Where a country has no provinces, the city stands in for `state_province`.
  */
-export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_from", connectionId: string): ShipStationAddress {
+export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_from", connectionId: string, carrier = "ShipStation"): ShipStationAddress {
   const who = role === "ship_to" ? "the customer's shipping address" : "the stock location's address"
   const missing = (field: string, fix: string) =>
-    new IntegrationError(`Cannot ship with ShipStation: ${who} has no ${field} (${role}). ${fix}, then retry.`, { connectionId, code: "shipment_address_incomplete", retryable: false })
+    new IntegrationError(`Cannot ship with ${carrier}: ${who} has no ${field} (${role}). ${fix}, then retry.`, { connectionId, code: "shipment_address_incomplete", retryable: false })
   const country = a.countryCode?.toUpperCase()
   if (!country) throw missing("country", "Add the country")
   if (!a.phone?.trim()) throw missing("phone number", role === "ship_to" ? "Ask for a phone at checkout, or add it to the order's address" : "Add a phone to the stock location's address")

@@ -1,0 +1,154 @@
+import { z } from "@medusajs/framework/zod"
+import type { CallRecorder } from "../../lib/http/call-recorder"
+import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/webhooks/signatures"
+import { shipStationAddress } from "../shipping-shipstation/service"
+import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
+import { WebhookPayloadError } from "../types"
+import { parseWebhookBody } from "../webhook-body"
+import { assertProviderOptions } from "../validate-options"
+
+export const sandboxCarrierOptionsSchema = z.object({
+  /** Standard Webhooks secret ("whsec_…") the sandbox carrier signs its tracking events with; without it no webhooks. */
+  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64').optional(),
+  /** The carrier's name on its rates and labels (two sandbox connections can play two carriers). */
+  carrier: z.string().min(1).default("sandbox-post"),
+  /** Price of a parcel: base + per started kilogram, per service. */
+  services: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), base: z.number().min(0), perKg: z.number().min(0), days: z.number().int().min(1) }))
+    .min(1).default([
+      { code: "standard", name: "Standard", base: 4.5, perKg: 1.2, days: 4 },
+      { code: "express", name: "Express", base: 9.9, perKg: 2.5, days: 1 },
+    ]),
+})
+type SandboxCarrierOptions = z.output<typeof sandboxCarrierOptionsSchema>
+
+const eventSchema = z.object({ type: z.literal("label.tracking"), timestamp: z.string(), data: z.object({ label_id: z.string().min(1), status: z.enum(["pending", "in_transit", "delivered", "exception"]) }) })
+
+type SandboxLabel = { id: string; tracking: string; reference: string; order_id: string; fulfillment_id: string; status: TrackingStatus["status"]; voided: boolean; service: string }
+
+const WORDS: Record<string, string> = {
+  testConnection: "test the connection",
+  getRates: "ask the carrier for rates",
+  createLabel: "buy the shipping label",
+  voidLabel: "void the label",
+  getTracking: "read the label's tracking",
+}
+
+/**
+ * DEVELOPMENT ONLY — a carrier that lives in the store's own database: rates by weight, labels idempotent by
+ * reference, voids, and tracking that moves when the carrier's signed event says so (the demo sends them). It
+ * checks addresses as ShipStation does. Never point a production store at it.
+ */
+export class SandboxCarrierProvider implements ShippingProvider {
+  static identifier = "sandbox-carrier"
+  static kind = "shipping" as const
+  readonly kind = "shipping" as const
+
+  private readonly options: SandboxCarrierOptions
+  private readonly state: ProviderStateStore
+  private readonly recorder: CallRecorder
+  private readonly connectionId: string
+
+  static validateOptions(options: Record<string, unknown>): void {
+    assertProviderOptions(sandboxCarrierOptionsSchema, options)
+  }
+
+  constructor(deps: ProviderDeps, options: unknown) {
+    this.options = sandboxCarrierOptionsSchema.parse(options)
+    this.state = deps.state
+    this.recorder = deps.createRecorder([])
+    this.connectionId = deps.connection.id
+    deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox carrier, a development provider; do not use it in production`)
+  }
+
+  testConnection(): Promise<void> {
+    return this.recorder.run("sandbox.testConnection", {}, async () => undefined)
+  }
+
+  externalUrl(): string | null {
+    return null
+  }
+
+  describeCall(operation: string): string | null {
+    return WORDS[operation.replace(/^sandbox\./, "")] ?? null
+  }
+
+  getRates(input: ShipmentRequest): Promise<ShippingRate[]> {
+    return this.recorder.run("sandbox.getRates", input, async () => {
+      this.check(input)
+      const kg = Math.max(1, Math.ceil(input.parcels.reduce((g, p) => g + p.weightGrams, 0) / 1000))
+      return this.options.services
+        .map((s) => ({ carrierId: `se-${this.options.carrier}`, carrier: this.options.carrier, serviceCode: s.code, serviceName: s.name, amount: (s.base + s.perKg * kg).toFixed(2), currencyCode: input.currencyCode, deliveryDays: s.days }))
+        .sort((a, b) => Number(a.amount) - Number(b.amount))
+    })
+  }
+
+  createLabel(input: LabelRequest): Promise<ShippingLabel> {
+    return this.recorder.run("sandbox.createLabel", input, async () => {
+      this.check(input)
+      const found = await this.state.get<{ id: string }>(`ref:${input.reference}`)
+      const existing = found && (await this.state.get<SandboxLabel>(`label:${found.id}`))
+      if (existing && !existing.voided) return this.toLabel(existing, false)
+      const n = await this.state.next("label-seq")
+      const label: SandboxLabel = {
+        id: `sbx-lbl-${n}`, tracking: `SBX${String(n).padStart(9, "0")}`, reference: input.reference, order_id: input.subject.orderId,
+        fulfillment_id: input.subject.fulfillmentId, status: "pending", voided: false, service: input.serviceCode,
+      }
+      await this.state.set(`label:${label.id}`, label)
+      await this.state.set(`ref:${input.reference}`, { id: label.id })
+      return this.toLabel(label, true)
+    }, (l) => l.labelId)
+  }
+
+  voidLabel(labelId: string): Promise<{ voided: boolean; summary: string }> {
+    return this.recorder.run("sandbox.voidLabel", { labelId }, async () => {
+      const label = await this.state.get<SandboxLabel>(`label:${labelId}`)
+      if (!label) return { voided: false, summary: `the sandbox carrier has no label ${labelId}` }
+      if (label.status === "in_transit" || label.status === "delivered") return { voided: false, summary: `label ${labelId} was already scanned (${label.status}): it cannot be voided` }
+      await this.state.set(`label:${labelId}`, { ...label, voided: true })
+      return { voided: true, summary: `label ${labelId} voided${label.voided ? " before" : ""}` }
+    })
+  }
+
+  getTracking(labelId: string): Promise<TrackingStatus> {
+    return this.recorder.run("sandbox.getTracking", { labelId }, async () => {
+      const label = await this.state.get<SandboxLabel>(`label:${labelId}`)
+      if (!label) return { trackingNumber: "", status: "unknown" as const, occurredAt: null, description: `no label ${labelId}` }
+      return { trackingNumber: label.tracking, status: label.status, occurredAt: new Date(), description: label.status.replace("_", " ") }
+    })
+  }
+
+  acceptsWebhooks(): boolean {
+    return Boolean(this.options.webhookSecret)
+  }
+
+  verifyWebhook(request: InboundRequest): SignatureVerdict {
+    return verifyStandardWebhook({ rawBody: request.rawBody, headers: request.headers, secret: this.options.webhookSecret ?? "" })
+  }
+
+  /** The sandbox carrier's signed event is its scan: the label moves to that status, then the hub applies it. */
+  async parseWebhook(request: InboundRequest): Promise<InboundEvent> {
+    const event = parseWebhookBody(request.rawBody, eventSchema, "a sandbox carrier event")
+    const id = headerValue(request.headers, "webhook-id")
+    if (!id) throw new WebhookPayloadError("webhook-id header missing")
+    const { label_id, status } = event.data
+    const label = await this.state.get<SandboxLabel>(`label:${label_id}`)
+    if (label) await this.state.set(`label:${label_id}`, { ...label, status })
+    return {
+      id,
+      type: "shipment.tracking",
+      occurredAt: new Date(event.timestamp),
+      subject: label ? { entity_type: "order", entity_id: label.order_id } : null,
+      data: { label_id, fulfillment_id: label?.fulfillment_id ?? null, tracking_number: label?.tracking ?? null, claimed_status: status },
+    }
+  }
+
+  /** The same address and parcel checks a real carrier makes, so the demo fails where production would. */
+  private check(input: ShipmentRequest): void {
+    shipStationAddress(input.to, "ship_to", this.connectionId, "the sandbox carrier")
+    shipStationAddress(input.from, "ship_from", this.connectionId, "the sandbox carrier")
+  }
+
+  private toLabel(l: SandboxLabel, created: boolean): ShippingLabel {
+    return { labelId: l.id, trackingNumber: l.tracking, trackingUrl: `https://sandbox-carrier.invalid/track/${l.tracking}`, carrier: this.options.carrier, labelUrl: `https://sandbox-carrier.invalid/labels/${l.id}.pdf`, created }
+  }
+}
