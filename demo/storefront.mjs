@@ -28,7 +28,7 @@ export class StoreClient {
    * Cart → shipping method → payment session (system provider) → complete: the order is placed and
    * order.placed is emitted. Returns the order.
    */
-  async checkout({ regionId, email, items, address }) {
+  async checkout({ regionId, email, items, address, shipping = "flat" }) {
     const { cart } = await this.request("POST", "/store/carts", {
       region_id: regionId,
       email,
@@ -37,8 +37,16 @@ export class StoreClient {
       billing_address: address,
     })
     const { shipping_options } = await this.request("GET", `/store/shipping-options?cart_id=${cart.id}`)
-    if (!shipping_options.length) throw new Error("no shipping option for this cart")
-    await this.request("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: shipping_options[0].id })
+    // "carrier": the option priced by the hub's carrier connection (asked for its price first, as a storefront
+    // shows it); "flat", or a store without it: the flat-rate option.
+    const carrier = shipping === "carrier" ? shipping_options.find((o) => o.price_type === "calculated") : undefined
+    const option = carrier ?? shipping_options.find((o) => o.price_type !== "calculated")
+    if (!option) throw new Error("no shipping option for this cart")
+    if (carrier) {
+      const { shipping_option } = await this.request("POST", `/store/shipping-options/${carrier.id}/calculate`, { cart_id: cart.id })
+      this.lastShipping = { name: carrier.name, amount: shipping_option.amount }
+    } else this.lastShipping = { name: option.name, amount: option.amount }
+    await this.request("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: option.id })
     const { payment_collection } = await this.request("POST", "/store/payment-collections", { cart_id: cart.id })
     await this.request("POST", `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" })
     const started = performance.now()
@@ -116,6 +124,20 @@ export async function sendSandboxErpEvent(baseUrl, { connectionId = "erp", secre
       "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
       "webhook-signature": new Webhook(secret).sign(id, now, body),
     },
+    body,
+  })
+  return { status: r.status, body: await r.json() }
+}
+
+/** Sends a signed tracking event of the sandbox carrier (Standard Webhooks), as the carrier would when it scans the parcel. */
+export async function sendSandboxCarrierEvent(baseUrl, { connectionId = "carrier", secret = DEMO_WEBHOOK_SECRET, labelId, status }) {
+  const { Webhook } = await import("standardwebhooks")
+  const body = JSON.stringify({ type: "label.tracking", timestamp: new Date().toISOString(), data: { label_id: labelId, status } })
+  const id = `evt_carrier_${Date.now()}_${status}`
+  const now = new Date()
+  const r = await fetch(`${baseUrl}/hooks/integrations/${connectionId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "webhook-id": id, "webhook-timestamp": String(Math.floor(now.getTime() / 1000)), "webhook-signature": new Webhook(secret).sign(id, now, body) },
     body,
   })
   return { status: r.status, body: await r.json() }

@@ -15,7 +15,7 @@ if (!existsSync("node_modules/.bin/medusa")) {
   if (spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" }).status !== 0) process.exit(1)
 }
 const { startDemoStore } = await import("./demo-store.mjs")
-const { StoreClient, adminClient, sendSandboxErpEvent, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await import("../demo/storefront.mjs")
+const { StoreClient, adminClient, sendSandboxErpEvent, sendSandboxCarrierEvent, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await import("../demo/storefront.mjs")
 process.env.DEMO_WEBHOOK_SECRET ||= DEMO_WEBHOOK_SECRET
 
 const log = (m) => console.log(`[demo] ${m}`)
@@ -44,7 +44,9 @@ try {
     email: `shopper-${Date.now()}@example.com`,
     items: [{ variant_id: store.seed.variants["Blue shirt"], quantity: 2 }, { variant_id: store.seed.variants["Red mug"], quantity: 1 }],
     address: DEMO_ADDRESS,
+    shipping: "carrier",
   })
+  log(`shipping chosen at checkout: ${storefront.lastShipping.name}, ${Number(storefront.lastShipping.amount).toFixed(2)} USD`)
   const admin = await adminClient(store.url, store.admin.email, store.admin.password)
   const { sync_records } = await admin.settledSyncs(order.id)
   const erpLabel = store.erp === "tryton" ? "Tryton (real ERP)" : "sandbox ERP (development provider)"
@@ -67,6 +69,29 @@ try {
     const refunds = await admin.settledEffect(order.id, "record-refunds")
     console.log(`  5.00 refunded in the admin → ERP: ${refunds ? `${refunds.status} — ${refunds.result_summary ?? refunds.last_error}` : "not recorded"}`)
     sync_records.push(...(refunds ? [refunds] : []))
+  }
+  // The shipping leg: staff create the fulfillment (as the admin's button does); the carrier connection buys its
+  // label; the carrier scans the parcel (signed tracking events) and the customer is told by e-mail.
+  const { order: withItems } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,*items`)
+  await admin.request("POST", `/admin/orders/${order.id}/fulfillments`, { items: withItems.items.map((i) => ({ id: i.id, quantity: i.quantity })) })
+  const labels = await admin.settledEffect(order.id, "ship-labels")
+  console.log(`  Fulfillment created in the admin → carrier: ${labels ? `${labels.status} — ${labels.result_summary ?? labels.last_error}` : "no label effect"}`)
+  if (labels?.status === "synced") {
+    sync_records.push(labels)
+    const seen = new Set()
+    for (const status of ["in_transit", "delivered"]) {
+      const sent = await sendSandboxCarrierEvent(store.url, { secret: process.env.DEMO_WEBHOOK_SECRET, labelId: labels.external_id, status })
+      let applied = null
+      for (const until = Date.now() + 30_000; Date.now() < until && !applied; await new Promise((r) => setTimeout(r, 300))) {
+        applied = (await admin.settledSyncs(order.id)).sync_records.find((r) => r.direction === "in" && r.connection_id === "carrier" && !seen.has(r.id) && !["pending", "running"].includes(r.status))
+      }
+      if (applied) seen.add(applied.id)
+      console.log(`  Carrier event "${status}" (signed webhook → HTTP ${sent.status}): ${applied ? `${applied.status} — ${applied.result_summary ?? applied.last_error}` : "not applied"}`)
+      if (applied) sync_records.push(applied)
+    }
+    const { notifications } = await admin.request("GET", "/admin/notifications?limit=20&order=-created_at")
+    const shipping = (notifications ?? []).filter((n) => String(n.template ?? "").startsWith("integration-hub-shipment-"))
+    console.log(`  Customer notified (Notification module, local provider): ${shipping.map((n) => `${n.template.replace("integration-hub-shipment-", "")} by ${n.channel} to ${n.to}`).join("; ") || "nothing"}`)
   }
   if (store.erp === "sandbox") {
     // The inbound leg: the ERP tells the store it shipped the sale, as a signed webhook.

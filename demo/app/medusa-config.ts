@@ -64,6 +64,37 @@ function erpConnection() {
   }
 }
 
+/** The demo's carrier: the sandbox carrier (development only), signing its tracking events like the sandbox ERP. */
+function carrierConnection() {
+  return { id: "carrier", kind: "shipping", provider: "sandbox-carrier", options: { webhookSecret: process.env.DEMO_WEBHOOK_SECRET || undefined } }
+}
+
+const WITH_PLUGIN = process.env.DEMO_WITH_PLUGIN !== "false"
+
+/**
+ * With the plugin: the fulfillment module with Medusa's manual provider and the hub's carriers (which reach the
+ * hub's module through `dependencies`), and the local notification provider on e-mail, so the customer's shipping
+ * messages show in the store's log and the admin's notifications.
+ */
+const shippingModules = WITH_PLUGIN
+  ? [
+      {
+        resolve: "@medusajs/medusa/fulfillment",
+        dependencies: ["integration_hub"],
+        options: {
+          providers: [
+            { resolve: "@medusajs/medusa/fulfillment-manual", id: "manual" },
+            { resolve: "medusa-integration-hub/providers/fulfillment", id: "carriers", options: { weightUnit: "g" } },
+          ],
+        },
+      },
+      {
+        resolve: "@medusajs/medusa/notification",
+        options: { providers: [{ resolve: "@medusajs/medusa/notification-local", id: "local", options: { channels: ["feed", "email"] } }] },
+      },
+    ]
+  : []
+
 /**
  * DEMO_REDIS_URL runs the store as production does with several processes: Medusa's Redis event bus, Redis workflow
  * engine and Redis locking, and MEDUSA_WORKER_MODE (server | worker | shared) per process. `npm run faults --
@@ -95,15 +126,14 @@ module.exports = defineConfig({
     // The demo serves its production build over plain http on localhost; a store behind https keeps Medusa's secure cookie.
     cookieOptions: { secure: false, sameSite: "lax" },
   },
-  plugins:
-    process.env.DEMO_WITH_PLUGIN === "false"
+  plugins: !WITH_PLUGIN
       ? []
       : [
           {
             resolve: "medusa-integration-hub",
             // With INTEGRATION_REDIS_URL, several store processes share each connection's rate limit and circuit.
-            options: { connections: [withConnectionOverrides(erpConnection())], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
+            options: { connections: [withConnectionOverrides(erpConnection()), carrierConnection()], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
           },
         ],
-  modules: redisModules,
+  modules: [...redisModules, ...shippingModules],
 })

@@ -1,7 +1,7 @@
 import type { ExecArgs } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { writeFileSync } from "node:fs"
-import { seedStore } from "./store"
+import { DEMO_PRODUCTS, seedCarrierOption, seedStore, WAREHOUSE_ADDRESS } from "./store"
 
 /** `medusa exec ./seed.ts`: seeds the demo store once and writes what the storefront needs to $DEMO_SEED_FILE. */
 export default async function seedDemoStore({ container }: ExecArgs) {
@@ -20,8 +20,26 @@ export default async function seedDemoStore({ container }: ExecArgs) {
       publishableKey: keys[0].token,
       variants: Object.fromEntries(variants.map((v) => [v.product!.title, v.id])),
     }
+    // A store seeded before the carrier existed gets its carrier-priced shipping option now, and its products weights.
+    const { data: weighed } = await query.graph({ entity: "product_variant", fields: ["id", "weight", "product.title"] })
+    for (const v of weighed) {
+      const weight = DEMO_PRODUCTS.find((p) => p.title === v.product?.title)?.weight
+      if (weight && !v.weight) await container.resolve(Modules.PRODUCT).updateProductVariants(v.id, { weight })
+    }
+    const { data: options } = await query.graph({ entity: "shipping_option", fields: ["id", "price_type", "service_zone_id", "shipping_profile_id"] })
+    const { data: locations } = await query.graph({ entity: "stock_location", fields: ["id", "address.phone"], filters: { name: "Main warehouse" } })
+    if (locations[0] && !locations[0].address?.phone) {
+      await container.resolve(Modules.STOCK_LOCATION).updateStockLocations({ id: locations[0].id }, { address: WAREHOUSE_ADDRESS })
+    }
+    const flat = options.find((o) => o.price_type === "flat")
+    const locationId = locations[0]?.id
+    if (process.env.DEMO_WITH_PLUGIN !== "false" && flat && locationId && !options.some((o) => o.price_type === "calculated")) {
+      await seedCarrierOption(container, { locationId, serviceZoneId: flat.service_zone_id, profileId: flat.shipping_profile_id, connectionId: "carrier" })
+      logger.info("Added the carrier-priced shipping option")
+    }
   } else {
-    seeded = await seedStore(container)
+    // With the plugin, checkout also offers shipping priced by the hub's carrier connection.
+    seeded = await seedStore(container, undefined, process.env.DEMO_WITH_PLUGIN === "false" ? {} : { carrierConnectionId: "carrier" })
     logger.info("Seeded the demo store: region, warehouse, shipping, 4 products, publishable key")
   }
   if (process.env.DEMO_SEED_FILE) writeFileSync(process.env.DEMO_SEED_FILE, JSON.stringify(seeded))

@@ -29,6 +29,8 @@ export type SeededStore = {
   regionId: string
   salesChannelId: string
   shippingOptionId: string
+  /** The shipping option priced by the hub's carrier connection, when one was asked for. */
+  carrierShippingOptionId?: string
   stockLocationId: string
   publishableKey: string
   /** Variant id by product title. */
@@ -43,12 +45,19 @@ export const DEMO_PRODUCTS: SeedProduct[] = [
   { title: "Unlabelled scarf", sku: null, price: 12, stock: 1000 },
 ]
 
+/** The warehouse the demo ships from: everything a carrier needs on a sender's address. */
+export const WAREHOUSE_ADDRESS = { address_1: "1 Dock Rd", city: "Newark", province: "NJ", postal_code: "07114", phone: "+1 973 555 0100", country_code: "us" }
+
 /**
  * A minimal sellable US store, built only with Medusa's own workflows: region with the system payment
  * provider, sales channel, warehouse with manual fulfillment, a flat shipping option, products with stock
  * and a publishable API key. Used by the demo, the benchmark and the integration tests.
  */
-export async function seedStore(container: MedusaContainer, products: SeedProduct[] = DEMO_PRODUCTS): Promise<SeededStore> {
+export async function seedStore(
+  container: MedusaContainer,
+  products: SeedProduct[] = DEMO_PRODUCTS,
+  opts: { carrierConnectionId?: string } = {}
+): Promise<SeededStore> {
   const link = container.resolve(ContainerRegistrationKeys.LINK)
   const fulfillment = container.resolve(Modules.FULFILLMENT)
   const storeModule = container.resolve(Modules.STORE)
@@ -72,7 +81,7 @@ export async function seedStore(container: MedusaContainer, products: SeedProduc
   await createTaxRegionsWorkflow(container).run({ input: [{ country_code: "us", provider_id: "tp_system" }] })
 
   const { result: [location] } = await createStockLocationsWorkflow(container).run({
-    input: { locations: [{ name: "Main warehouse", address: { address_1: "1 Dock Rd", city: "Newark", province: "NJ", postal_code: "07114", phone: "+1 973 555 0100", country_code: "us" } }] },
+    input: { locations: [{ name: "Main warehouse", address: WAREHOUSE_ADDRESS }] },
   })
   await link.create({
     [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
@@ -108,6 +117,9 @@ export async function seedStore(container: MedusaContainer, products: SeedProduc
     ],
   })
   await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [salesChannel.id] } })
+  const carrierShippingOptionId = opts.carrierConnectionId
+    ? await seedCarrierOption(container, { locationId: location.id, serviceZoneId: fulfillmentSet.service_zones[0].id, profileId: profile.id, connectionId: opts.carrierConnectionId })
+    : undefined
 
   const { result: created } = await createProductsWorkflow(container).run({
     input: {
@@ -154,10 +166,51 @@ export async function seedStore(container: MedusaContainer, products: SeedProduc
     regionId: region.id,
     salesChannelId: salesChannel.id,
     shippingOptionId: shippingOption.id,
+    carrierShippingOptionId,
     stockLocationId: location.id,
     publishableKey: apiKey.token,
     variants: Object.fromEntries(variants.map((v) => [v.product!.title, v.id])),
   }
+}
+
+/** The fulfillment provider id of the hub's carriers as medusa-config registers it (identifier "integration-hub", id "carriers"). */
+export const HUB_CARRIERS_PROVIDER_ID = "integration-hub_carriers"
+
+/**
+ * A shipping option priced at checkout by one of the hub's carrier connections, as a store owner creates it in the
+ * admin: the hub's fulfillment provider enabled at the warehouse, a calculated option naming the connection.
+ */
+export async function seedCarrierOption(
+  container: MedusaContainer,
+  input: { locationId: string; serviceZoneId: string; profileId: string; connectionId: string }
+): Promise<string> {
+  const { data: [location] } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity: "stock_location", fields: ["fulfillment_providers.id"], filters: { id: input.locationId },
+  })
+  if (!(location?.fulfillment_providers ?? []).some((p: { id: string } | null) => p?.id === HUB_CARRIERS_PROVIDER_ID)) {
+    await container.resolve(ContainerRegistrationKeys.LINK).create({
+      [Modules.STOCK_LOCATION]: { stock_location_id: input.locationId },
+      [Modules.FULFILLMENT]: { fulfillment_provider_id: HUB_CARRIERS_PROVIDER_ID },
+    })
+  }
+  const { result: [option] } = await createShippingOptionsWorkflow(container).run({
+    input: [
+      {
+        name: `Carrier (${input.connectionId})`,
+        price_type: "calculated",
+        provider_id: HUB_CARRIERS_PROVIDER_ID,
+        service_zone_id: input.serviceZoneId,
+        shipping_profile_id: input.profileId,
+        data: { connection_id: input.connectionId },
+        type: { label: "Carrier", description: "Priced by the carrier at checkout", code: `carrier-${input.connectionId}` },
+        rules: [
+          { attribute: "enabled_in_store", value: "true", operator: "eq" },
+          { attribute: "is_return", value: "false", operator: "eq" },
+        ],
+      },
+    ],
+  })
+  return option.id
 }
 
 /** The shopper every demo, test and benchmark order ships to (shared with demo/storefront.mjs). */
