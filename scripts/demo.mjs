@@ -98,7 +98,7 @@ try {
     const sale = sync_records.find((r) => r.operation === "create")
     const sent = await sendSandboxErpEvent(store.url, { secret: process.env.DEMO_WEBHOOK_SECRET, orderId: order.id, number: sale?.external_number ?? null, state: "done" })
     const after = await admin.settledSyncs(order.id)
-    const event = after.sync_records.find((r) => r.direction === "in")
+    const event = after.sync_records.find((r) => r.direction === "in" && r.connection_id === "erp")
     console.log(`  ERP event (signed webhook POST /hooks/integrations/erp → HTTP ${sent.status}):
     sale.updated "done": ${event ? `${event.status} — ${event.result_summary ?? event.last_error}` : "not recorded"}`)
   }
