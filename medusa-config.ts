@@ -86,7 +86,8 @@ module.exports = defineConfig({
       options: {
         providers: [
           { resolve: "@medusajs/medusa/fulfillment-manual", id: "manual" },
-          { resolve: "./src/providers/fulfillment", id: "carriers", options: { weightUnit: "g" } },
+          // Tests add routing rules (JSON of the provider's options, e.g. {"routes":[…]}).
+          { resolve: "./src/providers/fulfillment", id: "carriers", options: { weightUnit: "g", ...JSON.parse(process.env.INTEGRATION_FULFILLMENT_OPTIONS ?? "{}") } },
         ],
       },
     },

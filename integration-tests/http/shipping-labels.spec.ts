@@ -20,7 +20,12 @@ const CARRIER = { id: "carrier", kind: "shipping", provider: "shipstation", opti
 for (const key of ["TRYTON_URL", "TRYTON_PASSWORD", "INTEGRATION_SANDBOX_ERP"]) delete process.env[key]
 // A second, paused connection to the same carrier: the hub runs no effect on it, so a test can play a run itself.
 const PAUSED = { ...CARRIER, id: "carrier-paused", enabled: false }
-Object.assign(process.env, { INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([CARRIER, PAUSED]) })
+// A second carrier for heavy parcels, chosen by the routing rule of the fulfillment provider.
+const HEAVY = { ...CARRIER, id: "carrier-heavy", options: { ...CARRIER.options, carrierIds: ["se-100002"] } }
+Object.assign(process.env, {
+  INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([CARRIER, PAUSED, HEAVY]),
+  INTEGRATION_FULFILLMENT_OPTIONS: JSON.stringify({ routes: [{ connection: "carrier-heavy", minWeightGrams: 1000 }] }),
+})
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer }) => {
@@ -29,6 +34,7 @@ medusaIntegrationTestRunner({
     let shipstation: ShipStationTestServer
     let carrierOptionId: string
     let pausedOptionId: string
+    let routedOptionId: string
 
     beforeAll(async () => {
       shipstation = await startShipStationTestServer({ apiKey: API_KEY, port: PORT })
@@ -48,6 +54,7 @@ medusaIntegrationTestRunner({
       const zone = { locationId: store.stockLocationId, serviceZoneId: flat.service_zone_id, profileId: flat.shipping_profile_id }
       carrierOptionId = await seedCarrierOption(container, { ...zone, connectionId: "carrier" })
       pausedOptionId = await seedCarrierOption(container, { ...zone, connectionId: "carrier-paused" })
+      routedOptionId = await seedCarrierOption(container, { ...zone, connectionId: "routed" })
     })
 
     async function fulfil(orderId: string) {
@@ -82,6 +89,20 @@ medusaIntegrationTestRunner({
       // The rate and the purchase are in the connection's log, under the record.
       const logs = await hub(container).listIntegrationLogs({ sync_record_id: record.id })
       expect(logs.map((l) => l.operation)).toEqual(expect.arrayContaining(["rates.calculate", "labels.create"]))
+    })
+
+    it("the routed option lets the rule pick the carrier per cart: a heavy parcel goes with the second carrier, priced and labelled by it", async () => {
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const methodOf = async (orderId: string) =>
+        (await query.graph({ entity: "order", fields: ["shipping_methods.amount", "shipping_methods.data"], filters: { id: orderId } })).data[0].shipping_methods![0]!
+      const light = await placeOrder(container, store, { email: `light-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }], shippingOptionId: routedOptionId })
+      const heavy = await placeOrder(container, store, { email: `heavy-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 3 }], shippingOptionId: routedOptionId })
+      expect((await methodOf(light)).data).toEqual({ connection_id: "carrier", routed: true })
+      // Priced by the heavy carrier's account: 8 + 1.2 kg + 1.25 other charges.
+      expect(await methodOf(heavy)).toMatchObject({ amount: 10.45, data: { connection_id: "carrier-heavy", routed: true } })
+      await fulfil(heavy)
+      expect(await waitForSettledSync(container, heavy, "ship-labels")).toMatchObject({ status: "synced", connection_id: "carrier-heavy" })
+      expect(await hub(container).listSyncRecords({ entity_type: "order", entity_id: heavy, operation: "ship-labels", connection_id: "carrier" })).toEqual([])
     })
 
     it("cancelling the fulfillment voids its label at the carrier", async () => {

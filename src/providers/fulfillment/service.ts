@@ -12,13 +12,29 @@ export const hubFulfillmentOptionsSchema = z.object({
   weightUnit: z.enum(["g", "kg", "lb", "oz"]).default("g"),
   /** How long a rate quote is reused for the same cart contents and address (checkout asks on every cart change). */
   rateCacheSeconds: z.number().int().min(0).max(3600).default(300),
+  /**
+   * Rules for the "by the routing rules" option: the first route whose conditions the cart meets picks the
+   * shipping connection (destination countries, ISO 3166-1 alpha-2; parcel weight in grams); none met: the
+   * first enabled shipping connection.
+   */
+  routes: z.array(z.object({
+    connection: z.string().min(1),
+    countries: z.array(z.string().length(2).transform((c) => c.toUpperCase())).min(1).optional(),
+    minWeightGrams: z.number().min(0).optional(),
+    maxWeightGrams: z.number().positive().optional(),
+  })).default([]),
 })
 type HubFulfillmentOptions = z.output<typeof hubFulfillmentOptionsSchema>
 
 /** What the provider keeps on a shipping method and a fulfillment (`data`): the connection and the rate chosen. */
-export type CarrierData = { connection_id: string; carrier_id?: string; service_code?: string; service_name?: string }
+export type CarrierData = { connection_id: string; carrier_id?: string; service_code?: string; routed?: boolean }
+
+/** The fulfillment option that lets the routing rules choose the connection per cart. */
+export const ROUTED = "routed"
 
 type Cradle = { logger: Logger; [INTEGRATION_HUB_MODULE]?: IntegrationHubModuleService }
+/** The cart as Medusa hands it to a fulfillment provider (calculatePrice, validateFulfillmentData). */
+type CartContext = { id?: string; currency_code?: string; shipping_address?: MedusaAddress; items?: LineToShip[]; from_location?: { address?: MedusaAddress; name?: string } }
 
 /**
  * The hub's shipping connections as a Medusa fulfillment provider: each enabled shipping connection is a
@@ -61,9 +77,9 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
   }
 
   async getFulfillmentOptions(): Promise<FulfillmentOption[]> {
-    return this.hub()
-      .listConnections({ kind: "shipping", enabledOnly: true })
-      .map((c) => ({ id: c.id, connection_id: c.id, name: `${c.id} (${c.provider}): the cheapest service, priced by the carrier` }))
+    const connections = this.hub().listConnections({ kind: "shipping", enabledOnly: true })
+    const each = connections.map((c) => ({ id: c.id, connection_id: c.id, name: `${c.id} (${c.provider}): the cheapest service, priced by the carrier` }))
+    return connections.length > 1 ? [...each, { id: ROUTED, connection_id: ROUTED, name: "The carrier the routing rules choose for the cart (destination, weight)" }] : each
   }
 
   async validateOption(data: Record<string, unknown>): Promise<boolean> {
@@ -74,11 +90,15 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
     return !!this.connectionOf(data.data ?? {})
   }
 
-  /** Keeps the connection (and the service, when the storefront chose one) on the cart's shipping method. */
-  async validateFulfillmentData(optionData: Record<string, unknown>, data: Record<string, unknown>): Promise<CarrierData> {
-    const connectionId = this.requireConnection(optionData)
+  /**
+   * Keeps the connection on the cart's shipping method — for the routed option, the one the rules choose for this
+   * cart — and the service, when the storefront chose one.
+   */
+  async validateFulfillmentData(optionData: Record<string, unknown>, data: Record<string, unknown>, context: Record<string, unknown>): Promise<CarrierData> {
+    const option = this.requireConnection(optionData)
+    const connectionId = option === ROUTED ? this.route(routeOf(this.cartShipment(ROUTED, context as CartContext))) : option
     const chosen = z.object({ carrier_id: z.string().min(1), service_code: z.string().min(1) }).partial().safeParse(data ?? {})
-    return { connection_id: connectionId, ...(chosen.success ? chosen.data : {}) }
+    return { connection_id: connectionId, ...(option === ROUTED ? { routed: true } : {}), ...(chosen.success ? chosen.data : {}) }
   }
 
   async calculatePrice(
@@ -86,17 +106,9 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
     data: CalculateShippingOptionPriceDTO["data"],
     context: CalculateShippingOptionPriceDTO["context"]
   ): Promise<CalculatedShippingOptionPrice> {
-    const connectionId = this.requireConnection(optionData)
-    const cart = context as unknown as { id?: string; currency_code?: string; shipping_address?: MedusaAddress; items?: LineToShip[]; from_location?: { address?: MedusaAddress; name?: string } }
-    const request = shipmentFrom({
-      what: `Cannot price shipping for cart ${cart.id ?? ""}`.trim(),
-      connectionId,
-      to: cart.shipping_address,
-      from: cart.from_location?.address ? { ...cart.from_location.address, name: cart.from_location.name } : null,
-      lines: cart.items ?? [],
-      currencyCode: cart.currency_code ?? "usd",
-      weightUnit: this.options.weightUnit,
-    })
+    const option = this.requireConnection(optionData)
+    const request = this.cartShipment(option, context as unknown as CartContext)
+    const connectionId = option === ROUTED ? this.route(routeOf(request)) : option
     const rates = await this.rates(connectionId, request)
     const wanted = (data ?? {}) as Partial<CarrierData>
     const rate = wanted.service_code ? rates.find((r) => r.serviceCode === wanted.service_code && (!wanted.carrier_id || r.carrierId === wanted.carrier_id)) : rates[0]
@@ -107,8 +119,11 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
   }
 
   /** The fulfillment is created at once; the hub buys its label right after (order.fulfillment_created). */
-  async createFulfillment(data: Record<string, unknown>): Promise<CreateFulfillmentResult> {
-    return { data: { ...data, connection_id: this.requireConnection(data), weight_unit: this.options.weightUnit, label: "pending" }, labels: [] }
+  async createFulfillment(data: Record<string, unknown>, _items: unknown, order?: { shipping_address?: MedusaAddress | null }): Promise<CreateFulfillmentResult> {
+    let connectionId = this.requireConnection(data)
+    // A shipping method added without the cart step (e.g. by an order edit) may still say "routed": route by destination.
+    if (connectionId === ROUTED) connectionId = this.route({ country: order?.shipping_address?.country_code?.toUpperCase() ?? "", grams: 0 })
+    return { data: { ...data, connection_id: connectionId, weight_unit: this.options.weightUnit, label: "pending" }, labels: [] }
   }
 
   /** The label, if one was bought, is voided by the hub's effect on order.fulfillment_canceled. */
@@ -118,6 +133,30 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
 
   async createReturnFulfillment(): Promise<CreateFulfillmentResult> {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "Return labels through the integration hub's carriers are not supported yet: use a manual return shipping option")
+  }
+
+  /** A cart (as Medusa passes it to the provider) as the parcel a carrier prices. */
+  private cartShipment(option: string, cart: CartContext): ShipmentRequest {
+    return shipmentFrom({
+      what: `Cannot price shipping for cart ${cart.id ?? ""}`.trim(),
+      connectionId: option,
+      to: cart.shipping_address,
+      from: cart.from_location?.address ? { ...cart.from_location.address, name: cart.from_location.name } : null,
+      lines: cart.items ?? [],
+      currencyCode: cart.currency_code ?? "usd",
+      weightUnit: this.options.weightUnit,
+    })
+  }
+
+  /** The connection the routing rules choose for a destination and weight: the first route met, else the first enabled connection. */
+  private route({ country, grams }: { country: string; grams: number }): string {
+    const enabled = new Set(this.hub().listConnections({ kind: "shipping", enabledOnly: true }).map((c) => c.id))
+    const route = this.options.routes.find((r) =>
+      enabled.has(r.connection) && (!r.countries || r.countries.includes(country)) && (r.minWeightGrams === undefined || grams >= r.minWeightGrams) && (r.maxWeightGrams === undefined || grams <= r.maxWeightGrams)
+    )
+    const chosen = route?.connection ?? [...enabled][0]
+    if (!chosen) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "No shipping connection of the integration hub is enabled to ship this cart")
+    return chosen
   }
 
   /** Rates of one connection for one shipment, reused for `rateCacheSeconds` (checkout asks again on every cart change). */
@@ -133,6 +172,7 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
 
   private connectionOf(data: Record<string, unknown>): string | null {
     const id = typeof data.connection_id === "string" ? data.connection_id : null
+    if (id === ROUTED) return ROUTED
     return id && this.hub().findConnection(id)?.kind === "shipping" ? id : null
   }
 
@@ -147,3 +187,6 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
     return id
   }
 }
+
+/** What the routing rules look at in a shipment: its destination country and its weight. */
+const routeOf = (request: ShipmentRequest) => ({ country: request.to.countryCode ?? "", grams: request.parcels.reduce((g, p) => g + p.weightGrams, 0) })

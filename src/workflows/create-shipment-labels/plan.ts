@@ -1,10 +1,10 @@
 import { IntegrationError } from "../../lib/errors"
 import type { LabelRequest } from "../../providers/types"
-import type { CarrierData } from "../../providers/fulfillment/service"
+import { CarrierData, HubFulfillmentProvider } from "../../providers/fulfillment/service"
 import { LineToShip, MedusaAddress, shipmentFrom, WeightUnit } from "../../providers/fulfillment/shipment"
 
 /** The provider id prefix of fulfillments the hub ships (the fulfillment provider's identifier). */
-export const HUB_FULFILLMENT_PROVIDER = "integration-hub"
+export const HUB_FULFILLMENT_PROVIDER = HubFulfillmentProvider.identifier
 
 export const ORDER_FIELDS_FOR_LABELS = [
   "id", "display_id", "currency_code", "shipping_address.*",

@@ -1,4 +1,5 @@
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
+import { IntegrationError } from "../../../lib/errors"
 import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import type { ShippingLabel } from "../../../providers/types"
@@ -22,9 +23,15 @@ export const buyShipmentLabelsStep = createSyncStep(
     for (const item of input.buy) {
       let { carrierId, serviceCode } = item.request
       if (!carrierId || !serviceCode) {
-        const [cheapest] = await carrier.getRates(item.request)
-        if (!cheapest) throw new Error(`${input.connection_id} offers no rate for fulfillment ${item.fulfillment_id}`)
-        ;({ carrierId, serviceCode } = cheapest)
+        // The service chosen at checkout (or the cheapest), on the carrier account that offers it.
+        const rates = await carrier.getRates(item.request)
+        const rate = serviceCode ? rates.find((r) => r.serviceCode === serviceCode) : rates[0]
+        if (!rate) {
+          throw new IntegrationError(`${input.connection_id} offers no rate${serviceCode ? ` for service ${serviceCode}` : ""} for fulfillment ${item.fulfillment_id}'s address and parcel`, {
+            connectionId: input.connection_id, code: "shipment_no_rate", retryable: false,
+          })
+        }
+        ;({ carrierId, serviceCode } = rate)
       }
       const label = await carrier.createLabel({ ...item.request, carrierId, serviceCode })
       bought.push({ ...item, label, service_code: serviceCode })
