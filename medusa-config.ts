@@ -94,7 +94,13 @@ module.exports = defineConfig({
     // Alerts go to the admin feed and by e-mail: the local provider takes both channels here (it logs and stores them).
     {
       resolve: "@medusajs/medusa/notification",
-      options: { providers: [{ resolve: "@medusajs/medusa/notification-local", id: "local", options: { name: "Local", channels: ["feed", "email"] } }] },
+      options: {
+        providers: [
+          { resolve: "@medusajs/medusa/notification-local", id: "local", options: { name: "Local", channels: ["feed", "email"] } },
+          // An SMS channel as a store with an SMS provider has one (the customers' shipping messages use it).
+          { resolve: "@medusajs/medusa/notification-local", id: "local-sms", options: { name: "Local SMS", channels: ["sms"] } },
+        ],
+      },
     },
   ],
 })

@@ -106,9 +106,13 @@ medusaIntegrationTestRunner({
       const answers = await Promise.all([deliver(event), deliver(event), deliver(event)])
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200])
       const [record] = await trackingRecords(orderId, 1)
-      expect(record).toMatchObject({ status: "synced", result_summary: `${trackingNumber} in transit (confirmed with the carrier): marked shipped; customer notified (shipped by email)` })
+      expect(record).toMatchObject({ status: "synced", result_summary: `${trackingNumber} in transit (confirmed with the carrier): marked shipped; customer notified (shipped by email, shipped by sms)` })
       expect(await fulfillmentState(fulfillmentId)).toEqual({ shipped: true, delivered: false, labels: [trackingNumber] })
-      expect(await notificationsOf(fulfillmentId)).toEqual([["integration-hub.shipment.shipped", "email", "integration-hub-shipment-shipped"]])
+      // By e-mail and, as this store registered an SMS provider, by SMS to the shipping address's phone.
+      expect(await notificationsOf(fulfillmentId)).toEqual([
+        ["integration-hub.shipment.shipped", "email", "integration-hub-shipment-shipped"],
+        ["integration-hub.shipment.shipped", "sms", "integration-hub-shipment-shipped"],
+      ])
     })
 
     it("delivered marks it delivered (shipping it first) and notifies; a late 'in transit' never takes it back", async () => {
@@ -124,7 +128,9 @@ medusaIntegrationTestRunner({
       expect(await fulfillmentState(fulfillmentId)).toMatchObject({ shipped: true, delivered: true })
       expect(await notificationsOf(fulfillmentId)).toEqual([
         ["integration-hub.shipment.delivered", "email", "integration-hub-shipment-delivered"],
+        ["integration-hub.shipment.delivered", "sms", "integration-hub-shipment-delivered"],
         ["integration-hub.shipment.shipped", "email", "integration-hub-shipment-shipped"],
+        ["integration-hub.shipment.shipped", "sms", "integration-hub-shipment-shipped"],
       ])
     })
 
