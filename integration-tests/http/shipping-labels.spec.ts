@@ -7,6 +7,7 @@ import { hub, waitForSettledSync } from "../helpers/sync"
 import { ShipStationTestServer, startShipStationTestServer } from "../shipstation/server"
 import { createShipmentLabelsWorkflow } from "../../src/workflows/create-shipment-labels"
 import { storeShipmentLabelsStepId } from "../../src/workflows/create-shipment-labels/steps/store-shipment-labels"
+import { sweepMissingSyncs } from "../../src/sync/sweep"
 
 jest.setTimeout(180_000)
 
@@ -103,6 +104,31 @@ medusaIntegrationTestRunner({
       await fulfil(heavy)
       expect(await waitForSettledSync(container, heavy, "ship-labels")).toMatchObject({ status: "synced", connection_id: "carrier-heavy" })
       expect(await hub(container).listSyncRecords({ entity_type: "order", entity_id: heavy, operation: "ship-labels", connection_id: "carrier" })).toEqual([])
+    })
+
+    it("a fulfillment whose event was lost (the process stopped right after) gets its label from the catch-up sweep", async () => {
+      // The sweep job has seen the connections enabled (it runs every minute from boot): rows from now on are its.
+      await sweepMissingSyncs(container)
+      const orderId = await placeOrder(container, store, { email: `lost-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }], shippingOptionId: carrierOptionId })
+      const order = await container.resolve(Modules.ORDER).retrieveOrder(orderId, { relations: ["items", "shipping_address"] })
+      // The fulfillment as Medusa's workflow makes it, minus the event: the Fulfillment Module and the order link only.
+      const fulfillments = container.resolve<IFulfillmentModuleService>(Modules.FULFILLMENT)
+      const [item] = order.items!
+      const created = await fulfillments.createFulfillment({
+        location_id: store.stockLocationId, provider_id: "integration-hub_carriers", data: { connection_id: "carrier" },
+        delivery_address: { address_1: order.shipping_address!.address_1, city: order.shipping_address!.city, country_code: order.shipping_address!.country_code },
+        items: [{ title: item.title, sku: item.variant_sku ?? "", quantity: MathBN.convert(item.quantity).toNumber(), barcode: "", line_item_id: item.id }],
+      })
+      await container.resolve(ContainerRegistrationKeys.LINK).create({ [Modules.ORDER]: { order_id: orderId }, [Modules.FULFILLMENT]: { fulfillment_id: created.id } })
+      expect(await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation: "ship-labels" })).toEqual([])
+
+      expect(await sweepMissingSyncs(container)).toBeGreaterThanOrEqual(1)
+      const record = await waitForSettledSync(container, orderId, "ship-labels")
+      expect(record).toMatchObject({ status: "synced", connection_id: "carrier" })
+      expect(shipstation.labels().filter((l) => l.external_shipment_id === `medusa:${created.id}`)).toHaveLength(1)
+      // Swept again: the same content runs nothing more.
+      await sweepMissingSyncs(container)
+      expect(shipstation.labels().filter((l) => l.external_shipment_id === `medusa:${created.id}`)).toHaveLength(1)
     })
 
     it("cancelling the fulfillment voids its label at the carrier", async () => {

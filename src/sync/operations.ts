@@ -41,8 +41,18 @@ export type SyncOperation = {
   run: (container: MedusaContainer, input: OperationRun) => Promise<OperationResult>
   /** The connections of its kind the effect concerns, when not all of them (e.g. the carrier chosen at checkout). */
   connectionsFor?: (container: MedusaContainer, entityId: string) => Promise<string[]>
-  /** How the catch-up sweep finds entities that should have this effect (read with query.graph). */
-  sweep?: { entity: string; fields: string[]; wants: (row: Record<string, unknown>) => boolean }
+  /**
+   * How the catch-up sweep finds entities that should have this effect (read with query.graph): `entity` rows
+   * changed since the last sweep that `wants`; `entityId` when the effect is about another entity than the row
+   * (a fulfillment's order), `connections` when it concerns some connections of its kind only.
+   */
+  sweep?: {
+    entity: string
+    fields: string[]
+    wants: (row: Record<string, unknown>) => boolean
+    entityId?: (row: Record<string, unknown>) => string
+    connections?: (row: Record<string, unknown>) => string[]
+  }
   /** Edit-and-retry: which fields of the data staff may correct for this effect, and what they hold now. */
   corrections?: {
     isEditable: (field: string) => boolean
@@ -122,12 +132,24 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     // A new fulfillment, or a cancelled one, is new content: the effect runs again and buys (or voids) its label.
     revision: async (container, orderId) => createHash("sha256").update(JSON.stringify(await hubFulfillmentsOf(container, orderId))).digest("hex"),
     connectionsFor: async (container, orderId) => [...new Set((await hubFulfillmentsOf(container, orderId)).map((f) => f.connection_id))],
+    // A fulfillment whose event was lost (the process stopped right after it was created) still gets its label.
+    sweep: {
+      entity: "fulfillment",
+      fields: ["provider_id", "data", "order.id"],
+      wants: (f) => isHubFulfillment(f) && !!(f.order as { id?: string } | null)?.id,
+      entityId: (f) => (f.order as { id: string }).id,
+      connections: (f) => [String((f.data as { connection_id: string }).connection_id)],
+    },
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: no label was bought", "shadow") }] }
         : createShipmentLabelsWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
   },
 }
+
+/** A fulfillment the hub ships: made by its fulfillment provider, naming a connection. */
+const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown }) =>
+  typeof f.provider_id === "string" && f.provider_id.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) && typeof (f.data as { connection_id?: unknown } | null)?.connection_id === "string"
 
 /** The order's fulfillments the hub ships: id, connection, cancelled or not (what the label effect acts on). */
 async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): Promise<Array<{ id: string; connection_id: string; canceled: boolean }>> {
@@ -136,7 +158,7 @@ async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): P
   })
   const fulfillments = ((data[0] as unknown as OrderForLabels | undefined)?.fulfillments ?? []).filter((f): f is NonNullable<typeof f> => !!f)
   return fulfillments
-    .filter((f) => f.provider_id?.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) && typeof f.data?.connection_id === "string")
+    .filter(isHubFulfillment)
     .map((f) => ({ id: f.id, connection_id: String(f.data!.connection_id), canceled: !!f.canceled_at }))
     .sort((a, b) => a.id.localeCompare(b.id))
 }

@@ -47,17 +47,25 @@ export async function sweepMissingSyncs(container: MedusaContainer, now = new Da
         pagination: { skip, take: PAGE, order: { updated_at: "ASC" } },
       })
       const wanted: EffectIntent[] = []
+      const revisioned: EffectIntent[] = []
       for (const row of rows as Array<Record<string, unknown> & { id: string; created_at: Date | string }>) {
         for (const { name, op, sweep, connections } of entityOps) {
           if (!sweep.wants(row)) continue
           const [entity_type, operation] = name.split(".")
+          const entityId = sweep.entityId?.(row) ?? row.id
+          const concerned = sweep.connections ? new Set(sweep.connections(row)) : null
           for (const c of connections) {
+            if (concerned && !concerned.has(c.id)) continue
             if (new Date(row.created_at) < states.get(c.id)!.first_enabled_at) continue
-            wanted.push({ connection_id: c.id, effect_key: op.effectKey(row.id), entity_type, entity_id: row.id, operation, external_ref: op.externalRef(row.id), revision: null })
+            const intent = { connection_id: c.id, effect_key: op.effectKey(entityId), entity_type, entity_id: entityId, operation, external_ref: op.externalRef(entityId), revision: null }
+            // An effect that repeats with its content is asked for with its current revision: new content runs it again.
+            if (op.revision) revisioned.push({ ...intent, revision: await op.revision(container, entityId) })
+            else wanted.push(intent)
           }
         }
       }
       created += await createMissing(container, wanted)
+      created += await requestChanged(container, revisioned)
       if (rows.length < PAGE) break
     }
   }
@@ -80,4 +88,13 @@ async function createMissing(container: MedusaContainer, wanted: EffectIntent[])
   const records = await hub.requestEffects(missing)
   await runRecords(container, records.map((r) => r.id), "sweep")
   return missing.length
+}
+
+/** Requests effects with their current revision and runs those that are pending now (new, or new content). */
+async function requestChanged(container: MedusaContainer, intents: EffectIntent[]): Promise<number> {
+  if (!intents.length) return 0
+  const unique = [...new Map(intents.map((i) => [`${i.connection_id}|${i.effect_key}`, i])).values()]
+  const records = (await hubOf(container).requestEffects(unique)).filter((r) => r.status === "pending")
+  await runRecords(container, records.map((r) => r.id), "sweep")
+  return records.length
 }
