@@ -24,7 +24,7 @@ const PRISM = path.join(ROOT, "node_modules", ".bin", "prism")
 
 export type Violation = { method: string; url: string; messages: string[] }
 type Label = { label_id: string; shipment_id: string; tracking_number: string; carrier_code: string; service_code: string; voided: boolean; status: string; external_shipment_id: string | null }
-type Behaviour = { rateLimitNext?: { count: number; retryAfterSeconds: number }; hangNext?: number; trackingStatus?: Record<string, { code: string; description: string }> }
+type Behaviour = { rateLimitNext?: { count: number; retryAfterSeconds: number }; hangNext?: number }
 
 export type ShipStationTestServer = {
   url: string
