@@ -1,6 +1,7 @@
 import { OdooErpProvider } from "./erp-odoo/service"
 import { SandboxErpProvider } from "./erp-sandbox/service"
 import { TrytonErpProvider } from "./erp-tryton/service"
+import { StripePaymentProvider } from "./payment-stripe/service"
 import { SandboxCarrierProvider } from "./shipping-sandbox/service"
 import { ShipStationShippingProvider } from "./shipping-shipstation/service"
 import type { IntegrationProviderClass } from "./types"
@@ -15,4 +16,5 @@ export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClas
   sandbox: SandboxErpProvider,
   shipstation: ShipStationShippingProvider,
   "sandbox-carrier": SandboxCarrierProvider,
+  stripe: StripePaymentProvider,
 }

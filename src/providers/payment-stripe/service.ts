@@ -1,0 +1,152 @@
+import { MathBN } from "@medusajs/framework/utils"
+import type { z } from "@medusajs/framework/zod"
+import Stripe from "stripe"
+import type { HttpClient } from "../../lib/http/client"
+import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
+import { currencyDigits } from "../../lib/money"
+import type { GatewayPaymentState, InboundEvent, InboundRequest, PaymentGatewayProvider, ProviderDeps } from "../types"
+import { WebhookPayloadError } from "../types"
+import { assertProviderOptions } from "../validate-options"
+import { parseWebhookBody } from "../webhook-body"
+import { chargeSchema, disputeSchema, eventSchema, failedIntentSchema, paymentIntentSchema, StripeOptions, stripeOptionsSchema } from "./types"
+
+/** Stripe's tolerance between its signature's timestamp and our clock, as its libraries default to. */
+export const STRIPE_TOLERANCE_S = 300
+
+/** The Stripe events the hub takes, and the hub's name for each. */
+const EVENT_TYPES: Record<string, string> = {
+  "charge.refunded": "payment.refunded",
+  "charge.dispute.created": "payment.dispute_opened",
+  "charge.dispute.closed": "payment.dispute_closed",
+  "payment_intent.payment_failed": "payment.failed",
+  "payment_intent.canceled": "payment.canceled",
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  "balance.retrieve": "read the account balance (checks the API key)",
+  "payment_intents.retrieve": "read the payment at Stripe",
+}
+
+/**
+ * Stripe next to Medusa's own Stripe payment provider, never instead of it: Medusa's provider authorises and
+ * captures; this connection takes what happens in Stripe's dashboard afterwards (refunds, disputes, failures) and
+ * reads a payment's state for reconciliation. Webhooks are verified with the official `stripe` package
+ * (Stripe-Signature, 300 s tolerance); every API call goes through the hub's HTTP layer and log.
+ */
+export class StripePaymentProvider implements PaymentGatewayProvider {
+  static identifier = "stripe"
+  static kind = "payment" as const
+  /** Stripe allows about 100 read requests per second in live mode. */
+  static defaultRateLimit = { requests: 100, perSeconds: 1 }
+  readonly kind = "payment" as const
+
+  private readonly options: StripeOptions
+  private readonly http: HttpClient
+  private readonly stripe: Stripe
+
+  static validateOptions(options: Record<string, unknown>): void {
+    assertProviderOptions(stripeOptionsSchema, options)
+  }
+
+  constructor(deps: ProviderDeps, options: unknown) {
+    this.options = stripeOptionsSchema.parse(options)
+    this.http = deps.createHttpClient(this.options.baseUrl.replace(/\/+$/, ""), [this.options.apiKey, this.options.webhookSecret])
+    // Only for its webhook signature check: the package makes no call here.
+    this.stripe = new Stripe(this.options.apiKey)
+  }
+
+  async testConnection(): Promise<void> {
+    await this.get("/v1/balance", "balance.retrieve")
+  }
+
+  externalUrl(entityType: string, externalId: string): string | null {
+    const mode = this.options.apiKey.includes("_test_") ? "test/" : ""
+    return entityType === "payment" ? `https://dashboard.stripe.com/${mode}payments/${encodeURIComponent(externalId)}` : null
+  }
+
+  describeCall(operation: string): string | null {
+    return DESCRIPTIONS[operation] ?? null
+  }
+
+  verifyWebhook(request: InboundRequest): SignatureVerdict {
+    const header = headerValue(request.headers, "stripe-signature")
+    if (!header) return { ok: false, reason: "missing_signature", message: "Stripe-Signature header missing" }
+    try {
+      const event = this.stripe.webhooks.constructEvent(request.rawBody, header, this.options.webhookSecret, STRIPE_TOLERANCE_S)
+      return { ok: true, id: event.id, timestamp: new Date(event.created * 1000) }
+    } catch (err) {
+      const message = (err as Error).message
+      if (/tolerance/i.test(message)) return { ok: false, reason: "timestamp_out_of_tolerance", message: `the Stripe-Signature timestamp is more than ${STRIPE_TOLERANCE_S} s from now` }
+      return { ok: false, reason: "bad_signature", message: "the Stripe-Signature does not match the body for options.webhookSecret" }
+    }
+  }
+
+  parseWebhook(request: InboundRequest): InboundEvent {
+    const event = parseWebhookBody(request.rawBody, eventSchema, "a Stripe event")
+    const type = EVENT_TYPES[event.type]
+    const base = { id: event.id, occurredAt: new Date(event.created * 1000), subject: null }
+    // Events the hub does not act on are stored as Stripe named them (and skipped, saying so).
+    if (!type) return { ...base, type: event.type, data: { object_id: String(event.data.object.id ?? "") } }
+    return { ...base, type, data: this.eventData(event.type, event.data.object) }
+  }
+
+  /** The fields of each event the hub needs, amounts in major units with the currency's precision. */
+  private eventData(type: string, object: Record<string, unknown>): Record<string, unknown> {
+    const parse = <S extends z.ZodType>(schema: S): z.output<S> => {
+      const parsed = schema.safeParse(object)
+      if (!parsed.success) throw new WebhookPayloadError(`not a Stripe ${type} event: data.object.${parsed.error.issues[0].path.map(String).join(".")}: ${parsed.error.issues[0].message}`)
+      return parsed.data
+    }
+    if (type === "charge.refunded") {
+      const charge = parse(chargeSchema)
+      return {
+        charge: charge.id, payment_intent: charge.payment_intent ?? null, currency_code: charge.currency.toUpperCase(),
+        amount_refunded: toMajor(charge.amount_refunded, charge.currency),
+        refunds: (charge.refunds?.data ?? []).map((r) => ({ id: r.id, amount: toMajor(r.amount, charge.currency), status: r.status ?? null, created_at: new Date(r.created * 1000).toISOString() })),
+      }
+    }
+    if (type.startsWith("charge.dispute.")) {
+      const dispute = parse(disputeSchema)
+      return { dispute: dispute.id, payment_intent: dispute.payment_intent ?? null, charge: dispute.charge ?? null, amount: toMajor(dispute.amount, dispute.currency), currency_code: dispute.currency.toUpperCase(), reason: dispute.reason, status: dispute.status }
+    }
+    const intent = parse(failedIntentSchema)
+    const error = intent.last_payment_error
+    return {
+      payment_intent: intent.id,
+      reason: type === "payment_intent.canceled" ? (intent.cancellation_reason ?? "canceled") : ([error?.message, error?.decline_code ?? error?.code].filter(Boolean).join(" — ") || "payment failed"),
+    }
+  }
+
+  async getPaymentState(paymentIntentId: string): Promise<GatewayPaymentState> {
+    const intent = paymentIntentSchema.parse(await this.get(`/v1/payment_intents/${encodeURIComponent(paymentIntentId)}?expand[]=latest_charge`, "payment_intents.retrieve"))
+    const refunded = typeof intent.latest_charge === "object" && intent.latest_charge ? intent.latest_charge.amount_refunded : 0
+    return {
+      paymentId: intent.id,
+      status: gatewayStatus(intent.status, intent.amount_received, refunded),
+      amount: toMajor(intent.amount, intent.currency),
+      capturedAmount: toMajor(intent.amount_received, intent.currency),
+      refundedAmount: toMajor(refunded, intent.currency),
+      currencyCode: intent.currency.toUpperCase(),
+    }
+  }
+
+  private async get(url: string, operation: string): Promise<unknown> {
+    const res = await this.http.request<unknown>({ method: "GET", url, operation, headers: { authorization: `Bearer ${this.options.apiKey}` }, safe: true })
+    return res.data
+  }
+}
+
+/** An amount in Stripe's minor unit as a decimal string in major units (JPY has none, KWD three). */
+export function toMajor(minor: number, currency: string): string {
+  const digits = currencyDigits(currency)
+  return MathBN.div(minor, MathBN.convert(10).pow(digits)).toFixed(digits)
+}
+
+/** A PaymentIntent's status in the hub's words, refunds taken into account. */
+export function gatewayStatus(status: string, received: number, refunded: number): GatewayPaymentState["status"] {
+  if (status === "succeeded") return refunded <= 0 ? "captured" : refunded >= received ? "refunded" : "partially_refunded"
+  if (status === "requires_capture") return "authorized"
+  if (status === "canceled") return "canceled"
+  if (status === "requires_payment_method" && received === 0) return "failed"
+  return "requires_action"
+}
