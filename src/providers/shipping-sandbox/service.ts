@@ -1,7 +1,7 @@
 import { z } from "@medusajs/framework/zod"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/webhooks/signatures"
-import { shipStationAddress } from "../shipping-shipstation/service"
+import { requireShippableAddress } from "../shipping-address"
 import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
 import { WebhookPayloadError } from "../types"
 import { parseWebhookBody } from "../webhook-body"
@@ -144,8 +144,8 @@ export class SandboxCarrierProvider implements ShippingProvider {
 
   /** The same address and parcel checks a real carrier makes, so the demo fails where production would. */
   private check(input: ShipmentRequest): void {
-    shipStationAddress(input.to, "ship_to", this.connectionId, "the sandbox carrier")
-    shipStationAddress(input.from, "ship_from", this.connectionId, "the sandbox carrier")
+    requireShippableAddress(input.to, "ship_to", { connectionId: this.connectionId, carrier: "the sandbox carrier" })
+    requireShippableAddress(input.from, "ship_from", { connectionId: this.connectionId, carrier: "the sandbox carrier" })
   }
 
   private toLabel(l: SandboxLabel, created: boolean): ShippingLabel {

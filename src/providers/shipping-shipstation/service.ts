@@ -4,6 +4,7 @@ import { IntegrationError } from "../../lib/errors"
 import type { HttpClient } from "../../lib/http/client"
 import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
 import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentAddress, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
+import { requireShippableAddress } from "../shipping-address"
 import { parseWebhookBody } from "../webhook-body"
 import { assertProviderOptions } from "../validate-options"
 import { ShipStationClient } from "./client"
@@ -81,16 +82,17 @@ export class ShipStationShippingProvider implements ShippingProvider {
       await this.remember(existing.label_id, input)
       return toLabel(existing, false)
     }
+    const shipment = this.shipment(input)
     const label = await this.client.createLabel({
       label_format: this.options.labelFormat,
       label_layout: this.options.labelLayout,
       label_download_type: "url",
       shipment: {
-        ...this.shipment(input),
+        ...shipment,
         carrier_id: input.carrierId,
         service_code: input.serviceCode,
         external_shipment_id: externalId,
-        return_to: shipStationAddress(input.from, "ship_from", this.connectionId),
+        return_to: shipment.ship_from,
         confirmation: "none",
         advanced_options: {},
         insurance_provider: "none",
@@ -215,34 +217,22 @@ export function externalShipmentId(reference: string): string {
   return `medusa:${createHash("sha256").update(reference).digest("hex").slice(0, EXTERNAL_ID_MAX - 7)}`
 }
 
-/** Countries whose carriers need a state or province on every address. */
-const PROVINCE_REQUIRED = new Set(["US", "CA", "AU", "MX", "BR", "IN", "JP", "CN"])
-
 /**
  * An address in ShipStation's shape, refusing one a carrier cannot ship to, naming the field: ShipStation needs
  * every field present. Where a country has no provinces, the city stands in for `state_province`.
  */
-export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_from", connectionId: string, carrier = "ShipStation"): ShipStationAddress {
-  const who = role === "ship_to" ? "the customer's shipping address" : "the stock location's address"
-  const missing = (field: string, fix: string) =>
-    new IntegrationError(`Cannot ship with ${carrier}: ${who} has no ${field} (${role}). ${fix}, then retry.`, { connectionId, code: "shipment_address_incomplete", retryable: false })
-  const country = a.countryCode?.toUpperCase()
-  if (!country) throw missing("country", "Add the country")
-  if (!a.phone?.trim()) throw missing("phone number", role === "ship_to" ? "Ask for a phone at checkout, or add it to the order's address" : "Add a phone to the stock location's address")
-  if (!a.postalCode?.trim()) throw missing("postal code", "Add the postal code")
-  if (!a.street.trim()) throw missing("street", "Add the street")
-  if (!a.city.trim()) throw missing("city", "Add the city")
-  if (!a.province?.trim() && PROVINCE_REQUIRED.has(country)) throw missing("state or province", `Carriers need it in ${country}: add it`)
+export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_from", connectionId: string): ShipStationAddress {
+  const { country, phone, postalCode } = requireShippableAddress(a, role, { connectionId, carrier: "ShipStation" })
   const [line1, ...rest] = a.street.split("\n").map((l) => l.trim()).filter(Boolean)
   return {
     name: a.name.trim() || a.company?.trim() || "Recipient",
-    phone: a.phone.trim(),
+    phone,
     ...(a.company?.trim() ? { company_name: a.company.trim() } : {}),
     address_line1: line1,
     ...(rest.length ? { address_line2: rest.join(", ") } : {}),
     city_locality: a.city.trim(),
     state_province: a.province?.trim() || a.city.trim(),
-    postal_code: a.postalCode.trim(),
+    postal_code: postalCode,
     country_code: country,
     address_residential_indicator: role === "ship_to" && !a.company?.trim() ? "yes" : "no",
   }
