@@ -12,8 +12,9 @@ jest.setTimeout(180_000)
 
 // ShipStation's side: its API (the official description through Prism, in front of a stateful double) and the
 // key it signs webhooks with, published as a JWKS, on ports fixed before the app boots.
-const PORT = 40_000 + (process.pid % 10_000)
-const JWKS_PORT = PORT + 10_000
+// Below Linux's ephemeral range (32768+), where an outgoing connection could hold the port; apart from the labels spec's.
+const PORT = 24_000 + (process.pid % 4_000)
+const JWKS_PORT = PORT + 4_000
 const API_KEY = "TEST_shipstation_key_tracking"
 const KEY_ID = "test-key-1"
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -50,7 +51,7 @@ medusaIntegrationTestRunner({
     beforeAll(async () => {
       shipstation = await startShipStationTestServer({ apiKey: API_KEY, port: PORT })
       jwks = createServer((req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [{ ...publicKey.export({ format: "jwk" }), kid: KEY_ID, use: "sig", alg: "RS256" }] })))
-      await new Promise<void>((resolve) => jwks.listen(JWKS_PORT, "127.0.0.1", resolve))
+      await new Promise<void>((resolve, reject) => jwks.once("error", reject).listen(JWKS_PORT, "127.0.0.1", resolve))
     })
     afterAll(async () => {
       await shipstation?.close()

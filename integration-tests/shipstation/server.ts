@@ -202,7 +202,8 @@ export async function startShipStationTestServer(opts: { apiKey?: string; port?:
     }
     error(res, 404, "invalid_identifier", `${method} ${url.pathname} is not part of this test double`)
   })
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve))
+  // A port already taken fails the suite at once, saying so, rather than leaving the listen pending.
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(opts.port ?? 0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}`,
