@@ -4,7 +4,7 @@ import Stripe from "stripe"
 import type { HttpClient } from "../../lib/http/client"
 import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
 import { currencyDigits } from "../../lib/money"
-import type { GatewayPaymentState, InboundEvent, InboundRequest, PaymentGatewayProvider, ProviderDeps } from "../types"
+import type { GatewayPaymentEvents, GatewayPaymentState, GatewayRefund, InboundEvent, InboundRequest, MedusaPaymentRef, PaymentGatewayProvider, ProviderDeps } from "../types"
 import { WebhookPayloadError } from "../types"
 import { assertProviderOptions } from "../validate-options"
 import { parseWebhookBody } from "../webhook-body"
@@ -84,14 +84,15 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
   parseWebhook(request: InboundRequest): InboundEvent {
     const event = parseWebhookBody(request.rawBody, eventSchema, "a Stripe event")
     const type = EVENT_TYPES[event.type]
-    const base = { id: event.id, occurredAt: new Date(event.created * 1000), subject: null }
+    const occurredAt = new Date(event.created * 1000)
     // Events the hub does not act on are stored as Stripe named them (and skipped, saying so).
-    if (!type) return { ...base, type: event.type, data: { object_id: String(event.data.object.id ?? "") } }
-    return { ...base, type, data: this.eventData(event.type, event.data.object) }
+    if (!type) return { id: event.id, type: event.type, occurredAt, subject: null, data: { object_id: String(event.data.object.id ?? "") } }
+    const data = this.eventData(event.type, event.data.object)
+    return { id: event.id, type, occurredAt, subject: { entity_type: "gateway_payment", entity_id: data.payment_id }, data }
   }
 
-  /** The fields of each event the hub needs, amounts in major units with the currency's precision. */
-  private eventData(type: string, object: Record<string, unknown>): Record<string, unknown> {
+  /** The fields of each event the hub needs (GatewayPaymentEvents), amounts in major units with the currency's precision. */
+  private eventData(type: string, object: Record<string, unknown>): { payment_id: string } & Record<string, unknown> {
     const parse = <S extends z.ZodType>(schema: S): z.output<S> => {
       const parsed = schema.safeParse(object)
       if (!parsed.success) throw new WebhookPayloadError(`not a Stripe ${type} event: data.object.${parsed.error.issues[0].path.map(String).join(".")}: ${parsed.error.issues[0].message}`)
@@ -99,22 +100,42 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
     }
     if (type === "charge.refunded") {
       const charge = parse(chargeSchema)
-      return {
-        charge: charge.id, payment_intent: charge.payment_intent ?? null, currency_code: charge.currency.toUpperCase(),
+      const data: GatewayPaymentEvents["payment.refunded"] = {
+        payment_id: charge.payment_intent ?? charge.id,
+        currency_code: charge.currency.toUpperCase(),
         amount_refunded: toMajor(charge.amount_refunded, charge.currency),
-        refunds: (charge.refunds?.data ?? []).map((r) => ({ id: r.id, amount: toMajor(r.amount, charge.currency), status: r.status ?? null, created_at: new Date(r.created * 1000).toISOString() })),
+        refunds: (charge.refunds?.data ?? []).map((r) => ({
+          id: r.id, amount: toMajor(r.amount, charge.currency), status: refundStatus(r.status), created_at: new Date(r.created * 1000).toISOString(),
+        })),
       }
+      return data
     }
     if (type.startsWith("charge.dispute.")) {
       const dispute = parse(disputeSchema)
-      return { dispute: dispute.id, payment_intent: dispute.payment_intent ?? null, charge: dispute.charge ?? null, amount: toMajor(dispute.amount, dispute.currency), currency_code: dispute.currency.toUpperCase(), reason: dispute.reason, status: dispute.status }
+      const dueBy = dispute.evidence_details?.due_by
+      const data: GatewayPaymentEvents["payment.dispute_opened"] = {
+        payment_id: dispute.payment_intent ?? dispute.charge ?? dispute.id, dispute: dispute.id, amount: toMajor(dispute.amount, dispute.currency),
+        currency_code: dispute.currency.toUpperCase(), reason: dispute.reason, status: dispute.status, due_by: dueBy ? new Date(dueBy * 1000).toISOString() : null,
+      }
+      return data
     }
     const intent = parse(failedIntentSchema)
     const error = intent.last_payment_error
-    return {
-      payment_intent: intent.id,
+    const data: GatewayPaymentEvents["payment.failed"] = {
+      payment_id: intent.id,
       reason: type === "payment_intent.canceled" ? (intent.cancellation_reason ?? "canceled") : ([error?.message, error?.decline_code ?? error?.code].filter(Boolean).join(" — ") || "payment failed"),
     }
+    return data
+  }
+
+  /** Medusa's own Stripe providers (pp_stripe_…, pp_stripe-ideal_…) keep the PaymentIntent as the payment's data. */
+  gatewayPaymentId(payment: MedusaPaymentRef): string | null {
+    const id = payment.data?.id
+    return /^pp_stripe(-[a-z0-9]+)?_/.test(payment.provider_id) && typeof id === "string" && id.startsWith("pi_") ? id : null
+  }
+
+  medusaPaymentFilter(gatewayPaymentId: string): Record<string, unknown> {
+    return { data: { id: gatewayPaymentId } }
   }
 
   async getPaymentState(paymentIntentId: string): Promise<GatewayPaymentState> {
@@ -140,6 +161,12 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
 export function toMajor(minor: number, currency: string): string {
   const digits = currencyDigits(currency)
   return MathBN.div(minor, MathBN.convert(10).pow(digits)).toFixed(digits)
+}
+
+/** A refund's status in the hub's words: Stripe's "requires_action" is still pending. */
+function refundStatus(status: string | null | undefined): GatewayRefund["status"] {
+  if (status === "succeeded" || status === "failed" || status === "canceled") return status
+  return "pending"
 }
 
 /** A PaymentIntent's status in the hub's words, refunds taken into account. */

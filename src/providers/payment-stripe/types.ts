@@ -48,6 +48,7 @@ export const disputeSchema = z.object({
   currency: z.string(),
   reason: z.string(),
   status: z.string(),
+  evidence_details: z.object({ due_by: z.number().int().nullish() }).nullish(),
 })
 
 export const failedIntentSchema = z.object({

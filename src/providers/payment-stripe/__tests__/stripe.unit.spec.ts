@@ -40,26 +40,46 @@ describe("Stripe webhooks, verified with the official stripe package", () => {
 
   it("reads a charge refunded twice (partial refunds) with every refund, in major units", async () => {
     expect(await provider().parseWebhook(delivery(refundedCharge))).toMatchObject({
-      id: "evt_refund_1", type: "payment.refunded",
-      data: { charge: "ch_1", payment_intent: "pi_1", currency_code: "USD", amount_refunded: "15.00", refunds: [{ id: "re_1", amount: "10.00" }, { id: "re_2", amount: "5.00" }] },
+      id: "evt_refund_1", type: "payment.refunded", subject: { entity_type: "gateway_payment", entity_id: "pi_1" },
+      data: { payment_id: "pi_1", currency_code: "USD", amount_refunded: "15.00", refunds: [{ id: "re_1", amount: "10.00", status: "succeeded" }, { id: "re_2", amount: "5.00", status: "succeeded" }] },
     })
   })
 
+  it("reads a refund still waiting at Stripe (requires_action) as pending, and a charge without a PaymentIntent by the charge", async () => {
+    const object = { ...refundedCharge.data.object, payment_intent: null, refunds: { data: [{ id: "re_3", amount: 500, status: "requires_action", created: now() }] } }
+    const parsed = await provider().parseWebhook(delivery({ ...refundedCharge, id: "evt_refund_2", data: { object } }))
+    expect(parsed.subject).toEqual({ entity_type: "gateway_payment", entity_id: "ch_1" })
+    expect(parsed.data).toMatchObject({ payment_id: "ch_1", refunds: [{ id: "re_3", status: "pending" }] })
+  })
+
   it.each<[string, Record<string, unknown>, string, Record<string, unknown>]>([
-    ["a dispute", { id: "dp_1", payment_intent: "pi_1", charge: "ch_1", amount: 4500, currency: "usd", reason: "fraudulent", status: "needs_response" }, "charge.dispute.created",
-      { dispute: "dp_1", amount: "45.00", reason: "fraudulent", status: "needs_response" }],
-    ["a dispute closed", { id: "dp_1", payment_intent: "pi_1", charge: "ch_1", amount: 4500, currency: "usd", reason: "fraudulent", status: "won" }, "charge.dispute.closed", { status: "won" }],
+    ["a dispute", { id: "dp_1", payment_intent: "pi_1", charge: "ch_1", amount: 4500, currency: "usd", reason: "fraudulent", status: "needs_response", evidence_details: { due_by: 1_800_000_000 } }, "charge.dispute.created",
+      { payment_id: "pi_1", dispute: "dp_1", amount: "45.00", currency_code: "USD", reason: "fraudulent", status: "needs_response", due_by: "2027-01-15T08:00:00.000Z" }],
+    ["a dispute closed", { id: "dp_1", payment_intent: "pi_1", charge: "ch_1", amount: 4500, currency: "usd", reason: "fraudulent", status: "won" }, "charge.dispute.closed", { payment_id: "pi_1", status: "won", due_by: null }],
     ["a failed payment", { id: "pi_2", status: "requires_payment_method", last_payment_error: { message: "Your card was declined.", decline_code: "insufficient_funds" } }, "payment_intent.payment_failed",
-      { payment_intent: "pi_2", reason: "Your card was declined. — insufficient_funds" }],
-    ["a cancelled payment", { id: "pi_3", status: "canceled", cancellation_reason: "abandoned" }, "payment_intent.canceled", { payment_intent: "pi_3", reason: "abandoned" }],
+      { payment_id: "pi_2", reason: "Your card was declined. — insufficient_funds" }],
+    ["a cancelled payment", { id: "pi_3", status: "canceled", cancellation_reason: "abandoned" }, "payment_intent.canceled", { payment_id: "pi_3", reason: "abandoned" }],
   ])("reads %s", async (_, object, type, data) => {
     const parsed = await provider().parseWebhook(delivery({ id: `evt_${type}`, type, created: now(), data: { object } }))
     expect(parsed.data).toMatchObject(data)
+    expect(parsed.subject).toEqual({ entity_type: "gateway_payment", entity_id: data.payment_id })
   })
 
   it("stores an event the hub does not act on under Stripe's name, and refuses a body that is not an event", async () => {
     expect(await provider().parseWebhook(delivery({ id: "evt_x", type: "customer.created", created: now(), data: { object: { id: "cus_1" } } }))).toMatchObject({ type: "customer.created" })
     expect(() => provider().parseWebhook(delivery({ id: "evt_y", type: "charge.refunded", created: now(), data: { object: { id: "ch_1" } } }))).toThrow(/^not a Stripe charge.refunded event: data\.object\.currency/)
+  })
+})
+
+describe("Medusa's Stripe payments", () => {
+  it.each<[string, string, Record<string, unknown> | null, string | null]>([
+    ["Medusa's Stripe provider", "pp_stripe_stripe", { id: "pi_1" }, "pi_1"],
+    ["Medusa's Stripe iDEAL provider", "pp_stripe-ideal_stripe", { id: "pi_2" }, "pi_2"],
+    ["another provider's payment", "pp_system_default", { id: "pi_3" }, null],
+    ["a Stripe payment not yet started", "pp_stripe_stripe", {}, null],
+    ["a payment without data", "pp_stripe_stripe", null, null],
+  ])("%s", (_, provider_id, data, expected) => {
+    expect(provider().gatewayPaymentId({ id: "pay_1", provider_id, data })).toBe(expected)
   })
 })
 
