@@ -340,8 +340,12 @@ export type MedusaPaymentRef = { id: string; provider_id: string; data: Record<s
  * are applied one at a time, in the order they arrive. Amounts are decimal strings in major units.
  */
 export type GatewayPaymentEvents = {
-  /** Every refund the gateway holds for the payment (not only the newest): each is recorded once, by its id. */
-  "payment.refunded": { payment_id: string; currency_code: string; amount_refunded: string; refunds: GatewayRefund[] }
+  /**
+   * Every refund the gateway holds for the payment (not only the newest): each is recorded once, by its id.
+   * `requested_with_key`: the idempotency key of the API call that made the newest refund (Medusa refunds with its
+   * own refund id as the key), null when it was made at the gateway (its dashboard).
+   */
+  "payment.refunded": { payment_id: string; currency_code: string; amount_refunded: string; refunds: GatewayRefund[]; requested_with_key: string | null }
   "payment.dispute_opened": GatewayDispute
   "payment.dispute_closed": GatewayDispute
   "payment.failed": { payment_id: string; reason: string }

@@ -33,31 +33,48 @@ export async function noteConnectionOutcome(container: MedusaContainer, connecti
       })
 }
 
-type Alert = { state: "failing" | "recovered"; title: string; description: string }
+export type StaffAlert = {
+  state: string
+  title: string
+  description: string
+  /** The e-mail template (the feed uses Medusa's "admin-ui"). */
+  template?: string
+  /** The record it is about, for the notification's resource fields. */
+  resource?: { type: string; id: string }
+  /** Sends it once: a notification with this key is not sent again, by any instance. */
+  idempotencyKey?: string
+  data?: Record<string, unknown>
+}
 
 /**
- * Through Medusa's Notification module: the admin feed, and an e-mail to each `alerts.notify` address with the
- * template `integration-hub-connection-alert`. A channel without a provider is logged, never thrown: an alert must
- * not fail the sync that raised it. The text has no personal data (errors are redacted before they get here).
+ * Through Medusa's Notification module: the admin feed, and an e-mail to each `alerts.notify` address (template
+ * `integration-hub-connection-alert` unless the alert names another). A channel without a provider is logged,
+ * never thrown: an alert must not fail the sync that raised it. The text has no personal data (errors are
+ * redacted before they get here). Returns the channels it reached.
  */
-async function sendAlert(container: MedusaContainer, connectionId: string, alert: Alert): Promise<void> {
+export async function sendAlert(container: MedusaContainer, connectionId: string, alert: StaffAlert): Promise<string[]> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const line = `integration-hub: ${alert.title}: ${alert.description}`
-  if (alert.state === "failing") logger.warn(line)
-  else logger.info(line)
-  if (!container.hasRegistration(Modules.NOTIFICATION)) return
+  if (alert.state === "recovered") logger.info(line)
+  else logger.warn(line)
+  if (!container.hasRegistration(Modules.NOTIFICATION)) return []
   const notifications = container.resolve<INotificationModuleService>(Modules.NOTIFICATION)
-  const data = { connection_id: connectionId, state: alert.state, title: alert.title, description: alert.description }
+  const data = { connection_id: connectionId, state: alert.state, title: alert.title, description: alert.description, ...alert.data }
+  const resource = alert.resource ? { resource_type: alert.resource.type, resource_id: alert.resource.id } : {}
   const hub = hubOf(container)
   const messages = [
-    { to: "", channel: "feed", template: "admin-ui", data },
-    ...hub.pluginOptions.alerts.notify.map((to) => ({ to, channel: "email", template: ALERT_TEMPLATE, data })),
+    { to: "", channel: "feed", template: "admin-ui", data, ...resource },
+    ...hub.pluginOptions.alerts.notify.map((to) => ({ to, channel: "email", template: alert.template ?? ALERT_TEMPLATE, data, ...resource })),
   ]
-  for (const message of messages) {
+  const reached: string[] = []
+  for (const [i, message] of messages.entries()) {
+    const idempotency_key = alert.idempotencyKey ? `${alert.idempotencyKey}:${message.channel}:${i}` : undefined
     try {
-      await notifications.createNotifications(message)
+      await notifications.createNotifications({ ...message, ...(idempotency_key ? { idempotency_key } : {}) })
+      reached.push(message.channel)
     } catch (err) {
       logger.warn(`integration-hub: could not send the ${message.channel} alert for connection "${connectionId}": ${(err as Error).message}`)
     }
   }
+  return reached
 }

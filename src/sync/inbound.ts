@@ -6,6 +6,7 @@ import { currentSyncContext } from "../lib/run-context"
 import type { ConnectionKind } from "../providers/types"
 import { applyErpSaleUpdateWorkflow } from "../workflows/apply-erp-sale-update"
 import { applyTrackingUpdateWorkflow } from "../workflows/apply-tracking-update"
+import { applyGatewayRefunds, applyPaymentIssue } from "./gateway-payments"
 import { hubOf } from "./hub"
 import type { OperationResult, OperationRun } from "./operations"
 
@@ -13,7 +14,7 @@ import type { OperationResult, OperationRun } from "./operations"
 const SUBJECT_LOCK_TIMEOUT_S = 30
 
 type StoredEvent = { id: string; type: string; occurred_at: string; data: Record<string, unknown> }
-type InboundHandler = (container: MedusaContainer, input: { connection_id: string; event: StoredEvent }) => Promise<OperationResult>
+type InboundHandler = (container: MedusaContainer, input: { connection_id: string; sync_record_id: string; event: StoredEvent }) => Promise<OperationResult>
 
 /**
  * What each kind's inbound events do in Medusa, by the hub's event type (providers translate vendor events
@@ -33,6 +34,13 @@ export const INBOUND_HANDLERS: Partial<Record<ConnectionKind, Record<string, Inb
         input: { connection_id, event_id: event.id, occurred_at: event.occurred_at, data: event.data },
         throwOnError: false,
       }),
+  },
+  payment: {
+    "payment.refunded": applyGatewayRefunds,
+    "payment.dispute_opened": applyPaymentIssue,
+    "payment.dispute_closed": applyPaymentIssue,
+    "payment.failed": applyPaymentIssue,
+    "payment.canceled": applyPaymentIssue,
   },
 }
 
@@ -67,7 +75,7 @@ export async function applyInboundEvent(container: MedusaContainer, run: Operati
       subject,
       () => {
         entered = true
-        return handler(container, { connection_id: run.connection_id, event })
+        return handler(container, { connection_id: run.connection_id, sync_record_id: run.sync_record_id, event })
       },
       { timeout: SUBJECT_LOCK_TIMEOUT_S }
     )

@@ -85,6 +85,11 @@ export type SyncRecord = {
 
 export type Connection = { id: string; kind: string; provider: string; enabled: boolean; mode: string }
 
-export type OrderSyncsResponse = { sync_records: SyncRecord[]; connections: Connection[] }
+/** What a payment gateway said about the order's payment since (src/sync/payment-issues.ts), as it stands now. */
+export type PaymentIssue =
+  | { kind: "dispute"; state: "open" | "won" | "lost" | "closed"; dispute: string; payment_id: string; amount: string; currency_code: string; reason: string; status: string; due_by: string | null; occurred_at: string }
+  | { kind: "failed" | "canceled"; payment_id: string; reason: string; occurred_at: string }
+
+export type OrderSyncsResponse = { sync_records: SyncRecord[]; payment_issues: PaymentIssue[]; connections: Connection[] }
 export type RetryResponse = { sync_record: SyncRecord; retried: boolean; message: string }
 export type EditRequest = { id: string; corrections: Record<string, string | null>; note?: string }

@@ -1,11 +1,11 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
-import { Button, Container, Heading, Text, toast } from "@medusajs/ui"
+import { Badge, Button, Container, Heading, Text, toast } from "@medusajs/ui"
 import { EditAndRetryDrawer } from "../components/edit-and-retry-drawer"
 import { SyncLogDrawer } from "../components/sync-log-drawer"
 import { SyncStatusBadge } from "../components/sync-status-badge"
 import { useOrderSyncs, useRetrySync } from "../hooks/use-order-syncs"
-import type { Connection, SyncRecord } from "../lib/types"
+import type { Connection, PaymentIssue, SyncRecord } from "../lib/types"
 
 const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds", "ship-labels": "Shipping labels" }
 
@@ -40,6 +40,7 @@ const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrde
           Could not load the sync status: {error.message}
         </Text>
       )}
+      {data && data.payment_issues.map((issue) => <PaymentIssueRow key={issue.kind === "dispute" ? issue.dispute : issue.kind} issue={issue} />)}
       {data && data.connections.length === 0 && (
         <Text className="px-6 py-4 text-ui-fg-subtle" size="small" data-testid="no-connections">
           No integration connections are configured. Add one under the medusa-integration-hub plugin's
@@ -141,6 +142,40 @@ const canRetry = (record: SyncRecord) =>
   !record.paused &&
   (["failed", "dead", "pending"].includes(record.status) ||
     (record.status === "skipped" && record.skip_code === "shadow" && record.connection?.mode === "live"))
+
+const DISPUTE_BADGE = { open: { color: "red", label: "Disputed" }, won: { color: "green", label: "Dispute won" }, lost: { color: "red", label: "Dispute lost" }, closed: { color: "grey", label: "Dispute closed" } } as const
+const words = (code: string) => code.replace(/_/g, " ")
+
+/** A dispute or a failed payment the gateway reported, above the connections: staff must see it first. */
+const PaymentIssueRow = ({ issue }: { issue: PaymentIssue }) => {
+  if (issue.kind !== "dispute") {
+    return (
+      <div className="flex flex-col gap-y-1 px-6 py-4" data-testid="payment-issue">
+        <div className="flex items-center justify-between gap-x-2">
+          <Text size="small" weight="plus">Payment {issue.kind === "failed" ? "failed" : "canceled"} at the gateway</Text>
+          <Badge size="2xsmall" color={issue.kind === "failed" ? "red" : "orange"}>{issue.kind === "failed" ? "Payment failed" : "Payment canceled"}</Badge>
+        </div>
+        <Text size="small" className="text-ui-fg-error">{issue.reason}</Text>
+        <Text size="xsmall" className="text-ui-fg-subtle">{new Date(issue.occurred_at).toLocaleString()} · {issue.payment_id}</Text>
+      </div>
+    )
+  }
+  const badge = DISPUTE_BADGE[issue.state]
+  return (
+    <div className="flex flex-col gap-y-1 px-6 py-4" data-testid="payment-issue">
+      <div className="flex items-center justify-between gap-x-2">
+        <Text size="small" weight="plus">{issue.amount} {issue.currency_code} disputed</Text>
+        <Badge size="2xsmall" color={badge.color} data-testid="dispute-state">{badge.label}</Badge>
+      </div>
+      <Text size="small">Reason: {words(issue.reason)}</Text>
+      {issue.state === "open" && issue.due_by && (
+        <Text size="small" className="text-ui-fg-error">Answer with evidence in the gateway's dashboard by {new Date(issue.due_by).toLocaleDateString()}</Text>
+      )}
+      {issue.state === "lost" && <Text size="small" className="text-ui-fg-error">The bank sided with the customer: the amount is gone.</Text>}
+      <Text size="xsmall" className="text-ui-fg-subtle">{new Date(issue.occurred_at).toLocaleString()} · {issue.dispute}</Text>
+    </div>
+  )
+}
 
 const ExternalReference = ({ record }: { record: SyncRecord }) => {
   const label = record.external_number ?? record.external_id

@@ -87,12 +87,12 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
     const occurredAt = new Date(event.created * 1000)
     // Events the hub does not act on are stored as Stripe named them (and skipped, saying so).
     if (!type) return { id: event.id, type: event.type, occurredAt, subject: null, data: { object_id: String(event.data.object.id ?? "") } }
-    const data = this.eventData(event.type, event.data.object)
+    const data = this.eventData(event.type, event.data.object, event.request?.idempotency_key ?? null)
     return { id: event.id, type, occurredAt, subject: { entity_type: "gateway_payment", entity_id: data.payment_id }, data }
   }
 
   /** The fields of each event the hub needs (GatewayPaymentEvents), amounts in major units with the currency's precision. */
-  private eventData(type: string, object: Record<string, unknown>): { payment_id: string } & Record<string, unknown> {
+  private eventData(type: string, object: Record<string, unknown>, idempotencyKey: string | null): { payment_id: string } & Record<string, unknown> {
     const parse = <S extends z.ZodType>(schema: S): z.output<S> => {
       const parsed = schema.safeParse(object)
       if (!parsed.success) throw new WebhookPayloadError(`not a Stripe ${type} event: data.object.${parsed.error.issues[0].path.map(String).join(".")}: ${parsed.error.issues[0].message}`)
@@ -107,6 +107,8 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
         refunds: (charge.refunds?.data ?? []).map((r) => ({
           id: r.id, amount: toMajor(r.amount, charge.currency), status: refundStatus(r.status), created_at: new Date(r.created * 1000).toISOString(),
         })),
+        // Medusa's Stripe provider refunds with its refund id as the idempotency key.
+        requested_with_key: idempotencyKey,
       }
       return data
     }

@@ -29,6 +29,8 @@ export const eventSchema = z.object({
   type: z.string(),
   created: z.number().int(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
+  /** The API request that caused the event; absent or null for the dashboard's and Stripe's own changes. */
+  request: z.object({ id: z.string().nullish(), idempotency_key: z.string().nullish() }).nullish(),
 })
 
 export const chargeSchema = z.object({

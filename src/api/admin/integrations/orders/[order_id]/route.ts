@@ -1,5 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { syncOperation } from "../../../../../sync/operations"
+import { paymentIssuesOf } from "../../../../../sync/payment-issues"
 import { hubOf, serializeAudit, serializeConnections, serializeLog, serializeRun, serializeSyncRecord } from "../../serializers"
 
 /** Enough for several attempts of a flow of ten calls; older ones stay in GET /admin/integrations/logs. */
@@ -10,7 +11,8 @@ const AUDITS_PER_RECORD = 10
 /**
  * GET /admin/integrations/orders/:order_id — every effect on this order, outbound syncs and inbound events
  * alike, each with its latest runs (the history), its calls (under the step that made them, in words), what
- * staff did to it, and — when it failed and its data can be corrected — the fields to edit before a retry.
+ * staff did to it, and — when it failed and its data can be corrected — the fields to edit before a retry; and
+ * what the payment gateways said about the order's payment since (disputes, failures), as it stands now.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse) {
   const hub = hubOf(req.scope)
@@ -36,5 +38,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
       }
     })
   )
-  res.json({ sync_records, connections: serializeConnections(hub) })
+  const fromGateways = records.filter((r) => r.direction === "in" && hub.findConnection(r.connection_id)?.kind === "payment").map((r) => r.id)
+  const gatewayEvents = fromGateways.length ? await hub.listWebhookEvents({ sync_record_id: fromGateways }) : []
+  res.json({ sync_records, payment_issues: paymentIssuesOf(gatewayEvents), connections: serializeConnections(hub) })
 }
