@@ -64,6 +64,15 @@ function hubOptions() {
   }
 }
 
+function paymentProviders(): Record<string, unknown>[] {
+  return [
+    ...(process.env.INTEGRATION_SANDBOX_GATEWAY_CONNECTION
+      ? [{ resolve: "./src/providers/payment-sandbox-checkout", id: "gateway", options: { connection: process.env.INTEGRATION_SANDBOX_GATEWAY_CONNECTION } }]
+      : []),
+    ...(JSON.parse(process.env.INTEGRATION_PAYMENT_PROVIDERS ?? "[]") as Record<string, unknown>[]),
+  ]
+}
+
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
@@ -91,6 +100,13 @@ module.exports = defineConfig({
         ],
       },
     },
+    // Payments: Medusa's system provider, plus providers from the environment — with INTEGRATION_SANDBOX_GATEWAY_CONNECTION
+    // (a hub payment connection with provider "sandbox-gateway") the sandbox gateway's Medusa provider
+    // (pp_sandbox-gateway_gateway), which fills that connection's ledger and reaches the hub's module through the
+    // dependency; tests add their own (JSON array of provider entries, e.g. Medusa's Stripe provider on the Stripe double).
+    ...(paymentProviders().length
+      ? [{ resolve: "@medusajs/medusa/payment", dependencies: ["integration_hub"], options: { providers: paymentProviders() } }]
+      : []),
     // Alerts go to the admin feed and by e-mail: the local provider takes both channels here (it logs and stores them).
     {
       resolve: "@medusajs/medusa/notification",

@@ -71,19 +71,21 @@ export const recordGatewayRefundsWorkflow = createWorkflow(recordGatewayRefundsW
     addOrderTransactionStep(transform({ created, planned }, ({ created, planned }) => created.map((r) => ({
       order_id: planned.order.id, amount: MathBN.mult(r.amount, -1), currency_code: planned.payment.currency_code, reference: "refund", reference_id: r.id,
     }))))
-    // As Medusa's refund workflow: what the refund gives back beyond what the customer had overpaid is a credit line.
-    const creditLine = transform({ created, planned }, ({ created, planned }) => {
-      const refunded = created.reduce((total, r) => MathBN.add(total, r.amount), MathBN.convert(0))
-      const owed = MathBN.lt(planned.pending, 0) ? MathBN.mult(planned.pending, -1) : MathBN.convert(0)
-      return MathBN.gt(refunded, owed) ? MathBN.sub(refunded, owed).toString() : "0"
+  })
+  // As Medusa's refund workflow: what the refund gives back beyond what the customer had overpaid is a credit line.
+  const creditLine = transform({ created, planned }, ({ created, planned }) => {
+    const refunded = created.reduce((total, r) => MathBN.add(total, r.amount), MathBN.convert(0))
+    const owed = MathBN.lt(planned.pending, 0) ? MathBN.mult(planned.pending, -1) : MathBN.convert(0)
+    return MathBN.gt(refunded, owed) ? MathBN.sub(refunded, owed).toString() : "0"
+  })
+  when({ creditLine }, ({ creditLine }) => MathBN.gt(creditLine, 0)).then(() => {
+    createOrderCreditLinesWorkflow.runAsStep({
+      input: transform({ creditLine, planned, created }, ({ creditLine, planned, created }) => ({
+        id: planned.order.id, credit_lines: [{ amount: creditLine, reference: "refund", reference_id: created[0].id }],
+      })),
     })
-    when({ creditLine }, ({ creditLine }) => MathBN.gt(creditLine, 0)).then(() => {
-      createOrderCreditLinesWorkflow.runAsStep({
-        input: transform({ creditLine, planned, created }, ({ creditLine, planned, created }) => ({
-          id: planned.order.id, credit_lines: [{ amount: creditLine, reference: "refund", reference_id: created[0].id }],
-        })),
-      })
-    })
+  })
+  when("emit-payment-refunded", { created }, ({ created }) => created.length > 0).then(() => {
     emitEventStep({ eventName: PaymentEvents.REFUNDED, data: transform({ planned }, ({ planned }) => ({ id: planned.payment.id })) })
   })
 

@@ -47,9 +47,10 @@ export const recordMedusaRefundsStep = createSyncStep(
     if (!refunds.length) return new StepResponse([] as Array<{ id: string; amount: string }>, null)
     const total = refunds.reduce((sum, r) => MathBN.add(sum, r.amount), MathBN.convert(0))
     const left = MathBN.sub(MathBN.sub(payment.captured, payment.refunded), total)
-    if (MathBN.lt(left, -getEpsilonFromDecimalPrecision(currencyDigits(payment.currency_code)))) {
+    const digits = currencyDigits(payment.currency_code)
+    if (MathBN.lt(left, -getEpsilonFromDecimalPrecision(digits))) {
       throw new IntegrationError(
-        `The gateway refunded ${MathBN.convert(total).toString()} ${payment.currency_code.toUpperCase()} of payment ${payment.id}, but Medusa has captured only ` +
+        `The gateway refunded ${MathBN.convert(total).toFixed(digits)} ${payment.currency_code.toUpperCase()} of payment ${payment.id}, but Medusa has captured only ` +
           `${payment.captured} (${payment.refunded} refunded): the capture is not recorded in Medusa yet; retrying`,
         { connectionId: connection_id, code: "refund_before_capture", retryable: true }
       )
