@@ -119,6 +119,15 @@ describe("Stripe: the hub's adapter and Medusa's provider against Stripe's API d
       expect(logs.map((l) => [l.operation, l.http_status])).toEqual([["payment_intents.retrieve", 200], ["payment_intents.retrieve", 200], ["payment_intents.retrieve", 200]])
     })
 
+    it("reads a partial capture as captured: the released rest Stripe counts as refunded on the charge is no refund", async () => {
+      const pi = await sdk.paymentIntents.create({ amount: 4500, currency: "usd", capture_method: "manual", payment_method: "pm_card_visa", payment_method_types: ["card"], confirm: true })
+      await sdk.paymentIntents.capture(pi.id, { amount_to_capture: 2000 })
+      const { provider } = adapter()
+      expect(await provider.getPaymentState(pi.id)).toEqual({ paymentId: pi.id, status: "captured", amount: "45.00", capturedAmount: "20.00", refundedAmount: "0.00", currencyCode: "USD" })
+      stripe.dashboardRefund(pi.id, 500)
+      expect(await provider.getPaymentState(pi.id)).toMatchObject({ status: "partially_refunded", capturedAmount: "20.00", refundedAmount: "5.00" })
+    })
+
     it("reads a zero-decimal currency in its own unit", async () => {
       const pi = await capturedIntent(5000, "jpy")
       expect(await adapter().provider.getPaymentState(pi.id)).toEqual({ paymentId: pi.id, status: "captured", amount: "5000", capturedAmount: "5000", refundedAmount: "0", currencyCode: "JPY" })

@@ -142,7 +142,10 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
 
   async getPaymentState(paymentIntentId: string): Promise<GatewayPaymentState> {
     const intent = paymentIntentSchema.parse(await this.get(`/v1/payment_intents/${encodeURIComponent(paymentIntentId)}?expand[]=latest_charge`, "payment_intents.retrieve"))
-    const refunded = typeof intent.latest_charge === "object" && intent.latest_charge ? intent.latest_charge.amount_refunded : 0
+    const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null
+    // A partial capture releases the rest, which Stripe counts in the charge's amount_refunded: not a refund.
+    const released = charge?.captured ? charge.amount - charge.amount_captured : 0
+    const refunded = charge ? Math.max(0, charge.amount_refunded - released) : 0
     return {
       paymentId: intent.id,
       status: gatewayStatus(intent.status, intent.amount_received, refunded),

@@ -17,7 +17,10 @@ export const paymentIntentSchema = z.object({
   amount: z.number().int(),
   amount_received: z.number().int().default(0),
   currency: z.string(),
-  latest_charge: z.union([z.string(), z.object({ id: z.string(), amount_refunded: z.number().int().default(0) }).passthrough()]).nullish(),
+  latest_charge: z.union([
+    z.string(),
+    z.object({ id: z.string(), amount: z.number().int(), amount_captured: z.number().int().default(0), captured: z.boolean().default(false), amount_refunded: z.number().int().default(0) }).passthrough(),
+  ]).nullish(),
 })
 export type StripePaymentIntent = z.infer<typeof paymentIntentSchema>
 
