@@ -3,12 +3,13 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { INotificationModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import {
-  addShippingMethodToCartWorkflow, capturePaymentWorkflow, completeCartWorkflow, createCartWorkflow, createPaymentCollectionForCartWorkflow,
+  addOrderTransactionStepId, addShippingMethodToCartWorkflow, capturePaymentWorkflow, completeCartWorkflow, createCartWorkflow, createPaymentCollectionForCartWorkflow,
   createPaymentSessionsWorkflow, refundPaymentWorkflow, updateRegionsWorkflow,
 } from "@medusajs/medusa/core-flows"
 import Stripe from "stripe"
 import { DEMO_ADDRESS, seedStore, SeededStore } from "../../demo/app/store"
 import retryDueSyncsJob from "../../src/jobs/retry-due-syncs"
+import { RecordGatewayRefundsInput, recordGatewayRefundsWorkflow } from "../../src/workflows/record-gateway-refunds"
 import { adminHeaders } from "../helpers/admin"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
@@ -144,6 +145,31 @@ describeWithTryton()("Stripe next to Medusa's Stripe provider: the dashboard's r
         expect(await erpRefunds(orderId, 1)).toMatchObject({ status: "synced" })
         expect(await creditNotes(orderId)).toEqual(["-10.00"])
         expect(refundCalls(pi)).toEqual([])
+      })
+
+      it("takes back what it recorded when a later step fails for good (compensation): no refund, no transaction, nothing for the ERP", async () => {
+        const { orderId, paymentId, pi } = await checkout(`comp-${Date.now()}@example.com`)
+        await capturePaymentWorkflow(container).run({ input: { payment_id: paymentId } })
+        const webhook = stripe.dashboardRefund(pi, 1_200)
+        const parsed = hub(container).getProvider("payments", "payment").parseWebhook({ rawBody: Buffer.from(webhook.body), headers: webhook.headers })
+        const workflow = recordGatewayRefundsWorkflow(container)
+        workflow.insertActionAfter(addOrderTransactionStepId, "inject-failure", {
+          invoke: async () => {
+            throw new Error("injected failure after the order's transaction was added")
+          },
+        })
+        const { errors } = await workflow.run({
+          input: { connection_id: "payments", payment_id: paymentId, order_id: orderId, data: (await parsed).data as RecordGatewayRefundsInput["data"] },
+          throwOnError: false,
+        })
+        expect(errors[0].error.message).toContain("injected failure")
+        expect(await refundsOf(paymentId)).toEqual([])
+        const query = container.resolve(ContainerRegistrationKeys.QUERY)
+        const { data: [order] } = await query.graph({ entity: "order", fields: ["transactions.reference", "payment_collections.refunded_amount"], filters: { id: orderId } })
+        expect(((order.transactions ?? []) as Array<{ reference: string | null } | null>).map((t) => t?.reference)).not.toContain("refund")
+        expect(Number(order.payment_collections![0]!.refunded_amount)).toBe(0)
+        await new Promise((r) => setTimeout(r, 500))
+        expect(await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation: "record-refunds" })).toEqual([])
       })
 
       it("a refund made from Medusa's admin is sent to Stripe once, and its webhook records nothing more", async () => {
