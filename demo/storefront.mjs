@@ -25,10 +25,10 @@ export class StoreClient {
   }
 
   /**
-   * Cart → shipping method → payment session (system provider) → complete: the order is placed and
-   * order.placed is emitted. Returns the order.
+   * Cart → shipping method → payment session (`paymentProvider`, Medusa's system provider by default) → complete:
+   * the order is placed and order.placed is emitted. Returns the order.
    */
-  async checkout({ regionId, email, items, address, shipping = "flat" }) {
+  async checkout({ regionId, email, items, address, shipping = "flat", paymentProvider = "pp_system_default" }) {
     const { cart } = await this.request("POST", "/store/carts", {
       region_id: regionId,
       email,
@@ -48,7 +48,7 @@ export class StoreClient {
     } else this.lastShipping = { name: option.name, amount: option.amount }
     await this.request("POST", `/store/carts/${cart.id}/shipping-methods`, { option_id: option.id })
     const { payment_collection } = await this.request("POST", "/store/payment-collections", { cart_id: cart.id })
-    await this.request("POST", `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: "pp_system_default" })
+    await this.request("POST", `/store/payment-collections/${payment_collection.id}/payment-sessions`, { provider_id: paymentProvider })
     const started = performance.now()
     const completed = await this.request("POST", `/store/carts/${cart.id}/complete`)
     /** Wall time of the last cart completion alone, for the benchmark. */

@@ -59,7 +59,7 @@ async function benchCheckout() {
     name: "bench-with", port: 9201, pgPort: 54331, trytonPort: 8801, databaseUrl: databaseUrl("bench_with"), freshDatabase: true, dropDatabaseOnStop: true, log,
     env: { INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify({ orderChecks: { stock: false } }) },
   })
-  stores.push({ label: `with plugin (${withPlugin.erp} ERP, sandbox carrier)`, handle: withPlugin, complete: [], checkout: [] })
+  stores.push({ label: `with plugin (${withPlugin.erp} ERP, carrier, gateway)`, handle: withPlugin, complete: [], checkout: [] })
   log("starting the same store WITHOUT the plugin")
   const without = await startDemoStore({ name: "bench-without", port: 9202, pgPort: 54332, databaseUrl: databaseUrl("bench_without"), freshDatabase: true, dropDatabaseOnStop: true, withPlugin: false, build: false, log })
   stores.push({ label: "without plugin", handle: without, complete: [], checkout: [] })

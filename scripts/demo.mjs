@@ -36,6 +36,29 @@ const shutdown = async (code = 0) => {
 process.on("SIGINT", () => shutdown(0))
 process.on("SIGTERM", () => shutdown(0))
 
+/**
+ * A refund made in the gateway's dashboard (the sandbox gateway, development only): the gateway's control refunds
+ * 3.00 and hands back the signed webhook it sends about it, which is POSTed to the store's webhook route as the
+ * gateway would; the store records the refund on the order (without refunding again) and the ERP credits it.
+ */
+async function gatewayRefundLeg(admin, order, paymentId, erpRefundsBefore, syncRecords) {
+  const { webhook } = await admin.request("POST", "/admin/integrations/connections/gateway/sandbox-payments", { action: "refund", payment_id: paymentId, amount: "3.00" })
+  const sent = await fetch(`${store.url}${webhook.url}`, { method: "POST", headers: webhook.headers, body: webhook.body, signal: AbortSignal.timeout(30_000) })
+  let applied = null
+  for (const until = Date.now() + 30_000; Date.now() < until && !applied; await new Promise((r) => setTimeout(r, 300))) {
+    applied = (await admin.settledSyncs(order.id)).sync_records.find((r) => r.direction === "in" && r.connection_id === "gateway" && !["pending", "running"].includes(r.status))
+  }
+  console.log(`  3.00 refunded in the gateway's dashboard (signed webhook POST /hooks/integrations/gateway → HTTP ${sent.status}): ${applied ? `${applied.status} — ${applied.result_summary ?? applied.last_error}` : "not applied"}`)
+  if (applied) syncRecords.push(applied)
+  // The ERP's refunds effect runs again for the new refund (a new content revision of the same record).
+  let credited = null
+  for (const until = Date.now() + 30_000; Date.now() < until && !credited; await new Promise((r) => setTimeout(r, 300))) {
+    const record = (await admin.settledSyncs(order.id)).sync_records.find((r) => r.operation === "record-refunds")
+    if (record && record.revision !== erpRefundsBefore?.revision && !["pending", "running"].includes(record.status)) credited = record
+  }
+  console.log(`  the gateway's refund → ERP: ${credited ? `${credited.status} — ${credited.result_summary ?? credited.last_error}` : "not applied"}`)
+}
+
 try {
   log("placing an order through the Store API (cart → shipping → payment → complete)")
   const storefront = new StoreClient(store.url, store.seed.publishableKey)
@@ -45,6 +68,8 @@ try {
     items: [{ variant_id: store.seed.variants["Blue shirt"], quantity: 2 }, { variant_id: store.seed.variants["Red mug"], quantity: 1 }],
     address: DEMO_ADDRESS,
     shipping: "carrier",
+    // The sandbox gateway (development only), so its ledger holds what Medusa captured and refunded.
+    paymentProvider: store.seed.paymentProviderId ?? "pp_system_default",
   })
   log(`shipping chosen at checkout: ${storefront.lastShipping.name}, ${Number(storefront.lastShipping.amount).toFixed(2)} USD`)
   const admin = await adminClient(store.url, store.admin.email, store.admin.password)
@@ -69,6 +94,7 @@ try {
     const refunds = await admin.settledEffect(order.id, "record-refunds")
     console.log(`  5.00 refunded in the admin → ERP: ${refunds ? `${refunds.status} — ${refunds.result_summary ?? refunds.last_error}` : "not recorded"}`)
     sync_records.push(...(refunds ? [refunds] : []))
+    if (store.seed.paymentProviderId) await gatewayRefundLeg(admin, order, paymentId, refunds, sync_records)
   }
   // The shipping leg: staff create the fulfillment (as the admin's button does); the carrier connection buys its
   // label; the carrier scans the parcel (signed tracking events) and the customer is told by e-mail.

@@ -69,11 +69,23 @@ function carrierConnection() {
   return { id: "carrier", kind: "shipping", provider: "sandbox-carrier", options: { webhookSecret: process.env.DEMO_WEBHOOK_SECRET || undefined } }
 }
 
+/**
+ * The demo's payment gateway: the sandbox gateway (development only), whose ledger the demo's checkout fills through
+ * its Medusa provider (pp_sandbox-gateway_gateway) and whose controls make refunds in its "dashboard"; it signs its
+ * events like the sandbox ERP. The secret falls back to the demo's published one (demo/storefront.mjs), never for a real store.
+ */
+function gatewayConnection() {
+  return {
+    id: "gateway", kind: "payment", provider: "sandbox-gateway",
+    options: { webhookSecret: process.env.DEMO_WEBHOOK_SECRET || "whsec_ZGVtby1zYW5kYm94LWVycC13ZWJob29rcw==", allowControls: true },
+  }
+}
+
 const WITH_PLUGIN = process.env.DEMO_WITH_PLUGIN !== "false"
 
 /**
  * With the plugin: the fulfillment module with Medusa's manual provider and the hub's carriers (which reach the
- * hub's module through `dependencies`), and the local notification provider on e-mail, so the customer's shipping
+ * hub's module through `dependencies`), the payment module with the sandbox gateway's provider (likewise), and the local notification provider on e-mail, so the customer's shipping
  * messages show in the store's log and the admin's notifications.
  */
 const shippingModules = WITH_PLUGIN
@@ -87,6 +99,12 @@ const shippingModules = WITH_PLUGIN
             { resolve: "medusa-integration-hub/providers/fulfillment", id: "carriers", options: { weightUnit: "g" } },
           ],
         },
+      },
+      // Checkout pays with the sandbox gateway's provider, which reaches the hub's module (its ledger) through the dependency.
+      {
+        resolve: "@medusajs/medusa/payment",
+        dependencies: ["integration_hub"],
+        options: { providers: [{ resolve: "medusa-integration-hub/providers/payment-sandbox-checkout", id: "gateway", options: { connection: "gateway" } }] },
       },
       {
         resolve: "@medusajs/medusa/notification",
@@ -132,7 +150,7 @@ module.exports = defineConfig({
           {
             resolve: "medusa-integration-hub",
             // With INTEGRATION_REDIS_URL, several store processes share each connection's rate limit and circuit.
-            options: { connections: [withConnectionOverrides(erpConnection()), carrierConnection()], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
+            options: { connections: [withConnectionOverrides(erpConnection()), carrierConnection(), gatewayConnection()], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
           },
         ],
   modules: [...redisModules, ...shippingModules],

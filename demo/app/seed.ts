@@ -1,7 +1,11 @@
 import type { ExecArgs } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { writeFileSync } from "node:fs"
+import { updateRegionsWorkflow } from "@medusajs/medusa/core-flows"
 import { DEMO_PRODUCTS, seedCarrierOption, seedStore, WAREHOUSE_ADDRESS } from "./store"
+
+/** Medusa's id of the sandbox gateway's checkout provider as demo/app/medusa-config.ts registers it (id "gateway"). */
+const GATEWAY_PROVIDER_ID = "pp_sandbox-gateway_gateway"
 
 /** `medusa exec ./seed.ts`: seeds the demo store once and writes what the storefront needs to $DEMO_SEED_FILE. */
 export default async function seedDemoStore({ container }: ExecArgs) {
@@ -19,6 +23,14 @@ export default async function seedDemoStore({ container }: ExecArgs) {
       salesChannelId: channels[0].id,
       publishableKey: keys[0].token,
       variants: Object.fromEntries(variants.map((v) => [v.product!.title, v.id])),
+      ...(process.env.DEMO_WITH_PLUGIN !== "false" ? { paymentProviderId: GATEWAY_PROVIDER_ID } : {}),
+    }
+    // A store seeded before the sandbox gateway existed lets its region pay with it now.
+    const { data: [region] } = await query.graph({ entity: "region", fields: ["id", "payment_providers.id"], filters: { id: regions[0].id } })
+    const providers = (region?.payment_providers ?? []).flatMap((p: { id: string } | null) => (p ? [p.id] : []))
+    if (process.env.DEMO_WITH_PLUGIN !== "false" && !providers.includes(GATEWAY_PROVIDER_ID)) {
+      await updateRegionsWorkflow(container).run({ input: { selector: { id: regions[0].id }, update: { payment_providers: [...providers, GATEWAY_PROVIDER_ID] } } })
+      logger.info("The region pays with the sandbox gateway now")
     }
     // A store seeded before the carrier existed gets its carrier-priced shipping option now, and its products weights.
     const { data: weighed } = await query.graph({ entity: "product_variant", fields: ["id", "weight", "product.title"] })
@@ -38,8 +50,8 @@ export default async function seedDemoStore({ container }: ExecArgs) {
       logger.info("Added the carrier-priced shipping option")
     }
   } else {
-    // With the plugin, checkout also offers shipping priced by the hub's carrier connection.
-    seeded = await seedStore(container, undefined, process.env.DEMO_WITH_PLUGIN === "false" ? {} : { carrierConnectionId: "carrier" })
+    // With the plugin, checkout also offers shipping priced by the hub's carrier connection, and the sandbox gateway.
+    seeded = await seedStore(container, undefined, process.env.DEMO_WITH_PLUGIN === "false" ? {} : { carrierConnectionId: "carrier", paymentProviderId: GATEWAY_PROVIDER_ID })
     logger.info("Seeded the demo store: region, warehouse, shipping, 4 products, publishable key")
   }
   if (process.env.DEMO_SEED_FILE) writeFileSync(process.env.DEMO_SEED_FILE, JSON.stringify(seeded))

@@ -35,6 +35,8 @@ export type SeededStore = {
   publishableKey: string
   /** Variant id by product title. */
   variants: Record<string, string>
+  /** The payment provider checkout pays with (Medusa's system provider unless the store was seeded with another). */
+  paymentProviderId?: string
 }
 
 /** Products matching the Tryton peer's catalogue, plus the two a store owner gets wrong. */
@@ -56,7 +58,7 @@ export const WAREHOUSE_ADDRESS = { address_1: "1 Dock Rd", city: "Newark", provi
 export async function seedStore(
   container: MedusaContainer,
   products: SeedProduct[] = DEMO_PRODUCTS,
-  opts: { carrierConnectionId?: string } = {}
+  opts: { carrierConnectionId?: string; paymentProviderId?: string } = {}
 ): Promise<SeededStore> {
   const link = container.resolve(ContainerRegistrationKeys.LINK)
   const fulfillment = container.resolve(Modules.FULFILLMENT)
@@ -76,7 +78,7 @@ export async function seedStore(
     },
   })
   const { result: [region] } = await createRegionsWorkflow(container).run({
-    input: { regions: [{ name: "United States", currency_code: "usd", countries: ["us"], payment_providers: ["pp_system_default"] }] },
+    input: { regions: [{ name: "United States", currency_code: "usd", countries: ["us"], payment_providers: ["pp_system_default", ...(opts.paymentProviderId ? [opts.paymentProviderId] : [])] }] },
   })
   await createTaxRegionsWorkflow(container).run({ input: [{ country_code: "us", provider_id: "tp_system" }] })
 
@@ -170,6 +172,7 @@ export async function seedStore(
     stockLocationId: location.id,
     publishableKey: apiKey.token,
     variants: Object.fromEntries(variants.map((v) => [v.product!.title, v.id])),
+    ...(opts.paymentProviderId ? { paymentProviderId: opts.paymentProviderId } : {}),
   }
 }
 
@@ -218,7 +221,8 @@ export const DEMO_ADDRESS: Record<string, string> = shopperAddress
 
 /**
  * Places an order the way checkout does, through Medusa's cart workflows: cart → shipping method →
- * payment session (system provider) → complete. Completion emits order.placed. Returns the order id.
+ * payment session (the store's payment provider, the system provider by default) → complete. Completion emits
+ * order.placed. Returns the order id.
  */
 export async function placeOrder(
   container: MedusaContainer,
@@ -244,7 +248,7 @@ export async function placeOrder(
   }
   const { result: collection } = await createPaymentCollectionForCartWorkflow(container).run({ input: { cart_id: cart.id } })
   await createPaymentSessionsWorkflow(container).run({
-    input: { payment_collection_id: collection.id, provider_id: "pp_system_default" },
+    input: { payment_collection_id: collection.id, provider_id: store.paymentProviderId ?? "pp_system_default" },
   })
   const { result } = await completeCartWorkflow(container).run({ input: { id: cart.id } })
   return result.id

@@ -1,5 +1,8 @@
 import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
-import { BulkRetrySyncRecordsBody, EditSyncRecordBody, ListLogsQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody } from "./admin/integrations/validators"
+import {
+  BulkRetrySyncRecordsBody, CheckPaymentDriftBody, EditSyncRecordBody, ListLogsQuery, ListPaymentDriftQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody,
+  SandboxPaymentBody,
+} from "./admin/integrations/validators"
 
 export default defineMiddlewares({
   routes: [
@@ -34,6 +37,21 @@ export default defineMiddlewares({
       matcher: "/admin/integrations/connections/:id/sandbox-failures",
       methods: ["POST"],
       middlewares: [validateAndTransformBody(SandboxFailuresBody)],
+    },
+    {
+      matcher: "/admin/integrations/connections/:id/sandbox-payments",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(SandboxPaymentBody)],
+    },
+    {
+      matcher: "/admin/integrations/payments/drift",
+      methods: ["GET"],
+      middlewares: [validateAndTransformQuery(ListPaymentDriftQuery, { isList: true, defaults: ["id"], defaultLimit: 20 })],
+    },
+    {
+      matcher: "/admin/integrations/payments/drift/check",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(CheckPaymentDriftBody)],
     },
   ],
 })

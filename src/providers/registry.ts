@@ -1,6 +1,7 @@
 import { OdooErpProvider } from "./erp-odoo/service"
 import { SandboxErpProvider } from "./erp-sandbox/service"
 import { TrytonErpProvider } from "./erp-tryton/service"
+import { SandboxGatewayProvider } from "./payment-sandbox/service"
 import { StripePaymentProvider } from "./payment-stripe/service"
 import { SandboxCarrierProvider } from "./shipping-sandbox/service"
 import { ShipStationShippingProvider } from "./shipping-shipstation/service"
@@ -17,4 +18,5 @@ export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClas
   shipstation: ShipStationShippingProvider,
   "sandbox-carrier": SandboxCarrierProvider,
   stripe: StripePaymentProvider,
+  "sandbox-gateway": SandboxGatewayProvider,
 }

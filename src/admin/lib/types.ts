@@ -93,3 +93,25 @@ export type PaymentIssue =
 export type OrderSyncsResponse = { sync_records: SyncRecord[]; payment_issues: PaymentIssue[]; connections: Connection[] }
 export type RetryResponse = { sync_record: SyncRecord; retried: boolean; message: string }
 export type EditRequest = { id: string; corrections: Record<string, string | null>; note?: string }
+
+/** One disagreement between Medusa and a payment gateway (GET /admin/integrations/payments/drift). */
+export type PaymentDrift = {
+  id: string
+  connection_id: string
+  payment_id: string
+  gateway_payment_id: string
+  order_id: string | null
+  order_display_id: number | null
+  field: "status" | "captured_amount" | "refunded_amount" | "currency" | "missing_at_gateway"
+  medusa_value: string
+  gateway_value: string | null
+  /** The disagreement in words: "Medusa has 40.00 refunded, the gateway 43.00". */
+  description: string
+  status: "open" | "resolved"
+  detected_at: string
+  last_seen_at: string
+  resolved_at: string | null
+  note: string | null
+}
+export type PaymentDriftResponse = { payment_drift: PaymentDrift[]; count: number; limit: number; offset: number }
+export type PaymentDriftCheckResponse = { checked: number; drifted: number; resolved: number; errors: Array<{ payment_id: string; message: string }>; since: string; until: string }

@@ -10,6 +10,7 @@ import { ConnectionHealthRow, readConnectionHealth, recordConnectionOutcome } fr
 import { ConnectionRegistry, validatePluginOptions } from "./connections"
 import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
+import { PaymentDrift } from "./models/payment-drift"
 import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
 import { SyncAudit } from "./models/sync-audit"
@@ -96,6 +97,7 @@ export default class IntegrationHubModuleService extends MedusaService({
   WebhookEvent,
   ProviderState,
   ConnectionState,
+  PaymentDrift,
 }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger

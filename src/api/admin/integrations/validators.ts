@@ -78,3 +78,46 @@ export const ListWebhookEventsQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 })
 export type ListWebhookEventsQueryType = z.infer<typeof ListWebhookEventsQuery>
+
+export const ListPaymentDriftQuery = z.object({
+  connection_id: z.string().min(1).optional(),
+  /** open (default): disagreements the last check still found; resolved: those gone since; all: both. */
+  status: z.enum(["open", "resolved", "all"]).default("open"),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListPaymentDriftQueryType = z.infer<typeof ListPaymentDriftQuery>
+
+/** Runs the drift check now, over a window (default: the last 25 hours, as the daily job). */
+export const CheckPaymentDriftBody = z
+  .object({
+    since: z.coerce.date().optional(),
+    until: z.coerce.date().optional(),
+  })
+  .strict()
+  .refine((b) => !b.since || !b.until || b.since < b.until, { message: "since must be before until", path: ["since"] })
+export type CheckPaymentDriftBodyType = z.infer<typeof CheckPaymentDriftBody>
+
+const positiveDecimal = z
+  .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/, "must be a decimal amount, e.g. 3.00")])
+  .transform((v) => String(v))
+  .refine((v) => Number(v) > 0, { message: "must be more than 0" })
+
+/** A control of the sandbox gateway: what happens at the gateway without Medusa, answered with the signed webhook it sends. */
+export const SandboxPaymentBody = z
+  .object({
+    action: z.enum(["refund", "dispute", "close_dispute", "fail", "cancel"]),
+    /** The gateway's payment id (the Medusa payment's data.id), or the Medusa payment's id ("pay_…"). */
+    payment_id: z.string().min(1),
+    /** refund: the amount refunded in the dashboard (default: what is left); dispute: the amount disputed (default: the capture). */
+    amount: positiveDecimal.optional(),
+    /** dispute, fail, cancel: why. */
+    reason: z.string().min(1).max(200).optional(),
+    /** close_dispute: the card network's decision. */
+    outcome: z.enum(["won", "lost"]).optional(),
+    /** close_dispute: which dispute (default: the payment's open one). */
+    dispute_id: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((b) => b.action !== "close_dispute" || b.outcome, { message: "close_dispute needs an outcome (won or lost)", path: ["outcome"] })
+export type SandboxPaymentBodyType = z.infer<typeof SandboxPaymentBody>

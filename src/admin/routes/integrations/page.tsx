@@ -1,0 +1,100 @@
+import { defineRouteConfig } from "@medusajs/admin-sdk"
+import { ArrowPath } from "@medusajs/icons"
+import { Button, Container, Heading, Table, Text, toast } from "@medusajs/ui"
+import { Link } from "react-router-dom"
+import { useCheckPaymentDrift, usePaymentDrift } from "../../hooks/use-payment-drift"
+import type { PaymentDrift } from "../../lib/types"
+
+const FIELD_LABEL: Record<PaymentDrift["field"], string> = {
+  status: "Status",
+  captured_amount: "Captured",
+  refunded_amount: "Refunded",
+  currency: "Currency",
+  missing_at_gateway: "Unknown at the gateway",
+}
+
+const since = (iso: string) => new Date(iso).toLocaleString()
+
+/** The Integrations page: how the store's connected systems agree with Medusa. Starts with the payments' drift. */
+const IntegrationsPage = () => (
+  <div className="flex flex-col gap-y-3">
+    <PaymentDriftSection />
+  </div>
+)
+
+/** Where Medusa and a payment gateway disagree about a payment (the gateway owns payment state); nothing is changed for it. */
+const PaymentDriftSection = () => {
+  const { data, isLoading, isError, error } = usePaymentDrift()
+  const check = useCheckPaymentDrift()
+
+  const onCheck = () =>
+    check.mutate(undefined, {
+      onSuccess: (res) => {
+        const summary = `Checked ${res.checked} payment${res.checked === 1 ? "" : "s"}: ${res.drifted} disagreement${res.drifted === 1 ? "" : "s"}, ${res.resolved} resolved`
+        if (res.errors.length) toast.warning(`${summary}; ${res.errors.length} could not be checked: ${res.errors[0].message}`)
+        else toast.success(summary)
+      },
+      onError: (err) => toast.error(`The check failed: ${err.message}`),
+    })
+
+  return (
+    <Container className="divide-y p-0" data-testid="payment-drift">
+      <div className="flex items-center justify-between px-6 py-4">
+        <div>
+          <Heading level="h2">Payment drift</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            Payments on which Medusa and the payment gateway disagree. Checked daily; nothing is changed in either.
+          </Text>
+        </div>
+        <Button size="small" variant="secondary" onClick={onCheck} isLoading={check.isPending} data-testid="payment-drift-check">
+          Check now
+        </Button>
+      </div>
+      {isLoading && <Text className="px-6 py-4 text-ui-fg-subtle" size="small">Loading…</Text>}
+      {isError && <Text className="px-6 py-4 text-ui-fg-error" size="small">Could not load the payment drift: {error.message}</Text>}
+      {data && data.payment_drift.length === 0 && (
+        <Text className="px-6 py-4 text-ui-fg-subtle" size="small" data-testid="payment-drift-empty">
+          The payment gateways and Medusa agree on every payment checked.
+        </Text>
+      )}
+      {data && data.payment_drift.length > 0 && (
+        <Table>
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell>Order</Table.HeaderCell>
+              <Table.HeaderCell>Field</Table.HeaderCell>
+              <Table.HeaderCell>Medusa</Table.HeaderCell>
+              <Table.HeaderCell>Gateway</Table.HeaderCell>
+              <Table.HeaderCell>Disagreement</Table.HeaderCell>
+              <Table.HeaderCell>Since</Table.HeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {data.payment_drift.map((row) => (
+              <Table.Row key={row.id} data-testid={`payment-drift-row-${row.id}`}>
+                <Table.Cell>
+                  {row.order_id ? <Link to={`/orders/${row.order_id}`} className="text-ui-fg-interactive">#{row.order_display_id ?? row.order_id}</Link> : row.payment_id}
+                </Table.Cell>
+                <Table.Cell>{FIELD_LABEL[row.field] ?? row.field}</Table.Cell>
+                <Table.Cell>{row.medusa_value}</Table.Cell>
+                <Table.Cell>{row.gateway_value ?? "—"}</Table.Cell>
+                <Table.Cell>
+                  <Text size="small">{row.description}</Text>
+                  <Text size="xsmall" className="text-ui-fg-subtle">{row.connection_id} · {row.gateway_payment_id}</Text>
+                </Table.Cell>
+                <Table.Cell title={`last seen ${since(row.last_seen_at)}`}>{since(row.detected_at)}</Table.Cell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      )}
+      {data && data.count > data.payment_drift.length && (
+        <Text className="px-6 py-3 text-ui-fg-subtle" size="small">Showing {data.payment_drift.length} of {data.count}.</Text>
+      )}
+    </Container>
+  )
+}
+
+export const config = defineRouteConfig({ label: "Integrations", icon: ArrowPath })
+
+export default IntegrationsPage
