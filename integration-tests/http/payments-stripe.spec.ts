@@ -172,6 +172,23 @@ describeWithTryton()("Stripe next to Medusa's Stripe provider: the dashboard's r
         expect(await hub(container).listSyncRecords({ entity_type: "order", entity_id: orderId, operation: "record-refunds" })).toEqual([])
       })
 
+      it("the drift check finds what Medusa missed at Stripe (a dashboard refund whose webhook never came) and changes nothing", async () => {
+        const { orderId, paymentId, pi } = await checkout(`drift-${Date.now()}@example.com`)
+        await capturePaymentWorkflow(container).run({ input: { payment_id: paymentId } })
+        const auth = await adminHeaders(container, rawApi as never)
+        const check = () => api.post("/admin/integrations/payments/drift/check", {}, auth).then((r) => r.data)
+        expect(await check()).toMatchObject({ checked: 1, drifted: 0, resolved: 0, errors: [] })
+        stripe.dashboardRefund(pi, 1_500) // Stripe's webhook to us is lost
+        expect(await check()).toMatchObject({ checked: 1, drifted: 2, errors: [] })
+        const { data } = await api.get("/admin/integrations/payments/drift", auth)
+        expect((data.payment_drift as Array<Record<string, unknown>>).map((d) => [d.order_id, d.gateway_payment_id, d.field, d.description]).sort()).toEqual([
+          [orderId, pi, "refunded_amount", "Medusa has 0.00 refunded, the gateway 15.00"],
+          [orderId, pi, "status", "Medusa sees the payment as captured, the gateway as partially refunded"],
+        ])
+        expect(await refundsOf(paymentId)).toEqual([])
+        expect(refundCalls(pi)).toEqual([])
+      })
+
       it("a refund made from Medusa's admin is sent to Stripe once, and its webhook records nothing more", async () => {
         const { orderId, paymentId, pi } = await checkout(`admin-${Date.now()}@example.com`)
         expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "synced" })
