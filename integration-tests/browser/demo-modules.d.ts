@@ -3,7 +3,8 @@ declare module "*/scripts/demo-store.mjs" {
   export type DemoStore = {
     url: string
     admin: { email: string; password: string }
-    seed: { regionId: string; publishableKey: string; variants: Record<string, string> }
+    /** `paymentProviderId`: the sandbox gateway's checkout provider, when the store has the plugin. */
+    seed: { regionId: string; publishableKey: string; variants: Record<string, string>; paymentProviderId?: string }
     erp: "tryton" | "sandbox"
     tryton: { stopAndWait(): Promise<void>; restart(): Promise<void> } | null
     stop(): Promise<void>
@@ -20,6 +21,7 @@ declare module "*/demo/storefront.mjs" {
       email: string
       items: Array<{ variant_id: string; quantity: number }>
       address: Record<string, string>
+      paymentProvider?: string
     }): Promise<{ id: string; display_id: number; items: Array<{ id: string }> }>
   }
   export type AdminApi = {

@@ -177,4 +177,40 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     await page.waitForTimeout(500)
     await widget.screenshot({ path: path.join(ARTIFACTS, "order-widget-money.png") })
   })
+  it("puts a dispute at the gateway in front of staff on the order page, and the Integrations page finds a refund the store missed", async () => {
+    const { adminClient, StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
+    const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    const order = await new StoreClient(store.url, store.seed.publishableKey).checkout({
+      regionId: store.seed.regionId,
+      email: `browser-dispute-${Date.now()}@example.com`,
+      items: [{ variant_id: store.seed.variants["Red mug"], quantity: 1 }],
+      address: DEMO_ADDRESS,
+      paymentProvider: store.seed.paymentProviderId,
+    })
+    const { order: withPayments } = (await admin.request("GET", `/admin/orders/${order.id}?fields=id,payment_collections.payments.id`)) as {
+      order: { payment_collections: Array<{ payments: Array<{ id: string }> }> }
+    }
+    const paymentId = withPayments.payment_collections[0].payments[0].id
+    await admin.request("POST", `/admin/payments/${paymentId}/capture`, {})
+    const control = (body: Record<string, unknown>) =>
+      admin.request("POST", "/admin/integrations/connections/gateway/sandbox-payments", { payment_id: paymentId, ...body }) as Promise<{ webhook: { url: string; body: string; headers: Record<string, string> } }>
+    const { webhook } = await control({ action: "dispute", reason: "product_not_received" })
+    expect((await fetch(`${store.url}${webhook.url}`, { method: "POST", headers: webhook.headers, body: webhook.body })).status).toBe(200)
+
+    await page.goto(`${store.url}/app/orders/${order.id}`)
+    const issue = page.getByTestId("integration-sync-widget").getByTestId("payment-issue")
+    await issue.getByTestId("dispute-state").filter({ hasText: "Disputed" }).waitFor({ timeout: 30_000 })
+    await expect(issue.textContent()).resolves.toContain("Reason: product not received")
+    await page.waitForTimeout(500)
+    await page.getByTestId("integration-sync-widget").screenshot({ path: path.join(ARTIFACTS, "order-widget-dispute.png") })
+
+    // A refund made in the gateway's dashboard whose webhook never reaches the store: the drift check finds it.
+    await control({ action: "refund", amount: "2.00" })
+    await page.goto(`${store.url}/app/integrations`)
+    const drift = page.getByTestId("payment-drift")
+    await drift.getByTestId("payment-drift-check").click()
+    await drift.getByText("Medusa has 0.00 refunded, the gateway 2.00").waitFor({ timeout: 30_000 })
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: path.join(ARTIFACTS, "integrations-page.png") })
+  })
 })

@@ -14,6 +14,8 @@ const FIELD_LABEL: Record<PaymentDrift["field"], string> = {
 }
 
 const since = (iso: string) => new Date(iso).toLocaleString()
+/** A status in words ("partially refunded"); amounts as they are. */
+const shown = (row: PaymentDrift, value: string | null) => (value === null ? "—" : row.field === "status" ? value.replace(/_/g, " ") : value)
 
 /** The Integrations page: how the store's connected systems agree with Medusa. Starts with the payments' drift. */
 const IntegrationsPage = () => (
@@ -76,8 +78,8 @@ const PaymentDriftSection = () => {
                   {row.order_id ? <Link to={`/orders/${row.order_id}`} className="text-ui-fg-interactive">#{row.order_display_id ?? row.order_id}</Link> : row.payment_id}
                 </Table.Cell>
                 <Table.Cell>{FIELD_LABEL[row.field] ?? row.field}</Table.Cell>
-                <Table.Cell>{row.medusa_value}</Table.Cell>
-                <Table.Cell>{row.gateway_value ?? "—"}</Table.Cell>
+                <Table.Cell>{shown(row, row.medusa_value)}</Table.Cell>
+                <Table.Cell>{shown(row, row.gateway_value)}</Table.Cell>
                 <Table.Cell>
                   <Text size="small">{row.description}</Text>
                   <Text size="xsmall" className="text-ui-fg-subtle">{row.connection_id} · {row.gateway_payment_id}</Text>
