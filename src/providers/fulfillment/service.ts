@@ -2,8 +2,8 @@ import type { CalculatedShippingOptionPrice, CalculateShippingOptionPriceDTO, Cr
 import { AbstractFulfillmentProviderService, MedusaError } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import type IntegrationHubModuleService from "../../modules/integration-hub/service"
-import { INTEGRATION_HUB_MODULE } from "../../modules/integration-hub"
 import type { ShipmentRequest, ShippingRate } from "../types"
+import { HubCradle, hubOfCradle } from "../hub-of-cradle"
 import { assertProviderOptions } from "../validate-options"
 import { LineToShip, MedusaAddress, shipmentFrom } from "./shipment"
 
@@ -32,7 +32,7 @@ export type CarrierData = { connection_id: string; carrier_id?: string; service_
 /** The fulfillment option that lets the routing rules choose the connection per cart. */
 export const ROUTED = "routed"
 
-type Cradle = { logger: Logger; [INTEGRATION_HUB_MODULE]?: IntegrationHubModuleService }
+type Cradle = HubCradle & { logger: Logger }
 /** The cart as Medusa hands it to a fulfillment provider (calculatePrice, validateFulfillmentData). */
 type CartContext = { id?: string; currency_code?: string; shipping_address?: MedusaAddress; items?: LineToShip[]; from_location?: { address?: MedusaAddress; name?: string } }
 
@@ -61,19 +61,7 @@ export class HubFulfillmentProvider extends AbstractFulfillmentProviderService {
 
   /** The hub's module, which the store makes reachable with the fulfillment module's `dependencies`. */
   private hub(): IntegrationHubModuleService {
-    let hub: IntegrationHubModuleService | undefined
-    try {
-      hub = this.cradle[INTEGRATION_HUB_MODULE]
-    } catch {
-      hub = undefined
-    }
-    if (!hub) {
-      throw new MedusaError(
-        MedusaError.Types.INVALID_DATA,
-        `The integration-hub fulfillment provider cannot reach the integration hub: add dependencies: ["${INTEGRATION_HUB_MODULE}"] to the fulfillment module in medusa-config (see the README, "Shipping").`
-      )
-    }
-    return hub
+    return hubOfCradle(this.cradle, "integration-hub fulfillment provider", "fulfillment")
   }
 
   async getFulfillmentOptions(): Promise<FulfillmentOption[]> {

@@ -5,8 +5,7 @@ import type {
 } from "@medusajs/framework/types"
 import { AbstractPaymentProvider, MathBN, MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
-import { INTEGRATION_HUB_MODULE } from "../../modules/integration-hub"
-import type IntegrationHubModuleService from "../../modules/integration-hub/service"
+import { HubCradle, hubOfCradle } from "../hub-of-cradle"
 import { SandboxGatewayProvider } from "../payment-sandbox/service"
 import type { Ledger } from "../payment-sandbox/types"
 import { assertProviderOptions } from "../validate-options"
@@ -16,8 +15,6 @@ export const sandboxCheckoutOptionsSchema = z.object({
   connection: z.string().min(1),
 })
 type SandboxCheckoutOptions = z.output<typeof sandboxCheckoutOptionsSchema>
-
-type Cradle = { [INTEGRATION_HUB_MODULE]?: IntegrationHubModuleService }
 
 /** What the provider keeps as the Medusa payment's (and session's) data: the gateway's payment id. */
 type SandboxPaymentData = { id: string }
@@ -47,25 +44,14 @@ export class SandboxGatewayCheckoutProvider extends AbstractPaymentProvider<Sand
     assertProviderOptions(sandboxCheckoutOptionsSchema, options)
   }
 
-  constructor(private readonly cradle: Cradle, options: SandboxCheckoutOptions) {
+  constructor(private readonly cradle: HubCradle, options: SandboxCheckoutOptions) {
     super(cradle as Record<string, unknown>, options)
     this.options = sandboxCheckoutOptionsSchema.parse(options ?? {})
   }
 
   /** The hub's sandbox gateway connection named in the options. */
   private gateway(): SandboxGatewayProvider {
-    let hub: IntegrationHubModuleService | undefined
-    try {
-      hub = this.cradle[INTEGRATION_HUB_MODULE]
-    } catch {
-      hub = undefined
-    }
-    if (!hub) {
-      throw new MedusaError(
-        MedusaError.Types.INVALID_DATA,
-        `The sandbox gateway payment provider cannot reach the integration hub: add dependencies: ["${INTEGRATION_HUB_MODULE}"] to the payment module in medusa-config`
-      )
-    }
+    const hub = hubOfCradle(this.cradle, "sandbox gateway payment provider", "payment")
     const provider = hub.findConnection(this.options.connection) ? hub.getProvider(this.options.connection) : null
     if (!(provider instanceof SandboxGatewayProvider)) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, `The sandbox gateway payment provider's option connection "${this.options.connection}" is not a hub connection with provider "sandbox-gateway"`)
