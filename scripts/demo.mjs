@@ -57,6 +57,9 @@ async function gatewayRefundLeg(admin, order, paymentId, erpRefundsBefore, syncR
     if (record && record.revision !== erpRefundsBefore?.revision && !["pending", "running"].includes(record.status)) credited = record
   }
   console.log(`  the gateway's refund → ERP: ${credited ? `${credited.status} — ${credited.result_summary ?? credited.last_error}` : "not applied"}`)
+  // The daily drift check, run now (the Integrations page's "Check now"): Medusa and the gateway agree.
+  const drift = await admin.request("POST", "/admin/integrations/payments/drift/check", {})
+  console.log(`  Payment drift check (Integrations page): ${drift.checked} payment(s) compared with the gateway, ${drift.drifted} disagreement(s)`)
 }
 
 try {
