@@ -1,6 +1,7 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { CallRecorder } from "../lib/http/call-recorder"
 import type { HttpClient } from "../lib/http/client"
+import type { VendorRetryAfter } from "../lib/http/classify"
 import type { SignatureVerdict, WebhookHeaders } from "../lib/webhooks/signatures"
 
 /**
@@ -33,8 +34,11 @@ export interface ProviderStateStore {
 /** What the hub hands every provider it builds. */
 export type ProviderDeps = {
   connection: ProviderConnection
-  /** Builds the shared HTTP client for this connection (timeout, rate limit, classification, log rows). */
-  createHttpClient: (baseURL: string, secrets: string[]) => HttpClient
+  /**
+   * Builds the shared HTTP client for this connection (timeout, rate limit, classification, log rows);
+   * `retryAfter` reads the vendor's own header when its 429 carries no Retry-After.
+   */
+  createHttpClient: (baseURL: string, secrets: string[], opts?: { retryAfter?: VendorRetryAfter }) => HttpClient
   /** Logs calls of providers that do not speak HTTP exactly like the HTTP layer does. */
   createRecorder: (secrets: string[]) => CallRecorder
   state: ProviderStateStore

@@ -83,7 +83,7 @@ export function buildProvider<P extends IntegrationProvider>(
       connection: { id: connection.id, kind: connection.kind, mode: connection.mode, timeoutMs: connection.timeoutMs },
       logger: silent,
       createRecorder,
-      createHttpClient: (baseURL, secrets) => new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, recorder: createRecorder(secrets) }),
+      createHttpClient: (baseURL, secrets, httpOpts) => new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, recorder: createRecorder(secrets), retryAfter: httpOpts?.retryAfter }),
       state: opts.state ?? memoryStateStore(),
     },
     options

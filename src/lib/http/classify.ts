@@ -6,6 +6,12 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500
 }
 
+/**
+ * How long a vendor that sends no Retry-After with its 429 wants us to wait, read from its own headers (e.g. the
+ * length of its rolling window); undefined when they do not say.
+ */
+export type VendorRetryAfter = (headers: Record<string, unknown>) => number | undefined
+
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. */
 export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
   if (typeof header !== "string" || !header.trim()) return undefined
@@ -25,13 +31,16 @@ const NETWORK_CODES = new Set([
  * 408/425/429/5xx are retryable; every other 4xx is permanent. `what` says what we were doing,
  * e.g. "Tryton sale.sale.create", and leads the message.
  */
-export function classifyHttpError(err: unknown, connectionId: string, what: string, timeoutMs: number): IntegrationError {
+export function classifyHttpError(
+  err: unknown, connectionId: string, what: string, timeoutMs: number, vendorRetryAfter?: VendorRetryAfter
+): IntegrationError {
   if (err instanceof IntegrationError) return err
   if (isAxiosError(err)) {
     const status = err.response?.status
     if (status !== undefined) {
       const retryable = isRetryableStatus(status)
-      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(err.response?.headers?.["retry-after"]) : undefined
+      const headers = (err.response?.headers ?? {}) as Record<string, unknown>
+      const retryAfterMs = status === 429 || status === 503 ? (parseRetryAfter(headers["retry-after"]) ?? vendorRetryAfter?.(headers)) : undefined
       return new IntegrationError(
         `${what} failed on connection "${connectionId}": HTTP ${status}${retryable ? " (will retry)" : ""}`,
         { connectionId, code: `http_${status}`, retryable, httpStatus: status, retryAfterMs, cause: err }

@@ -1,6 +1,6 @@
 import axios, { AxiosInstance, Method } from "axios"
 import { IntegrationError } from "../errors"
-import { classifyHttpError } from "./classify"
+import { classifyHttpError, VendorRetryAfter } from "./classify"
 import type { CallRecorder } from "./call-recorder"
 import type { ConnectionGuard } from "./guard"
 
@@ -11,6 +11,8 @@ export type HttpClientConfig = {
   guard?: ConnectionGuard
   /** Writes the log row of every call (and knows the connection and the secrets to scrub). */
   recorder: CallRecorder
+  /** The vendor's own "come back in" header, for a 429 without Retry-After: the pause of the whole connection. */
+  retryAfter?: VendorRetryAfter
 }
 
 export type HttpRequest = {
@@ -77,7 +79,7 @@ export class HttpClient {
       return { status: res.status, data: res.data, headers: res.headers as Record<string, unknown> }
     } catch (err) {
       if (err instanceof IntegrationError) throw err
-      const failure = classifyHttpError(err, this.connectionId, req.operation, this.config.timeoutMs)
+      const failure = classifyHttpError(err, this.connectionId, req.operation, this.config.timeoutMs, this.config.retryAfter)
       await this.config.guard?.noteRateLimit(failure)
       await finish({
         status: "error",

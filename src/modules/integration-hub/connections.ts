@@ -4,6 +4,7 @@ import type Redis from "ioredis"
 import { CallLogSink, CallRecorder } from "../../lib/http/call-recorder"
 import { CircuitBreaker } from "../../lib/http/circuit-breaker"
 import { HttpClient } from "../../lib/http/client"
+import type { VendorRetryAfter } from "../../lib/http/classify"
 import { ConnectionGuard, RetryBudget } from "../../lib/http/guard"
 import { ConnectionRateLimiter } from "../../lib/http/rate-limit"
 import { BUILT_IN_PROVIDERS } from "../../providers/registry"
@@ -129,8 +130,8 @@ export class ConnectionRegistry {
           onLogError: (err) => logger.warn(`integration-hub: could not write integration log: ${(err as Error).message}`),
           guard,
         })
-      const createHttpClient = (baseURL: string, secrets: string[]) =>
-        new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, guard, recorder: createRecorder(secrets) })
+      const createHttpClient = (baseURL: string, secrets: string[], opts: { retryAfter?: VendorRetryAfter } = {}) =>
+        new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, guard, recorder: createRecorder(secrets), retryAfter: opts.retryAfter })
       const { id, kind, mode, timeoutMs } = connection
       const deps = { connection: { id, kind, mode, timeoutMs }, createHttpClient, createRecorder, state: stateFor(id), logger }
       this.providers.set(connection.id, new Provider(deps, connection.options))

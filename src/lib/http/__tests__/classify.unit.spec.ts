@@ -265,4 +265,12 @@ describe("classifyHttpError", () => {
 
     expect(classifyHttpError(given, CONNECTION, WHAT, TIMEOUT_MS)).toBe(given)
   })
+  it("reads the vendor's own header when a 429 carries no Retry-After, and prefers Retry-After when both are sent", () => {
+    const interval = (headers: Record<string, unknown>) => (headers["x-hubspot-ratelimit-interval-milliseconds"] ? Number(headers["x-hubspot-ratelimit-interval-milliseconds"]) : undefined)
+    const vendorOnly = classifyHttpError(httpError(429, { "x-hubspot-ratelimit-interval-milliseconds": "10000" }), "crm", "HubSpot contacts.create", TIMEOUT_MS, interval)
+    expect(vendorOnly).toMatchObject({ code: "http_429", retryable: true, retryAfterMs: 10_000 })
+    const both = classifyHttpError(httpError(429, { "retry-after": "2", "x-hubspot-ratelimit-interval-milliseconds": "10000" }), "crm", "HubSpot contacts.create", TIMEOUT_MS, interval)
+    expect(both.retryAfterMs).toBe(2_000)
+    expect(classifyHttpError(httpError(400, { "x-hubspot-ratelimit-interval-milliseconds": "10000" }), "crm", "HubSpot contacts.create", TIMEOUT_MS, interval).retryAfterMs).toBeUndefined()
+  })
 })
