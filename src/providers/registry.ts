@@ -1,3 +1,4 @@
+import { HubSpotCrmProvider } from "./crm-hubspot/service"
 import { OdooErpProvider } from "./erp-odoo/service"
 import { SandboxErpProvider } from "./erp-sandbox/service"
 import { TrytonErpProvider } from "./erp-tryton/service"
@@ -18,5 +19,6 @@ export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClas
   shipstation: ShipStationShippingProvider,
   "sandbox-carrier": SandboxCarrierProvider,
   stripe: StripePaymentProvider,
+  hubspot: HubSpotCrmProvider,
   "sandbox-gateway": SandboxGatewayProvider,
 }

@@ -372,15 +372,56 @@ export type GatewayPaymentState = {
 /** A CRM: contacts and deals kept in step with the store. */
 export interface CrmProvider extends IntegrationProvider {
   readonly kind: "crm"
-  /** Matched by our stable id, then by e-mail; created when missing. */
-  upsertContact(input: CrmContactInput): Promise<{ externalId: string; created: boolean }>
-  /** Idempotent by `input.reference`: one deal per order. */
-  upsertDeal(input: CrmDealInput): Promise<{ externalId: string; created: boolean }>
-  updateLifecycle(contactExternalId: string, stage: string): Promise<void>
+  /**
+   * Matched by our stable id (a property of the CRM's), then by e-mail; created when missing, and a conflict on
+   * create is resolved by finding the record, never by a second one. Writes only the fields that differ from what
+   * the CRM holds, and none of `crmOwned` that the CRM already has a value for (those are returned as `kept`).
+   */
+  upsertContact(input: CrmContactInput): Promise<CrmContactResult>
+  /** Idempotent by `input.reference`: one deal per order; later calls move its stage and amount, nothing else. */
+  upsertDeal(input: CrmDealInput): Promise<CrmDealResult>
 }
 
-export type CrmContactInput = { reference: string; email: string; firstName: string | null; lastName: string | null; phone: string | null; company: string | null; guest: boolean }
-export type CrmDealInput = { reference: string; contactExternalId: string; name: string; amount: string; currencyCode: string; stage: string; closeDate: string | null; lines: Array<{ sku: string | null; name: string; quantity: number; unitPrice: string }> }
+/** The contact fields the hub writes, by the hub's names (the provider maps them to the CRM's). */
+export type CrmContactField = "email" | "firstName" | "lastName" | "phone" | "company"
+export type CrmContactInput = {
+  /** Our stable id of the customer (the Medusa customer id); null for a guest checkout, matched by e-mail only. */
+  reference: string | null
+  email: string
+  firstName: string | null
+  lastName: string | null
+  phone: string | null
+  /** The customer's company (B2B): associated with the contact as a company record. */
+  company: string | null
+  guest: boolean
+  /** Fields the CRM owns (the source-of-truth option): never overwritten once the CRM holds a value. */
+  crmOwned?: CrmContactField[]
+}
+export type CrmContactResult = {
+  externalId: string
+  created: boolean
+  /** The fields written by this call (none when the CRM already held every value). */
+  sent: CrmContactField[]
+  /** Writes not made because the CRM owns the field: its value won. */
+  kept: Array<{ field: CrmContactField; crm: string; ours: string | null }>
+  companyExternalId: string | null
+}
+export type CrmDealInput = {
+  /** Our stable reference of the order, e.g. "medusa:order_01…": one deal per reference. */
+  reference: string
+  contactExternalId: string
+  companyExternalId: string | null
+  name: string
+  /** What the order is worth now (net of refunds), a decimal string in major units. */
+  amount: string
+  currencyCode: string
+  /** The order's state; the provider maps it to a stage of its configured pipeline. */
+  state: "placed" | "canceled" | "refunded"
+  closeDate: string | null
+  /** Created with the deal, once. */
+  lines: Array<{ sku: string | null; name: string; quantity: number; unitPrice: string }>
+}
+export type CrmDealResult = { externalId: string; created: boolean; stage: string; sent: string[] }
 
 /** The provider interface of each kind, for `getProvider(connectionId, kind)`. */
 export type ProviderOfKind = {

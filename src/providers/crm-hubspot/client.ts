@@ -1,0 +1,137 @@
+import { isAxiosError } from "axios"
+import type { z } from "@medusajs/framework/zod"
+import type { HttpClient, HttpRequest } from "../../lib/http/client"
+import { IntegrationError } from "../../lib/errors"
+import { batchSchema, errorBodySchema, HubSpotObject, objectSchema, propertySchema, searchSchema } from "./types"
+
+export type ObjectType = "contacts" | "companies" | "deals" | "line_items"
+type Association = { to: { id: string }; types: Array<{ associationCategory: "HUBSPOT_DEFINED"; associationTypeId: number }> }
+export const associationTo = (id: string, typeId: number): Association => ({ to: { id }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: typeId }] })
+
+/** A property the hub creates in the portal when it is missing. */
+export type PropertyDefinition = { name: string; label: string; type: "string" | "enumeration"; fieldType: "text" | "booleancheckbox"; groupName: string; hasUniqueValue?: boolean; options?: Array<{ label: string; value: string }> }
+
+/**
+ * Thin client for HubSpot's CRM v3 API in its own vocabulary (objects, search, properties, associations), on the
+ * hub's HTTP layer (the connection's log, rate limit, breaker and retries). Answers are checked against what the
+ * adapter reads; HubSpot's error bodies become the IntegrationError's words here and nowhere else.
+ */
+export class HubSpotClient {
+  constructor(private readonly http: HttpClient, private readonly token: string) {}
+
+  /** GET /crm/v3/properties/{type}/{name}; null when the portal has no such property. */
+  async property(type: ObjectType, name: string): Promise<{ name: string } | null> {
+    return this.orNullOn404(() => this.send({ method: "GET", url: `/crm/v3/properties/${type}/${name}`, operation: `properties.${type}.read`, safe: true }, propertySchema))
+  }
+
+  /** POST /crm/v3/properties/{type}: a second create of the same name is a 409, which means it is there. */
+  async createProperty(type: ObjectType, definition: PropertyDefinition): Promise<void> {
+    try {
+      await this.send({ method: "POST", url: `/crm/v3/properties/${type}`, operation: `properties.${type}.create`, data: definition })
+    } catch (err) {
+      if (!(err instanceof IntegrationError && err.httpStatus === 409)) throw err
+    }
+  }
+
+  /** GET /crm/v3/objects/{type}/{value}?idProperty=: the object whose unique property holds `value`; null when none. */
+  byUniqueProperty(type: ObjectType, idProperty: string, value: string, properties: string[]): Promise<HubSpotObject | null> {
+    const query = new URLSearchParams({ idProperty, properties: properties.join(",") })
+    return this.orNullOn404(() =>
+      this.send({ method: "GET", url: `/crm/v3/objects/${type}/${encodeURIComponent(value)}?${query}`, operation: `${type}.read`, safe: true }, objectSchema)
+    )
+  }
+
+  /** POST /crm/v3/objects/{type}/search with one EQ filter; a search changes nothing, so it is safe to repeat. */
+  async findBy(type: ObjectType, propertyName: string, value: string, properties: string[]): Promise<HubSpotObject | null> {
+    const data = { filterGroups: [{ filters: [{ propertyName, operator: "EQ", value }] }], properties, limit: 1, after: "0", sorts: [] }
+    const found = await this.send({ method: "POST", url: `/crm/v3/objects/${type}/search`, operation: `${type}.search`, data, safe: true }, searchSchema)
+    return found.results[0] ?? null
+  }
+
+  /** POST /crm/v3/objects/{type}. Not repeated in place: a lost answer is found by our unique property instead. */
+  create(type: ObjectType, properties: Record<string, string>, associations: Association[] = []): Promise<HubSpotObject> {
+    return this.send({ method: "POST", url: `/crm/v3/objects/${type}`, operation: `${type}.create`, data: { properties, associations } }, objectSchema)
+  }
+
+  /** PATCH /crm/v3/objects/{type}/{id}: sets exactly the properties given, so it is safe to repeat. */
+  update(type: ObjectType, id: string, properties: Record<string, string>): Promise<HubSpotObject> {
+    return this.send({ method: "PATCH", url: `/crm/v3/objects/${type}/${encodeURIComponent(id)}`, operation: `${type}.update`, data: { properties }, safe: true }, objectSchema)
+  }
+
+  /** POST /crm/v3/objects/{type}/batch/create. */
+  async createMany(type: ObjectType, inputs: Array<{ properties: Record<string, string>; associations: Association[] }>): Promise<HubSpotObject[]> {
+    return (await this.send({ method: "POST", url: `/crm/v3/objects/${type}/batch/create`, operation: `${type}.batch_create`, data: { inputs } }, batchSchema)).results
+  }
+
+  /** PUT /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId}: the default association; repeating it changes nothing. */
+  async associate(from: ObjectType, fromId: string, to: ObjectType, toId: string): Promise<void> {
+    const url = `/crm/v4/objects/${from}/${encodeURIComponent(fromId)}/associations/default/${to}/${encodeURIComponent(toId)}`
+    await this.send({ method: "PUT", url, operation: `${from}.associate_${to}`, safe: true })
+  }
+
+  private async orNullOn404<T>(call: () => Promise<T>): Promise<T | null> {
+    try {
+      return await call()
+    } catch (err) {
+      if (err instanceof IntegrationError && err.httpStatus === 404) return null
+      throw err
+    }
+  }
+
+  private async send<S extends z.ZodType>(req: HttpRequest, schema?: S): Promise<z.output<S>> {
+    let data: unknown
+    try {
+      const authed = { ...req, headers: { ...req.headers, authorization: `Bearer ${this.token}` } }
+      data = (await this.http.request<unknown>(authed, (body) => ({ error: schema ? this.malformed(req.operation, schema, body) : undefined }))).data
+    } catch (err) {
+      throw this.inWords(req.operation, err)
+    }
+    return schema ? schema.parse(data) : (data as z.output<S>)
+  }
+
+  /** An answer that is not what HubSpot documents: permanent (the same call gets the same answer). */
+  private malformed(operation: string, schema: z.ZodType, body: unknown): IntegrationError | undefined {
+    const parsed = schema.safeParse(body)
+    if (parsed.success) return undefined
+    const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")
+    return new IntegrationError(`HubSpot answered ${operation} with something that is not what its API describes (${where}) on connection "${this.http.connectionId}"`, {
+      connectionId: this.http.connectionId, code: "hubspot_bad_response", retryable: false,
+    })
+  }
+
+  /** A refused call says what HubSpot said; 401/403 name the option to fix; a 409 keeps the existing record's id. */
+  private inWords(operation: string, err: unknown): unknown {
+    if (!(err instanceof IntegrationError) || !err.httpStatus) return err
+    const connectionId = this.http.connectionId
+    if (err.httpStatus === 401 || err.httpStatus === 403) {
+      return new IntegrationError(
+        `HubSpot refused the access token of connection "${connectionId}" (HTTP ${err.httpStatus}) for ${operation}: check options.accessToken and its scopes (see the README)`,
+        { connectionId, code: "hubspot_unauthorized", retryable: false, httpStatus: err.httpStatus }
+      )
+    }
+    const cause = (err as { cause?: unknown }).cause
+    const body = errorBodySchema.safeParse(isAxiosError(cause) ? cause.response?.data : undefined)
+    if (!body.success) return err
+    return new HubSpotRefusal(`HubSpot refused ${operation} (HTTP ${err.httpStatus}): ${body.data.message}${err.retryable ? " (will retry)" : ""}`, {
+      connectionId, code: err.httpStatus === 409 ? "hubspot_conflict" : err.code, retryable: err.retryable, httpStatus: err.httpStatus, retryAfterMs: err.retryAfterMs,
+    }, body.data.message)
+  }
+}
+
+/** HubSpot's refusal, with its own words (a 409's "Existing ID: 123" names the record that is already there). */
+export class HubSpotRefusal extends IntegrationError {
+  constructor(message: string, details: ConstructorParameters<typeof IntegrationError>[1], readonly hubspotMessage: string) {
+    super(message, details)
+  }
+
+  /** The id of the record a 409 says exists already, when HubSpot says it. */
+  get existingId(): string | null {
+    return /Existing ID: (\d+)/.exec(this.hubspotMessage)?.[1] ?? null
+  }
+}
+
+/** HubSpot's 429 carries no Retry-After: the rolling window's length is when the connection may go again. */
+export function hubSpotRetryAfter(headers: Record<string, unknown>): number | undefined {
+  const interval = Number(headers["x-hubspot-ratelimit-interval-milliseconds"])
+  return Number.isFinite(interval) && interval > 0 ? interval : undefined
+}

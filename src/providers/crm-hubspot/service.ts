@@ -1,0 +1,196 @@
+import type { CrmContactField, CrmContactInput, CrmContactResult, CrmDealInput, CrmDealResult, CrmProvider, ProviderDeps } from "../types"
+import { assertProviderOptions } from "../validate-options"
+import { associationTo, HubSpotClient, HubSpotRefusal, hubSpotRetryAfter, ObjectType, PropertyDefinition } from "./client"
+import { ASSOCIATION, HubSpotObject, HubSpotOptions, hubSpotOptionsSchema } from "./types"
+
+/** Our contact fields by HubSpot's property names. */
+const CONTACT_PROPERTIES: Record<CrmContactField, string> = { email: "email", firstName: "firstname", lastName: "lastname", phone: "phone", company: "company" }
+
+const DESCRIPTIONS: Record<string, string> = {
+  "contacts.read": "find the contact by our customer id",
+  "contacts.search": "find the contact by e-mail",
+  "contacts.create": "create the contact",
+  "contacts.update": "update the contact's changed fields",
+  "companies.search": "find the company by name",
+  "companies.create": "create the company",
+  "contacts.associate_companies": "associate the contact with its company",
+  "deals.read": "find the order's deal by our reference",
+  "deals.create": "create the deal",
+  "deals.update": "move the deal's stage and amount",
+  "line_items.batch_create": "add the order's lines to the deal",
+  "properties.contacts.read": "check the hub's contact properties exist",
+  "properties.contacts.create": "create a contact property of the hub's",
+  "properties.deals.read": "check the hub's deal property exists",
+  "properties.deals.create": "create the hub's deal property",
+}
+
+/**
+ * HubSpot CRM (v3) as a CRM connection, with a private app's access token: contacts matched by our customer id
+ * (a unique contact property the hub creates when missing), then by e-mail, and written field by field (only what
+ * differs from what HubSpot holds, never a field HubSpot owns); a customer's company as an associated company;
+ * one deal per order (a unique deal property holds our reference) in the configured pipeline, with its line items,
+ * moved to the configured stage when the order is canceled or refunded. About 100 requests per 10 s for private
+ * apps; a 429 pauses the whole connection for HubSpot's rolling window.
+ */
+export class HubSpotCrmProvider implements CrmProvider {
+  static identifier = "hubspot"
+  static kind = "crm" as const
+  /** HubSpot allows private apps about 100 requests per 10 seconds (more on higher tiers: set rateLimit). */
+  static defaultRateLimit = { requests: 100, perSeconds: 10 }
+  readonly kind = "crm" as const
+
+  private readonly options: HubSpotOptions
+  private readonly client: HubSpotClient
+  private propertiesReady?: Promise<void>
+
+  static validateOptions(options: Record<string, unknown>): void {
+    assertProviderOptions(hubSpotOptionsSchema, options)
+  }
+
+  constructor(deps: ProviderDeps, options: unknown) {
+    this.options = hubSpotOptionsSchema.parse(options)
+    const http = deps.createHttpClient(this.options.baseUrl.replace(/\/+$/, ""), [this.options.accessToken], { retryAfter: hubSpotRetryAfter })
+    this.client = new HubSpotClient(http, this.options.accessToken)
+  }
+
+  async testConnection(): Promise<void> {
+    await this.ensureProperties()
+  }
+
+  externalUrl(entityType: string, externalId: string): string | null {
+    const portal = this.options.portalId
+    if (!portal) return null
+    const kind = { contact: "0-1", customer: "0-1", company: "0-2", deal: "0-3", order: "0-3" }[entityType]
+    return kind ? `https://app.hubspot.com/contacts/${portal}/record/${kind}/${encodeURIComponent(externalId)}` : null
+  }
+
+  describeCall(operation: string): string | null {
+    return DESCRIPTIONS[operation] ?? null
+  }
+
+  async upsertContact(input: CrmContactInput): Promise<CrmContactResult> {
+    await this.ensureProperties()
+    const o = this.options
+    const wanted: Record<CrmContactField, string | null> = { email: input.email, firstName: input.firstName, lastName: input.lastName, phone: input.phone, company: input.company }
+    const read = [...Object.values(CONTACT_PROPERTIES), o.customerIdProperty, o.guestProperty]
+    const companyExternalId = input.company ? await this.ensureCompany(input.company) : null
+    let existing = input.reference ? await this.client.byUniqueProperty("contacts", o.customerIdProperty, input.reference, read) : null
+    existing ??= await this.client.findBy("contacts", "email", input.email, read)
+    if (!existing) {
+      const created = await this.createContact(input, wanted, companyExternalId)
+      if (created.created) return { externalId: created.contact.id, created: true, sent: fieldsWithValues(wanted), kept: [], companyExternalId }
+      existing = created.contact
+    }
+    const { changes, sent, kept } = this.contactChanges(existing, wanted, input)
+    if (Object.keys(changes).length) await this.client.update("contacts", existing.id, changes)
+    if (companyExternalId) await this.client.associate("contacts", existing.id, "companies", companyExternalId)
+    return { externalId: existing.id, created: false, sent, kept, companyExternalId }
+  }
+
+  async upsertDeal(input: CrmDealInput): Promise<CrmDealResult> {
+    await this.ensureProperties()
+    const o = this.options
+    const stage = o.dealStages[input.state]
+    const properties: Record<string, string> = { dealstage: stage, amount: input.amount, deal_currency_code: input.currencyCode.toUpperCase() }
+    const existing = await this.client.byUniqueProperty("deals", o.orderIdProperty, input.reference, Object.keys(properties))
+    if (existing) {
+      const changes = Object.fromEntries(Object.entries(properties).filter(([k, v]) => (existing.properties[k] ?? "") !== v))
+      if (Object.keys(changes).length) await this.client.update("deals", existing.id, changes)
+      return { externalId: existing.id, created: false, stage, sent: Object.keys(changes) }
+    }
+    const all = {
+      ...properties, dealname: input.name, pipeline: o.pipeline, [o.orderIdProperty]: input.reference,
+      ...(input.closeDate ? { closedate: input.closeDate } : {}),
+    }
+    const associations = [associationTo(input.contactExternalId, ASSOCIATION.dealToContact)]
+    let deal: HubSpotObject
+    try {
+      deal = await this.client.create("deals", all, associations)
+    } catch (err) {
+      // Our reference is unique in HubSpot: a conflict means the deal exists (an earlier answer was lost).
+      const found = err instanceof HubSpotRefusal && err.httpStatus === 409 ? await this.client.byUniqueProperty("deals", o.orderIdProperty, input.reference, Object.keys(properties)) : null
+      if (!found) throw err
+      return { externalId: found.id, created: false, stage, sent: [] }
+    }
+    if (input.lines.length) {
+      await this.client.createMany("line_items", input.lines.map((l) => ({
+        properties: { name: l.name, quantity: String(l.quantity), price: l.unitPrice, ...(l.sku ? { hs_sku: l.sku } : {}) },
+        associations: [associationTo(deal.id, ASSOCIATION.lineItemToDeal)],
+      })))
+    }
+    return { externalId: deal.id, created: true, stage, sent: Object.keys(all) }
+  }
+
+  /** Creates the contact; HubSpot's 409 (the e-mail is there, search had not indexed it yet) names the contact to update instead. */
+  private async createContact(input: CrmContactInput, wanted: Record<CrmContactField, string | null>, companyId: string | null): Promise<{ contact: HubSpotObject; created: boolean }> {
+    const o = this.options
+    const properties: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(wanted).flatMap(([f, v]) => (v ? [[CONTACT_PROPERTIES[f as CrmContactField], v]] : []))),
+      ...(input.reference ? { [o.customerIdProperty]: input.reference } : {}),
+      [o.guestProperty]: String(input.guest),
+    }
+    try {
+      const associations = companyId ? [associationTo(companyId, ASSOCIATION.contactToCompany)] : []
+      return { contact: await this.client.create("contacts", properties, associations), created: true }
+    } catch (err) {
+      const id = err instanceof HubSpotRefusal && err.httpStatus === 409 ? err.existingId : null
+      if (!id) throw err
+      return { contact: { id, properties: {} }, created: false }
+    }
+  }
+
+  /** What to write to an existing contact: the fields that differ, except those HubSpot owns and has a value for. */
+  private contactChanges(existing: HubSpotObject, wanted: Record<CrmContactField, string | null>, input: CrmContactInput) {
+    const o = this.options
+    const changes: Record<string, string> = {}
+    const sent: CrmContactField[] = []
+    const kept: CrmContactResult["kept"] = []
+    for (const [field, value] of Object.entries(wanted) as Array<[CrmContactField, string | null]>) {
+      const name = CONTACT_PROPERTIES[field]
+      const theirs = existing.properties[name] ?? ""
+      if ((value ?? "") === theirs) continue
+      if (input.crmOwned?.includes(field) && theirs) {
+        kept.push({ field, crm: theirs, ours: value })
+        continue
+      }
+      changes[name] = value ?? ""
+      sent.push(field)
+    }
+    // Our id once the contact is matched by e-mail: a guest who signs up later gets it then, and is no guest any more;
+    // a customer's guest checkout leaves them a customer.
+    if (input.reference && existing.properties[o.customerIdProperty] !== input.reference) changes[o.customerIdProperty] = input.reference
+    const guest = String(input.guest && !input.reference && !existing.properties[o.customerIdProperty])
+    if (existing.properties[o.guestProperty] !== guest) changes[o.guestProperty] = guest
+    return { changes, sent, kept }
+  }
+
+  /** The company by its name, created when missing. */
+  private async ensureCompany(name: string): Promise<string> {
+    const found = await this.client.findBy("companies", "name", name, ["name"])
+    if (found) return found.id
+    return (await this.client.create("companies", { name })).id
+  }
+
+  /** The hub's own properties in the portal (our ids, the guest flag), created once when missing. */
+  private ensureProperties(): Promise<void> {
+    this.propertiesReady ??= this.createMissingProperties().catch((err) => {
+      this.propertiesReady = undefined
+      throw err
+    })
+    return this.propertiesReady
+  }
+
+  private async createMissingProperties(): Promise<void> {
+    const o = this.options
+    const wanted: Array<[ObjectType, PropertyDefinition]> = [
+      ["contacts", { name: o.customerIdProperty, label: "Medusa customer id", type: "string", fieldType: "text", groupName: "contactinformation", hasUniqueValue: true }],
+      ["contacts", { name: o.guestProperty, label: "Medusa guest checkout", type: "enumeration", fieldType: "booleancheckbox", groupName: "contactinformation", options: [{ label: "Yes", value: "true" }, { label: "No", value: "false" }] }],
+      ["deals", { name: o.orderIdProperty, label: "Medusa order", type: "string", fieldType: "text", groupName: "dealinformation", hasUniqueValue: true }],
+    ]
+    for (const [type, definition] of wanted) {
+      if (!(await this.client.property(type, definition.name))) await this.client.createProperty(type, definition)
+    }
+  }
+}
+
+const fieldsWithValues = (wanted: Record<CrmContactField, string | null>) => (Object.keys(wanted) as CrmContactField[]).filter((f) => !!wanted[f])
