@@ -26,7 +26,7 @@ medusaIntegrationTestRunner({
 
       const auth = await adminHeaders(container, api)
       const { data } = await api.get(`/admin/integrations/orders/${orderId}`, auth)
-      expect(data).toEqual({ sync_records: [], connections: [] })
+      expect(data).toEqual({ sync_records: [], payment_issues: [], connections: [] })
     })
   },
 })
