@@ -14,6 +14,11 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createShipmentLabelsWorkflow } from "../workflows/create-shipment-labels"
 import { HUB_FULFILLMENT_PROVIDER, OrderForLabels } from "../workflows/create-shipment-labels/plan"
 import { applyInboundEvent } from "./inbound"
+import { syncCustomerToCrmWorkflow } from "../workflows/sync-customer-to-crm"
+import { CUSTOMER_FIELDS_FOR_CRM, crmOwnedFields, CustomerForCrm } from "../workflows/sync-customer-to-crm/contact"
+import { syncOrderToCrmWorkflow } from "../workflows/sync-order-to-crm"
+import { dealOf, dealReference, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../workflows/sync-order-to-crm/deal"
+import { hubOf } from "./hub"
 
 export type OperationRun = {
   sync_record_id: string
@@ -145,7 +150,49 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
         ? { errors: [{ error: new SyncSkipped("shadow mode: no label was bought", "shadow") }] }
         : createShipmentLabelsWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
   },
+  "customer.contact": {
+    kind: "crm",
+    effectKey: (id) => `customer:${id}:contact`,
+    externalRef: (id) => `medusa:${id}`,
+    externalType: "contact",
+    // A changed name, phone, e-mail or company is new content: the effect runs again and sends what changed.
+    revision: async (container, customerId) => {
+      const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "customer", fields: CUSTOMER_FIELDS_FOR_CRM, filters: { id: customerId } })
+      const c = data[0] as unknown as CustomerForCrm | undefined
+      return hash(c ? [c.email, c.first_name, c.last_name, c.phone, c.company_name, c.has_account, (c.addresses ?? []).map((a) => a?.company ?? null)] : null)
+    },
+    sweep: { entity: "customer", fields: ["id"], wants: () => true },
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: the contact was not sent", "shadow") }] }
+        : syncCustomerToCrmWorkflow(container).run({
+            input: { connection_id: i.connection_id, customer_id: i.entity_id, crm_owned: crmOwnedFields(hubOf(container).pluginOptions.sourceOfTruth, i.connection_id) },
+            throwOnError: false,
+          }),
+  },
+  "order.deal": {
+    kind: "crm",
+    effectKey: (id) => `order:${id}:deal`,
+    externalRef: dealReference,
+    externalType: "deal",
+    // A cancellation or a refund changes the deal's stage or amount: the effect runs again and moves the same deal.
+    revision: async (container, orderId) => {
+      const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: orderId } })
+      const deal = data[0] ? dealOf(data[0] as unknown as OrderForCrm, "", null) : null
+      return hash(deal ? [deal.state, deal.amount] : null)
+    },
+    sweep: placedOrder,
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: the deal was not sent", "shadow") }] }
+        : syncOrderToCrmWorkflow(container).run({
+            input: { connection_id: i.connection_id, order_id: i.entity_id, crm_owned: crmOwnedFields(hubOf(container).pluginOptions.sourceOfTruth, i.connection_id) },
+            throwOnError: false,
+          }),
+  },
 }
+
+const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex")
 
 /** A fulfillment the hub ships: made by its fulfillment provider, naming a connection. */
 const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown }) =>

@@ -1,0 +1,64 @@
+import { IntegrationError } from "../../lib/errors"
+import type { CrmContactField, CrmContactInput, CrmContactResult } from "../../providers/types"
+
+/** A Medusa customer (or a guest order's buyer) as the CRM flows read it. */
+export type CustomerForCrm = {
+  id: string | null
+  email: string | null
+  first_name?: string | null
+  last_name?: string | null
+  phone?: string | null
+  company_name?: string | null
+  has_account?: boolean | null
+  addresses?: Array<{ company?: string | null; is_default_shipping?: boolean | null } | null> | null
+}
+
+export const CUSTOMER_FIELDS_FOR_CRM = ["id", "email", "first_name", "last_name", "phone", "company_name", "has_account", "addresses.company", "addresses.is_default_shipping"]
+
+/** Medusa's customer fields by the CRM flows' names, for the source-of-truth option ("customer.phone": "crm"). */
+const MEDUSA_FIELD: Record<CrmContactField, string> = { email: "email", firstName: "first_name", lastName: "last_name", phone: "phone", company: "company_name" }
+
+/**
+ * The contact a customer becomes: our id as its stable reference (none for a guest, matched by e-mail), the
+ * company from the customer's company name or, failing that, its default shipping address's (B2B stores).
+ * A customer without an e-mail cannot be a contact: refused naming the customer and the field.
+ */
+export function contactOf(connectionId: string, c: CustomerForCrm, crmOwned: CrmContactField[]): CrmContactInput {
+  const email = c.email?.trim().toLowerCase()
+  if (!email) {
+    throw new IntegrationError(`Cannot sync customer ${c.id ?? "(guest)"} to ${connectionId}: it has no e-mail (field email), which the CRM matches contacts by`, {
+      connectionId, code: "customer_no_email", retryable: false,
+    })
+  }
+  const addresses = (c.addresses ?? []).filter((a): a is NonNullable<typeof a> => !!a)
+  const address = addresses.find((a) => a.is_default_shipping) ?? addresses[0]
+  const guest = !c.id || c.has_account === false
+  return {
+    reference: guest ? null : c.id,
+    email,
+    firstName: c.first_name?.trim() || null,
+    lastName: c.last_name?.trim() || null,
+    phone: c.phone?.trim() || null,
+    company: c.company_name?.trim() || address?.company?.trim() || null,
+    guest,
+    crmOwned,
+  }
+}
+
+/** The contact fields the connection's CRM owns by the `sourceOfTruth` option ("customer" or "customer.<field>"). */
+export function crmOwnedFields(sourceOfTruth: Record<string, string>, connectionId: string): CrmContactField[] {
+  const ownedByCrm = (owner: string | undefined) => owner === "crm" || owner === connectionId
+  return (Object.keys(MEDUSA_FIELD) as CrmContactField[]).filter((f) => ownedByCrm(sourceOfTruth[`customer.${MEDUSA_FIELD[f]}`] ?? sourceOfTruth.customer))
+}
+
+const WORDS: Record<CrmContactField, string> = { email: "e-mail", firstName: "first name", lastName: "last name", phone: "phone", company: "company" }
+
+/** What the contact upsert did, in words: "contact 101 created (e-mail, first name)", "phone sent", "the CRM owns phone: kept". */
+export function describeContact(result: CrmContactResult): string {
+  const fields = result.sent.map((f) => WORDS[f]).join(", ")
+  const what = result.created
+    ? `contact ${result.externalId} created${fields ? ` (${fields})` : ""}`
+    : `contact ${result.externalId} updated: ${fields ? `${fields} sent` : "nothing changed"}`
+  const kept = result.kept.length ? `; the CRM owns ${result.kept.map((k) => WORDS[k.field]).join(", ")}: its value kept, ours not sent` : ""
+  return `${what}${result.companyExternalId ? `, company ${result.companyExternalId}` : ""}${kept}`
+}

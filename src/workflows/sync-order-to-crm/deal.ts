@@ -1,0 +1,73 @@
+import { MathBN } from "@medusajs/framework/utils"
+import type { CrmDealInput } from "../../providers/types"
+import { formatAmount } from "../sync-order-to-erp/order-mapper"
+import type { CustomerForCrm } from "../sync-customer-to-crm/contact"
+
+type Amount = number | string | { value: string | number } | null | undefined
+
+/** An order as the CRM flow reads it. */
+export type OrderForCrm = {
+  id: string
+  display_id?: number | null
+  email?: string | null
+  currency_code: string
+  status: string
+  created_at: string | Date
+  total: Amount
+  customer?: CustomerForCrm | null
+  shipping_address?: { first_name?: string | null; last_name?: string | null; phone?: string | null; company?: string | null } | null
+  items?: Array<{ title?: string | null; product_title?: string | null; variant_title?: string | null; variant_sku?: string | null; quantity: Amount; unit_price: Amount } | null> | null
+  payment_collections?: Array<{ payments?: Array<{ refunds?: Array<{ amount: Amount } | null> | null } | null> | null } | null> | null
+}
+
+export const ORDER_FIELDS_FOR_CRM = [
+  "id", "display_id", "email", "currency_code", "status", "created_at", "total",
+  "customer.id", "customer.email", "customer.first_name", "customer.last_name", "customer.phone", "customer.company_name", "customer.has_account",
+  "shipping_address.first_name", "shipping_address.last_name", "shipping_address.phone", "shipping_address.company",
+  "items.title", "items.product_title", "items.variant_title", "items.variant_sku", "items.quantity", "items.unit_price",
+  "payment_collections.payments.refunds.amount",
+]
+
+/** Stable reference of an order's deal: one deal per order. */
+export const dealReference = (orderId: string) => `medusa:${orderId}`
+
+/** The refunds of the order's payments, summed. */
+export function refundedOf(order: OrderForCrm): string {
+  const refunds = (order.payment_collections ?? []).flatMap((c) => c?.payments ?? []).flatMap((p) => p?.refunds ?? [])
+  return formatAmount(refunds.reduce((sum, r) => (r ? MathBN.add(sum, formatAmount(r.amount, order.currency_code)) : sum), MathBN.convert(0)).toString(), order.currency_code)
+}
+
+/**
+ * The deal an order is: worth its total less what was refunded; canceled when the order is, refunded once the
+ * refunds reach the total, else placed; its lines as the customer bought them. The buyer of a guest order is the
+ * order's e-mail and shipping name.
+ */
+export function dealOf(order: OrderForCrm, contactExternalId: string, companyExternalId: string | null): CrmDealInput {
+  const total = formatAmount(order.total, order.currency_code)
+  const refunded = refundedOf(order)
+  const net = MathBN.sub(total, refunded)
+  const state = order.status === "canceled" ? "canceled" : MathBN.gt(total, 0) && !MathBN.gt(net, 0) ? "refunded" : "placed"
+  return {
+    reference: dealReference(order.id),
+    contactExternalId,
+    companyExternalId,
+    name: `Order #${order.display_id ?? order.id}`,
+    amount: formatAmount(MathBN.gt(net, 0) ? net.toString() : "0", order.currency_code),
+    currencyCode: order.currency_code.toUpperCase(),
+    state,
+    closeDate: new Date(order.created_at).toISOString(),
+    lines: (order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => ({
+      sku: i.variant_sku ?? null,
+      name: [i.product_title ?? i.title, i.variant_title && i.variant_title !== "Default variant" ? i.variant_title : null].filter(Boolean).join(" / ") || "Item",
+      quantity: MathBN.convert(i.quantity !== null && typeof i.quantity === "object" ? i.quantity.value : (i.quantity ?? 0)).toNumber(),
+      unitPrice: formatAmount(i.unit_price, order.currency_code),
+    })),
+  }
+}
+
+/** The order's buyer as a contact: the customer with an account, or the guest by the order's e-mail and shipping name. */
+export function buyerOf(order: OrderForCrm): CustomerForCrm {
+  if (order.customer?.has_account) return order.customer
+  const a = order.shipping_address
+  return { id: null, email: order.email ?? order.customer?.email ?? null, first_name: a?.first_name, last_name: a?.last_name, phone: a?.phone, company_name: a?.company, has_account: false }
+}

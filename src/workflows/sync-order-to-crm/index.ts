@@ -1,0 +1,39 @@
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
+import type { CrmContactField } from "../../providers/types"
+import type { EffectOutcome } from "../outcome"
+import { contactOf, describeContact } from "../sync-customer-to-crm/contact"
+import { upsertCrmContactStep } from "../sync-customer-to-crm/steps/upsert-crm-contact"
+import { buyerOf, dealOf, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "./deal"
+import { upsertCrmDealStep } from "./steps/upsert-crm-deal"
+
+export type SyncOrderToCrmInput = { connection_id: string; order_id: string; crm_owned: CrmContactField[] }
+
+export const syncOrderToCrmWorkflowId = "sync-order-to-crm"
+
+/**
+ * An order as a CRM deal: read the order → its buyer as a contact (a guest by e-mail, flagged) → one deal per order
+ * with amount, currency, close date and line items, associated with the contact; a cancellation or refunds move
+ * the same deal to the configured stage and amount. Runs again, by its content revision, when either changes.
+ */
+export const syncOrderToCrmWorkflow = createWorkflow(syncOrderToCrmWorkflowId, (input: SyncOrderToCrmInput) => {
+  const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
+  const order = transform({ orders }, ({ orders }) => orders[0] as unknown as OrderForCrm)
+  const contact = upsertCrmContactStep(
+    transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, contact: contactOf(input.connection_id, buyerOf(order), input.crm_owned) }))
+  )
+  const deal = upsertCrmDealStep(
+    transform({ input, order, contact }, ({ input, order, contact }) => ({ connection_id: input.connection_id, deal: dealOf(order, contact.externalId, contact.companyExternalId) }))
+  )
+  return new WorkflowResponse(
+    transform({ order, contact, deal }, ({ order, contact, deal }): EffectOutcome => {
+      const moved = deal.created ? `created in stage ${deal.stage}` : deal.sent.length ? `moved: ${deal.sent.join(", ")} (stage ${deal.stage})` : `unchanged (stage ${deal.stage})`
+      return {
+        status: "synced",
+        external_id: deal.externalId,
+        external_number: null,
+        summary: `order #${order.display_id ?? order.id}: deal ${deal.externalId} ${moved}; ${describeContact(contact)}`,
+      }
+    })
+  )
+})
