@@ -74,6 +74,10 @@ medusaIntegrationTestRunner({
     it("answers 401 without an admin session on every route", async () => {
       const routes: Array<[keyof Api, string]> = [
         ["get", "/admin/integrations/orders/order_123"],
+        ["get", "/admin/integrations/customers/cus_123"],
+        ["get", "/admin/integrations/payments/drift"],
+        ["post", "/admin/integrations/payments/drift/check"],
+        ["post", "/admin/integrations/connections/gateway/sandbox-payments"],
         ["get", "/admin/integrations/sync-records"],
         ["post", "/admin/integrations/sync-records/isync_1/retry"],
         ["post", "/admin/integrations/sync-records/retry"],

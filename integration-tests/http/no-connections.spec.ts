@@ -27,6 +27,9 @@ medusaIntegrationTestRunner({
       const auth = await adminHeaders(container, api)
       const { data } = await api.get(`/admin/integrations/orders/${orderId}`, auth)
       expect(data).toEqual({ sync_records: [], payment_issues: [], connections: [] })
+      // The customer page likewise: no CRM connection, no contact effect.
+      const customer = await api.get(`/admin/integrations/customers/cus_none`, auth)
+      expect(customer.data).toEqual({ sync_records: [], connections: [] })
     })
   },
 })

@@ -1,4 +1,5 @@
 import { HubSpotCrmProvider } from "./crm-hubspot/service"
+import { SandboxCrmProvider } from "./crm-sandbox/service"
 import { OdooErpProvider } from "./erp-odoo/service"
 import { SandboxErpProvider } from "./erp-sandbox/service"
 import { TrytonErpProvider } from "./erp-tryton/service"
@@ -21,4 +22,5 @@ export const BUILT_IN_PROVIDERS: Readonly<Record<string, IntegrationProviderClas
   stripe: StripePaymentProvider,
   hubspot: HubSpotCrmProvider,
   "sandbox-gateway": SandboxGatewayProvider,
+  "sandbox-crm": SandboxCrmProvider,
 }

@@ -1,28 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
 import type { EditRequest, OrderSyncsResponse, RetryResponse } from "../lib/types"
+import { refreshWhileMoving } from "./use-retry-sync"
 
-const orderSyncsKey = (orderId: string) => ["integration-hub", "order-syncs", orderId]
+export const orderSyncsKey = (orderId: string) => ["integration-hub", "order-syncs", orderId]
 
 /** The order's sync records; refreshes every few seconds while one is still on its way. */
 export function useOrderSyncs(orderId: string) {
   return useQuery({
     queryKey: orderSyncsKey(orderId),
     queryFn: () => sdk.client.fetch<OrderSyncsResponse>(`/admin/integrations/orders/${orderId}`),
-    refetchInterval: (query) =>
-      query.state.data?.sync_records.some((r) => r.status === "pending" || r.status === "running" || (r.status === "failed" && r.next_attempt_at))
-        ? 5_000
-        : false,
-  })
-}
-
-/** Runs a sync record now; the order's rows refresh afterwards, whatever the outcome. */
-export function useRetrySync(orderId: string) {
-  const queryClient = useQueryClient()
-  return useMutation({
-    mutationFn: (syncRecordId: string) =>
-      sdk.client.fetch<RetryResponse>(`/admin/integrations/sync-records/${syncRecordId}/retry`, { method: "POST" }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: orderSyncsKey(orderId) }),
+    refetchInterval: (query) => refreshWhileMoving(query.state.data?.sync_records),
   })
 }
 

@@ -91,6 +91,8 @@ export type PaymentIssue =
   | { kind: "failed" | "canceled"; payment_id: string; reason: string; occurred_at: string }
 
 export type OrderSyncsResponse = { sync_records: SyncRecord[]; payment_issues: PaymentIssue[]; connections: Connection[] }
+/** GET /admin/integrations/customers/:id: the customer's effects, and the CRM connections only. */
+export type CustomerSyncsResponse = { sync_records: SyncRecord[]; connections: Connection[] }
 export type RetryResponse = { sync_record: SyncRecord; retried: boolean; message: string }
 export type EditRequest = { id: string; corrections: Record<string, string | null>; note?: string }
 

@@ -1,13 +1,13 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
-import { Badge, Button, Container, Heading, Text, toast } from "@medusajs/ui"
+import { Badge, Container, Heading, Text } from "@medusajs/ui"
 import { EditAndRetryDrawer } from "../components/edit-and-retry-drawer"
-import { SyncLogDrawer } from "../components/sync-log-drawer"
-import { SyncStatusBadge } from "../components/sync-status-badge"
-import { useOrderSyncs, useRetrySync } from "../hooks/use-order-syncs"
-import type { Connection, PaymentIssue, SyncRecord } from "../lib/types"
+import { ConnectionSyncRows } from "../components/sync-record-row"
+import { orderSyncsKey, useOrderSyncs } from "../hooks/use-order-syncs"
+import { useRetryWithToasts } from "../hooks/use-retry-sync"
+import type { PaymentIssue, SyncRecord } from "../lib/types"
 
-const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds", "ship-labels": "Shipping labels" }
+const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds", "ship-labels": "Shipping labels", deal: "Deal" }
 
 /** "Order → erp", "Cancellation → erp", or "Event ← erp" for what the external system told us. */
 const rowTitle = (record: SyncRecord) =>
@@ -16,18 +16,7 @@ const rowTitle = (record: SyncRecord) =>
 /** Order page: where this order stands in every connected system, with Retry and the call log. */
 const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
   const { data, isLoading, isError, error } = useOrderSyncs(order.id)
-  const retry = useRetrySync(order.id)
-
-  const onRetry = (record: SyncRecord) =>
-    retry.mutate(record.id, {
-      onSuccess: (res) => {
-        const status = res.sync_record.status
-        if (status === "synced") toast.success(res.message)
-        else if (!res.retried) toast.info(res.message)
-        else toast.error(res.message)
-      },
-      onError: (err) => toast.error(`Retry failed: ${err.message}`),
-    })
+  const { onRetry, retryingId } = useRetryWithToasts(orderSyncsKey(order.id))
 
   return (
     <Container className="divide-y p-0" data-testid="integration-sync-widget">
@@ -49,99 +38,19 @@ const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrde
       )}
       {data &&
         data.connections.map((connection) => (
-          <ConnectionRows
+          <ConnectionSyncRows
             key={connection.id}
             connection={connection}
             records={data.sync_records.filter((r) => r.connection_id === connection.id)}
+            title={rowTitle}
             onRetry={onRetry}
-            retryingId={retry.isPending ? retry.variables : undefined}
-            orderId={order.id}
+            retryingId={retryingId}
+            extraActions={(record) => !record.paused && <EditAndRetryDrawer record={record} orderId={order.id} />}
           />
         ))}
     </Container>
   )
 }
-
-const ConnectionRows = ({
-  connection,
-  records,
-  onRetry,
-  retryingId,
-  orderId,
-}: {
-  connection: Connection
-  records: SyncRecord[]
-  onRetry: (r: SyncRecord) => void
-  retryingId?: string
-  orderId: string
-}) => {
-  if (!records.length) {
-    return (
-      <div className="px-6 py-4" data-testid={`sync-row-${connection.id}`}>
-        <Text size="small" weight="plus">{connection.id}</Text>
-        <Text size="small" className="text-ui-fg-subtle">
-          {connection.enabled ? "Not sent yet; the next sweep (within a minute) picks it up." : "Connection disabled."}
-        </Text>
-      </div>
-    )
-  }
-  return (
-    <>
-      {records.map((record) => (
-        <div key={record.id} className="flex flex-col gap-y-2 px-6 py-4" data-testid={`sync-row-${connection.id}`}>
-          <div className="flex items-center justify-between gap-x-2">
-            <Text size="small" weight="plus">
-              {rowTitle(record)}
-              {connection.mode === "shadow" && <span className="text-ui-fg-muted"> (shadow)</span>}
-            </Text>
-            <SyncStatusBadge record={record} />
-          </div>
-          <ExternalReference record={record} />
-          <Text size="xsmall" className="text-ui-fg-subtle">
-            Attempts: {record.attempts}
-            {record.max_attempts ? ` of ${record.max_attempts}` : ""}
-            {record.synced_at ? ` · done ${new Date(record.synced_at).toLocaleString()}` : ""}
-          </Text>
-          {record.paused && record.status !== "synced" && record.status !== "skipped" && (
-            <Text size="xsmall" className="text-ui-fg-subtle" data-testid="sync-paused">
-              Connection {connection.id} is disabled: this record waits and resumes when it is enabled again.
-            </Text>
-          )}
-          {record.last_error && record.status !== "synced" && (
-            <Text size="small" className="text-ui-fg-error" data-testid="sync-error">
-              {record.last_error}
-            </Text>
-          )}
-          {record.result_summary && record.status !== "failed" && (
-            <Text size="xsmall" className="text-ui-fg-subtle">{record.result_summary}</Text>
-          )}
-          <div className="flex items-center justify-end gap-x-2">
-            <SyncLogDrawer record={record} />
-            {!record.paused && <EditAndRetryDrawer record={record} orderId={orderId} />}
-            {canRetry(record) && (
-              <Button
-                size="small"
-                variant="secondary"
-                data-testid="sync-retry"
-                disabled={record.status === "running" || retryingId === record.id}
-                isLoading={retryingId === record.id}
-                onClick={() => onRetry(record)}
-              >
-                Retry now
-              </Button>
-            )}
-          </div>
-        </div>
-      ))}
-    </>
-  )
-}
-
-/** Failed, dead and pending records can be run now, and a shadow-skipped one once its connection is live. */
-const canRetry = (record: SyncRecord) =>
-  !record.paused &&
-  (["failed", "dead", "pending"].includes(record.status) ||
-    (record.status === "skipped" && record.skip_code === "shadow" && record.connection?.mode === "live"))
 
 const DISPUTE_BADGE = { open: { color: "red", label: "Disputed" }, won: { color: "green", label: "Dispute won" }, lost: { color: "red", label: "Dispute lost" }, closed: { color: "grey", label: "Dispute closed" } } as const
 const words = (code: string) => code.replace(/_/g, " ")
@@ -174,23 +83,6 @@ const PaymentIssueRow = ({ issue }: { issue: PaymentIssue }) => {
       {issue.state === "lost" && <Text size="small" className="text-ui-fg-error">The bank sided with the customer: the amount is gone.</Text>}
       <Text size="xsmall" className="text-ui-fg-subtle">{new Date(issue.occurred_at).toLocaleString()} · {issue.dispute}</Text>
     </div>
-  )
-}
-
-const ExternalReference = ({ record }: { record: SyncRecord }) => {
-  const label = record.external_number ?? record.external_id
-  if (!label) return null
-  return (
-    <Text size="small" data-testid="sync-external-ref">
-      Reference in {record.connection?.provider ?? record.connection_id}:{" "}
-      {record.external_url ? (
-        <a href={record.external_url} target="_blank" rel="noreferrer" className="text-ui-fg-interactive">
-          {label}
-        </a>
-      ) : (
-        <span className="font-mono">{label}</span>
-      )}
-    </Text>
   )
 }
 

@@ -164,3 +164,18 @@ export function serializeWebhookEvent(w: WebhookRow) {
     created_at: w.created_at,
   }
 }
+
+/** Enough for several attempts of a flow of ten calls; older ones stay in GET /admin/integrations/logs. */
+const LOGS_PER_RECORD = 60
+const RUNS_PER_RECORD = 10
+const AUDITS_PER_RECORD = 10
+
+/** A record as the order and customer pages show it: with its latest runs, its calls and what staff did to it. */
+export async function serializeRecordWithHistory<E>(hub: HubService, r: SyncRecordRow, editable_fields: E) {
+  const [logs, runs, audits] = await Promise.all([
+    hub.listIntegrationLogs({ sync_record_id: r.id }, { order: { created_at: "DESC" }, take: LOGS_PER_RECORD }),
+    hub.listSyncRuns({ sync_record_id: r.id }, { order: { created_at: "DESC" }, take: RUNS_PER_RECORD }),
+    hub.listSyncAudits({ sync_record_id: r.id }, { order: { created_at: "DESC" }, take: AUDITS_PER_RECORD }),
+  ])
+  return { ...serializeSyncRecord(hub, r), runs: runs.map(serializeRun), logs: logs.map((l) => serializeLog(hub, l)), audits: audits.map(serializeAudit), editable_fields }
+}

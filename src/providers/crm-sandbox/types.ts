@@ -1,0 +1,58 @@
+import { z } from "@medusajs/framework/zod"
+import type { CrmContactField, CrmDealInput } from "../types"
+
+const stage = z.string().trim().min(1, "must name a deal stage of the pipeline")
+
+export const sandboxCrmOptionsSchema = z.object({
+  /** The deal pipeline orders go to (the sandbox has whatever pipeline it is given). */
+  pipeline: z.string().trim().min(1, "must name the deal pipeline orders go to").default("default"),
+  /** The stage of each order state in that pipeline; an unknown state (a typo such as "cancelled") is refused. */
+  dealStages: z.strictObject({
+    placed: stage.default("won"),
+    canceled: stage.default("lost"),
+    refunded: stage.default("lost"),
+  }).prefault({}),
+})
+export type SandboxCrmOptions = z.output<typeof sandboxCrmOptionsSchema>
+
+/** A contact as the sandbox CRM keeps it: unique by our customer id (`reference`) and by e-mail (lower case). */
+export type SandboxContact = {
+  id: string
+  /** Our stable customer id; null for a guest until the customer signs up. */
+  reference: string | null
+  email: string
+  firstName: string | null
+  lastName: string | null
+  phone: string | null
+  company: string | null
+  guest: boolean
+  /** Associated companies. */
+  companyIds: string[]
+  /** Each write after the creation, with what it changed (the sandbox's version history). */
+  updates: Array<{ at: string; fields: Partial<Record<CrmContactField | "reference" | "guest", string | boolean | null>> }>
+  created_at: string
+  updated_at: string
+}
+
+/** A company, found by its name (case-insensitive) and created once. */
+export type SandboxCompany = { id: string; name: string; created_at: string }
+
+export type SandboxDeal = {
+  id: string
+  /** Our stable order reference: one deal per reference. */
+  reference: string
+  name: string
+  pipeline: string
+  stage: string
+  amount: string
+  currencyCode: string
+  closeDate: string | null
+  contactId: string
+  companyId: string | null
+  /** The order's lines, stored with the deal when it was created and never changed. */
+  lines: CrmDealInput["lines"]
+  /** Each later write, with what it changed (stage, amount). */
+  updates: Array<{ at: string; fields: Partial<Record<"stage" | "amount", string>> }>
+  created_at: string
+  updated_at: string
+}
