@@ -81,6 +81,11 @@ function gatewayConnection() {
   }
 }
 
+/** The demo's CRM: the sandbox CRM (development only), so the demo shows the buyer's contact and the order's deal. */
+function crmConnection() {
+  return { id: "crm", kind: "crm", provider: "sandbox-crm", options: {} }
+}
+
 const WITH_PLUGIN = process.env.DEMO_WITH_PLUGIN !== "false"
 
 /**
@@ -150,7 +155,7 @@ module.exports = defineConfig({
           {
             resolve: "medusa-integration-hub",
             // With INTEGRATION_REDIS_URL, several store processes share each connection's rate limit and circuit.
-            options: { connections: [withConnectionOverrides(erpConnection()), carrierConnection(), gatewayConnection()], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
+            options: { connections: [withConnectionOverrides(erpConnection()), carrierConnection(), gatewayConnection(), crmConnection()], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
           },
         ],
   modules: [...redisModules, ...shippingModules],

@@ -213,4 +213,23 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     await page.waitForTimeout(500)
     await page.screenshot({ path: path.join(ARTIFACTS, "integrations-page.png") })
   })
+  it("shows a customer's contact in the CRM on the customer page", async () => {
+    const { adminClient } = await import("../../demo/storefront.mjs")
+    const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    const email = `browser-contact-${Date.now()}@example.com`
+    const { customer } = (await admin.request("POST", "/admin/customers", { email, first_name: "Grace", last_name: "Hopper", company_name: "Navy Labs" })) as { customer: { id: string } }
+    let contact: { status: string; result_summary: string | null } | undefined
+    for (const until = Date.now() + 30_000; Date.now() < until && contact?.status !== "synced"; await new Promise((r) => setTimeout(r, 300))) {
+      const { sync_records } = (await admin.request("GET", `/admin/integrations/customers/${customer.id}`)) as { sync_records: Array<{ status: string; result_summary: string | null }> }
+      contact = sync_records[0]
+    }
+    expect(contact).toMatchObject({ status: "synced", result_summary: expect.stringMatching(/^contact \S+ created \(e-mail, first name, last name, company\), company \S+$/) })
+
+    await page.goto(`${store.url}/app/customers/${customer.id}`)
+    const row = page.getByTestId("customer-integration-sync-widget").getByTestId("sync-row-crm")
+    await row.getByText("Synced", { exact: true }).waitFor({ timeout: 30_000 })
+    await expect(row.textContent()).resolves.toContain("Contact → crm")
+    await page.waitForTimeout(500)
+    await page.getByTestId("customer-integration-sync-widget").screenshot({ path: path.join(ARTIFACTS, "customer-widget.png") })
+  })
 })
