@@ -27,7 +27,7 @@ declare module "*/demo/storefront.mjs" {
   export type AdminApi = {
     request(method: string, path: string, body?: unknown): Promise<unknown>
     settledSyncs(orderId: string): Promise<{
-      sync_records: Array<{ status: string; last_error: string | null; corrections: Record<string, string> | null; audits: Array<{ action: string; actor_id: string | null }> }>
+      sync_records: Array<{ connection_id: string; status: string; last_error: string | null; corrections: Record<string, string> | null; audits: Array<{ action: string; actor_id: string | null }> }>
     }>
     settledEffect(orderId: string, operation: string): Promise<{ status: string; external_number: string | null; result_summary: string | null; last_error: string | null } | null>
   }
