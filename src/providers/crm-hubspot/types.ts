@@ -19,7 +19,7 @@ export const hubSpotOptionsSchema = z.object({
   orderIdProperty: propertyName.default("medusa_order_id"),
   /** The deal pipeline orders go to, and the stage of each order state (HubSpot's default pipeline by default). */
   pipeline: z.string().min(1).default("default"),
-  dealStages: z.object({
+  dealStages: z.strictObject({
     placed: z.string().min(1).default("closedwon"),
     canceled: z.string().min(1).default("closedlost"),
     refunded: z.string().min(1).default("closedlost"),
