@@ -2,6 +2,7 @@ import { isAxiosError } from "axios"
 import type { z } from "@medusajs/framework/zod"
 import type { HttpClient, HttpRequest } from "../../lib/http/client"
 import { IntegrationError } from "../../lib/errors"
+import { notAsDescribed } from "../vendor-answer"
 import { batchSchema, errorBodySchema, HubSpotObject, objectSchema, propertySchema, searchSchema } from "./types"
 
 export type ObjectType = "contacts" | "companies" | "deals" | "line_items"
@@ -82,21 +83,11 @@ export class HubSpotClient {
     let data: unknown
     try {
       const authed = { ...req, headers: { ...req.headers, authorization: `Bearer ${this.token}` } }
-      data = (await this.http.request<unknown>(authed, (body) => ({ error: schema ? this.malformed(req.operation, schema, body) : undefined }))).data
+      data = (await this.http.request<unknown>(authed, (body) => ({ error: schema ? notAsDescribed("HubSpot", this.http.connectionId, req.operation, schema, body) : undefined }))).data
     } catch (err) {
       throw this.inWords(req.operation, err)
     }
     return schema ? schema.parse(data) : (data as z.output<S>)
-  }
-
-  /** An answer that is not what HubSpot documents: permanent (the same call gets the same answer). */
-  private malformed(operation: string, schema: z.ZodType, body: unknown): IntegrationError | undefined {
-    const parsed = schema.safeParse(body)
-    if (parsed.success) return undefined
-    const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")
-    return new IntegrationError(`HubSpot answered ${operation} with something that is not what its API describes (${where}) on connection "${this.http.connectionId}"`, {
-      connectionId: this.http.connectionId, code: "hubspot_bad_response", retryable: false,
-    })
   }
 
   /** A refused call says what HubSpot said; 401/403 name the option to fix; a 409 keeps the existing record's id. */

@@ -2,6 +2,7 @@ import { isAxiosError } from "axios"
 import type { z } from "@medusajs/framework/zod"
 import type { HttpClient, HttpRequest } from "../../lib/http/client"
 import { IntegrationError } from "../../lib/errors"
+import { notAsDescribed } from "../vendor-answer"
 import { errorBodySchema, labelListSchema, labelSchema, ratesResponseSchema, shipmentSchema, trackingSchema, voidResponseSchema } from "./types"
 
 /**
@@ -60,21 +61,11 @@ export class ShipStationClient {
     let data: unknown
     try {
       const authed = { ...req, headers: { ...req.headers, "api-key": this.apiKey } }
-      data = (await this.http.request<unknown>(authed, (body) => ({ error: schema ? this.malformed(req.operation, schema, body) : undefined }))).data
+      data = (await this.http.request<unknown>(authed, (body) => ({ error: schema ? notAsDescribed("ShipStation", this.http.connectionId, req.operation, schema, body) : undefined }))).data
     } catch (err) {
       throw this.inWords(req.operation, err)
     }
     return schema ? schema.parse(data) : (data as z.output<S>)
-  }
-
-  /** An answer that is not what ShipStation documents: permanent (the same call gets the same answer). */
-  private malformed(operation: string, schema: z.ZodType, body: unknown): IntegrationError | undefined {
-    const parsed = schema.safeParse(body)
-    if (parsed.success) return undefined
-    const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")
-    return new IntegrationError(`ShipStation answered ${operation} with something that is not what its API describes (${where}) on connection "${this.http.connectionId}"`, {
-      connectionId: this.http.connectionId, code: "shipstation_bad_response", retryable: false,
-    })
   }
 
   /** A refused call says what ShipStation said; 401/403 name the option to fix. Status classification stays the HTTP layer's. */
