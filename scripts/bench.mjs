@@ -59,7 +59,7 @@ async function benchCheckout() {
     name: "bench-with", port: 9201, pgPort: 54331, trytonPort: 8801, databaseUrl: databaseUrl("bench_with"), freshDatabase: true, dropDatabaseOnStop: true, log,
     env: { INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify({ orderChecks: { stock: false } }) },
   })
-  stores.push({ label: `with plugin (${withPlugin.erp} ERP, carrier, gateway)`, handle: withPlugin, complete: [], checkout: [] })
+  stores.push({ label: `with plugin (${withPlugin.erp} ERP, carrier, gateway, CRM)`, handle: withPlugin, complete: [], checkout: [] })
   log("starting the same store WITHOUT the plugin")
   const without = await startDemoStore({ name: "bench-without", port: 9202, pgPort: 54332, databaseUrl: databaseUrl("bench_without"), freshDatabase: true, dropDatabaseOnStop: true, withPlugin: false, build: false, log })
   stores.push({ label: "without plugin", handle: without, complete: [], checkout: [] })
@@ -99,7 +99,7 @@ async function benchCheckout() {
   const admin = await adminClient(withPlugin.url, withPlugin.admin.email, withPlugin.admin.password)
   let synced = 0
   for (let waited = 0; waited < 120; waited++) {
-    const { count } = await admin.request("GET", "/admin/integrations/sync-records?status=synced&limit=1")
+    const { count } = await admin.request("GET", "/admin/integrations/sync-records?status=synced&connection_id=erp&limit=1")
     synced = count
     if (synced >= placed.length + WARMUP) break
     await new Promise((r) => setTimeout(r, 1000))
