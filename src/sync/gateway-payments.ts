@@ -1,5 +1,5 @@
 import type { FilterablePaymentProps, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { GatewayPaymentEvents, PaymentGatewayProvider } from "../providers/types"
 import { recordGatewayRefundsWorkflow } from "../workflows/record-gateway-refunds"
 import { recordPaymentIssueWorkflow } from "../workflows/record-payment-issue"
@@ -30,7 +30,7 @@ export async function findMedusaPayment(container: MedusaContainer, connectionId
   if (!payment) return null
   const orderId = await orderOfPayment(container, payment.id)
   if (!orderId) return null
-  const query = container.resolve("query")
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "display_id"], filters: { id: orderId } })
   return { payment_id: payment.id, order_id: orderId, order_display_id: order?.display_id ?? null }
 }
