@@ -81,13 +81,12 @@ try {
   console.log(`
   Order #${order.display_id} (${order.id}) placed.
   ERP sync to ${erpLabel}:`)
-  for (const r of sync_records) {
+  for (const r of sync_records.filter((r) => r.connection_id === "erp")) {
     console.log(`    ${r.connection_id} ${r.operation}: ${r.status}${r.external_number ? ` — ERP sale number ${r.external_number}` : ""}${r.last_error ? ` — ${r.last_error}` : ""}`)
   }
   // The CRM leg: the buyer as a contact (a guest checkout, by e-mail) and the order as a deal with its lines.
   const deal = await admin.settledEffect(order.id, "deal")
   console.log(`  CRM (sandbox CRM, development provider): ${deal ? `${deal.status} — ${deal.result_summary ?? deal.last_error}` : "no deal effect"}`)
-  if (deal) sync_records.push(deal)
   // The money leg: staff capture the payment (as the admin's Capture button does); the ERP registers it on the invoice.
   const { order: withPayments } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,payment_collections.payments.id`)
   const paymentId = withPayments.payment_collections?.[0]?.payments?.[0]?.id
