@@ -3,7 +3,7 @@ import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/fra
 import { addOrderTransactionStep, createOrderCreditLinesWorkflow, emitEventStep, useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import type { GatewayPaymentEvents } from "../../providers/types"
 import type { EffectOutcome } from "../outcome"
-import { formatAmount } from "../sync-order-to-erp/order-mapper"
+import { formatAmount, sumAmounts } from "../sync-order-to-erp/order-mapper"
 import { MedusaRefund, planGatewayRefunds } from "./plan"
 import { PaymentForRefunds, recordMedusaRefundsStep } from "./steps/record-medusa-refunds"
 
@@ -24,9 +24,6 @@ type PaymentRow = {
   refunds?: Array<{ id: string; amount: Amount; raw_amount?: { value: string | number } | null; created_at: string | Date; metadata?: Record<string, unknown> | null } | null> | null
 }
 type OrderRow = { id: string; display_id?: number | null; currency_code: string; summary?: { pending_difference?: Amount; raw_pending_difference?: { value: string | number } | null } | null }
-
-const sum = (rows: Array<{ amount: Amount; raw_amount?: { value: string | number } | null } | null> | null | undefined, currency: string) =>
-  formatAmount((rows ?? []).reduce((total, r) => (r ? MathBN.add(total, formatAmount(r.raw_amount ?? r.amount, currency)) : total), MathBN.convert(0)).toString(), currency)
 
 /**
  * Refunds made at the gateway (its dashboard), recorded in Medusa as Medusa's own refund workflow records them,
@@ -58,7 +55,7 @@ export const recordGatewayRefundsWorkflow = createWorkflow(recordGatewayRefundsW
       id: r.id, amount: formatAmount(r.raw_amount ?? r.amount, currency), created_at: new Date(r.created_at).toISOString(),
       gateway_refund_id: typeof r.metadata?.gateway_refund_id === "string" ? r.metadata.gateway_refund_id : null,
     }))
-    const payment: PaymentForRefunds = { id: p.id, payment_collection_id: p.payment_collection_id, currency_code: currency, captured: sum(p.captures, currency), refunded: sum(p.refunds, currency) }
+    const payment: PaymentForRefunds = { id: p.id, payment_collection_id: p.payment_collection_id, currency_code: currency, captured: sumAmounts(p.captures, currency), refunded: sumAmounts(p.refunds, currency) }
     const pending = order.summary?.raw_pending_difference?.value ?? order.summary?.pending_difference ?? 0
     return { payment, order, plan: planGatewayRefunds(input.data.refunds, medusa, input.data.requested_with_key), pending: formatAmount(pending as Amount, currency) }
   })

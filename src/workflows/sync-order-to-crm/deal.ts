@@ -1,6 +1,6 @@
 import { MathBN } from "@medusajs/framework/utils"
 import type { CrmDealInput } from "../../providers/types"
-import { formatAmount } from "../sync-order-to-erp/order-mapper"
+import { formatAmount, sumAmounts, toNumber } from "../sync-order-to-erp/order-mapper"
 import type { CustomerForCrm } from "../sync-customer-to-crm/contact"
 
 type Amount = number | string | { value: string | number } | null | undefined
@@ -33,8 +33,7 @@ export const dealReference = (orderId: string) => `medusa:${orderId}`
 
 /** The refunds of the order's payments, summed. */
 export function refundedOf(order: OrderForCrm): string {
-  const refunds = (order.payment_collections ?? []).flatMap((c) => c?.payments ?? []).flatMap((p) => p?.refunds ?? [])
-  return formatAmount(refunds.reduce((sum, r) => (r ? MathBN.add(sum, formatAmount(r.amount, order.currency_code)) : sum), MathBN.convert(0)).toString(), order.currency_code)
+  return sumAmounts((order.payment_collections ?? []).flatMap((c) => c?.payments ?? []).flatMap((p) => p?.refunds ?? []), order.currency_code)
 }
 
 /**
@@ -59,7 +58,7 @@ export function dealOf(order: OrderForCrm, contactExternalId: string, companyExt
     lines: (order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => ({
       sku: i.variant_sku ?? null,
       name: [i.product_title ?? i.title, i.variant_title && i.variant_title !== "Default variant" ? i.variant_title : null].filter(Boolean).join(" / ") || "Item",
-      quantity: MathBN.convert(i.quantity !== null && typeof i.quantity === "object" ? i.quantity.value : (i.quantity ?? 0)).toNumber(),
+      quantity: toNumber(i.quantity),
       unitPrice: formatAmount(i.unit_price, order.currency_code),
     })),
   }

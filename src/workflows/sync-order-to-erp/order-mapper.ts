@@ -96,6 +96,12 @@ export function formatAmount(amount: Amount | BigNumberValue, currencyCode: stri
   return MathBN.convert(raw).decimalPlaces(digits, 4 /* ROUND_HALF_UP */).toFixed(digits)
 }
 
+/** Amounts (captures, refunds) added up with the currency's precision: each as Medusa hands it out, its raw value first. */
+export function sumAmounts(rows: Array<{ amount: Amount; raw_amount?: { value: string | number } | null } | null> | null | undefined, currencyCode: string): string {
+  const total = (rows ?? []).reduce((sum, r) => (r ? MathBN.add(sum, formatAmount(r.raw_amount ?? r.amount, currencyCode)) : sum), MathBN.convert(0))
+  return formatAmount(total.toString(), currencyCode)
+}
+
 /** An amount Medusa may not have given, as a big number; null when absent. */
 function big(amount: Amount): BigNumberValue | null {
   const raw = amount !== null && typeof amount === "object" ? amount.value : amount
