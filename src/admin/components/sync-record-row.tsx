@@ -84,6 +84,10 @@ export const SyncRecordRow = ({ connection, record, onRetry, retryingId, title, 
 )
 
 /** Failed, dead and pending records can be run now, and a shadow-skipped one once its connection is live. */
+/** A row's title from the operation's words: "Order → erp", or "Event ← erp" for what the external system told us. */
+export const rowTitleBy = (labels: Record<string, string>) => (record: SyncRecord) =>
+  record.direction === "in" ? `Event ← ${record.connection_id}` : `${labels[record.operation] ?? record.operation} → ${record.connection_id}`
+
 export const canRetry = (record: SyncRecord) =>
   !record.paused &&
   (["failed", "dead", "pending"].includes(record.status) ||

@@ -1,16 +1,14 @@
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminCustomer, DetailWidgetProps } from "@medusajs/framework/types"
 import { Container, Heading, Text } from "@medusajs/ui"
-import { ConnectionSyncRows } from "../components/sync-record-row"
+import { ConnectionSyncRows, rowTitleBy } from "../components/sync-record-row"
 import { customerSyncsKey, useCustomerSyncs } from "../hooks/use-customer-syncs"
 import { useRetryWithToasts } from "../hooks/use-retry-sync"
-import type { SyncRecord } from "../lib/types"
 
 const OPERATION_LABEL: Record<string, string> = { contact: "Contact" }
 
 /** "Contact → crm", or "Event ← crm" for what the CRM told us. */
-const rowTitle = (record: SyncRecord) =>
-  record.direction === "in" ? `Event ← ${record.connection_id}` : `${OPERATION_LABEL[record.operation] ?? record.operation} → ${record.connection_id}`
+const rowTitle = rowTitleBy(OPERATION_LABEL)
 
 /** Customer page: the customer's contact in every connected CRM, with Retry and the call log. */
 const CustomerIntegrationSyncWidget = ({ data: customer }: DetailWidgetProps<AdminCustomer>) => {

@@ -2,16 +2,15 @@ import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
 import { Badge, Container, Heading, Text } from "@medusajs/ui"
 import { EditAndRetryDrawer } from "../components/edit-and-retry-drawer"
-import { ConnectionSyncRows } from "../components/sync-record-row"
+import { ConnectionSyncRows, rowTitleBy } from "../components/sync-record-row"
 import { orderSyncsKey, useOrderSyncs } from "../hooks/use-order-syncs"
 import { useRetryWithToasts } from "../hooks/use-retry-sync"
-import type { PaymentIssue, SyncRecord } from "../lib/types"
+import type { PaymentIssue } from "../lib/types"
 
 const OPERATION_LABEL: Record<string, string> = { create: "Order", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds", "ship-labels": "Shipping labels", deal: "Deal" }
 
 /** "Order → erp", "Cancellation → erp", or "Event ← erp" for what the external system told us. */
-const rowTitle = (record: SyncRecord) =>
-  record.direction === "in" ? `Event ← ${record.connection_id}` : `${OPERATION_LABEL[record.operation] ?? record.operation} → ${record.connection_id}`
+const rowTitle = rowTitleBy(OPERATION_LABEL)
 
 /** Order page: where this order stands in every connected system, with Retry and the call log. */
 const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
