@@ -1,4 +1,5 @@
 import { buildProvider } from "../../src/testing/erp-contract"
+import { runAsBatchGroup } from "../../src/lib/batch-group"
 import type { IntegrationError } from "../../src/lib/errors"
 import { HubSpotCrmProvider } from "../../src/providers/crm-hubspot/service"
 import type { CrmContactInput } from "../../src/providers/types"
@@ -137,5 +138,68 @@ describe("HubSpot adapter against HubSpot's CRM v3 descriptions (Prism) and a st
     hubspot.burst429(1)
     const err = await failure(provider.upsertContact(customer()))
     expect(err).toMatchObject({ code: "http_429", retryable: true, httpStatus: 429, retryAfterMs: 10_000 })
+  })
+
+  /** The inputs' upserts made side by side in one batch group, as the engine runs a backlog: each one's answer or error. */
+  async function together(provider: HubSpotCrmProvider, inputs: CrmContactInput[]) {
+    const answers: Array<Awaited<ReturnType<HubSpotCrmProvider["upsertContact"]>> | IntegrationError> = []
+    await runAsBatchGroup(inputs.map((input, i) => async () => {
+      answers[i] = await provider.upsertContact(input).catch((err: IntegrationError) => err)
+    }))
+    return answers
+  }
+  const contactCalls = (from: number) => hubspot.calls.slice(from).filter((c) => c.path.startsWith("/crm/v3/objects/contacts")).map((c) => `${c.method} ${c.path}`)
+
+  it("contacts upserted side by side go out in one batch: read by our ids, then by e-mail, one upsert of what changed", async () => {
+    const { provider } = adapter()
+    const known = customer()
+    await provider.upsertContact(known)
+    const handEntered = customer({ reference: null })
+    const seeded = await provider.upsertContact({ ...handEntered, guest: false })
+    const fresh = customer({ company: `Acme ${unique("")}` })
+    const signedUp = customer({ email: handEntered.email, reference: unique("cus_") })
+    const sameEmail = customer({ email: fresh.email })
+    const mark = hubspot.calls.length
+
+    const [a, b, c, d] = await together(provider, [{ ...known, phone: "+1 408-555-0199", lastName: "Roe", crmOwned: ["lastName"] }, signedUp, fresh, sameEmail])
+    expect(a).toMatchObject({ created: false, sent: ["phone"], kept: [{ field: "lastName", crm: "Doe", ours: "Roe" }], batchOf: 3 })
+    expect(b).toMatchObject({ externalId: seeded.externalId, created: false, batchOf: 3 })
+    expect(c).toMatchObject({ created: true, sent: ["email", "firstName", "lastName", "phone", "company"], companyExternalId: expect.any(String), batchOf: 3 })
+    // The same e-mail twice cannot be in one batch: the second went on its own, and found the contact the batch made.
+    expect(d).toMatchObject({ externalId: (c as { externalId: string }).externalId, created: false })
+    expect(contactCalls(mark).slice(0, 3)).toEqual(["POST /crm/v3/objects/contacts/batch/read", "POST /crm/v3/objects/contacts/batch/read", "POST /crm/v3/objects/contacts/batch/upsert"])
+    const upsert = hubspot.calls.slice(mark).find((x) => x.path.endsWith("/batch/upsert"))!.body as { inputs: Array<{ id: string; idProperty: string; properties: Record<string, string> }> }
+    expect(upsert.inputs).toEqual([
+      { id: known.reference, idProperty: "medusa_customer_id", properties: { phone: "+1 408-555-0199" } },
+      { id: handEntered.email, idProperty: "email", properties: { medusa_customer_id: signedUp.reference } },
+      { id: fresh.reference, idProperty: "medusa_customer_id", properties: expect.objectContaining({ email: fresh.email, medusa_customer_id: fresh.reference, medusa_guest: "false" }) },
+    ])
+    expect(contactOf(seeded.externalId).properties).toMatchObject({ medusa_customer_id: signedUp.reference, medusa_guest: "false" })
+    expect(hubspot.associations().some((x) => x.fromType === "contacts" && x.fromId === (c as { externalId: string }).externalId && x.toType === "companies")).toBe(true)
+    expect(hubspot.contacts().filter((x) => x.properties.email === fresh.email)).toHaveLength(1)
+  })
+
+  it("a batch HubSpot refuses as a whole goes one by one: only the contact it will not take fails, in HubSpot's words", async () => {
+    const { provider } = adapter()
+    const [taken, moving] = [customer(), customer()]
+    await provider.upsertContact(taken)
+    await provider.upsertContact(moving)
+    const others = [customer(), customer()]
+    const answers = await together(provider, [...others, { ...moving, email: taken.email }])
+    expect(answers.slice(0, 2)).toEqual([expect.objectContaining({ created: true }), expect.objectContaining({ created: true })])
+    expect(answers[2]).toMatchObject({ httpStatus: 409, retryable: false, message: expect.stringMatching(/^HubSpot refused contacts\.update \(HTTP 409\): Contact already exists\. Existing ID: \d+$/) })
+    for (const o of others) expect(hubspot.contacts().filter((x) => x.properties.email === o.email)).toHaveLength(1)
+  })
+
+  it("an outage during a batch fails every contact in it as retryable, and the next batch completes them", async () => {
+    const { provider } = adapter()
+    await provider.testConnection()
+    const inputs = [customer(), customer(), customer()]
+    hubspot.behave({ unavailable: true })
+    const down = await together(provider, inputs).finally(() => hubspot.behave({ unavailable: false }))
+    expect(down.map((a) => (a as IntegrationError).retryable)).toEqual([true, true, true])
+    expect(hubspot.contacts().filter((x) => inputs.some((i) => i.email === x.properties.email))).toEqual([])
+    const back = await together(provider, inputs)
+    expect(back.map((a) => (a as { created: boolean }).created)).toEqual([true, true, true])
   })
 })

@@ -302,13 +302,20 @@ export class CrmDouble {
       if (!i.idProperty) return failure(400, "VALIDATION_ERROR", "Upsert requires idProperty: the name of a unique property (email, or a custom property with hasUniqueValue)")
       if (!this.properties.get(type)!.get(i.idProperty)?.hasUniqueValue) return failure(400, "VALIDATION_ERROR", `${i.idProperty} is not a unique property of ${SINGULAR_NAME[type]}`)
     }
-    const results = body.inputs.map((i) => {
-      const wanted = i.idProperty === "email" ? i.id.toLowerCase() : i.id
-      const existing = [...this.records.get(type)!.values()].find((r) => !r.archived && r.properties[i.idProperty!] === wanted)
-      const record = existing ? this.update(type, existing, i.properties) : this.create(type, { properties: { ...i.properties, [i.idProperty!]: i.id }, associations: [] })
-      return { ...this.view(record, undefined), new: !existing }
-    })
-    return this.batch(200, results)
+    // A batch HubSpot refuses (one input's 409 or validation error) writes none of its inputs.
+    const before = new Map([...this.records.get(type)!].map(([id, r]) => [id, { ...r, properties: { ...r.properties } }]))
+    try {
+      const results = body.inputs.map((i) => {
+        const wanted = i.idProperty === "email" ? i.id.toLowerCase() : i.id
+        const existing = [...this.records.get(type)!.values()].find((r) => !r.archived && r.properties[i.idProperty!] === wanted)
+        const record = existing ? this.update(type, existing, i.properties) : this.create(type, { properties: { ...i.properties, [i.idProperty!]: i.id }, associations: [] })
+        return { ...this.view(record, undefined), new: !existing }
+      })
+      return this.batch(200, results)
+    } catch (err) {
+      this.records.set(type, before)
+      throw err
+    }
   }
 
   private batchRead(type: HubSpotObjectType, body: { inputs: Array<{ id: string }>; idProperty?: string; properties: string[] }): HubSpotAnswer {

@@ -56,6 +56,8 @@ export type Behaviour = {
   retryAfterSeconds?: number | null
   /** Records created or changed less than this long ago are not yet found by search (HubSpot's index lag). */
   searchIndexDelayMs?: number
+  /** HubSpot is down: every authenticated request answers 503 and changes nothing. */
+  unavailable?: boolean
 }
 
 export type HubSpotTestServer = {
@@ -256,6 +258,10 @@ export async function startHubSpotTestServer(opts: HubSpotTestServerOptions): Pr
     }
     const call: Call = { method, path: url.pathname, search: url.search, body }
     calls.push(call)
+    if (behaviour.unavailable) {
+      call.status = 503
+      return send(res, failure(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable. Please try again later."))
+    }
     const limited = rateLimit(url.pathname.endsWith("/search"))
     const answer = limited.refuse ?? double.handle(method, url, body, { searchIndexDelayMs: behaviour.searchIndexDelayMs ?? 0 })
     call.status = answer.status

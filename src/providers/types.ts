@@ -405,6 +405,8 @@ export type CrmContactResult = {
   /** Writes not made because the CRM owns the field: its value won. */
   kept: Array<{ field: CrmContactField; crm: string; ours: string | null }>
   companyExternalId: string | null
+  /** How many contacts shared the batch call that wrote this one, when it went in a batch. */
+  batchOf?: number
 }
 export type CrmDealInput = {
   /** Our stable reference of the order, e.g. "medusa:order_01…": one deal per reference. */

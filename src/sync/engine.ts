@@ -1,6 +1,7 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { retryDelayMs } from "../lib/backoff"
+import { runAsBatchGroup } from "../lib/batch-group"
 import { describeFailure, IntegrationError } from "../lib/errors"
 import { CIRCUIT_OPEN } from "../lib/http/circuit-breaker"
 import { redactString } from "../lib/http/redact"
@@ -10,7 +11,7 @@ import type IntegrationHubModuleService from "../modules/integration-hub/service
 import { ClaimedSyncRecord, LEASE_MS, Settlement } from "../modules/integration-hub/service"
 import { noteConnectionOutcome } from "./alerts"
 import { hubOf } from "./hub"
-import { runnerFor, syncOperation } from "./operations"
+import { runnerFor, SYNC_OPERATIONS, syncOperation } from "./operations"
 
 export type EffectRequest = { entity_type: string; entity_id: string; operation: string }
 export type SyncTrigger = "event" | "retry" | "sweep" | "manual" | "webhook"
@@ -195,20 +196,38 @@ function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: bo
 /** Connections whose records are paused: disabled ones (removed ones are not paused; their records fail with why). */
 const pausedConnectionIds = (hub: IntegrationHubModuleService) => hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
 
-/** Runs these records, `concurrency` at a time; one that throws does not stop the others. */
+/** How many records of a batchable operation run side by side, sharing their provider calls. */
+export const BATCH_GROUP_SIZE = 50
+
+/**
+ * Runs these records, `concurrency` at a time; one that throws does not stop the others. Records of a batchable
+ * operation run first, BATCH_GROUP_SIZE at a time in a batch group, so that their provider calls are shared.
+ */
 export async function runRecords(container: MedusaContainer, ids: string[], trigger: SyncTrigger, concurrency = 1): Promise<void> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const queue = [...ids]
-  const worker = async () => {
-    for (let id = queue.shift(); id; id = queue.shift()) {
-      try {
-        await processSyncRecord(container, id, { trigger })
-      } catch (err) {
-        logger.warn(`integration-hub: could not run sync record ${id} (${trigger}): ${redactString((err as Error).message)}`)
-      }
+  const runOne = async (id: string) => {
+    try {
+      await processSyncRecord(container, id, { trigger })
+    } catch (err) {
+      logger.warn(`integration-hub: could not run sync record ${id} (${trigger}): ${redactString((err as Error).message)}`)
     }
   }
+  const batchable = await batchableRecordIds(hubOf(container), ids)
+  const grouped = ids.filter((id) => batchable.has(id))
+  for (let i = 0; i < grouped.length; i += BATCH_GROUP_SIZE) await runAsBatchGroup(grouped.slice(i, i + BATCH_GROUP_SIZE).map((id) => () => runOne(id)))
+  const queue = ids.filter((id) => !batchable.has(id))
+  const worker = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) await runOne(id)
+  }
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker))
+}
+
+/** Of these records, the outbound ones whose operation is batchable (none when fewer than two could share a call). */
+async function batchableRecordIds(hub: IntegrationHubModuleService, ids: string[]): Promise<Set<string>> {
+  if (ids.length < 2) return new Set()
+  const records = await hub.listSyncRecords({ id: ids }, { select: ["id", "direction", "entity_type", "operation"] })
+  const batchable = records.filter((r) => r.direction === "out" && SYNC_OPERATIONS[`${r.entity_type}.${r.operation}`]?.batchable)
+  return new Set(batchable.length > 1 ? batchable.map((r) => r.id) : [])
 }
 
 /** Records the retry job runs side by side: each connection's rate limit and circuit still bound what reaches it. */

@@ -44,6 +44,11 @@ export type SyncOperation = {
   /** Hash of what would be sent, for effects that repeat when their content changes; absent for once-only effects. */
   revision?: (container: MedusaContainer, entityId: string) => Promise<string>
   run: (container: MedusaContainer, input: OperationRun) => Promise<OperationResult>
+  /**
+   * Its provider call can serve many records at once (a CRM's batch upsert): the sweep and the retry drain run its
+   * pending records side by side in one batch group (lib/batch-group), so a backlog goes out in batch calls.
+   */
+  batchable?: boolean
   /** The connections of its kind the effect concerns, when not all of them (e.g. the carrier chosen at checkout). */
   connectionsFor?: (container: MedusaContainer, entityId: string) => Promise<string[]>
   /**
@@ -162,6 +167,7 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
       return hash(c ? [c.email, c.first_name, c.last_name, c.phone, c.company_name, c.has_account, (c.addresses ?? []).map((a) => a?.company ?? null)] : null)
     },
     sweep: { entity: "customer", fields: ["id"], wants: () => true },
+    batchable: true,
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the contact was not sent", "shadow") }] }

@@ -3,7 +3,7 @@ import type { z } from "@medusajs/framework/zod"
 import type { HttpClient, HttpRequest } from "../../lib/http/client"
 import { IntegrationError } from "../../lib/errors"
 import { notAsDescribed } from "../vendor-answer"
-import { batchSchema, errorBodySchema, HubSpotObject, objectSchema, propertySchema, searchSchema } from "./types"
+import { batchSchema, errorBodySchema, HubSpotObject, objectSchema, propertySchema, searchSchema, upsertBatchSchema } from "./types"
 
 export type ObjectType = "contacts" | "companies" | "deals" | "line_items"
 type Association = { to: { id: string }; types: Array<{ associationCategory: "HUBSPOT_DEFINED"; associationTypeId: number }> }
@@ -62,6 +62,27 @@ export class HubSpotClient {
   /** POST /crm/v3/objects/{type}/batch/create. */
   async createMany(type: ObjectType, inputs: Array<{ properties: Record<string, string>; associations: Association[] }>): Promise<HubSpotObject[]> {
     return (await this.send({ method: "POST", url: `/crm/v3/objects/${type}/batch/create`, operation: `${type}.batch_create`, data: { inputs } }, batchSchema)).results
+  }
+
+  /**
+   * POST /crm/v3/objects/{type}/batch/read by a unique property (ours, or a contact's e-mail): the objects found, by
+   * that property's value (lower case for e-mails); ids HubSpot does not know are simply absent (its 207).
+   */
+  async readMany(type: ObjectType, idProperty: string, ids: string[], properties: string[]): Promise<Map<string, HubSpotObject>> {
+    if (!ids.length) return new Map()
+    const data = { idProperty, inputs: ids.map((id) => ({ id })), properties: [...new Set([...properties, idProperty])], propertiesWithHistory: [] }
+    const found = await this.send({ method: "POST", url: `/crm/v3/objects/${type}/batch/read`, operation: `${type}.batch_read`, data, safe: true }, batchSchema)
+    const key = (v: string) => (idProperty === "email" ? v.toLowerCase() : v)
+    return new Map(found.results.flatMap((o) => (o.properties[idProperty] ? [[key(o.properties[idProperty]!), o]] : [])))
+  }
+
+  /**
+   * POST /crm/v3/objects/{type}/batch/upsert: each input created or updated by a unique property's value; setting
+   * the same properties again changes nothing, so it is safe to repeat.
+   */
+  async upsertMany(type: ObjectType, inputs: Array<{ id: string; idProperty: string; properties: Record<string, string> }>) {
+    if (!inputs.length) return []
+    return (await this.send({ method: "POST", url: `/crm/v3/objects/${type}/batch/upsert`, operation: `${type}.batch_upsert`, data: { inputs }, safe: true }, upsertBatchSchema)).results
   }
 
   /** PUT /crm/v4/objects/{from}/{id}/associations/default/{to}/{toId}: the default association; repeating it changes nothing. */

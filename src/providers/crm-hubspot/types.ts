@@ -39,6 +39,9 @@ export const searchSchema = z.object({ total: z.number().int(), results: z.array
 
 export const batchSchema = z.object({ results: z.array(objectSchema) })
 
+/** A batch upsert's answer: each object says whether the upsert created it. */
+export const upsertBatchSchema = z.object({ results: z.array(objectSchema.extend({ new: z.boolean() })) })
+
 /** HubSpot's error body: `{ status: "error", message, category, correlationId }`. */
 export const errorBodySchema = z.object({ message: z.string(), category: z.string().optional() })
 

@@ -60,5 +60,6 @@ export function describeContact(result: CrmContactResult): string {
     ? `contact ${result.externalId} created${fields ? ` (${fields})` : ""}`
     : `contact ${result.externalId} updated: ${fields ? `${fields} sent` : "nothing changed"}`
   const kept = result.kept.length ? `; the CRM owns ${result.kept.map((k) => WORDS[k.field]).join(", ")}: its value kept, ours not sent` : ""
-  return `${what}${result.companyExternalId ? `, company ${result.companyExternalId}` : ""}${kept}`
+  const batch = result.batchOf && result.batchOf > 1 ? ` (one batch call with ${result.batchOf - 1} other contact${result.batchOf > 2 ? "s" : ""})` : ""
+  return `${what}${result.companyExternalId ? `, company ${result.companyExternalId}` : ""}${kept}${batch}`
 }
