@@ -81,9 +81,12 @@ function gatewayConnection() {
   }
 }
 
-/** The demo's CRM: the sandbox CRM (development only), so the demo shows the buyer's contact and the order's deal. */
+/**
+ * The demo's CRM: the sandbox CRM (development only), so the demo shows the buyer's contact and the order's deal;
+ * it takes simulated failures (the browser test's refused contact) although `medusa start` runs in production mode.
+ */
 function crmConnection() {
-  return { id: "crm", kind: "crm", provider: "sandbox-crm", options: {} }
+  return { id: "crm", kind: "crm", provider: "sandbox-crm", options: { allowFailureInjection: true } }
 }
 
 const WITH_PLUGIN = process.env.DEMO_WITH_PLUGIN !== "false"

@@ -59,6 +59,20 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     await store?.stop()
   })
 
+  let loggedIn = false
+  /** Opens an admin page, logging in first if this page has not yet (each test may run on its own). */
+  async function openAdminPage(pathname: string) {
+    if (!loggedIn) {
+      await page.goto(`${store.url}/app/login`)
+      await page.fill('input[name="email"]', store.admin.email)
+      await page.fill('input[name="password"]', store.admin.password)
+      await page.click('button[type="submit"]')
+      await page.waitForURL(/\/app\/orders/, { timeout: 60_000 })
+      loggedIn = true
+    }
+    await page.goto(`${store.url}${pathname}`)
+  }
+
   async function placeOrderWhileErpIsDown(admin: AdminApi) {
     const { StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
     const storefront = new StoreClient(store.url, store.seed.publishableKey)
@@ -79,13 +93,7 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     const admin = await adminClient(store.url, store.admin.email, store.admin.password)
     const order = await placeOrderWhileErpIsDown(admin)
 
-    await page.goto(`${store.url}/app/login`)
-    await page.fill('input[name="email"]', store.admin.email)
-    await page.fill('input[name="password"]', store.admin.password)
-    await page.click('button[type="submit"]')
-    await page.waitForURL(/\/app\/orders/, { timeout: 60_000 })
-
-    await page.goto(`${store.url}/app/orders/${order.id}`)
+    await openAdminPage(`/app/orders/${order.id}`)
     const widget = page.getByTestId("integration-sync-widget")
     await widget.waitFor({ timeout: 60_000 })
     const row = widget.getByTestId("sync-row-erp")
@@ -132,7 +140,7 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     const { sync_records } = await admin.settledSyncs(order.id)
     expect(erpRecord({ sync_records })).toMatchObject({ status: "failed", last_error_code: "unknown_sku" })
 
-    await page.goto(`${store.url}/app/orders/${order.id}`)
+    await openAdminPage(`/app/orders/${order.id}`)
     const row = page.getByTestId("integration-sync-widget").getByTestId("sync-row-erp")
     await expect(row.getByTestId("sync-error").textContent()).resolves.toMatch(/SKU 'HAT-GHOST'/)
     await row.getByTestId("sync-edit-open").click()
@@ -169,7 +177,7 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     const refund = await admin.settledEffect(order.id, "record-refunds")
     expect(refund).toMatchObject({ status: "synced", external_number: expect.any(String) })
 
-    await page.goto(`${store.url}/app/orders/${order.id}`)
+    await openAdminPage(`/app/orders/${order.id}`)
     const widget = page.getByTestId("integration-sync-widget")
     for (const [title, record] of [["Payments → erp", payment!], ["Refunds → erp", refund!]] as const) {
       const row = widget.getByTestId("sync-row-erp").filter({ hasText: title })
@@ -199,7 +207,7 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     const { webhook } = await control({ action: "dispute", reason: "product_not_received" })
     expect((await fetch(`${store.url}${webhook.url}`, { method: "POST", headers: webhook.headers, body: webhook.body })).status).toBe(200)
 
-    await page.goto(`${store.url}/app/orders/${order.id}`)
+    await openAdminPage(`/app/orders/${order.id}`)
     const issue = page.getByTestId("integration-sync-widget").getByTestId("payment-issue")
     await issue.getByTestId("dispute-state").filter({ hasText: "Disputed" }).waitFor({ timeout: 30_000 })
     await expect(issue.textContent()).resolves.toContain("Reason: product not received")
@@ -208,30 +216,41 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
 
     // A refund made in the gateway's dashboard whose webhook never reaches the store: the drift check finds it.
     await control({ action: "refund", amount: "2.00" })
-    await page.goto(`${store.url}/app/integrations`)
+    await openAdminPage(`/app/integrations`)
     const drift = page.getByTestId("payment-drift")
     await drift.getByTestId("payment-drift-check").click()
     await drift.getByText("Medusa has 0.00 refunded, the gateway 2.00").waitFor({ timeout: 30_000 })
     await page.waitForTimeout(500)
     await page.screenshot({ path: path.join(ARTIFACTS, "integrations-page.png") })
   })
-  it("shows a customer's contact in the CRM on the customer page", async () => {
+  it("shows a customer's contact in the CRM on the customer page: the CRM's refusal in words, then Retry, then synced", async () => {
     const { adminClient } = await import("../../demo/storefront.mjs")
     const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    type Contact = { status: string; last_error: string | null; result_summary: string | null }
+    const contactOf = async (customerId: string) =>
+      ((await admin.request("GET", `/admin/integrations/customers/${customerId}`)) as { sync_records: Contact[] }).sync_records[0]
+    // The CRM refuses the next call (a permanent refusal: it waits for a person, not for a retry).
+    await admin.request("POST", "/admin/integrations/connections/crm/sandbox-failures", { count: 1, kind: "reject" })
     const email = `browser-contact-${Date.now()}@example.com`
     const { customer } = (await admin.request("POST", "/admin/customers", { email, first_name: "Grace", last_name: "Hopper", company_name: "Navy Labs" })) as { customer: { id: string } }
-    let contact: { status: string; result_summary: string | null } | undefined
-    for (const until = Date.now() + 30_000; Date.now() < until && contact?.status !== "synced"; await new Promise((r) => setTimeout(r, 300))) {
-      const { sync_records } = (await admin.request("GET", `/admin/integrations/customers/${customer.id}`)) as { sync_records: Array<{ status: string; result_summary: string | null }> }
-      contact = sync_records[0]
-    }
-    expect(contact).toMatchObject({ status: "synced", result_summary: expect.stringMatching(/^contact \S+ created \(e-mail, first name, last name, company\), company \S+$/) })
+    let contact: Contact | undefined
+    for (const until = Date.now() + 30_000; Date.now() < until && contact?.status !== "failed"; await new Promise((r) => setTimeout(r, 300))) contact = await contactOf(customer.id)
+    expect(contact).toMatchObject({ status: "failed", last_error: "Sandbox CRM rejected upsertContact (simulated validation error; 0 more to come)" })
 
-    await page.goto(`${store.url}/app/customers/${customer.id}`)
-    const row = page.getByTestId("customer-integration-sync-widget").getByTestId("sync-row-crm")
-    await row.getByText("Synced", { exact: true }).waitFor({ timeout: 30_000 })
+    await openAdminPage(`/app/customers/${customer.id}`)
+    const widget = page.getByTestId("customer-integration-sync-widget")
+    const row = widget.getByTestId("sync-row-crm")
+    await row.getByTestId("sync-retry").waitFor({ timeout: 30_000 })
     await expect(row.textContent()).resolves.toContain("Contact → crm")
+    await expect(row.getByTestId("sync-error").textContent()).resolves.toContain("Sandbox CRM rejected upsertContact")
     await page.waitForTimeout(500)
-    await page.getByTestId("customer-integration-sync-widget").screenshot({ path: path.join(ARTIFACTS, "customer-widget.png") })
+    await widget.screenshot({ path: path.join(ARTIFACTS, "customer-widget-failed.png") })
+
+    await row.getByTestId("sync-retry").click()
+    await row.getByText("Synced", { exact: true }).waitFor({ timeout: 30_000 })
+    expect(await row.getByTestId("sync-retry").count()).toBe(0)
+    expect(await contactOf(customer.id)).toMatchObject({ status: "synced", result_summary: expect.stringMatching(/^contact \S+ created \(e-mail, first name, last name, company\), company \S+$/) })
+    await page.waitForTimeout(500)
+    await widget.screenshot({ path: path.join(ARTIFACTS, "customer-widget.png") })
   })
 })

@@ -64,7 +64,7 @@ medusaIntegrationTestRunner({
     })
 
     async function failedOrder(email = `fail-${Date.now()}@example.com`) {
-      await sandbox(container).setFailures({ count: 1, kind: "outage" })
+      await sandbox(container).simulatedFailures.set({ count: 1, kind: "outage" })
       const orderId = await placeOrder(container, store, { email, items: [{ title: "Blue shirt", quantity: 1 }] })
       const record = await waitForSettledSync(container, orderId, "create")
       expect(record).toMatchObject({ status: "failed", attempts: 1, last_error_code: "http_503" })
@@ -127,7 +127,7 @@ medusaIntegrationTestRunner({
 
     it("retries a failed record now: still failing while the ERP is down, synced once it is back, then a no-op", async () => {
       const { orderId, record } = await failedOrder()
-      await sandbox(container).setFailures({ count: 1, kind: "outage" })
+      await sandbox(container).simulatedFailures.set({ count: 1, kind: "outage" })
 
       const down = await api.post(`/admin/integrations/sync-records/${record.id}/retry`, {}, auth)
       expect(down.data).toMatchObject({ retried: true, sync_record: { status: "failed", attempts: 2, last_error_code: "http_503" } })
@@ -205,7 +205,7 @@ medusaIntegrationTestRunner({
       const record = await waitForSettledSync(container, orderId, "create")
       // A rejection is permanent: no retry is scheduled, a person has to act.
       expect(record).toMatchObject({ status: "failed", next_attempt_at: null, last_error_code: "http_422" })
-      expect(await sandbox(container).getFailures()).toEqual({ count: 1, kind: "reject" })
+      expect(await sandbox(container).simulatedFailures.get()).toEqual({ count: 1, kind: "reject" })
 
       const bad = await failing(api.post(`/admin/integrations/connections/erp/sandbox-failures`, { count: -1 }, auth))
       expect(bad.status).toBe(400)

@@ -67,12 +67,12 @@ medusaIntegrationTestRunner({
       auth = await adminHeaders(container, api)
       // Each test starts with a healthy connection: closed circuit, no simulated failures, no alert streak.
       await hub(container).getGuard("erp").breaker.reset()
-      await sandbox().setFailures({ count: 0, kind: "outage" })
+      await sandbox().simulatedFailures.set({ count: 0, kind: "outage" })
       await hub(container).execute(`UPDATE connection_state SET consecutive_failures = 0, consecutive_successes = 0, alerted_at = NULL`, [])
     })
 
     it("repeats an idempotent step in place while the ERP fails some calls: the order syncs on its first attempt, each try logged under the step", async () => {
-      await sandbox().setFailures({ count: 2, kind: "outage" })
+      await sandbox().simulatedFailures.set({ count: 2, kind: "outage" })
       const orderId = await order("flaky")
       const record = await waitForSettledSync(container, orderId, "create")
       expect(record).toMatchObject({ status: "synced", attempts: 1, last_error: null })
@@ -89,7 +89,7 @@ medusaIntegrationTestRunner({
     })
 
     it("opens the circuit in an outage: records wait without spending attempts, the connections API shows it, and a probe closes it once the ERP is back", async () => {
-      await sandbox().setFailures({ count: 1_000, kind: "outage" })
+      await sandbox().simulatedFailures.set({ count: 1_000, kind: "outage" })
       const ids: string[] = []
       for (const name of ["outage-a", "outage-b", "outage-c"]) {
         ids.push(await order(name))
@@ -121,7 +121,7 @@ medusaIntegrationTestRunner({
       // While open, the retry job leaves the connection's records alone.
       expect(await runDueSyncs(container)).toBe(0)
 
-      await sandbox().setFailures({ count: 0, kind: "outage" })
+      await sandbox().simulatedFailures.set({ count: 0, kind: "outage" })
       await sleep(2 * OPEN_MS + 200)
       await runDueSyncs(container)
       const after = await Promise.all(records.map((r) => hub(container).retrieveSyncRecord(r.id)))
@@ -139,7 +139,7 @@ medusaIntegrationTestRunner({
           .filter((n) => n.template === ALERT_TEMPLATE || (n.channel === "feed" && (n.data as Json | null)?.connection_id === "erp"))
           .map((n) => [n.channel, n.to, (n.data as Json).state])
       // The ERP refuses our data (a 4xx says nothing about its health: the circuit stays closed, the syncs fail).
-      await sandbox().setFailures({ count: 5, kind: "reject" })
+      await sandbox().simulatedFailures.set({ count: 5, kind: "reject" })
       for (let i = 0; i < 5; i++) await waitForSettledSync(container, await order(`refused-${i}`), "create")
       expect(await eventually(alerts, (a) => a.length >= 2)).toEqual([
         ["feed", "", "failing"],

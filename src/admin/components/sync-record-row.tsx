@@ -83,11 +83,11 @@ export const SyncRecordRow = ({ connection, record, onRetry, retryingId, title, 
   </div>
 )
 
-/** Failed, dead and pending records can be run now, and a shadow-skipped one once its connection is live. */
 /** A row's title from the operation's words: "Order → erp", or "Event ← erp" for what the external system told us. */
 export const rowTitleBy = (labels: Record<string, string>) => (record: SyncRecord) =>
   record.direction === "in" ? `Event ← ${record.connection_id}` : `${labels[record.operation] ?? record.operation} → ${record.connection_id}`
 
+/** Failed, dead and pending records can be run now, and a shadow-skipped one once its connection is live. */
 export const canRetry = (record: SyncRecord) =>
   !record.paused &&
   (["failed", "dead", "pending"].includes(record.status) ||

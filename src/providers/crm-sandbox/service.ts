@@ -1,3 +1,4 @@
+import { SimulatedFailures } from "../sandbox-failures"
 import { IntegrationError } from "../../lib/errors"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import type { CrmContactField, CrmContactInput, CrmContactResult, CrmDealInput, CrmDealResult, CrmProvider, ProviderDeps, ProviderStateStore } from "../types"
@@ -44,6 +45,8 @@ export class SandboxCrmProvider implements CrmProvider {
   private readonly state: ProviderStateStore
   private readonly recorder: CallRecorder
   private readonly connectionId: string
+  /** Makes the next `count` calls fail (the admin sandbox-failures route uses this). */
+  readonly simulatedFailures: SimulatedFailures
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxCrmOptionsSchema, options)
@@ -54,11 +57,12 @@ export class SandboxCrmProvider implements CrmProvider {
     this.state = deps.state
     this.recorder = deps.createRecorder([])
     this.connectionId = deps.connection.id
+    this.simulatedFailures = new SimulatedFailures(deps.state, { connectionId: deps.connection.id, name: "Sandbox CRM" }, this.options.allowFailureInjection)
     deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox CRM, a development provider; do not use it in production`)
   }
 
   testConnection(): Promise<void> {
-    return this.recorder.run("sandbox.testConnection", {}, async () => undefined)
+    return this.recorder.run("sandbox.testConnection", {}, () => this.simulatedFailures.throwIfDue("testConnection"))
   }
 
   externalUrl(): string | null {
@@ -71,6 +75,7 @@ export class SandboxCrmProvider implements CrmProvider {
 
   upsertContact(input: CrmContactInput): Promise<CrmContactResult> {
     return this.recorder.run("sandbox.upsertContact", input, async () => {
+      await this.simulatedFailures.throwIfDue("upsertContact")
       const email = input.email.trim().toLowerCase()
       const wanted: Record<CrmContactField, string | null> = { email, firstName: input.firstName, lastName: input.lastName, phone: input.phone, company: input.company }
       const companyExternalId = input.company ? await this.ensureCompany(input.company) : null
@@ -94,6 +99,7 @@ export class SandboxCrmProvider implements CrmProvider {
 
   upsertDeal(input: CrmDealInput): Promise<CrmDealResult> {
     return this.recorder.run("sandbox.upsertDeal", input, async () => {
+      await this.simulatedFailures.throwIfDue("upsertDeal")
       const stage = this.options.dealStages[input.state]
       const existing = await this.indexed<SandboxDeal>("deal", key.dealByRef(input.reference))
       if (existing) return this.moveDeal(existing, stage, input.amount)

@@ -12,6 +12,8 @@ export const sandboxCrmOptionsSchema = z.object({
     canceled: stage.default("lost"),
     refunded: stage.default("lost"),
   }).prefault({}),
+  /** Allow simulated failures (the sandbox-failures admin route) when NODE_ENV is "production". */
+  allowFailureInjection: z.boolean().default(false),
 })
 export type SandboxCrmOptions = z.output<typeof sandboxCrmOptionsSchema>
 

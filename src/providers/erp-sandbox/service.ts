@@ -23,9 +23,9 @@ import type {
   ProviderStateStore,
 } from "../types"
 import { WebhookPayloadError } from "../types"
-import { SandboxCustomer, sandboxEventSchema, SandboxFailures, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
+import { SimulatedFailures } from "../sandbox-failures"
+import { SandboxCustomer, sandboxEventSchema, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
 
-export const SANDBOX_FAILURES_KEY = "failures"
 const VENDOR_RATE_KEY = "vendor-rate"
 /** How many 429s the simulated vendor limit has answered (for the benchmark). */
 export const VENDOR_429S_KEY = "vendor-429s"
@@ -57,6 +57,8 @@ export class SandboxErpProvider implements ErpProvider {
   private readonly state: ProviderStateStore
   private readonly recorder: CallRecorder
   private readonly connectionId: string
+  /** Makes the next `count` calls fail (the admin sandbox-failures route and the demo use this). */
+  readonly simulatedFailures: SimulatedFailures
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxOptionsSchema, options)
@@ -67,21 +69,8 @@ export class SandboxErpProvider implements ErpProvider {
     this.state = deps.state
     this.recorder = deps.createRecorder([])
     this.connectionId = deps.connection.id
+    this.simulatedFailures = new SimulatedFailures(deps.state, { connectionId: deps.connection.id, name: "Sandbox ERP" }, this.options.allowFailureInjection)
     deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox ERP, a development provider; do not use it in production`)
-  }
-
-  /** Makes the next `count` calls fail (the admin sandbox endpoint and the demo use this). */
-  async setFailures(failures: SandboxFailures): Promise<void> {
-    await this.state.set(SANDBOX_FAILURES_KEY, failures)
-  }
-
-  async getFailures(): Promise<SandboxFailures> {
-    return (await this.state.get<SandboxFailures>(SANDBOX_FAILURES_KEY)) ?? { count: 0, kind: "outage" }
-  }
-
-  /** Simulated failures are a development tool: off in production unless the options allow them. */
-  failureInjectionAllowed(nodeEnv: string | undefined): boolean {
-    return nodeEnv !== "production" || this.options.allowFailureInjection
   }
 
   acceptsWebhooks(): boolean {
@@ -244,17 +233,7 @@ export class SandboxErpProvider implements ErpProvider {
   private call<T>(operation: string, request: unknown, fn: () => Promise<T>, externalId?: (r: T) => string | null): Promise<T> {
     return this.recorder.run(`sandbox.${operation}`, request, async () => {
       await this.enforceVendorLimit(operation)
-      const failure = await this.state.consume<SandboxFailures>(SANDBOX_FAILURES_KEY)
-      if (failure?.kind === "reject") {
-        throw new IntegrationError(`Sandbox ERP rejected ${operation} (simulated validation error; ${failure.count} more to come)`, {
-          connectionId: this.connectionId, code: "http_422", retryable: false, httpStatus: 422,
-        })
-      }
-      if (failure) {
-        throw new IntegrationError(`Sandbox ERP is unavailable for ${operation} (simulated outage; ${failure.count} more to come) (will retry)`, {
-          connectionId: this.connectionId, code: "http_503", retryable: true, httpStatus: 503,
-        })
-      }
+      await this.simulatedFailures.throwIfDue(operation)
       return fn()
     }, externalId)
   }

@@ -18,13 +18,6 @@ export const sandboxOptionsSchema = z.object({
 })
 export type SandboxOptions = z.output<typeof sandboxOptionsSchema>
 
-/** Failures staff asked for: the next `count` calls fail this way. */
-export const failureSchema = z.object({
-  count: z.number().int().min(0).max(1000),
-  /** "outage": retryable, like a server that is down; "reject": permanent, like a validation error. */
-  kind: z.enum(["outage", "reject"]).default("outage"),
-})
-export type SandboxFailures = z.output<typeof failureSchema>
 
 export type SandboxCustomer = { id: string; email: string; name: string; addresses: Array<{ id: string; street: string; city: string; postalCode: string | null }> }
 export type SandboxSale = {

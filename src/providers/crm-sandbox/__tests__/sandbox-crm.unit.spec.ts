@@ -168,3 +168,19 @@ describe("sandbox CRM deals", () => {
     expect(await again.contacts()).toHaveLength(1)
   })
 })
+
+describe("sandbox CRM simulated failures", () => {
+  it("fails the next calls as asked (an outage to retry, or a refusal), then works; off in production unless allowed", async () => {
+    const { provider } = crm()
+    await provider.simulatedFailures.set({ count: 2, kind: "outage" })
+    const down = await failure(provider.upsertContact(customer()))
+    expect(down).toMatchObject({ code: "http_503", retryable: true, message: "Sandbox CRM is unavailable for upsertContact (simulated outage; 1 more to come) (will retry)" })
+    await failure(provider.upsertContact(customer()))
+    await provider.simulatedFailures.set({ count: 1, kind: "reject" })
+    expect(await failure(provider.upsertDeal(deal("1")))).toMatchObject({ code: "http_422", retryable: false })
+    expect(await provider.contacts()).toEqual([])
+    expect((await provider.upsertContact(customer())).created).toBe(true)
+    expect(provider.simulatedFailures.allowed("production")).toBe(false)
+    expect(crm({ allowFailureInjection: true }).provider.simulatedFailures.allowed("production")).toBe(true)
+  })
+})

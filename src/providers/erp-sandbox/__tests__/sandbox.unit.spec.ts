@@ -38,7 +38,7 @@ describe("sandbox ERP", () => {
     ["production", { allowFailureInjection: true }, true],
     [undefined, {}, true],
   ])("failure injection in NODE_ENV=%s with %j: %s", (env, options, allowed) => {
-    expect(sandbox(options).failureInjectionAllowed(env)).toBe(allowed)
+    expect(sandbox(options).simulatedFailures.allowed(env)).toBe(allowed)
   })
 
   it("takes webhooks only when a secret is configured", () => {

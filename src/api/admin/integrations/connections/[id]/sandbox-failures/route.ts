@@ -1,6 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
-import { SandboxErpProvider } from "../../../../../../providers/erp-sandbox/service"
+import { simulatesFailures } from "../../../../../../providers/sandbox-failures"
 import { hubOf } from "../../../serializers"
 import type { SandboxFailuresBodyType } from "../../../validators"
 
@@ -12,9 +12,9 @@ import type { SandboxFailuresBodyType } from "../../../validators"
 export async function POST(req: MedusaRequest<SandboxFailuresBodyType>, res: MedusaResponse) {
   const hub = hubOf(req.scope)
   const provider = hub.findConnection(req.params.id) && hub.getProvider(req.params.id)
-  if (!(provider instanceof SandboxErpProvider) || !provider.failureInjectionAllowed(process.env.NODE_ENV)) {
+  if (!simulatesFailures(provider) || !provider.simulatedFailures.allowed(process.env.NODE_ENV)) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `No sandbox connection "${req.params.id}" accepts simulated failures here`)
   }
-  await provider.setFailures(req.validatedBody)
-  res.json({ connection_id: req.params.id, failures: await provider.getFailures() })
+  await provider.simulatedFailures.set(req.validatedBody)
+  res.json({ connection_id: req.params.id, failures: await provider.simulatedFailures.get() })
 }
