@@ -1,6 +1,6 @@
 import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
 import {
-  BulkRetrySyncRecordsBody, CheckPaymentDriftBody, EditSyncRecordBody, ListLogsQuery, ListPaymentDriftQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody,
+  BulkRetrySyncRecordsBody, CheckPaymentDriftBody, EditSyncRecordBody, ImportInventoryBody, ListLogsQuery, ListPaymentDriftQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody,
   SandboxPaymentBody,
 } from "./admin/integrations/validators"
 
@@ -47,6 +47,11 @@ export default defineMiddlewares({
       matcher: "/admin/integrations/payments/drift",
       methods: ["GET"],
       middlewares: [validateAndTransformQuery(ListPaymentDriftQuery, { isList: true, defaults: ["id"], defaultLimit: 20 })],
+    },
+    {
+      matcher: "/admin/integrations/inventory/import",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(ImportInventoryBody)],
     },
     {
       matcher: "/admin/integrations/payments/drift/check",

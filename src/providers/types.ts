@@ -233,6 +233,25 @@ export type ErpCancelResult = {
   summary: string
 }
 
+export type ErpStockLevel = { onHand: number; forecast: number }
+
+export type ErpStockPageRequest = {
+  warehouse?: string | null
+  /** A `cursor` of an earlier listing: only SKUs whose stock changed since; null: every SKU. */
+  changedSince: string | null
+  /** The `next` of the previous page; null for the first. */
+  after: string | null
+  limit: number
+}
+
+export type ErpStockPage = {
+  levels: Array<ErpStockLevel & { sku: string }>
+  /** Where the next page starts; null after the last page. */
+  next: string | null
+  /** Where a later listing of changes starts: the ERP's clock when this listing began (set on the first page). */
+  cursor: string
+}
+
 /** An ERP: where orders become sales orders and where stock is counted. */
 export interface ErpProvider extends IntegrationProvider {
   readonly kind: "erp"
@@ -246,8 +265,16 @@ export interface ErpProvider extends IntegrationProvider {
   cancelSalesOrder(externalId: string): Promise<ErpCancelResult>
   /** The live (not cancelled) sale carrying `reference`, if any. */
   findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null>
-  /** Quantity on hand per SKU; SKUs the ERP does not know are absent from the result. */
-  getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>>
+  /**
+   * Stock per SKU in a warehouse (its code; the provider's default warehouse when absent): on hand, and the forecast
+   * (on hand less what is planned to leave, plus what is planned to arrive). SKUs the ERP does not know are absent.
+   */
+  getStockLevels(skus: string[], opts?: { warehouse?: string | null }): Promise<Record<string, ErpStockLevel>>
+  /**
+   * Pages through the stock of a warehouse, every SKU or (with `changedSince`, a cursor this method returned) only
+   * those whose stock changed since. Optional: without it every import reads every SKU Medusa sells, by batch.
+   */
+  listStockLevels?(page: ErpStockPageRequest): Promise<ErpStockPage>
   /**
    * Registers a captured amount against the sale's invoice (posting the invoice first), idempotent by
    * `reference`. Optional: the hub skips payments, saying so on the order, for an ERP provider without it.

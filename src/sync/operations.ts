@@ -19,6 +19,8 @@ import { CUSTOMER_FIELDS_FOR_CRM, crmOwnedFields, CustomerForCrm } from "../work
 import { syncOrderToCrmWorkflow } from "../workflows/sync-order-to-crm"
 import { dealOf, dealReference, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../workflows/sync-order-to-crm/deal"
 import { hubOf } from "./hub"
+import { importInventory } from "./inventory-import"
+import { inventoryOwner } from "../modules/integration-hub/options"
 
 export type OperationRun = {
   sync_record_id: string
@@ -195,6 +197,19 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
             input: { connection_id: i.connection_id, order_id: i.entity_id, crm_owned: crmOwnedFields(hubOf(container).pluginOptions.sourceOfTruth, i.connection_id) },
             throwOnError: false,
           }),
+  },
+  "inventory.import": {
+    kind: "erp",
+    // One record per connection (entity_id is the connection's id): each request is a new run of the same import.
+    effectKey: (connectionId) => `inventory:${connectionId}:import`,
+    externalRef: () => null,
+    externalType: "stock",
+    revision: async () => new Date().toISOString(),
+    connectionsFor: async (container, connectionId) => {
+      const owner = inventoryOwner(hubOf(container).pluginOptions)
+      return owner?.id === connectionId ? [owner.id] : []
+    },
+    run: importInventory,
   },
 }
 

@@ -61,6 +61,30 @@ const orderChecksSchema = z.object({
   priceTolerancePercent: z.number().min(0).max(100).default(ORDER_CHECK_DEFAULTS.priceTolerancePercent),
 })
 
+export const INVENTORY_DEFAULTS = { importEveryMinutes: 15, fullEveryHours: 24, batchSize: 500 }
+
+const inventorySchema = z.object({
+  /** Minutes between scheduled stock imports from the ERP that owns inventory (sourceOfTruth.inventory); 0: on demand only. */
+  importEveryMinutes: z.number().int().min(0).max(1_440).default(INVENTORY_DEFAULTS.importEveryMinutes),
+  /** An import of every SKU (not only the ERP's changes) at least this often; it also reports SKUs on one side only. */
+  fullEveryHours: z.number().int().min(1).max(168).default(INVENTORY_DEFAULTS.fullEveryHours),
+  /**
+   * Medusa stock location id → the ERP warehouse whose stock it shows (its code; null: the provider's default
+   * warehouse). Absent: the store's only stock location shows the default warehouse.
+   */
+  locations: z
+    .record(z.string(), z.string().min(1).nullable())
+    .superRefine((locations, ctx) => {
+      for (const id of Object.keys(locations)) {
+        if (!id.startsWith("sloc_")) ctx.addIssue({ code: "custom", path: [id], message: "keys are Medusa stock location ids (sloc_…)" })
+      }
+    })
+    .optional(),
+  /** SKUs read from the ERP and written to Medusa per batch (memory stays flat however many SKUs there are). */
+  batchSize: z.number().int().min(10).max(5_000).default(INVENTORY_DEFAULTS.batchSize),
+})
+export type InventorySettings = z.output<typeof inventorySchema>
+
 export const connectionSchema = z.object({
   /** Stable id of this connection; stored on every sync record and log row. */
   id: z
@@ -88,6 +112,8 @@ export const connectionSchema = z.object({
   retry: retrySchema.default(RETRY_DEFAULTS),
   /** ERP connections: what the ERP checks before it confirms a sale (the SKU is always checked). */
   orderChecks: orderChecksSchema.default(ORDER_CHECK_DEFAULTS),
+  /** ERP connections that own inventory: the stock import's schedule, locations and batch size. */
+  inventory: inventorySchema.default(INVENTORY_DEFAULTS),
   /** Opens on a failure rate over a window; while open, syncs wait without spending attempts. */
   circuitBreaker: circuitBreakerSchema.default(CIRCUIT_DEFAULTS),
 })
@@ -145,7 +171,24 @@ export const pluginOptionsSchema = z
         })
       }
     }
+    const inventory = opts.sourceOfTruth.inventory
+    const erps = opts.connections.filter((c) => c.kind === "erp")
+    if (inventory === "erp" && erps.length > 1 && !erps.some((c) => c.id === "erp")) {
+      ctx.addIssue({ code: "custom", path: ["sourceOfTruth", "inventory"], message: `"erp" names ${erps.length} ERP connections (${erps.map((c) => c.id).join(", ")}): name the one whose stock Medusa shows` })
+    } else if (inventory && !["medusa", "erp"].includes(inventory) && opts.connections.some((c) => c.id === inventory && c.kind !== "erp")) {
+      ctx.addIssue({ code: "custom", path: ["sourceOfTruth", "inventory"], message: `"${inventory}" is not an ERP connection: stock is imported from an ERP` })
+    }
   })
+
+/**
+ * The ERP connection that owns inventory by `sourceOfTruth.inventory`: the connection of that id, else (for "erp")
+ * the only ERP connection; null when Medusa owns it.
+ */
+export function inventoryOwner(opts: Pick<PluginOptions, "connections" | "sourceOfTruth">): ConnectionConfig | null {
+  const owner = opts.sourceOfTruth.inventory
+  const erps = opts.connections.filter((c) => c.kind === "erp")
+  return erps.find((c) => c.id === owner) ?? (owner === "erp" && erps.length === 1 ? erps[0] : null)
+}
 
 export type PluginOptionsInput = z.input<typeof pluginOptionsSchema>
 export type PluginOptions = z.output<typeof pluginOptionsSchema>

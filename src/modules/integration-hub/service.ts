@@ -524,6 +524,29 @@ export default class IntegrationHubModuleService extends MedusaService({
     return new Map(rows.map((r) => [r.connection_id, { first_enabled_at: new Date(r.first_enabled_at), swept_until: r.swept_until && new Date(r.swept_until) }]))
   }
 
+  /** Where the connection's stock imports stand: the changes cursor and the last full import (a row is made if missing). */
+  async stockImportState(connectionId: string): Promise<{ cursor: string | null; full_at: Date | null }> {
+    await this.ensureConnectionStates([connectionId])
+    const [row] = await this.execute<{ stock_cursor: string | null; stock_full_at: Date | null }>(
+      `SELECT stock_cursor, stock_full_at FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`, [connectionId]
+    )
+    return { cursor: row?.stock_cursor ?? null, full_at: row?.stock_full_at ? new Date(row.stock_full_at) : null }
+  }
+
+  /** After a stock import: its cursor for the next one, and (for a full import) when it finished; null cursor forgets it. */
+  async saveStockImportState(connectionId: string, state: { cursor: string | null; fullAt?: Date }): Promise<void> {
+    await this.execute(
+      `UPDATE connection_state SET stock_cursor = ?, stock_full_at = COALESCE(?, stock_full_at), updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`,
+      [state.cursor, state.fullAt ?? null, connectionId]
+    )
+  }
+
+  /** The next stock import of the connection reads every SKU (the admin's "full import"). */
+  async requireFullStockImport(connectionId: string): Promise<void> {
+    await this.ensureConnectionStates([connectionId])
+    await this.execute(`UPDATE connection_state SET stock_full_at = NULL, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`, [connectionId])
+  }
+
   /** Counts a run's outcome in the connection's durable streaks; says when an alert is due or may be lifted. */
   recordConnectionOutcome(connectionId: string, failed: boolean, threshold: number): Promise<"alert" | "recover" | null> {
     return recordConnectionOutcome((sql, params) => this.execute(sql, params), connectionId, failed, threshold)

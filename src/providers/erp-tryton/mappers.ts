@@ -1,7 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { isSamePlace } from "../address"
 import type { ErpAddress } from "../types"
-import type { TrytonAddress, TrytonDate, TrytonDecimal } from "./types"
+import type { TrytonAddress, TrytonDate, TrytonDateTime, TrytonDecimal } from "./types"
 
 /** A decimal string ("19.90") as Tryton's Decimal; rejects anything that is not a plain decimal. */
 export function toTrytonDecimal(amount: string): TrytonDecimal {
@@ -16,6 +16,16 @@ export function toTrytonDate(isoDate: string): TrytonDate {
   const valid = m && !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(isoDate)
   if (!m || !valid) throw new Error(`"${isoDate}" is not an ISO date (YYYY-MM-DD)`)
   return { __class__: "date", year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }
+}
+
+/** An instant (ISO 8601) as Tryton's datetime, in UTC as Tryton stores create_date and write_date. */
+export function toTrytonDateTime(iso: string): TrytonDateTime {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) throw new Error(`"${iso}" is not an ISO date and time`)
+  return {
+    __class__: "datetime", year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), microsecond: d.getUTCMilliseconds() * 1000,
+  }
 }
 
 /** A Tryton address and a wanted one are the same place (street, postal code, city; case and spacing ignored). */

@@ -13,12 +13,15 @@ import type {
   ErpRefundInput,
   ErpRefundResult,
   ErpSalesOrderInput,
+  ErpStockLevel,
+  ErpStockPage,
+  ErpStockPageRequest,
   ErpTaxLine,
   ProviderDeps,
 } from "../types"
 import { stripDisplayKeys, TrytonClient } from "./client"
 import { describeTrytonCall } from "./describe-call"
-import { isSameAddress, netUnitPrice, toTrytonAddress, toTrytonDate, toTrytonDecimal, TRYTON_PRICE_DIGITS } from "./mappers"
+import { isSameAddress, netUnitPrice, toTrytonAddress, toTrytonDate, toTrytonDateTime, toTrytonDecimal, TRYTON_PRICE_DIGITS } from "./mappers"
 import {
   addressSchema,
   invoiceSchema,
@@ -39,6 +42,8 @@ import { assertProviderOptions } from "../validate-options"
 type WizardStep = { view?: { defaults?: Record<string, unknown> } }
 
 /** How the order checks name Tryton's figures. */
+/** How far before a listing's start the next listing of changes begins (late commits, clock skew). */
+const STOCK_CURSOR_OVERLAP_MS = 5 * 60_000
 const TRYTON_WORDS = { erp: "Tryton", forecast: "forecast in the warehouse", listPrice: "list price" }
 const INVOICE_FIELDS = ["id", "number", "reference", "type", "state", "total_amount", "amount_to_pay", "payment_lines"]
 const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves", "total_amount", "invoices"]
@@ -426,20 +431,41 @@ export class TrytonErpProvider implements ErpProvider {
     return this.cancelProcessingSale(sale)
   }
 
-  async getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>> {
+  async getStockLevels(skus: string[], opts: { warehouse?: string | null } = {}): Promise<Record<string, ErpStockLevel>> {
     if (!skus.length) return {}
-    const warehouse = await this.warehouseId()
-    const rows = await this.client.model<unknown[]>(
-      "product.product",
-      "search_read",
-      [[["code", "in", skus]], 0, null, null, ["id", "code", "quantity", "forecast_quantity"]],
-      { locations: [warehouse] }
-    )
-    const levels: Record<string, { onHand: number; forecast: number }> = {}
-    for (const row of z.array(stockSchema).parse(rows)) {
-      if (row.code) levels[row.code] = { onHand: row.quantity, forecast: row.forecast_quantity }
+    const rows = await this.readStock([["code", "in", skus]], await this.warehouseId(opts.warehouse))
+    return Object.fromEntries(rows.map(({ sku, ...level }) => [sku, level]))
+  }
+
+  /**
+   * Every product with a code, by id; or (with `changedSince`) the products of the stock moves created or changed
+   * since, by move id. Quantities are Tryton's in the warehouse: `quantity` on hand, `forecast_quantity` with the
+   * planned moves. The cursor is when the listing began, less a margin.
+   */
+  async listStockLevels(page: ErpStockPageRequest): Promise<ErpStockPage> {
+    const warehouse = await this.warehouseId(page.warehouse)
+    // A move committed a little after its create_date (a long transaction) is still found: the next listing starts
+    // STOCK_CURSOR_OVERLAP_MS before this one began. Reading a product twice changes nothing.
+    const cursor = new Date(Date.now() - STOCK_CURSOR_OVERLAP_MS).toISOString()
+    const after = Number(page.after ?? 0)
+    if (!page.changedSince) {
+      const rows = await this.readStock([["code", "!=", null], ["id", ">", after]], warehouse, page.limit)
+      return { levels: rows.map(({ productId: _, ...l }) => l), next: rows.length === page.limit ? String(rows[rows.length - 1].productId) : null, cursor }
     }
-    return levels
+    const since = toTrytonDateTime(page.changedSince)
+    const moves = z.array(z.object({ id: z.number().int(), product: z.number().int() })).parse(
+      await this.client.model<unknown[]>("stock.move", "search_read", [
+        [["id", ">", after], ["OR", ["create_date", ">=", since], ["write_date", ">=", since]]], 0, page.limit, [["id", "ASC"]], ["id", "product"],
+      ])
+    )
+    const products = [...new Set(moves.map((m) => m.product))]
+    const levels = products.length ? await this.readStock([["id", "in", products], ["code", "!=", null]], warehouse) : []
+    return { levels: levels.map(({ productId: _, ...l }) => l), next: moves.length === page.limit ? String(moves[moves.length - 1].id) : null, cursor }
+  }
+
+  private async readStock(domain: unknown[], warehouse: number, limit: number | null = null) {
+    const rows = await this.client.model<unknown[]>("product.product", "search_read", [domain, 0, limit, [["id", "ASC"]], ["id", "code", "quantity", "forecast_quantity"]], { locations: [warehouse] })
+    return z.array(stockSchema).parse(rows).flatMap((r) => (r.code ? [{ productId: r.id, sku: r.code, onHand: r.quantity, forecast: r.forecast_quantity }] : []))
   }
 
   private async cancelProcessingSale(sale: TrytonSale): Promise<ErpCancelResult> {
@@ -629,8 +655,9 @@ export class TrytonErpProvider implements ErpProvider {
     })
   }
 
-  private async warehouseId(): Promise<number> {
-    const code = this.options.warehouseCode
+  /** The warehouse of that code, or of options.warehouseCode, or the first one. */
+  private async warehouseId(warehouse?: string | null): Promise<number> {
+    const code = warehouse ?? this.options.warehouseCode
     const id = await this.lookup(`warehouse:${code ?? "*"}`, async () => {
       const domain: unknown[] = [["type", "=", "warehouse"]]
       if (code) domain.push(["code", "=", code])
@@ -639,7 +666,7 @@ export class TrytonErpProvider implements ErpProvider {
     })
     if (id === null) {
       throw this.permanent(
-        `Tryton has no warehouse${code ? ` with code "${code}"` : ""}: check options.warehouseCode of connection "${this.connectionId}"`,
+        `Tryton has no warehouse${code ? ` with code "${code}"` : ""}: check ${warehouse ? "inventory.locations" : "options.warehouseCode"} of connection "${this.connectionId}"`,
         "tryton_no_warehouse"
       )
     }

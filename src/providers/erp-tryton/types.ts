@@ -32,6 +32,7 @@ export type TrytonOptions = z.output<typeof trytonOptionsSchema>
 export type TrytonDecimal = { __class__: "Decimal"; decimal: string }
 /** Tryton's date on the wire. */
 export type TrytonDate = { __class__: "date"; year: number; month: number; day: number }
+export type TrytonDateTime = { __class__: "datetime"; year: number; month: number; day: number; hour: number; minute: number; second: number; microsecond: number }
 
 /** A JSON-RPC answer: `result` on success, `error: [type, args]` on failure (still HTTP 200). */
 export const trytonResponseSchema = z.union([

@@ -98,6 +98,14 @@ export const CheckPaymentDriftBody = z
   .refine((b) => !b.since || !b.until || b.since < b.until, { message: "since must be before until", path: ["since"] })
 export type CheckPaymentDriftBodyType = z.infer<typeof CheckPaymentDriftBody>
 
+export const ImportInventoryBody = z
+  .object({
+    /** Read every SKU, not only what the ERP changed since the last import. */
+    full: z.boolean().default(false),
+  })
+  .strict()
+export type ImportInventoryBodyType = z.infer<typeof ImportInventoryBody>
+
 const positiveDecimal = z
   .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/, "must be a decimal amount, e.g. 3.00")])
   .transform((v) => String(v))

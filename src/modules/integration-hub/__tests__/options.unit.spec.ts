@@ -73,6 +73,7 @@ function loaderArgs(options: Record<string, unknown>): LoaderOptions {
 /** The documented retry, circuit-breaker and order-check defaults of a connection, written out (not imported from the schema). */
 const RELIABILITY_DEFAULTS = {
   orderChecks: { stock: true, price: true, priceTolerancePercent: 0 },
+  inventory: { importEveryMinutes: 15, fullEveryHours: 24, batchSize: 500 },
   retry: {
     maxAttempts: 30,
     baseDelayMs: 30_000,
@@ -185,6 +186,21 @@ describe("validatePluginOptions: problems", () => {
       "a 62-hex encryptionKey",
       { encryptionKey: HEX_KEY.slice(2) },
       ["encryptionKey: must be 32 bytes, written as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)"],
+    ],
+    [
+      "two ERP connections and inventory owned by \"erp\"",
+      { connections: [tryton({ id: "tryton" }), tryton({ id: "odoo" })] },
+      ['sourceOfTruth.inventory: "erp" names 2 ERP connections (tryton, odoo): name the one whose stock Medusa shows'],
+    ],
+    [
+      "inventory owned by a connection that is not an ERP",
+      { connections: [tryton(), { id: "crm", kind: "crm", provider: "sandbox-crm" }], sourceOfTruth: { inventory: "crm" } },
+      ['sourceOfTruth.inventory: "crm" is not an ERP connection: stock is imported from an ERP'],
+    ],
+    [
+      "a stock location mapping that is not Medusa's",
+      { connections: [tryton({ inventory: { locations: { warehouse: "WH" } } })] },
+      ["connections[0].inventory.locations.warehouse: keys are Medusa stock location ids (sloc_…)"],
     ],
     [
       "an unknown owner in sourceOfTruth",
@@ -368,7 +384,7 @@ describe("validatePluginOptions: every problem at once", () => {
   })
 
   it("keeps checking the next connections after an unknown provider", () => {
-    const lines = problems({ connections: [tryton({ id: "a", provider: "nope" }), tryton({ id: "b", options: {} })] })
+    const lines = problems({ connections: [tryton({ id: "a", provider: "nope" }), tryton({ id: "b", options: {} })], sourceOfTruth: { inventory: "b" } })
     expect(lines[0]).toMatch(/^connections\[0\]\.provider: "nope" is neither a built-in provider/)
     expect(lines.slice(1)).toEqual([
       "connections[1].options.url: Required",

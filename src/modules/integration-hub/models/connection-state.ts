@@ -17,5 +17,9 @@ export const ConnectionState = model
     alerted_at: model.dateTime().nullable(),
     last_success_at: model.dateTime().nullable(),
     last_failure_at: model.dateTime().nullable(),
+    /** Where the next stock import asks the ERP for changes from (the provider's cursor); null: the next one is full. */
+    stock_cursor: model.text().nullable(),
+    /** When the last full stock import (every SKU) finished; a full one is due `inventory.fullEveryHours` later. */
+    stock_full_at: model.dateTime().nullable(),
   })
   .indexes([{ on: ["connection_id"], unique: true, where: "deleted_at IS NULL" }])
