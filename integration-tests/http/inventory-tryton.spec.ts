@@ -6,6 +6,11 @@ import { importInventoryNow } from "../../src/sync/inventory-schedule"
 import { importInventoryPageWorkflow } from "../../src/workflows/import-inventory-from-erp"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
 import { hub, waitForSettledSync } from "../helpers/sync"
+import { adminHeaders } from "../helpers/admin"
+
+type Res = { status: number; data: Record<string, unknown> }
+type Api = { post: (url: string, body?: unknown, config?: unknown) => Promise<Res>; get: (url: string, config?: unknown) => Promise<Res> }
+const settle = (p: Promise<Res>) => p.catch((err: { response?: Res }) => { if (err.response) return err.response; throw err })
 
 jest.setTimeout(180_000)
 
@@ -41,7 +46,8 @@ async function shipInTryton(tryton: Session, orderId: string) {
 
 describeWithTryton()("stock from the real Tryton ERP into Medusa", () => {
   medusaIntegrationTestRunner({
-    testSuite: ({ getContainer }) => {
+    testSuite: ({ getContainer, api: rawApi }) => {
+      const api = rawApi as Api
       let container: MedusaContainer
       let store: SeededStore
       let tryton: Session
@@ -52,9 +58,10 @@ describeWithTryton()("stock from the real Tryton ERP into Medusa", () => {
         tryton = await trytonPeer.session()
       })
 
+      const itemId = async (sku: string) => (await container.resolve<IInventoryService>(Modules.INVENTORY).listInventoryItems({ sku }))[0].id
       const level = async (sku: string) => {
         const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
-        const [item] = await inventory.listInventoryItems({ sku })
+        const item = { id: await itemId(sku) }
         const [l] = await inventory.listInventoryLevels({ inventory_item_id: item.id, location_id: store.stockLocationId })
         return { stocked: Number(l.stocked_quantity), reserved: Number(l.reserved_quantity), available: Number(l.stocked_quantity) - Number(l.reserved_quantity) }
       }
@@ -114,6 +121,43 @@ describeWithTryton()("stock from the real Tryton ERP into Medusa", () => {
         })
         expect(errors[0].error.message).toContain("injected failure")
         expect(await level("SHIRT-BLUE")).toEqual(before)
+        expect(await hub(container).listErpStockLevels({ sku: "SHIRT-BLUE", location_id: store.stockLocationId })).toEqual([])
+      })
+
+      it("the admin cannot change stock the ERP owns: a clear refusal, nothing changed, a conflict recorded; a SKU the ERP does not know stays editable", async () => {
+        const auth = await adminHeaders(container, rawApi as Parameters<typeof adminHeaders>[1])
+        const imported = await api.post("/admin/integrations/inventory/import", { full: true }, auth)
+        expect(imported.data.sync_record).toMatchObject({ status: "synced" })
+        const before = await level("SHIRT-BLUE")
+        const shirt = await itemId("SHIRT-BLUE")
+
+        const refused = await settle(api.post(`/admin/inventory-items/${shirt}/location-levels/${store.stockLocationId}`, { stocked_quantity: before.stocked + 50 }, auth))
+        expect(refused.status).toBe(400)
+        expect(refused.data.message).toBe(
+          `The stock of SKU SHIRT-BLUE at Main warehouse (${before.stocked} from the ERP, ${before.stocked + 50} asked) comes from ERP connection "erp" (sourceOfTruth.inventory = "erp"): change it in the ERP; the next import (every 15 min, or POST /admin/integrations/inventory/import) brings it here. Nothing was changed; the attempt is recorded as a conflict.`
+        )
+        const bulk = await settle(api.post("/admin/inventory-items/location-levels/batch", { update: [{ inventory_item_id: shirt, location_id: store.stockLocationId, stocked_quantity: 1 }] }, auth))
+        expect(bulk.status).toBe(400)
+        expect(await level("SHIRT-BLUE")).toEqual(before)
+
+        const { data } = await api.get(`/admin/integrations/conflicts?entity=inventory&entity_id=${shirt}`, auth)
+        expect(data.count).toBe(2)
+        expect(data.conflicts).toEqual([
+          expect.objectContaining({ field: `stocked_quantity@${store.stockLocationId}`, attempted_by: "medusa", winner: "erp", rule: 'sourceOfTruth.inventory = "erp"', winning_value: String(before.stocked), losing_value: "1", actor_id: expect.stringMatching(/^user_/) }),
+          expect.objectContaining({ losing_value: String(before.stocked + 50), winning_at: expect.any(String), losing_at: expect.any(String) }),
+        ])
+
+        // Saving the ERP's own value, and any edit of a SKU the ERP does not know, go through.
+        expect((await api.post(`/admin/inventory-items/${shirt}/location-levels/${store.stockLocationId}`, { stocked_quantity: before.stocked }, auth)).status).toBe(200)
+        const hat = await itemId("HAT-GHOST")
+        expect((await api.post(`/admin/inventory-items/${hat}/location-levels/${store.stockLocationId}`, { stocked_quantity: 12 }, auth)).status).toBe(200)
+        expect((await level("HAT-GHOST")).stocked).toBe(12)
+
+        const { data: matrix } = await api.get("/admin/integrations/source-of-truth", auth)
+        expect(matrix.source_of_truth).toEqual(expect.arrayContaining([
+          { entity: "inventory", field: null, owner: "erp", connections: ["erp"], enforced: expect.stringContaining("refused and recorded as conflicts") },
+          { entity: "order", field: null, owner: "medusa", connections: [], enforced: null },
+        ]))
       })
     },
   })

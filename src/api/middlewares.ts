@@ -1,11 +1,20 @@
 import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
 import {
-  BulkRetrySyncRecordsBody, CheckPaymentDriftBody, EditSyncRecordBody, ImportInventoryBody, ListLogsQuery, ListPaymentDriftQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody,
+  BulkRetrySyncRecordsBody, CheckPaymentDriftBody, ListConflictsQuery, EditSyncRecordBody, ImportInventoryBody, ListLogsQuery, ListPaymentDriftQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody,
   SandboxPaymentBody,
 } from "./admin/integrations/validators"
 
+import { guardErpOwnedStock } from "./admin/inventory-guard"
+
 export default defineMiddlewares({
   routes: [
+    // Stock the ERP owns is changed in the ERP: Medusa's own routes that set stock levels refuse it (a conflict is recorded).
+    ...[
+      "/admin/inventory-items/:id/location-levels",
+      "/admin/inventory-items/:id/location-levels/:location_id",
+      "/admin/inventory-items/:id/location-levels/batch",
+      "/admin/inventory-items/location-levels/batch",
+    ].map((matcher) => ({ matcher, methods: ["POST" as const], middlewares: [guardErpOwnedStock] })),
     // Signatures are computed over the exact bytes: the webhook route reads the body itself, with a size limit.
     { matcher: "/hooks/integrations/:connection_id", methods: ["POST"], bodyParser: false },
     {
@@ -47,6 +56,11 @@ export default defineMiddlewares({
       matcher: "/admin/integrations/payments/drift",
       methods: ["GET"],
       middlewares: [validateAndTransformQuery(ListPaymentDriftQuery, { isList: true, defaults: ["id"], defaultLimit: 20 })],
+    },
+    {
+      matcher: "/admin/integrations/conflicts",
+      methods: ["GET"],
+      middlewares: [validateAndTransformQuery(ListConflictsQuery, { isList: true, defaults: ["id"], defaultLimit: 20 })],
     },
     {
       matcher: "/admin/integrations/inventory/import",

@@ -21,6 +21,7 @@ type Totals = { created: number; updated: number; unchanged: number; clamped: st
  * not know. SKUs on one side only are reported, never guessed at.
  */
 export async function importInventory(container: MedusaContainer, run: OperationRun): Promise<OperationResult> {
+  const startedAt = new Date()
   const hub = hubOf(container)
   const connection = hub.findConnection(run.connection_id)!
   const settings = connection.inventory
@@ -61,7 +62,11 @@ export async function importInventory(container: MedusaContainer, run: Operation
       })
     }
   }
-  if (!run.shadow) await hub.saveStockImportState(run.connection_id, { cursor, ...(full ? { fullAt: new Date() } : {}) })
+  if (!run.shadow) {
+    // A full import has seen every SKU the ERP still has: levels of SKUs it no longer reports are Medusa's again.
+    if (full) await hub.forgetErpStockBefore(run.connection_id, startedAt)
+    await hub.saveStockImportState(run.connection_id, { cursor, ...(full ? { fullAt: new Date() } : {}) })
+  }
   return { result: { status: "synced", summary: describeImport(totals, { full, since: full ? null : state.cursor, locations, shadow: run.shadow }) } }
 }
 

@@ -10,6 +10,8 @@ import { ConnectionHealthRow, readConnectionHealth, recordConnectionOutcome } fr
 import { ConnectionRegistry, validatePluginOptions } from "./connections"
 import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
+import { ConflictRecord } from "./models/conflict-record"
+import { ErpStockLevel } from "./models/erp-stock-level"
 import { PaymentDrift } from "./models/payment-drift"
 import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
@@ -98,6 +100,8 @@ export default class IntegrationHubModuleService extends MedusaService({
   ProviderState,
   ConnectionState,
   PaymentDrift,
+  ErpStockLevel,
+  ConflictRecord,
 }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
@@ -539,6 +543,28 @@ export default class IntegrationHubModuleService extends MedusaService({
       `UPDATE connection_state SET stock_cursor = ?, stock_full_at = COALESCE(?, stock_full_at), updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`,
       [state.cursor, state.fullAt ?? null, connectionId]
     )
+  }
+
+  /**
+   * Remembers a page of the ERP's stock as imported (one statement): each SKU's forecast, the reservations counted
+   * and the stocked quantity set, which marks those levels as the ERP's.
+   */
+  async rememberErpStock(rows: Array<{ connection_id: string; location_id: string; sku: string; inventory_item_id: string; forecast: number; counted_reserved: number; stocked: number }>): Promise<void> {
+    if (!rows.length) return
+    const now = new Date()
+    await this.execute(
+      `INSERT INTO erp_stock_level (id, connection_id, location_id, sku, inventory_item_id, forecast, counted_reserved, stocked, imported_at)
+       VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}
+       ON CONFLICT (connection_id, location_id, sku) WHERE deleted_at IS NULL DO UPDATE SET
+         inventory_item_id = excluded.inventory_item_id, forecast = excluded.forecast, counted_reserved = excluded.counted_reserved,
+         stocked = excluded.stocked, imported_at = excluded.imported_at, updated_at = now()`,
+      rows.flatMap((r) => [generateEntityId(undefined, "iesl"), r.connection_id, r.location_id, r.sku, r.inventory_item_id, r.forecast, r.counted_reserved, r.stocked, now])
+    )
+  }
+
+  /** Drops the ERP's levels a full import (started at `before`) did not see again. */
+  async forgetErpStockBefore(connectionId: string, before: Date): Promise<void> {
+    await this.execute(`DELETE FROM erp_stock_level WHERE connection_id = ? AND imported_at < ?`, [connectionId, before])
   }
 
   /** The next stock import of the connection reads every SKU (the admin's "full import"). */

@@ -12,6 +12,8 @@ export type StockPlan = {
   erpOnly: string[]
   /** Levels that would be negative (the ERP has promised more than it holds): set to 0. */
   clamped: string[]
+  /** Every SKU of the page Medusa sells, as imported (the ERP's levels from now on). */
+  imported: Array<{ sku: string; inventory_item_id: string; forecast: number; counted_reserved: number; stocked: number }>
 }
 
 /**
@@ -30,16 +32,18 @@ export function planStockLevels(input: {
   countedReservations: Map<string, number>
 }): StockPlan {
   const bySku = new Map(input.items.map((i) => [i.sku, i]))
-  const plan: StockPlan = { create: [], update: [], unchanged: 0, erpOnly: [], clamped: [] }
+  const plan: StockPlan = { create: [], update: [], unchanged: 0, erpOnly: [], clamped: [], imported: [] }
   for (const level of input.levels) {
     const item = bySku.get(level.sku)
     if (!item) {
       plan.erpOnly.push(level.sku)
       continue
     }
-    const wanted = Math.floor(level.forecast) + (input.countedReservations.get(item.id) ?? 0)
-    const stocked = Math.max(0, wanted)
-    if (wanted < 0) plan.clamped.push(level.sku)
+    const forecast = Math.floor(level.forecast)
+    const counted = input.countedReservations.get(item.id) ?? 0
+    const stocked = Math.max(0, forecast + counted)
+    if (forecast + counted < 0) plan.clamped.push(level.sku)
+    plan.imported.push({ sku: level.sku, inventory_item_id: item.id, forecast, counted_reserved: counted, stocked })
     if (!item.level) plan.create.push({ inventory_item_id: item.id, location_id: input.locationId, stocked_quantity: stocked })
     else if (item.level.stocked_quantity !== stocked) plan.update.push({ id: item.level.id, inventory_item_id: item.id, location_id: input.locationId, stocked_quantity: stocked })
     else plan.unchanged++

@@ -88,6 +88,17 @@ export const ListPaymentDriftQuery = z.object({
 })
 export type ListPaymentDriftQueryType = z.infer<typeof ListPaymentDriftQuery>
 
+export const ListConflictsQuery = z.object({
+  entity: z.string().min(1).optional(),
+  entity_id: z.string().min(1).optional(),
+  connection_id: z.string().min(1).optional(),
+  /** Only conflicts recorded at or after this instant. */
+  since: z.coerce.date().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListConflictsQueryType = z.infer<typeof ListConflictsQuery>
+
 /** Runs the drift check now, over a window (default: the last 25 hours, as the daily job). */
 export const CheckPaymentDriftBody = z
   .object({

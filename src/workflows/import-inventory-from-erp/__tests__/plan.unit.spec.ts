@@ -19,6 +19,7 @@ describe("planStockLevels", () => {
     expect(plan.update).toEqual([{ id: "lvl_i_a", inventory_item_id: "i_a", location_id: "sloc_1", stocked_quantity: 10 }])
     expect(plan.create).toEqual([{ inventory_item_id: "i_c", location_id: "sloc_1", stocked_quantity: 3 }])
     expect(plan).toMatchObject({ unchanged: 1, erpOnly: ["ERP-ONLY"], clamped: [] })
+    expect(plan.imported.map((i) => [i.sku, i.forecast, i.counted_reserved, i.stocked])).toEqual([["A", 8, 2, 10], ["B", 5, 0, 5], ["C", 3, 0, 3]])
     // What Medusa still sells of A: 10 stocked − 4 reserved = 6 = the ERP's 8 less the 2 it has not heard of.
   })
 
