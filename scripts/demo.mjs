@@ -62,6 +62,35 @@ async function gatewayRefundLeg(admin, order, paymentId, erpRefundsBefore, syncR
   console.log(`  Payment drift check (Integrations page): ${drift.checked} payment(s) compared with the gateway, ${drift.drifted} disagreement(s)`)
 }
 
+/** What the storefront says it can still sell of the Blue shirt (the Store API's inventory_quantity). */
+async function shirtsForSale(storefront) {
+  const { products } = await storefront.request("GET", `/store/products?fields=variants.sku,variants.inventory_quantity&region_id=${store.seed.regionId}&limit=50`)
+  return products.flatMap((p) => p.variants ?? []).find((v) => v.sku === "SHIRT-BLUE")?.inventory_quantity ?? null
+}
+
+/**
+ * The stock leg: the ERP owns inventory. An import sets Medusa's stock to the ERP's; then stock received in the ERP
+ * (a real Tryton stock move) reaches the storefront's availability at the next import, which asks only for changes.
+ */
+async function stockLeg(admin, storefront) {
+  const before = await shirtsForSale(storefront)
+  const full = (await admin.request("POST", "/admin/integrations/inventory/import", { full: true })).sync_record
+  console.log(`  Stock import from the ERP (POST /admin/integrations/inventory/import): ${full.status} — ${full.result_summary ?? full.last_error}`)
+  const imported = await shirtsForSale(storefront)
+  console.log(`  Blue shirts for sale in the storefront: ${before} before the import, ${imported} after (the ERP's forecast, less the orders it has not counted yet)`)
+  if (store.erp !== "tryton") return
+  const tryton = await store.tryton.session()
+  const [product] = await tryton.model("product.product", "search", [["code", "=", "SHIRT-BLUE"]], 0, 1, null)
+  const [supplier] = await tryton.model("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)
+  const [storage] = await tryton.model("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)
+  const [unit] = await tryton.model("product.uom", "search", [["symbol", "=", "u"]], 0, 1, null)
+  const [move] = await tryton.model("stock.move", "create", [{ product, from_location: supplier, to_location: storage, quantity: 25, uom: unit, unit_price: { __class__: "Decimal", decimal: "1" }, currency: 1 }])
+  await tryton.model("stock.move", "do", [move])
+  const next = (await admin.request("POST", "/admin/integrations/inventory/import", {})).sync_record
+  console.log(`  25 Blue shirts received in Tryton (a stock move), then the next import: ${next.status} — ${next.result_summary ?? next.last_error}`)
+  console.log(`  Blue shirts for sale in the storefront now: ${await shirtsForSale(storefront)}`)
+}
+
 try {
   log("placing an order through the Store API (cart → shipping → payment → complete)")
   const storefront = new StoreClient(store.url, store.seed.publishableKey)
@@ -125,6 +154,7 @@ try {
     const shipping = (notifications ?? []).filter((n) => String(n.template ?? "").startsWith("integration-hub-shipment-"))
     console.log(`  Customer notified (Notification module, local provider): ${shipping.map((n) => `${n.template.replace("integration-hub-shipment-", "")} by ${n.channel} to ${n.to}`).join("; ") || "nothing"}`)
   }
+  await stockLeg(admin, storefront)
   if (store.erp === "sandbox") {
     // The inbound leg: the ERP tells the store it shipped the sale, as a signed webhook.
     const sale = sync_records.find((r) => r.operation === "create")
