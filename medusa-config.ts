@@ -18,6 +18,8 @@ function hubOptions() {
   const tuning = { ...(overrides.circuitBreaker ? { circuitBreaker: overrides.circuitBreaker } : {}), ...(overrides.rateLimit ? { rateLimit: overrides.rateLimit } : {}) }
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000)
   const mode = process.env.INTEGRATION_ERP_MODE ?? "live"
+  // Stock is imported when a test asks (a scheduled import would change Medusa's stock under a running test).
+  const inventory = { importEveryMinutes: Number(process.env.INTEGRATION_STOCK_IMPORT_MINUTES ?? 0) }
   const connections: Record<string, unknown>[] = []
   if (process.env.TRYTON_URL) {
     connections.push({
@@ -36,6 +38,7 @@ function hubOptions() {
       retry,
       timeoutMs,
       mode,
+      inventory,
       ...tuning,
     })
   } else if (process.env.INTEGRATION_SANDBOX_ERP === "true") {
@@ -51,6 +54,7 @@ function hubOptions() {
       retry,
       timeoutMs,
       mode,
+      inventory,
       ...tuning,
     })
   }

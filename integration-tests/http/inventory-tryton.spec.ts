@@ -137,7 +137,7 @@ describeWithTryton()("stock from the real Tryton ERP into Medusa", () => {
         const refused = await settle(api.post(`/admin/inventory-items/${shirt}/location-levels/${store.stockLocationId}`, { stocked_quantity: before.stocked + 50 }, auth))
         expect(refused.status).toBe(400)
         expect(refused.data.message).toBe(
-          `The stock of SKU SHIRT-BLUE at Main warehouse (${before.stocked} from the ERP, ${before.stocked + 50} asked) comes from ERP connection "erp" (sourceOfTruth.inventory = "erp"): change it in the ERP; the next import (every 15 min, or POST /admin/integrations/inventory/import) brings it here. Nothing was changed; the attempt is recorded as a conflict.`
+          `The stock of SKU SHIRT-BLUE at Main warehouse (${before.stocked} from the ERP, ${before.stocked + 50} asked) comes from ERP connection "erp" (sourceOfTruth.inventory = "erp"): change it in the ERP; the next import (POST /admin/integrations/inventory/import) brings it here. Nothing was changed; the attempt is recorded as a conflict.`
         )
         const bulk = await settle(api.post("/admin/inventory-items/location-levels/batch", { update: [{ inventory_item_id: shirt, location_id: store.stockLocationId, stocked_quantity: 1 }] }, auth))
         expect(bulk.status).toBe(400)
