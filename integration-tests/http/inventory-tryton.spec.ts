@@ -36,6 +36,22 @@ async function receive(tryton: Session, productId: number, quantity: number) {
   await tryton.model("stock.move", "do", [move])
 }
 
+/**
+ * Puts the product's on-hand quantity back to what it was (one move from or to the supplier), so that this suite
+ * leaves the shared Tryton as it found it: other suites read the seeded quantities.
+ */
+async function restoreOnHand(tryton: Session, sku: string, onHand: number) {
+  const now = await trytonStock(tryton, sku)
+  const diff = onHand - now.quantity
+  if (!diff) return
+  const [supplier] = await tryton.model<number[]>("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)
+  const [storage] = await tryton.model<number[]>("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)
+  const [unit] = await tryton.model<number[]>("product.uom", "search", [["symbol", "=", "u"]], 0, 1, null)
+  const [from, to] = diff > 0 ? [supplier, storage] : [storage, supplier]
+  const [move] = await tryton.model<number[]>("stock.move", "create", [{ product: now.id, from_location: from, to_location: to, quantity: Math.abs(diff), uom: unit, unit_price: { __class__: "Decimal", decimal: "1" }, currency: 1 }])
+  await tryton.model("stock.move", "do", [move])
+}
+
 /** Ships a sale's customer shipments in Tryton: assigned, picked, packed, done. */
 async function shipInTryton(tryton: Session, orderId: string) {
   const [sale] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "search_read", [["reference", "=", `medusa:${orderId}`]], 0, 1, null, ["shipments"])
@@ -52,11 +68,14 @@ describeWithTryton()("stock from the real Tryton ERP into Medusa", () => {
       let store: SeededStore
       let tryton: Session
 
+      let shirtOnHand: number
       beforeEach(async () => {
         container = getContainer()
         store = await seedStore(container)
         tryton = await trytonPeer.session()
+        shirtOnHand = (await trytonStock(tryton, "SHIRT-BLUE")).quantity
       })
+      afterEach(() => restoreOnHand(tryton, "SHIRT-BLUE", shirtOnHand))
 
       const itemId = async (sku: string) => (await container.resolve<IInventoryService>(Modules.INVENTORY).listInventoryItems({ sku }))[0].id
       const level = async (sku: string) => {
