@@ -27,29 +27,23 @@ async function trytonStock(tryton: Session, sku: string): Promise<{ id: number; 
   return row
 }
 
-/** Receives `quantity` of the product into the warehouse's storage, as a purchase would. */
-async function receive(tryton: Session, productId: number, quantity: number) {
+/** Moves `quantity` of the product into the warehouse's storage from the supplier (as a purchase would), or back when negative. */
+async function moveStock(tryton: Session, productId: number, quantity: number) {
   const [supplier] = await tryton.model<number[]>("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)
   const [storage] = await tryton.model<number[]>("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)
   const [unit] = await tryton.model<number[]>("product.uom", "search", [["symbol", "=", "u"]], 0, 1, null)
-  const [move] = await tryton.model<number[]>("stock.move", "create", [{ product: productId, from_location: supplier, to_location: storage, quantity, uom: unit, unit_price: { __class__: "Decimal", decimal: "1" }, currency: 1 }])
+  const [from, to] = quantity > 0 ? [supplier, storage] : [storage, supplier]
+  const [move] = await tryton.model<number[]>("stock.move", "create", [{ product: productId, from_location: from, to_location: to, quantity: Math.abs(quantity), uom: unit, unit_price: { __class__: "Decimal", decimal: "1" }, currency: 1 }])
   await tryton.model("stock.move", "do", [move])
 }
 
 /**
- * Puts the product's on-hand quantity back to what it was (one move from or to the supplier), so that this suite
- * leaves the shared Tryton as it found it: other suites read the seeded quantities.
+ * Puts the product's on-hand quantity back to what it was, so that this suite leaves the shared Tryton as it found
+ * it: other suites read the seeded quantities.
  */
 async function restoreOnHand(tryton: Session, sku: string, onHand: number) {
   const now = await trytonStock(tryton, sku)
-  const diff = onHand - now.quantity
-  if (!diff) return
-  const [supplier] = await tryton.model<number[]>("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)
-  const [storage] = await tryton.model<number[]>("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)
-  const [unit] = await tryton.model<number[]>("product.uom", "search", [["symbol", "=", "u"]], 0, 1, null)
-  const [from, to] = diff > 0 ? [supplier, storage] : [storage, supplier]
-  const [move] = await tryton.model<number[]>("stock.move", "create", [{ product: now.id, from_location: from, to_location: to, quantity: Math.abs(diff), uom: unit, unit_price: { __class__: "Decimal", decimal: "1" }, currency: 1 }])
-  await tryton.model("stock.move", "do", [move])
+  if (onHand !== now.quantity) await moveStock(tryton, now.id, onHand - now.quantity)
 }
 
 /** Ships a sale's customer shipments in Tryton: assigned, picked, packed, done. */
@@ -94,7 +88,7 @@ describeWithTryton()("stock from the real Tryton ERP into Medusa", () => {
         expect((await level("MUG-RED")).stocked).toBe(Math.floor((await trytonStock(tryton, "MUG-RED")).forecast_quantity))
         expect((await level("HAT-GHOST")).stocked).toBe(1000)
 
-        await receive(tryton, shirt.id, 7)
+        await moveStock(tryton, shirt.id, 7)
         const mark = new Date()
         const next = await importInventoryNow(container)
         expect(next!.result_summary).toMatch(/^changes since \S+ to Main warehouse: 1 level\(s\) changed, 0 created, \d+ unchanged$/)
@@ -108,7 +102,7 @@ describeWithTryton()("stock from the real Tryton ERP into Medusa", () => {
         const email = () => `stock-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`
         // Enough in Tryton for these orders whatever earlier suites sold (Tryton checks its forecast before it confirms a sale).
         const stock = await trytonStock(tryton, "SHIRT-BLUE")
-        await receive(tryton, stock.id, Math.max(10, 10 - Math.floor(stock.forecast_quantity)))
+        await moveStock(tryton, stock.id, Math.max(10, 10 - Math.floor(stock.forecast_quantity)))
         const synced: string[] = []
         for (let i = 0; i < 3; i++) {
           const id = await placeOrder(container, store, { email: email(), items: [{ title: "Blue shirt", quantity: 2 }] })

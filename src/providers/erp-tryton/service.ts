@@ -41,9 +41,9 @@ import { assertProviderOptions } from "../validate-options"
 /** What a wizard's execute answers: the next view and its default values. */
 type WizardStep = { view?: { defaults?: Record<string, unknown> } }
 
-/** How the order checks name Tryton's figures. */
 /** How far before a listing's start the next listing of changes begins (late commits, clock skew). */
 const STOCK_CURSOR_OVERLAP_MS = 5 * 60_000
+/** How the order checks name Tryton's figures. */
 const TRYTON_WORDS = { erp: "Tryton", forecast: "forecast in the warehouse", listPrice: "list price" }
 const INVOICE_FIELDS = ["id", "number", "reference", "type", "state", "total_amount", "amount_to_pay", "payment_lines"]
 const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves", "total_amount", "invoices"]
@@ -434,7 +434,7 @@ export class TrytonErpProvider implements ErpProvider {
   async getStockLevels(skus: string[], opts: { warehouse?: string | null } = {}): Promise<Record<string, ErpStockLevel>> {
     if (!skus.length) return {}
     const rows = await this.readStock([["code", "in", skus]], await this.warehouseId(opts.warehouse))
-    return Object.fromEntries(rows.map(({ sku, ...level }) => [sku, level]))
+    return Object.fromEntries(rows.map(({ level: { sku, ...level } }) => [sku, level]))
   }
 
   /**
@@ -450,7 +450,7 @@ export class TrytonErpProvider implements ErpProvider {
     const after = Number(page.after ?? 0)
     if (!page.changedSince) {
       const rows = await this.readStock([["code", "!=", null], ["id", ">", after]], warehouse, page.limit)
-      return { levels: rows.map(({ productId: _, ...l }) => l), next: rows.length === page.limit ? String(rows[rows.length - 1].productId) : null, cursor }
+      return { levels: rows.map((r) => r.level), next: rows.length === page.limit ? String(rows[rows.length - 1].productId) : null, cursor }
     }
     const since = toTrytonDateTime(page.changedSince)
     const moves = z.array(z.object({ id: z.number().int(), product: z.number().int() })).parse(
@@ -459,13 +459,14 @@ export class TrytonErpProvider implements ErpProvider {
       ])
     )
     const products = [...new Set(moves.map((m) => m.product))]
-    const levels = products.length ? await this.readStock([["id", "in", products], ["code", "!=", null]], warehouse) : []
-    return { levels: levels.map(({ productId: _, ...l }) => l), next: moves.length === page.limit ? String(moves[moves.length - 1].id) : null, cursor }
+    const rows = products.length ? await this.readStock([["id", "in", products], ["code", "!=", null]], warehouse) : []
+    return { levels: rows.map((r) => r.level), next: moves.length === page.limit ? String(moves[moves.length - 1].id) : null, cursor }
   }
 
-  private async readStock(domain: unknown[], warehouse: number, limit: number | null = null) {
+  /** The products of `domain` that have a code, by id, each with its stock in the warehouse. */
+  private async readStock(domain: unknown[], warehouse: number, limit: number | null = null): Promise<Array<{ productId: number; level: ErpStockLevel & { sku: string } }>> {
     const rows = await this.client.model<unknown[]>("product.product", "search_read", [domain, 0, limit, [["id", "ASC"]], ["id", "code", "quantity", "forecast_quantity"]], { locations: [warehouse] })
-    return z.array(stockSchema).parse(rows).flatMap((r) => (r.code ? [{ productId: r.id, sku: r.code, onHand: r.quantity, forecast: r.forecast_quantity }] : []))
+    return z.array(stockSchema).parse(rows).flatMap((r) => (r.code ? [{ productId: r.id, level: { sku: r.code, onHand: r.quantity, forecast: r.forecast_quantity } }] : []))
   }
 
   private async cancelProcessingSale(sale: TrytonSale): Promise<ErpCancelResult> {
