@@ -163,7 +163,9 @@ describeWithTryton()("order → Tryton ERP (real trytond over JSON-RPC)", () => 
           const dead = await waitForSettledSync(container, orderId, "create")
           expect(dead).toMatchObject({ status: "dead", attempts: 4, next_attempt_at: null, last_error_code: "network" })
           expect(dead.last_error).not.toContain("will retry")
-          // The dead letter is the one server log line at error level, naming the record.
+          // The dead letter is the one server log line at error level, naming the record; it is written just after the
+          // record is settled, so the test waits for it (bounded) rather than race it.
+          for (let i = 0; i < 50 && errorLog.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 100))
           expect(errorLog).toHaveBeenCalledWith(expect.stringMatching(new RegExp(`^integration-hub: order ${orderId} → erp \\(create\\) is dead: Could not reach.* — gave up after 4 attempts$`)))
         } finally {
           errorLog.mockRestore()

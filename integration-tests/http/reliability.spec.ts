@@ -14,8 +14,9 @@ jest.setTimeout(120_000)
 
 // The sandbox ERP fails on demand; the connection's guard is tuned so a test sees it act within seconds.
 for (const key of ["TRYTON_URL", "TRYTON_PASSWORD"]) delete process.env[key]
-// Long enough that the third order is placed (a checkout of a few workflows) while the circuit is still open.
-const OPEN_MS = 4_000
+// Long enough that the third order is placed (a checkout of a few workflows) while the circuit is still open, even on
+// a loaded CI machine: 4 s was not (the third order's sync found the circuit half-open and probed).
+const OPEN_MS = 12_000
 Object.assign(process.env, {
   INTEGRATION_SANDBOX_ERP: "true",
   INTEGRATION_RETRY_MAX_ATTEMPTS: "5",
@@ -122,7 +123,8 @@ medusaIntegrationTestRunner({
       expect(await runDueSyncs(container)).toBe(0)
 
       await sandbox().simulatedFailures.set({ count: 0, kind: "outage" })
-      await sleep(2 * OPEN_MS + 200)
+      // Past the open period and the deferred records' spread (up to 5 s past the probe).
+      await sleep(OPEN_MS + 5_200)
       await runDueSyncs(container)
       const after = await Promise.all(records.map((r) => hub(container).retrieveSyncRecord(r.id)))
       expect(after.map((r) => [r.status, r.attempts])).toEqual([["synced", 2], ["synced", 1], ["synced", 1]])
