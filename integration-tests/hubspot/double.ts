@@ -86,6 +86,12 @@ export class CrmDouble {
   associations(): StoredAssociation[] {
     return this.links.map((l) => ({ ...l }))
   }
+  /** A change made in HubSpot itself (a person in its UI, a workflow): the record's modification time moves on. */
+  edit(type: HubSpotObjectType, id: string, properties: Record<string, string>): HubSpotRecord {
+    const record = this.records.get(type)!.get(id)
+    if (!record) throw new Error(`no ${type} ${id} in the HubSpot double`)
+    return this.update(type, record, properties)
+  }
   customProperties(type: HubSpotObjectType) {
     return [...this.properties.get(type)!.values()].filter((p) => p.custom).map((p) => ({ name: p.name, hasUniqueValue: p.hasUniqueValue }))
   }
@@ -361,19 +367,22 @@ function matches(r: HubSpotRecord, f: Filter): boolean {
     case "CONTAINS_TOKEN":
       return have !== undefined && want !== undefined && new RegExp(`^${want.split("*").map(escape).join(".*")}$`).test(have)
     case "GT":
-      return raw !== undefined && Number(raw) > Number(f.value)
+      return raw !== undefined && ordinal(raw) > ordinal(f.value)
     case "GTE":
-      return raw !== undefined && Number(raw) >= Number(f.value)
+      return raw !== undefined && ordinal(raw) >= ordinal(f.value)
     case "LT":
-      return raw !== undefined && Number(raw) < Number(f.value)
+      return raw !== undefined && ordinal(raw) < ordinal(f.value)
     case "LTE":
-      return raw !== undefined && Number(raw) <= Number(f.value)
+      return raw !== undefined && ordinal(raw) <= ordinal(f.value)
     case "BETWEEN":
-      return raw !== undefined && Number(raw) >= Number(f.value) && Number(raw) <= Number(f.highValue)
+      return raw !== undefined && ordinal(raw) >= ordinal(f.value) && ordinal(raw) <= ordinal(f.highValue)
     default:
       return false
   }
 }
+
+/** HubSpot compares numbers as numbers and date-times as instants (stored as ISO text, filtered by epoch ms). */
+const ordinal = (v: string | undefined) => (v !== undefined && /^\d{4}-\d\d-\d\dT/.test(v) ? Date.parse(v) : Number(v))
 
 const escape = (v: string) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 const listParam = (q: URLSearchParams, name: string): string[] | undefined => {

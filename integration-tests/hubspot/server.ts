@@ -78,6 +78,8 @@ export type HubSpotTestServer = {
   /** Custom properties created through the properties API (or `properties` at start), per object type. */
   customProperties(type: HubSpotObjectType): Array<{ name: string; hasUniqueValue: boolean }>
   behave(b: Behaviour): void
+  /** A change made in HubSpot itself (a person in its UI): not a call, so it is in no count of the hub's calls. */
+  edit(type: HubSpotObjectType, id: string, properties: Record<string, string>): HubSpotRecord
   /** The next n authenticated requests answer 429 TEN_SECONDLY_ROLLING. */
   burst429(n: number): void
   close(): Promise<void>
@@ -293,6 +295,7 @@ export async function startHubSpotTestServer(opts: HubSpotTestServerOptions): Pr
     associations: () => double.associations(),
     customProperties: (type) => double.customProperties(type),
     behave: (b) => void (behaviour = { ...behaviour, ...b }),
+    edit: (type, id, properties) => double.edit(type, id, properties),
     burst429: (n) => void (burst = n),
     close: async () => {
       server.closeAllConnections()

@@ -407,6 +407,29 @@ export interface CrmProvider extends IntegrationProvider {
   upsertContact(input: CrmContactInput): Promise<CrmContactResult>
   /** Idempotent by `input.reference`: one deal per order; later calls move its stage and amount, nothing else. */
   upsertDeal(input: CrmDealInput): Promise<CrmDealResult>
+  /**
+   * Pages through the contacts changed in the CRM since `changedSince` (a cursor this method returned; null: since
+   * `startAt`), oldest change first, for the hub to take the CRM's changes of the fields it owns (or shares, latest
+   * wins). Our own writes come back here too: the hub recognises them. Optional: without it nothing flows CRM → Medusa.
+   */
+  listContactChanges?(page: CrmContactChangesRequest): Promise<CrmContactChangesPage>
+}
+
+export type CrmContactChangesRequest = { changedSince: string | null; startAt: Date; after: string | null; limit: number }
+export type CrmContactChangesPage = {
+  contacts: CrmContactChange[]
+  /** Pass as `after` for the next page; null on the last. */
+  next: string | null
+  /** Pass as `changedSince` next time (with a safety margin for the CRM's search index, so nothing is skipped). */
+  cursor: string
+}
+/** A contact as the CRM holds it now, in the hub's field names, with when it last changed. */
+export type CrmContactChange = {
+  externalId: string
+  /** Our customer id, when the contact carries it (contacts without it are not linked to a Medusa customer). */
+  reference: string | null
+  fields: Record<CrmContactField, string | null>
+  modifiedAt: Date
 }
 
 /** The contact fields the hub writes, by the hub's names (the provider maps them to the CRM's). */

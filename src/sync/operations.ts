@@ -15,11 +15,12 @@ import { createShipmentLabelsWorkflow } from "../workflows/create-shipment-label
 import { HUB_FULFILLMENT_PROVIDER, OrderForLabels } from "../workflows/create-shipment-labels/plan"
 import { applyInboundEvent } from "./inbound"
 import { syncCustomerToCrmWorkflow } from "../workflows/sync-customer-to-crm"
-import { CUSTOMER_FIELDS_FOR_CRM, crmOwnedFields, CustomerForCrm } from "../workflows/sync-customer-to-crm/contact"
+import { contactEffectKey, contactRevision, CUSTOMER_FIELDS_FOR_CRM, crmOwnedFields, CustomerForCrm } from "../workflows/sync-customer-to-crm/contact"
 import { syncOrderToCrmWorkflow } from "../workflows/sync-order-to-crm"
 import { dealOf, dealReference, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../workflows/sync-order-to-crm/deal"
 import { hubOf } from "./hub"
 import { importInventory } from "./inventory-import"
+import { contactImportConnections, importContacts } from "./contact-import"
 import { inventoryOwner } from "../modules/integration-hub/options"
 
 export type OperationRun = {
@@ -159,14 +160,13 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
   },
   "customer.contact": {
     kind: "crm",
-    effectKey: (id) => `customer:${id}:contact`,
+    effectKey: contactEffectKey,
     externalRef: (id) => `medusa:${id}`,
     externalType: "contact",
     // A changed name, phone, e-mail or company is new content: the effect runs again and sends what changed.
     revision: async (container, customerId) => {
       const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "customer", fields: CUSTOMER_FIELDS_FOR_CRM, filters: { id: customerId } })
-      const c = data[0] as unknown as CustomerForCrm | undefined
-      return hash(c ? [c.email, c.first_name, c.last_name, c.phone, c.company_name, c.has_account, (c.addresses ?? []).map((a) => a?.company ?? null)] : null)
+      return contactRevision(data[0] as unknown as CustomerForCrm | undefined)
     },
     sweep: { entity: "customer", fields: ["id"], wants: () => true },
     batchable: true,
@@ -210,6 +210,17 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
       return owner?.id === connectionId ? [owner.id] : []
     },
     run: importInventory,
+  },
+  "customer.import": {
+    kind: "crm",
+    // One record per CRM connection (entity_id is the connection's id): each look for changed contacts is a run of it.
+    effectKey: (connectionId) => `customers:${connectionId}:import`,
+    externalRef: () => null,
+    externalType: "contact",
+    revision: async () => new Date().toISOString(),
+    // Called, not referenced: contact-import.ts reaches back into the engine, which loads this module.
+    connectionsFor: (container, connectionId) => contactImportConnections(container, connectionId),
+    run: (container, run) => importContacts(container, run),
   },
 }
 

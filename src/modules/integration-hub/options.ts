@@ -85,6 +85,19 @@ const inventorySchema = z.object({
 })
 export type InventorySettings = z.output<typeof inventorySchema>
 
+export const CONTACT_IMPORT_DEFAULTS = { importEveryMinutes: 5, batchSize: 100 }
+
+const contactImportSchema = z.object({
+  /**
+   * CRM connections that own customer fields (sourceOfTruth "customer…" = the CRM, or "latest"): minutes between
+   * looks for contacts changed in the CRM; 0: on demand only (POST /admin/integrations/connections/:id/import-contacts).
+   */
+  importEveryMinutes: z.number().int().min(0).max(1_440).default(CONTACT_IMPORT_DEFAULTS.importEveryMinutes),
+  /** Changed contacts read and applied per batch. */
+  batchSize: z.number().int().min(10).max(200).default(CONTACT_IMPORT_DEFAULTS.batchSize),
+})
+export type ContactImportSettings = z.output<typeof contactImportSchema>
+
 export const connectionSchema = z.object({
   /** Stable id of this connection; stored on every sync record and log row. */
   id: z
@@ -114,6 +127,8 @@ export const connectionSchema = z.object({
   orderChecks: orderChecksSchema.default(ORDER_CHECK_DEFAULTS),
   /** ERP connections that own inventory: the stock import's schedule, locations and batch size. */
   inventory: inventorySchema.default(INVENTORY_DEFAULTS),
+  /** CRM connections that own (or share) customer fields: how often their changes are taken into Medusa. */
+  contacts: contactImportSchema.default(CONTACT_IMPORT_DEFAULTS),
   /** Opens on a failure rate over a window; while open, syncs wait without spending attempts. */
   circuitBreaker: circuitBreakerSchema.default(CIRCUIT_DEFAULTS),
 })
@@ -124,7 +139,10 @@ const ENCRYPTION_KEY_HINT =
 export const pluginOptionsSchema = z
   .object({
     connections: z.array(connectionSchema).default([]),
-    /** Owner of each entity (or "entity.field"): "medusa", a connection kind, or a connection id. */
+    /**
+     * Owner of each entity (or "entity.field"): "medusa", a connection kind, or a connection id; "latest" makes it
+     * bidirectional, where the latest change wins (customer fields, with a CRM).
+     */
     sourceOfTruth: z
       .record(z.string(), z.string())
       .default({ inventory: "erp", customer: "medusa", order: "medusa", price: "medusa" }),
@@ -159,7 +177,7 @@ export const pluginOptionsSchema = z
       }
       seen.add(c.id)
     })
-    const owners = new Set<string>(["medusa", ...CONNECTION_KINDS, ...opts.connections.map((c) => c.id)])
+    const owners = new Set<string>(["medusa", LATEST_WINS, ...CONNECTION_KINDS, ...opts.connections.map((c) => c.id)])
     for (const [entity, owner] of Object.entries(opts.sourceOfTruth)) {
       if (!/^[a-z_]+(\.[a-z_]+)?$/.test(entity)) {
         ctx.addIssue({ code: "custom", path: ["sourceOfTruth", entity], message: 'keys are entity or "entity.field" names in lower case, e.g. "inventory" or "customer.email"' })
@@ -167,8 +185,13 @@ export const pluginOptionsSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["sourceOfTruth", entity],
-          message: `"${owner}" is not "medusa", a connection kind or a connection id`,
+          message: `"${owner}" is not "medusa", "${LATEST_WINS}", a connection kind or a connection id`,
         })
+      }
+    }
+    for (const [entity, owner] of Object.entries(opts.sourceOfTruth)) {
+      if (owner === LATEST_WINS && !/^customer(\.|$)/.test(entity)) {
+        ctx.addIssue({ code: "custom", path: ["sourceOfTruth", entity], message: `"${LATEST_WINS}" (latest change wins) is supported for customer fields, which a CRM shares; give ${entity} one owner` })
       }
     }
     const inventory = opts.sourceOfTruth.inventory
@@ -179,6 +202,9 @@ export const pluginOptionsSchema = z
       ctx.addIssue({ code: "custom", path: ["sourceOfTruth", "inventory"], message: `"${inventory}" is not an ERP connection: stock is imported from an ERP` })
     }
   })
+
+/** The owner value of a bidirectional entity or field: the latest change wins, the loser is recorded as a conflict. */
+export const LATEST_WINS = "latest"
 
 /**
  * The ERP connection that owns inventory by `sourceOfTruth.inventory`: the connection of that id, else (for "erp")

@@ -567,6 +567,42 @@ export default class IntegrationHubModuleService extends MedusaService({
     await this.execute(`DELETE FROM erp_stock_level WHERE connection_id = ? AND imported_at < ?`, [connectionId, before])
   }
 
+  /**
+   * A synced record whose content moved from `from` to `to` without needing a run (the other system made the change,
+   * so it holds it already): the record takes `to` as synced. Any other record (pending, failing, another content)
+   * is left alone and runs as usual.
+   */
+  async advanceSyncedRevision(connectionId: string, effectKey: string, from: string, to: string): Promise<void> {
+    await this.execute(
+      `UPDATE sync_record SET revision = ?, synced_revision = ?, updated_at = now()
+        WHERE deleted_at IS NULL AND connection_id = ? AND effect_key = ? AND status = 'synced' AND revision = ?`,
+      [to, to, connectionId, effectKey, from]
+    )
+  }
+
+  /** Puts settled records back to pending, to run again as they are (e.g. to send Medusa's value over a CRM edit that lost). */
+  async requeueSettledRecords(connectionId: string, effectKeys: string[]): Promise<string[]> {
+    if (!effectKeys.length) return []
+    const rows = await this.execute<{ id: string }>(
+      `UPDATE sync_record SET status = 'pending', attempts = 0, next_attempt_at = NULL, failing_since = NULL, skip_code = NULL, updated_at = now()
+        WHERE deleted_at IS NULL AND connection_id = ? AND status IN ('synced', 'skipped') AND effect_key IN (${effectKeys.map(() => "?").join(", ")})
+        RETURNING id`,
+      [connectionId, ...effectKeys]
+    )
+    return rows.map((r) => r.id)
+  }
+
+  /** Where the connection's contact imports stand: the CRM's changes cursor (a row is made if missing). */
+  async contactImportCursor(connectionId: string): Promise<string | null> {
+    await this.ensureConnectionStates([connectionId])
+    const [row] = await this.execute<{ contact_cursor: string | null }>(`SELECT contact_cursor FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`, [connectionId])
+    return row?.contact_cursor ?? null
+  }
+
+  async saveContactImportCursor(connectionId: string, cursor: string): Promise<void> {
+    await this.execute(`UPDATE connection_state SET contact_cursor = ?, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`, [cursor, connectionId])
+  }
+
   /** The next stock import of the connection reads every SKU (the admin's "full import"). */
   async requireFullStockImport(connectionId: string): Promise<void> {
     await this.ensureConnectionStates([connectionId])

@@ -49,6 +49,16 @@ export class HubSpotClient {
     return found.results[0] ?? null
   }
 
+  /**
+   * POST /crm/v3/objects/{type}/search for the objects modified at or after `sinceMs`, oldest change first, one page;
+   * `after` is HubSpot's paging token. Safe to repeat.
+   */
+  async modifiedSince(type: ObjectType, sinceMs: number, properties: string[], after: string | null, limit: number) {
+    const data = { filterGroups: [{ filters: [{ propertyName: "lastmodifieddate", operator: "GTE", value: String(sinceMs) }] }], sorts: ["lastmodifieddate"], properties, limit, after: after ?? "0" }
+    const found = await this.send({ method: "POST", url: `/crm/v3/objects/${type}/search`, operation: `${type}.search_changed`, data, safe: true }, searchSchema)
+    return { results: found.results, next: found.paging?.next?.after ?? null }
+  }
+
   /** POST /crm/v3/objects/{type}. Not repeated in place: a lost answer is found by our unique property instead. */
   create(type: ObjectType, properties: Record<string, string>, associations: Association[] = []): Promise<HubSpotObject> {
     return this.send({ method: "POST", url: `/crm/v3/objects/${type}`, operation: `${type}.create`, data: { properties, associations } }, objectSchema)

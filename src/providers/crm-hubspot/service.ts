@@ -1,4 +1,4 @@
-import type { CrmContactField, CrmContactInput, CrmContactResult, CrmDealInput, CrmDealResult, CrmProvider, ProviderDeps } from "../types"
+import type { CrmContactChangesPage, CrmContactChangesRequest, CrmContactField, CrmContactInput, CrmContactResult, CrmDealInput, CrmDealResult, CrmProvider, ProviderDeps } from "../types"
 import { joinBatch } from "../../lib/batch-group"
 import { describeFailure, IntegrationError } from "../../lib/errors"
 import { assertProviderOptions } from "../validate-options"
@@ -11,6 +11,7 @@ const CONTACT_PROPERTIES: Record<CrmContactField, string> = { email: "email", fi
 const DESCRIPTIONS: Record<string, string> = {
   "contacts.read": "find the contact by our customer id",
   "contacts.search": "find the contact by e-mail",
+  "contacts.search_changed": "list the contacts changed in HubSpot since the last look",
   "contacts.create": "create the contact",
   "contacts.update": "update the contact's changed fields",
   "contacts.batch_read": "find a batch of contacts by our customer ids, then by e-mail",
@@ -208,6 +209,30 @@ export class HubSpotCrmProvider implements CrmProvider {
     return { externalId: deal.id, created: true, stage, sent: Object.keys(all) }
   }
 
+  /**
+   * The contacts modified in HubSpot since the cursor (lastmodifieddate, oldest first). HubSpot's search index trails
+   * writes by a few seconds, so the next cursor starts a minute before this call: contacts seen twice are told apart
+   * by the hub, which compares values, not times.
+   */
+  async listContactChanges(page: CrmContactChangesRequest): Promise<CrmContactChangesPage> {
+    await this.ensureProperties()
+    const o = this.options
+    const started = Date.now()
+    const since = page.changedSince ? Number(page.changedSince) : page.startAt.getTime()
+    const read = [...Object.values(CONTACT_PROPERTIES), o.customerIdProperty, "lastmodifieddate"]
+    const { results, next } = await this.client.modifiedSince("contacts", since, read, page.after, Math.min(page.limit, SEARCH_MAX))
+    return {
+      contacts: results.map((c) => ({
+        externalId: c.id,
+        reference: c.properties[o.customerIdProperty] || null,
+        fields: Object.fromEntries((Object.keys(CONTACT_PROPERTIES) as CrmContactField[]).map((f) => [f, c.properties[CONTACT_PROPERTIES[f]] || null])) as Record<CrmContactField, string | null>,
+        modifiedAt: new Date(c.properties.lastmodifieddate ?? c.updatedAt ?? started),
+      })),
+      next,
+      cursor: String(Math.max(since, started - SEARCH_LAG_MS)),
+    }
+  }
+
   /** Creates the contact; HubSpot's 409 (the e-mail is there, search had not indexed it yet) names the contact to update instead. */
   private async createContact(input: CrmContactInput, wanted: Record<CrmContactField, string | null>, companyId: string | null): Promise<{ contact: HubSpotObject; created: boolean }> {
     const properties = this.newContactProperties(input, wanted)
@@ -285,8 +310,11 @@ export class HubSpotCrmProvider implements CrmProvider {
   }
 }
 
-/** HubSpot takes up to 100 inputs per batch call. */
+/** HubSpot takes up to 100 inputs per batch call, and answers up to 200 objects per search page. */
 const BATCH_MAX = 100
+const SEARCH_MAX = 200
+/** How far HubSpot's search index may trail its writes: the next look for changes starts this long before this one. */
+const SEARCH_LAG_MS = 60_000
 
 const wantedOf = (input: CrmContactInput): Record<CrmContactField, string | null> => ({
   email: input.email, firstName: input.firstName, lastName: input.lastName, phone: input.phone, company: input.company,

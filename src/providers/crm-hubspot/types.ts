@@ -30,12 +30,12 @@ export const hubSpotOptionsSchema = z.object({
 export type HubSpotOptions = z.output<typeof hubSpotOptionsSchema>
 
 /** A CRM object as HubSpot answers it (the properties asked for; values are strings or null). */
-export const objectSchema = z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()).default({}) })
+export const objectSchema = z.object({ id: z.string(), properties: z.record(z.string(), z.string().nullable()).default({}), updatedAt: z.string().optional() })
 export type HubSpotObject = z.output<typeof objectSchema>
 
 export const propertySchema = z.object({ name: z.string() }).passthrough()
 
-export const searchSchema = z.object({ total: z.number().int(), results: z.array(objectSchema) })
+export const searchSchema = z.object({ total: z.number().int(), results: z.array(objectSchema), paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional() })
 
 export const batchSchema = z.object({ results: z.array(objectSchema) })
 

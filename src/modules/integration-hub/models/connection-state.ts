@@ -21,5 +21,7 @@ export const ConnectionState = model
     stock_cursor: model.text().nullable(),
     /** When the last full stock import (every SKU) finished; a full one is due `inventory.fullEveryHours` later. */
     stock_full_at: model.dateTime().nullable(),
+    /** CRM connections: the cursor of the last look for contacts changed in the CRM (the provider's own). */
+    contact_cursor: model.text().nullable(),
   })
   .indexes([{ on: ["connection_id"], unique: true, where: "deleted_at IS NULL" }])
