@@ -113,9 +113,35 @@ medusaIntegrationTestRunner({
       expect(rounds[0]).toEqual([[search], [`GET /crm/v3/objects/contacts/${id}`, `PATCH /crm/v3/objects/contacts/${contactId}`], [search]])
       expect(rounds[1]).toEqual(rounds[0])
       expect(rounds[2]).toEqual(rounds[0])
-      // The shared name changed on both sides in turn: each HubSpot rename beat Medusa's older name, recorded as such.
+      // Each change was made on one side only: no conflict.
+      expect(await hub(container).listConflictRecords({ entity: "customer", entity_id: id })).toEqual([])
+    })
+
+    it("changes on both sides before the hub looks: neither is lost, and the same field changed on both goes to the later change, the loser recorded", async () => {
+      const { id, contactId } = await newCustomer("both")
+      await importNow()
+      const inHubSpot = () => hubspot.contacts().find((c) => c.id === contactId)!.properties
+      // Different fields: HubSpot's rename survives Medusa's next contact sync (Medusa did not change the first name).
+      hubspot.edit("contacts", contactId, { firstname: "Augusta" })
+      await updateCustomersWorkflow(container).run({ input: { selector: { id }, update: { last_name: "Byron" } } })
+      await settledContact(id, 2)
+      expect(inHubSpot()).toMatchObject({ firstname: "Augusta", lastname: "Byron" })
+      await importNow()
+      expect(await customer(id)).toMatchObject({ first_name: "Augusta", last_name: "Byron" })
+      expect(await hub(container).listConflictRecords({ entity: "customer", entity_id: id })).toEqual([])
+
+      // The same field: HubSpot's edit, then Medusa's later one, which the contact sync sends over it.
+      hubspot.edit("contacts", contactId, { lastname: "Crosby" })
+      await sleep(5)
+      await updateCustomersWorkflow(container).run({ input: { selector: { id }, update: { last_name: "King" } } })
+      await settledContact(id, 3)
+      expect(inHubSpot().lastname).toBe("King")
       const conflicts = await hub(container).listConflictRecords({ entity: "customer", entity_id: id })
-      expect(conflicts.map((c) => [c.field, c.winner, c.attempted_by])).toEqual([["first_name", "crm", "medusa"], ["first_name", "crm", "medusa"], ["first_name", "crm", "medusa"]])
+      expect(conflicts.map((c) => [c.field, c.winner, c.attempted_by, c.rule])).toEqual([["last_name", "medusa", "crm", 'sourceOfTruth["customer.last_name"] = "latest": the latest change wins']])
+      expect(conflicts[0].losing_at.getTime()).toBeLessThan(conflicts[0].winning_at!.getTime())
+      const echo = await importNow()
+      expect(echo.result_summary).not.toMatch(/[1-9]\d* customers? updated/)
+      expect(await customer(id)).toMatchObject({ first_name: "Augusta", last_name: "King" })
     })
 
     it("a CRM edit of a field Medusa owns is not taken: a conflict without the values, and Medusa's value goes back; a field the CRM owns is taken", async () => {

@@ -446,6 +446,11 @@ export type CrmContactInput = {
   guest: boolean
   /** Fields the CRM owns (the source-of-truth option): never overwritten once the CRM holds a value. */
   crmOwned?: CrmContactField[]
+  /**
+   * Fields not to write at all: Medusa has not changed them since the hub last synced the contact, so a different
+   * value in the CRM is the CRM's own change (the hub's contact import takes it, by the source-of-truth rules).
+   */
+  unchanged?: CrmContactField[]
 }
 export type CrmContactResult = {
   externalId: string
@@ -454,6 +459,10 @@ export type CrmContactResult = {
   sent: CrmContactField[]
   /** Writes not made because the CRM owns the field: its value won. */
   kept: Array<{ field: CrmContactField; crm: string; ours: string | null }>
+  /** The CRM's values this call replaced (fields it held another value for), for the hub to tell concurrent edits. */
+  replaced?: Array<{ field: CrmContactField; crm: string }>
+  /** When the CRM last changed the contact before this call (an existing contact), ISO 8601. */
+  modifiedAt?: string | null
   companyExternalId: string | null
   /** How many contacts shared the batch call that wrote this one, when it went in a batch. */
   batchOf?: number

@@ -15,7 +15,7 @@ import { createShipmentLabelsWorkflow } from "../workflows/create-shipment-label
 import { HUB_FULFILLMENT_PROVIDER, OrderForLabels } from "../workflows/create-shipment-labels/plan"
 import { applyInboundEvent } from "./inbound"
 import { syncCustomerToCrmWorkflow } from "../workflows/sync-customer-to-crm"
-import { contactEffectKey, contactRevision, CUSTOMER_FIELDS_FOR_CRM, crmOwnedFields, CustomerForCrm } from "../workflows/sync-customer-to-crm/contact"
+import { ContactBaseline, contactEffectKey, contactFieldRules, contactRevision, CUSTOMER_FIELDS_FOR_CRM, crmOwnedFields, CustomerForCrm, sharedFields } from "../workflows/sync-customer-to-crm/contact"
 import { syncOrderToCrmWorkflow } from "../workflows/sync-order-to-crm"
 import { dealOf, dealReference, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../workflows/sync-order-to-crm/deal"
 import { hubOf } from "./hub"
@@ -174,7 +174,7 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the contact was not sent", "shadow") }] }
         : syncCustomerToCrmWorkflow(container).run({
-            input: { connection_id: i.connection_id, customer_id: i.entity_id, crm_owned: crmOwnedFields(hubOf(container).pluginOptions.sourceOfTruth, i.connection_id) },
+            input: await contactSyncInput(container, i),
             throwOnError: false,
           }),
   },
@@ -194,7 +194,10 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the deal was not sent", "shadow") }] }
         : syncOrderToCrmWorkflow(container).run({
-            input: { connection_id: i.connection_id, order_id: i.entity_id, crm_owned: crmOwnedFields(hubOf(container).pluginOptions.sourceOfTruth, i.connection_id) },
+            input: {
+              connection_id: i.connection_id, order_id: i.entity_id,
+              crm_owned: crmOwnedFields(hubOf(container).pluginOptions.sourceOfTruth, i.connection_id), shared: sharedFields(hubOf(container).pluginOptions.sourceOfTruth, i.connection_id),
+            },
             throwOnError: false,
           }),
   },
@@ -222,6 +225,17 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     connectionsFor: (container, connectionId) => contactImportConnections(container, connectionId),
     run: (container, run) => importContacts(container, run),
   },
+}
+
+/** What a customer's contact sync needs: the field rules of the connection and the contact's baseline. */
+async function contactSyncInput(container: MedusaContainer, i: OperationRun) {
+  const { sourceOfTruth } = hubOf(container).pluginOptions
+  const record = await hubOf(container).retrieveSyncRecord(i.sync_record_id)
+  return {
+    connection_id: i.connection_id, customer_id: i.entity_id,
+    crm_owned: crmOwnedFields(sourceOfTruth, i.connection_id), shared: sharedFields(sourceOfTruth, i.connection_id),
+    rules: contactFieldRules(sourceOfTruth, i.connection_id), baseline: (record.baseline as ContactBaseline | null) ?? null,
+  }
 }
 
 const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex")

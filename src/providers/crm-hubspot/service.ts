@@ -119,7 +119,7 @@ export class HubSpotCrmProvider implements CrmProvider {
   private async upsertBatch(inputs: CrmContactInput[]): Promise<Array<CrmContactResult | Error>> {
     await this.ensureProperties()
     const o = this.options
-    const read = [...Object.values(CONTACT_PROPERTIES), o.customerIdProperty, o.guestProperty]
+    const read = [...Object.values(CONTACT_PROPERTIES), o.customerIdProperty, o.guestProperty, "lastmodifieddate"]
     const companies = new Map<string, string>()
     for (const name of new Set(inputs.flatMap((i) => (i.company ? [i.company] : [])))) companies.set(name, await this.ensureCompany(name))
     const byReference = await this.client.readMany("contacts", o.customerIdProperty, inputs.flatMap((i) => (i.reference ? [i.reference] : [])), read)
@@ -132,11 +132,11 @@ export class HubSpotCrmProvider implements CrmProvider {
       if (!existing) {
         const properties = this.newContactProperties(input, wanted)
         const upsert = input.reference ? { id: input.reference, idProperty: o.customerIdProperty, properties } : { id: input.email, idProperty: "email", properties }
-        return { input, existing, upsert, sent: fieldsWithValues(wanted), kept: [] as CrmContactResult["kept"], companyExternalId }
+        return { input, existing, upsert, sent: fieldsWithValues(wanted), kept: [] as CrmContactResult["kept"], replaced: [], modifiedAt: null, companyExternalId }
       }
-      const { changes, sent, kept } = this.contactChanges(existing, wanted, input)
+      const { changes, sent, kept, replaced, modifiedAt } = this.contactChanges(existing, wanted, input)
       const found = input.reference && byReference.has(input.reference) ? { id: input.reference, idProperty: o.customerIdProperty } : { id: input.email, idProperty: "email" }
-      return { input, existing, upsert: Object.keys(changes).length ? { ...found, properties: changes } : null, sent, kept, companyExternalId }
+      return { input, existing, upsert: Object.keys(changes).length ? { ...found, properties: changes } : null, sent, kept, replaced, modifiedAt, companyExternalId }
     })
     const upserted = await this.client.upsertMany("contacts", plans.flatMap((p) => (p.upsert ? [p.upsert] : [])))
     const createdByEmail = new Map(upserted.filter((r) => r.new && r.properties.email).map((r) => [r.properties.email!.toLowerCase(), r.id]))
@@ -151,7 +151,7 @@ export class HubSpotCrmProvider implements CrmProvider {
         continue
       }
       if (p.companyExternalId) await this.client.associate("contacts", externalId, "companies", p.companyExternalId)
-      results.push({ externalId, created: !p.existing, sent: p.sent, kept: p.kept, companyExternalId: p.companyExternalId, batchOf: inputs.length })
+      results.push({ externalId, created: !p.existing, sent: p.sent, kept: p.kept, replaced: p.replaced, modifiedAt: p.modifiedAt, companyExternalId: p.companyExternalId, batchOf: inputs.length })
     }
     return results
   }
@@ -160,7 +160,7 @@ export class HubSpotCrmProvider implements CrmProvider {
     await this.ensureProperties()
     const o = this.options
     const wanted = wantedOf(input)
-    const read = [...Object.values(CONTACT_PROPERTIES), o.customerIdProperty, o.guestProperty]
+    const read = [...Object.values(CONTACT_PROPERTIES), o.customerIdProperty, o.guestProperty, "lastmodifieddate"]
     const companyExternalId = input.company ? await this.ensureCompany(input.company) : null
     let existing = input.reference ? await this.client.byUniqueProperty("contacts", o.customerIdProperty, input.reference, read) : null
     existing ??= await this.client.findBy("contacts", "email", input.email, read)
@@ -169,10 +169,10 @@ export class HubSpotCrmProvider implements CrmProvider {
       if (created.created) return { externalId: created.contact.id, created: true, sent: fieldsWithValues(wanted), kept: [], companyExternalId }
       existing = created.contact
     }
-    const { changes, sent, kept } = this.contactChanges(existing, wanted, input)
+    const { changes, sent, kept, replaced, modifiedAt } = this.contactChanges(existing, wanted, input)
     if (Object.keys(changes).length) await this.client.update("contacts", existing.id, changes)
     if (companyExternalId) await this.client.associate("contacts", existing.id, "companies", companyExternalId)
-    return { externalId: existing.id, created: false, sent, kept, companyExternalId }
+    return { externalId: existing.id, created: false, sent, kept, replaced, modifiedAt, companyExternalId }
   }
 
   async upsertDeal(input: CrmDealInput): Promise<CrmDealResult> {
@@ -262,23 +262,25 @@ export class HubSpotCrmProvider implements CrmProvider {
     const changes: Record<string, string> = {}
     const sent: CrmContactField[] = []
     const kept: CrmContactResult["kept"] = []
+    const replaced: NonNullable<CrmContactResult["replaced"]> = []
     for (const [field, value] of Object.entries(wanted) as Array<[CrmContactField, string | null]>) {
       const name = CONTACT_PROPERTIES[field]
       const theirs = existing.properties[name] ?? ""
-      if ((value ?? "") === theirs) continue
+      if ((value ?? "") === theirs || input.unchanged?.includes(field)) continue
       if (input.crmOwned?.includes(field) && theirs) {
         kept.push({ field, crm: theirs, ours: value })
         continue
       }
       changes[name] = value ?? ""
       sent.push(field)
+      if (theirs) replaced.push({ field, crm: theirs })
     }
     // Our id once the contact is matched by e-mail: a guest who signs up later gets it then, and is no guest any more;
     // a customer's guest checkout leaves them a customer.
     if (input.reference && existing.properties[o.customerIdProperty] !== input.reference) changes[o.customerIdProperty] = input.reference
     const guest = String(input.guest && !input.reference && !existing.properties[o.customerIdProperty])
     if (existing.properties[o.guestProperty] !== guest) changes[o.guestProperty] = guest
-    return { changes, sent, kept }
+    return { changes, sent, kept, replaced, modifiedAt: existing.properties.lastmodifieddate ?? existing.updatedAt ?? null }
   }
 
   /** The company by its name, created when missing. */

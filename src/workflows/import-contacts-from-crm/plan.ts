@@ -1,12 +1,19 @@
-import { createHash } from "node:crypto"
 import type { CrmContactField } from "../../providers/types"
-import { CONTACT_FIELDS, ContactFieldRule, contactRevision, CustomerForCrm, MEDUSA_FIELD } from "../sync-customer-to-crm/contact"
+import {
+  changedSince, CONTACT_FIELDS, ContactBaseline, contactFieldsOf, ContactFieldRule, contactRevision, CustomerForCrm, fingerprint, MEDUSA_FIELD, normalField,
+} from "../sync-customer-to-crm/contact"
+
+export { fingerprint }
 
 /** A contact as the CRM holds it now (the provider's CrmContactChange, with its time as text: workflow input). */
 export type ContactChange = { externalId: string; reference: string | null; fields: Record<CrmContactField, string | null>; modifiedAt: string }
 
 /** The Medusa customer a contact is linked to, with when it last changed and when the hub last sent it. */
-export type LinkedCustomer = CustomerForCrm & { id: string; updated_at: string | Date; contact_record: { id: string; status: string; revision: string | null; synced_at: string | Date | null } | null }
+export type LinkedCustomer = CustomerForCrm & {
+  id: string
+  updated_at: string | Date
+  contact_record: { id: string; status: string; revision: string | null; synced_at: string | Date | null; baseline: ContactBaseline | null } | null
+}
 
 type MedusaField = (typeof MEDUSA_FIELD)[CrmContactField]
 export type CustomerUpdate = {
@@ -17,6 +24,9 @@ export type CustomerUpdate = {
   /** The contact record's revision before, and the one the customer has after the update (what the CRM holds). */
   revision_before: string
   revision_after: string
+  /** The contact's baseline before, and after (the fields both sides now hold). */
+  baseline_before: ContactBaseline | null
+  baseline_after: ContactBaseline
 }
 
 export type ContactConflict = {
@@ -45,36 +55,16 @@ export type ContactPlan = {
   unknown: string[]
 }
 
-/** A field's value as the hub compares it: e-mails in lower case, text trimmed, empty as none. */
-const normal = (field: CrmContactField, v: string | null | undefined) => {
-  const t = v?.trim() || null
-  return t && field === "email" ? t.toLowerCase() : t
-}
-
-/** The customer's contact fields as the hub sends them (the company: the customer's, else its default address's). */
-function oursOf(c: CustomerForCrm): Record<CrmContactField, string | null> {
-  const addresses = (c.addresses ?? []).filter((a): a is NonNullable<typeof a> => !!a)
-  const address = addresses.find((a) => a.is_default_shipping) ?? addresses[0]
-  return {
-    email: normal("email", c.email), firstName: normal("firstName", c.first_name), lastName: normal("lastName", c.last_name),
-    phone: normal("phone", c.phone), company: normal("company", c.company_name) ?? normal("company", address?.company),
-  }
-}
-
 /**
- * Conflict records keep no personal data: a customer field's values are kept as fingerprints, which tell whether two
- * values are the same without saying what they are (both systems hold the values themselves).
- */
-export const fingerprint = (v: string | null) => (v === null ? null : `sha256:${createHash("sha256").update(v).digest("hex").slice(0, 12)}`)
-
-/**
- * What the CRM's changed contacts do to Medusa's customers, field by field, by each field's rule:
- * - equal to Medusa's value: nothing (this is how the hub's own writes, coming back, are recognised);
- * - a contact last changed no later than the hub last sent it: nothing (the CRM has not changed it since; Medusa's
- *   newer value is on its way out);
- * - the CRM owns the field: Medusa takes the CRM's value;
- * - Medusa owns it: not applied, recorded as a conflict, and the contact is sent again;
- * - shared ("latest"): the later change wins; the loser is recorded as a conflict.
+ * What the CRM's changed contacts do to Medusa's customers, field by field. A field whose values differ is compared
+ * with the contact's baseline (what both sides held after the last sync) to see who changed it:
+ * - only Medusa: nothing here (Medusa's change is on its way out) — this, and values equal to Medusa's, is how the
+ *   hub's own writes coming back are recognised;
+ * - only the CRM: taken if the CRM owns or shares the field; refused as a conflict if Medusa owns it (and the
+ *   contact is sent again, so the CRM shows Medusa's value);
+ * - both: the owner's value wins, or for a shared field the later change; the loser is recorded as a conflict.
+ * Without a baseline (a contact last synced before the hub kept one), a contact not changed since the hub last
+ * sent it is left alone, and any other difference is treated as a change on both sides.
  */
 export function planContactChanges(input: {
   connectionId: string
@@ -98,24 +88,33 @@ export function planContactChanges(input: {
     }
     const theirsAt = new Date(change.modifiedAt)
     const oursAt = new Date(customer.updated_at)
-    const sentAt = customer.contact_record?.synced_at ? new Date(customer.contact_record.synced_at) : null
-    const ours = oursOf(customer)
+    const record = customer.contact_record
+    const sentAt = record?.synced_at ? new Date(record.synced_at) : null
+    const baseline = record?.baseline ?? null
+    const ours = contactFieldsOf(customer)
     const update: CustomerUpdate["update"] = {}
     const previous: CustomerUpdate["previous"] = {}
+    const agreed: ContactBaseline = { ...baseline }
     let resend = false
     let differs = false
     for (const field of CONTACT_FIELDS) {
-      const theirs = normal(field, change.fields[field])
-      if (theirs === ours[field]) continue
+      const theirs = normalField(field, change.fields[field])
+      if (theirs === ours[field]) {
+        agreed[field] = fingerprint(theirs)
+        continue
+      }
       differs = true
-      if (sentAt && theirsAt <= sentAt) continue
+      const theirsChanged = changedSince(baseline, field, theirs)
+      if (theirsChanged === false || (theirsChanged === null && sentAt && theirsAt <= sentAt)) continue
+      const oursChanged = changedSince(baseline, field, ours[field]) !== false
       const { owner, rule } = input.rules[field]
       const conflict = { entity: "customer" as const, entity_id: customer.id, field: MEDUSA_FIELD[field], rule }
-      const crmWins = owner === "crm" || (owner === "latest" && theirsAt > oursAt)
+      const crmWins = owner === "crm" || (owner === "latest" && (!oursChanged || theirsAt > oursAt))
       if (crmWins) {
         update[MEDUSA_FIELD[field]] = theirs
         previous[MEDUSA_FIELD[field]] = customer[MEDUSA_FIELD[field]] ?? null
-        if (owner === "latest") {
+        agreed[field] = fingerprint(theirs)
+        if (oursChanged) {
           plan.conflicts.push({ ...conflict, attempted_by: "medusa", winner: input.connectionId, winning_value: fingerprint(theirs), losing_value: fingerprint(ours[field]), winning_at: theirsAt, losing_at: oursAt })
         }
       } else {
@@ -130,6 +129,8 @@ export function planContactChanges(input: {
         customer_id: customer.id, update, previous,
         revision_before: contactRevision(customer),
         revision_after: contactRevision({ ...customer, ...update }),
+        baseline_before: baseline,
+        baseline_after: agreed,
       })
     }
   }

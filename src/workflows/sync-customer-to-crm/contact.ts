@@ -21,6 +21,40 @@ export const CUSTOMER_FIELDS_FOR_CRM = ["id", "email", "first_name", "last_name"
 export const MEDUSA_FIELD = { email: "email", firstName: "first_name", lastName: "last_name", phone: "phone", company: "company_name" } as const satisfies Record<CrmContactField, string>
 export const CONTACT_FIELDS = Object.keys(MEDUSA_FIELD) as CrmContactField[]
 
+/** A field's value as the hub compares it across systems: e-mails in lower case, text trimmed, empty as none. */
+export const normalField = (field: CrmContactField, v: string | null | undefined) => {
+  const t = v?.trim() || null
+  return t && field === "email" ? t.toLowerCase() : t
+}
+
+/**
+ * A value kept only to tell whether it changed (conflict records, the contact's baseline): a fingerprint, never the
+ * personal data itself (both systems hold the values).
+ */
+export const fingerprint = (v: string | null) => (v === null ? null : `sha256:${createHash("sha256").update(v).digest("hex").slice(0, 12)}`)
+
+/**
+ * The fingerprints of the contact fields both sides agreed on when the hub last synced the contact (the common
+ * ancestor of a three-way comparison): a side whose value differs from it has changed the field since.
+ */
+export type ContactBaseline = Partial<Record<CrmContactField, string | null>>
+export const baselineOf = (fields: Record<CrmContactField, string | null>): ContactBaseline =>
+  Object.fromEntries(CONTACT_FIELDS.map((f) => [f, fingerprint(fields[f])])) as ContactBaseline
+
+/** Whether a side's value of the field differs from the baseline; unknown (no baseline yet) is null. */
+export const changedSince = (baseline: ContactBaseline | null | undefined, field: CrmContactField, value: string | null): boolean | null =>
+  baseline && field in baseline ? fingerprint(value) !== baseline[field] : null
+
+/** The customer's contact fields as the hub sends them (the company: the customer's, else its default address's). */
+export function contactFieldsOf(c: CustomerForCrm): Record<CrmContactField, string | null> {
+  const addresses = (c.addresses ?? []).filter((a): a is NonNullable<typeof a> => !!a)
+  const address = addresses.find((a) => a.is_default_shipping) ?? addresses[0]
+  return {
+    email: normalField("email", c.email), firstName: normalField("firstName", c.first_name), lastName: normalField("lastName", c.last_name),
+    phone: normalField("phone", c.phone), company: normalField("company", c.company_name) ?? normalField("company", address?.company),
+  }
+}
+
 /** The effect key of a customer's contact on a CRM connection (the customer.contact operation's). */
 export const contactEffectKey = (customerId: string) => `customer:${customerId}:contact`
 
@@ -38,26 +72,18 @@ export function contactRevision(c: CustomerForCrm | null | undefined): string {
  * company from the customer's company name or, failing that, its default shipping address's (B2B stores).
  * A customer without an e-mail cannot be a contact: refused naming the customer and the field.
  */
-export function contactOf(connectionId: string, c: CustomerForCrm, crmOwned: CrmContactField[]): CrmContactInput {
-  const email = c.email?.trim().toLowerCase()
-  if (!email) {
+export function contactOf(connectionId: string, c: CustomerForCrm, crmOwned: CrmContactField[], shared: { fields: CrmContactField[]; baseline: ContactBaseline | null } = { fields: [], baseline: null }): CrmContactInput {
+  const fields = contactFieldsOf(c)
+  if (!fields.email) {
     throw new IntegrationError(`Cannot sync customer ${c.id ?? "(guest)"} to ${connectionId}: it has no e-mail (field email), which the CRM matches contacts by`, {
       connectionId, code: "customer_no_email", retryable: false,
     })
   }
-  const addresses = (c.addresses ?? []).filter((a): a is NonNullable<typeof a> => !!a)
-  const address = addresses.find((a) => a.is_default_shipping) ?? addresses[0]
   const guest = !c.id || c.has_account === false
-  return {
-    reference: guest ? null : c.id,
-    email,
-    firstName: c.first_name?.trim() || null,
-    lastName: c.last_name?.trim() || null,
-    phone: c.phone?.trim() || null,
-    company: c.company_name?.trim() || address?.company?.trim() || null,
-    guest,
-    crmOwned,
-  }
+  // A field the CRM owns or shares that Medusa has not changed since the last sync is not sent: if the CRM holds
+  // another value, that is the CRM's change (the contact import takes it), not something to overwrite.
+  const unchanged = [...crmOwned, ...shared.fields].filter((f) => changedSince(shared.baseline, f, fields[f]) === false)
+  return { reference: guest ? null : c.id, ...fields, email: fields.email, guest, crmOwned, ...(unchanged.length ? { unchanged } : {}) }
 }
 
 /** Who decides a contact field, and the option entry that says so (quoted in conflict records). */
@@ -82,9 +108,48 @@ export function crmOwnedFields(sourceOfTruth: Record<string, string>, connection
   return CONTACT_FIELDS.filter((f) => rules[f].owner === "crm")
 }
 
+/** The contact fields Medusa and the connection's CRM share ("latest": the latest change wins). */
+export function sharedFields(sourceOfTruth: Record<string, string>, connectionId: string): CrmContactField[] {
+  const rules = contactFieldRules(sourceOfTruth, connectionId)
+  return CONTACT_FIELDS.filter((f) => rules[f].owner === LATEST_WINS)
+}
+
 /** Whether changes made in the connection's CRM are taken into Medusa: some contact field is its, or shared. */
 export function takesContactChanges(sourceOfTruth: Record<string, string>, connectionId: string): boolean {
   return Object.values(contactFieldRules(sourceOfTruth, connectionId)).some((r) => r.owner !== "medusa")
+}
+
+/**
+ * After a contact upsert: the new baseline (a field the CRM kept, or that was not sent, keeps the CRM's value or the
+ * old baseline; the rest is what Medusa sent or already shared) and the CRM edits this write replaced, as conflicts.
+ * A replaced value the CRM had changed since the baseline was an edit of the CRM's that lost: to Medusa's ownership,
+ * or to Medusa's later change of a shared field. Without a baseline nothing is called a conflict (no one can tell
+ * which side changed).
+ */
+export function afterContactSync(input: {
+  connectionId: string
+  customerId: string
+  contact: CrmContactInput
+  baseline: ContactBaseline | null
+  result: CrmContactResult
+  rules: Record<CrmContactField, ContactFieldRule>
+  updatedAt: string | Date
+}): { baseline: ContactBaseline; conflicts: Array<{ entity: "customer"; entity_id: string; field: string; attempted_by: string; winner: string; rule: string; winning_value: string | null; losing_value: string | null; winning_at: Date | null; losing_at: Date }> } {
+  const { contact, result } = input
+  const kept = new Map(result.kept.map((k) => [k.field, k.crm]))
+  const baseline: ContactBaseline = {}
+  for (const f of CONTACT_FIELDS) {
+    baseline[f] = kept.has(f) ? fingerprint(normalField(f, kept.get(f))) : contact.unchanged?.includes(f) && input.baseline ? input.baseline[f] ?? null : fingerprint(contact[f])
+  }
+  const losingAt = result.modifiedAt ? new Date(result.modifiedAt) : new Date()
+  const conflicts = (result.replaced ?? [])
+    .filter((r) => changedSince(input.baseline, r.field, normalField(r.field, r.crm)) === true)
+    .map((r) => ({
+      entity: "customer" as const, entity_id: input.customerId, field: MEDUSA_FIELD[r.field], attempted_by: input.connectionId, winner: "medusa",
+      rule: input.rules[r.field].rule, winning_value: fingerprint(contact[r.field]), losing_value: fingerprint(normalField(r.field, r.crm)),
+      winning_at: new Date(input.updatedAt), losing_at: losingAt,
+    }))
+  return { baseline, conflicts }
 }
 
 const WORDS: Record<CrmContactField, string> = { email: "e-mail", firstName: "first name", lastName: "last name", phone: "phone", company: "company" }

@@ -7,7 +7,13 @@ import { upsertCrmContactStep } from "../sync-customer-to-crm/steps/upsert-crm-c
 import { buyerOf, dealOf, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "./deal"
 import { upsertCrmDealStep } from "./steps/upsert-crm-deal"
 
-export type SyncOrderToCrmInput = { connection_id: string; order_id: string; crm_owned: CrmContactField[] }
+export type SyncOrderToCrmInput = {
+  connection_id: string
+  order_id: string
+  crm_owned: CrmContactField[]
+  /** Fields Medusa and this CRM share: an order never writes them to an existing contact (the customer's own sync does). */
+  shared: CrmContactField[]
+}
 
 export const syncOrderToCrmWorkflowId = "sync-order-to-crm"
 
@@ -20,7 +26,12 @@ export const syncOrderToCrmWorkflow = createWorkflow(syncOrderToCrmWorkflowId, (
   const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
   const order = transform({ orders }, ({ orders }) => orders[0] as unknown as OrderForCrm)
   const contact = upsertCrmContactStep(
-    transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, contact: contactOf(input.connection_id, buyerOf(order), input.crm_owned) }))
+    transform({ input, order }, ({ input, order }) => {
+      const contact = contactOf(input.connection_id, buyerOf(order), input.crm_owned)
+      // A customer's fields the CRM owns or shares are the customer's contact sync's to send, with its baseline.
+      const leave = contact.reference ? [...input.crm_owned, ...input.shared] : []
+      return { connection_id: input.connection_id, contact: leave.length ? { ...contact, unchanged: leave } : contact }
+    })
   )
   const deal = upsertCrmDealStep(
     transform({ input, order, contact }, ({ input, order, contact }) => ({ connection_id: input.connection_id, deal: dealOf(order, contact.externalId, contact.companyExternalId) }))

@@ -51,6 +51,11 @@ export const SyncRecord = model
     failing_since: model.dateTime().nullable(),
     /** Corrections staff made to the data the error named (edit-and-retry), applied on top of Medusa's data. */
     corrections: model.json().nullable(),
+    /**
+     * Two-way records (a customer's contact): fingerprints of the fields both sides held after the last sync, so
+     * each side's changes since can be told apart (no personal data: fingerprints only).
+     */
+    baseline: model.json().nullable(),
   })
   .indexes([
     { on: ["connection_id", "effect_key"], unique: true, where: "deleted_at IS NULL" },

@@ -1,7 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { hubOf } from "../../../sync/hub"
-import { contactEffectKey, contactFieldRules, CUSTOMER_FIELDS_FOR_CRM } from "../../sync-customer-to-crm/contact"
+import { ContactBaseline, contactEffectKey, contactFieldRules, CUSTOMER_FIELDS_FOR_CRM } from "../../sync-customer-to-crm/contact"
 import { ContactChange, LinkedCustomer, planContactChanges } from "../plan"
 
 export const planContactChangesStepId = "plan-contact-changes"
@@ -22,7 +22,7 @@ export const planContactChangesStep = createStep(planContactChangesStepId, async
   const recordOf = new Map(records.map((r) => [r.entity_id, r]))
   const customers = (data as unknown as Array<Omit<LinkedCustomer, "contact_record">>).map((c): LinkedCustomer => {
     const r = recordOf.get(c.id)
-    return { ...c, contact_record: r ? { id: r.id, status: r.status, revision: r.revision, synced_at: r.synced_at } : null }
+    return { ...c, contact_record: r ? { id: r.id, status: r.status, revision: r.revision, synced_at: r.synced_at, baseline: (r.baseline as ContactBaseline | null) ?? null } : null }
   })
   const rules = contactFieldRules(hub.pluginOptions.sourceOfTruth, input.connection_id)
   return new StepResponse(planContactChanges({ connectionId: input.connection_id, rules, changes: input.changes, customers }))
