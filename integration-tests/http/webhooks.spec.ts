@@ -107,6 +107,23 @@ medusaIntegrationTestRunner({
       expect(shown.logs.map((l) => [l.direction, l.operation, l.status])).toEqual([["in", "webhook.apply.sale.updated", "success"]])
     })
 
+    it("an ERP cancelling the sale of a live order does not cancel it in Medusa, which owns order status: a conflict for staff", async () => {
+      const orderId = await placeOrder(container, store, { email: `erp-cancel-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+      await waitForSettledSync(container, orderId, "create")
+      const event = saleUpdated(orderId, "cancelled")
+      expect((await deliver("erp", event)).status).toBe(200)
+      await waitForEvent(event.id)
+      const [inbound] = await hub(container).listSyncRecords({ entity_id: orderId, direction: "in" })
+      const [conflict] = await hub(container).listConflictRecords({ entity: "order", entity_id: orderId })
+      expect(conflict).toMatchObject({
+        field: "status", connection_id: "erp", attempted_by: "erp", winner: "medusa", rule: 'sourceOfTruth.order = "medusa"', winning_value: "pending", losing_value: "canceled",
+      })
+      expect(inbound.result_summary).toBe(`ERP sale SBX-00042 is cancelled (order ${orderId}); the order is pending in Medusa, which owns order status: not canceled here, recorded as conflict ${conflict.id}`)
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      const { data: [order] } = await query.graph({ entity: "order", fields: ["status"], filters: { id: orderId } })
+      expect(order.status).toBe("pending")
+    })
+
     it("applies events in the order they happened: an older event arriving late is skipped, not applied", async () => {
       const orderId = await placeOrder(container, store, { email: `ooo-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
       // The order's own sync settles first: no run of it outlives the test (the next test restores the database).

@@ -74,6 +74,7 @@ function loaderArgs(options: Record<string, unknown>): LoaderOptions {
 const RELIABILITY_DEFAULTS = {
   orderChecks: { stock: true, price: true, priceTolerancePercent: 0 },
   inventory: { importEveryMinutes: 15, fullEveryHours: 24, batchSize: 500 },
+  contacts: { importEveryMinutes: 5, batchSize: 100 },
   retry: {
     maxAttempts: 30,
     baseDelayMs: 30_000,
@@ -205,7 +206,12 @@ describe("validatePluginOptions: problems", () => {
     [
       "an unknown owner in sourceOfTruth",
       { sourceOfTruth: { inventory: "warehouse" } },
-      ['sourceOfTruth.inventory: "warehouse" is not "medusa", a connection kind or a connection id'],
+      ['sourceOfTruth.inventory: "warehouse" is not "medusa", "latest", a connection kind or a connection id'],
+    ],
+    [
+      "latest-wins for an entity no CRM shares",
+      { sourceOfTruth: { inventory: "latest" } },
+      ['sourceOfTruth.inventory: "latest" (latest change wins) is supported for customer fields, which a CRM shares; give inventory one owner'],
     ],
     ["a redisUrl that is not redis", { redisUrl: "http://cache:6379" }, ["redisUrl: must be a redis:// or rediss:// URL"]],
     ["a log retention of zero days", { logRetentionDays: 0 }, ["logRetentionDays: Too small: expected number to be >=1"]],

@@ -17,6 +17,9 @@ export type ValidatedSaleUpdate = {
   order_id: string
   /** The order's metadata before this update (restored by compensation). */
   metadata: Record<string, unknown> | null
+  /** Medusa's status of the order, and when it last changed. */
+  order_status: string
+  order_updated_at: string
   state: ErpSaleState
 }
 
@@ -38,7 +41,7 @@ export const validateErpSaleUpdateStep = createSyncStep(
     }
     const orderId = parsed.data.reference.slice("medusa:".length)
     const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "metadata"], filters: { id: orderId } })
+    const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "metadata", "status", "updated_at"], filters: { id: orderId } })
     if (!order) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `ERP event ${input.event_id} from ${input.connection_id} is about order ${orderId} (reference ${parsed.data.reference}), which does not exist in Medusa`)
     }
@@ -48,7 +51,7 @@ export const validateErpSaleUpdateStep = createSyncStep(
       throw new SyncSkipped(`out of order: the ERP said "${applied.state}" at ${applied.occurred_at}, after this event (${input.occurred_at}); kept the newer state`, "out_of_order")
     }
     const state = { state: parsed.data.state, number: parsed.data.number, occurred_at: input.occurred_at, event_id: input.event_id }
-    return new StepResponse<ValidatedSaleUpdate>({ order_id: orderId, metadata, state })
+    return new StepResponse<ValidatedSaleUpdate>({ order_id: orderId, metadata, state, order_status: String(order.status), order_updated_at: new Date(order.updated_at as string | Date).toISOString() })
   },
   undefined,
   { label: { does: "check the ERP's update against the order" } }
