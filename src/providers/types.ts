@@ -289,10 +289,12 @@ export interface ErpProvider extends IntegrationProvider {
 
 /**
  * Inbound events an ERP provider's `parseWebhook` may produce (the hub's vocabulary, whatever the vendor calls
- * them). `sale.updated`: the ERP's sale carrying our reference changed state.
+ * them). `sale.updated`: the ERP's sale carrying our reference changed state. `stock.changed`: the ERP's stock
+ * changed (of these SKUs, when it says): the hub imports the changes now rather than at the next scheduled import.
  */
 export type ErpInboundEvents = {
   "sale.updated": { reference: string; number: string | null; state: ErpOrderState }
+  "stock.changed": { skus?: string[] }
 }
 
 /** A carrier: rates at checkout, labels, tracking. */

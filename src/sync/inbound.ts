@@ -7,7 +7,9 @@ import type { ConnectionKind } from "../providers/types"
 import { applyErpSaleUpdateWorkflow } from "../workflows/apply-erp-sale-update"
 import { applyTrackingUpdateWorkflow } from "../workflows/apply-tracking-update"
 import { applyGatewayRefunds, applyPaymentIssue } from "./gateway-payments"
+import { inventoryOwner } from "../modules/integration-hub/options"
 import { hubOf } from "./hub"
+import { importInventoryNow } from "./inventory-schedule"
 import type { OperationResult, OperationRun } from "./operations"
 
 /** How long an event waits for the one before it about the same record, before its run is retried later. */
@@ -27,6 +29,7 @@ export const INBOUND_HANDLERS: Partial<Record<ConnectionKind, Record<string, Inb
         input: { connection_id, event_id: event.id, occurred_at: event.occurred_at, data: event.data },
         throwOnError: false,
       }),
+    "stock.changed": importStockOnEvent,
   },
   shipping: {
     "shipment.tracking": (container, { connection_id, event }) =>
@@ -42,6 +45,21 @@ export const INBOUND_HANDLERS: Partial<Record<ConnectionKind, Record<string, Inb
     "payment.failed": applyPaymentIssue,
     "payment.canceled": applyPaymentIssue,
   },
+}
+
+/**
+ * The ERP says its stock changed: the stock import runs now (incremental: it asks the ERP for the changes since the
+ * last import, whatever the event names). The import is its own record, with its own retries; this event's record
+ * says what it started. An ERP that does not own inventory (sourceOfTruth.inventory) changes nothing.
+ */
+async function importStockOnEvent(container: MedusaContainer, { connection_id }: { connection_id: string }): Promise<OperationResult> {
+  const owner = inventoryOwner(hubOf(container).pluginOptions)
+  if (owner?.id !== connection_id) {
+    return { result: { status: "skipped", skip_code: "not_inventory_owner", summary: `connection "${connection_id}" does not own inventory (sourceOfTruth.inventory): the stock change was stored, nothing imported` } }
+  }
+  const record = await importInventoryNow(container, { trigger: "webhook" })
+  const outcome = record?.status === "synced" ? record.result_summary : `the import is ${record?.status ?? "not recorded"}${record?.last_error ? `: ${record.last_error}` : ""} (it retries on its own)`
+  return { result: { status: "synced", summary: `stock import started by the ERP's stock change: ${outcome}` } }
 }
 
 /**
