@@ -223,6 +223,30 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     await page.waitForTimeout(500)
     await page.screenshot({ path: path.join(ARTIFACTS, "integrations-page.png") })
   })
+  it("lists a refused stock edit on the Integrations page as a conflict: the ERP's value kept, the staff's not applied, the rule", async () => {
+    const { adminClient } = await import("../../demo/storefront.mjs")
+    const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    await admin.request("POST", "/admin/integrations/inventory/import", { full: true })
+    const { inventory_items: [item] } = (await admin.request("GET", "/admin/inventory-items?sku=SHIRT-BLUE&fields=id,location_levels.location_id,location_levels.stocked_quantity")) as {
+      inventory_items: Array<{ id: string; location_levels: Array<{ location_id: string; stocked_quantity: number }> }>
+    }
+    const [level] = item.location_levels
+    await expect(admin.request("POST", `/admin/inventory-items/${item.id}/location-levels/${level.location_id}`, { stocked_quantity: level.stocked_quantity + 50 }))
+      .rejects.toThrow(/HTTP 400: .*comes from ERP connection \\?"erp\\?"/)
+
+    await openAdminPage(`/app/integrations`)
+    const conflicts = page.getByTestId("conflicts")
+    const row = conflicts.locator('[data-testid^="conflict-row-"]').filter({ hasText: item.id })
+    await row.waitFor({ timeout: 30_000 })
+    const text = await row.textContent()
+    expect(text).toContain("stocked quantity")
+    expect(text).toContain(`${level.stocked_quantity}from erp`)
+    expect(text).toContain(`${level.stocked_quantity + 50}from medusa`)
+    expect(text).toContain('sourceOfTruth.inventory = "erp"')
+    await page.waitForTimeout(500)
+    await conflicts.screenshot({ path: path.join(ARTIFACTS, "integrations-conflicts.png") })
+  })
+
   it("shows a customer's contact in the CRM on the customer page: the CRM's refusal in words, then Retry, then synced", async () => {
     const { adminClient } = await import("../../demo/storefront.mjs")
     const admin = await adminClient(store.url, store.admin.email, store.admin.password)

@@ -117,3 +117,23 @@ export type PaymentDrift = {
 }
 export type PaymentDriftResponse = { payment_drift: PaymentDrift[]; count: number; limit: number; offset: number }
 export type PaymentDriftCheckResponse = { checked: number; drifted: number; resolved: number; errors: Array<{ payment_id: string; message: string }>; since: string; until: string }
+
+/** A write not applied because another system owns the data (GET /admin/integrations/conflicts). */
+export type Conflict = {
+  id: string
+  entity: string
+  entity_id: string
+  field: string
+  connection_id: string
+  attempted_by: string
+  winner: string
+  rule: string
+  /** As text; a customer field's are fingerprints ("sha256:…"), never the personal data. */
+  winning_value: string | null
+  losing_value: string | null
+  winning_at: string | null
+  losing_at: string
+  actor_id: string | null
+  created_at: string
+}
+export type ConflictsResponse = { conflicts: Conflict[]; count: number; limit: number; offset: number }

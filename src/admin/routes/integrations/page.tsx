@@ -2,8 +2,9 @@ import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ArrowPath } from "@medusajs/icons"
 import { Button, Container, Heading, Table, Text, toast } from "@medusajs/ui"
 import { Link } from "react-router-dom"
+import { useConflicts } from "../../hooks/use-conflicts"
 import { useCheckPaymentDrift, usePaymentDrift } from "../../hooks/use-payment-drift"
-import type { PaymentDrift } from "../../lib/types"
+import type { Conflict, PaymentDrift } from "../../lib/types"
 
 const FIELD_LABEL: Record<PaymentDrift["field"], string> = {
   status: "Status",
@@ -17,12 +18,86 @@ const since = (iso: string) => new Date(iso).toLocaleString()
 /** A status in words ("partially refunded"); amounts as they are. */
 const shown = (row: PaymentDrift, value: string | null) => (value === null ? "—" : row.field === "status" ? value.replace(/_/g, " ") : value)
 
-/** The Integrations page: how the store's connected systems agree with Medusa. Starts with the payments' drift. */
+/** The Integrations page: how the store's connected systems agree with Medusa: payment drift, then conflicts. */
 const IntegrationsPage = () => (
   <div className="flex flex-col gap-y-3">
     <PaymentDriftSection />
+    <ConflictsSection />
   </div>
 )
+
+/** Where a conflict's record is in the admin, when it has a page there. */
+const recordLink = (c: Conflict) =>
+  ({ order: `/orders/${c.entity_id}`, customer: `/customers/${c.entity_id}`, inventory: `/inventory/${c.entity_id}` } as Record<string, string>)[c.entity] ?? null
+
+/** "stocked_quantity@sloc_…" → "stocked quantity"; "last_name" → "last name". */
+const fieldWords = (field: string) => field.split("@")[0].replace(/_/g, " ")
+
+/** A value as staff may see it: personal data is kept only as a fingerprint, which says nothing but "differs". */
+const valueWords = (v: string | null) => (v === null ? "—" : v.startsWith("sha256:") ? "(personal data, not kept)" : v)
+
+/** Writes that were not applied because another system owns the data (sourceOfTruth), newest first. */
+const ConflictsSection = () => {
+  const { data, isLoading, isError, error } = useConflicts()
+  return (
+    <Container className="divide-y p-0" data-testid="conflicts">
+      <div className="px-6 py-4">
+        <Heading level="h2">Conflicts</Heading>
+        <Text size="small" className="text-ui-fg-subtle">
+          Changes that were not applied because another system owns the data (the sourceOfTruth option), or that lost
+          to a later change. Nothing needs to be done unless the winning value is wrong: then change it where it is owned.
+        </Text>
+      </div>
+      {isLoading && <Text className="px-6 py-4 text-ui-fg-subtle" size="small">Loading…</Text>}
+      {isError && <Text className="px-6 py-4 text-ui-fg-error" size="small">Could not load the conflicts: {error.message}</Text>}
+      {data && data.conflicts.length === 0 && (
+        <Text className="px-6 py-4 text-ui-fg-subtle" size="small" data-testid="conflicts-empty">
+          No conflicts: every change came from the system that owns the data.
+        </Text>
+      )}
+      {data && data.conflicts.length > 0 && (
+        <Table>
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell>Record</Table.HeaderCell>
+              <Table.HeaderCell>Field</Table.HeaderCell>
+              <Table.HeaderCell>Kept</Table.HeaderCell>
+              <Table.HeaderCell>Not applied</Table.HeaderCell>
+              <Table.HeaderCell>Rule</Table.HeaderCell>
+              <Table.HeaderCell>When</Table.HeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {data.conflicts.map((c) => {
+              const link = recordLink(c)
+              return (
+                <Table.Row key={c.id} data-testid={`conflict-row-${c.id}`}>
+                  <Table.Cell>
+                    {link ? <Link to={link} className="text-ui-fg-interactive">{c.entity} {c.entity_id}</Link> : `${c.entity} ${c.entity_id}`}
+                  </Table.Cell>
+                  <Table.Cell>{fieldWords(c.field)}</Table.Cell>
+                  <Table.Cell>
+                    <Text size="small">{valueWords(c.winning_value)}</Text>
+                    <Text size="xsmall" className="text-ui-fg-subtle">from {c.winner}</Text>
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Text size="small">{valueWords(c.losing_value)}</Text>
+                    <Text size="xsmall" className="text-ui-fg-subtle">from {c.attempted_by}{c.actor_id ? ` (${c.actor_id})` : ""}</Text>
+                  </Table.Cell>
+                  <Table.Cell><Text size="xsmall">{c.rule}</Text></Table.Cell>
+                  <Table.Cell>{since(c.created_at)}</Table.Cell>
+                </Table.Row>
+              )
+            })}
+          </Table.Body>
+        </Table>
+      )}
+      {data && data.count > data.conflicts.length && (
+        <Text className="px-6 py-3 text-ui-fg-subtle" size="small">Showing {data.conflicts.length} of {data.count}.</Text>
+      )}
+    </Container>
+  )
+}
 
 /** Where Medusa and a payment gateway disagree about a payment (the gateway owns payment state); nothing is changed for it. */
 const PaymentDriftSection = () => {
