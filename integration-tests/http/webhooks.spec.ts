@@ -1,6 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { signStandardWebhook } from "../../src/lib/webhooks/signatures"
 import { runDueSyncs } from "../../src/sync/engine"
@@ -122,6 +122,28 @@ medusaIntegrationTestRunner({
       const query = container.resolve(ContainerRegistrationKeys.QUERY)
       const { data: [order] } = await query.graph({ entity: "order", fields: ["status"], filters: { id: orderId } })
       expect(order.status).toBe("pending")
+    })
+
+    it("a stock change the ERP announces by webhook reaches Medusa at once: the event runs the stock import", async () => {
+      const stocked = async () => {
+        const inventory = container.resolve(Modules.INVENTORY)
+        const [item] = await inventory.listInventoryItems({ sku: "SHIRT-BLUE" })
+        const [level] = await inventory.listInventoryLevels({ inventory_item_id: item.id })
+        return level.stocked_quantity
+      }
+      expect((await api.post("/admin/integrations/inventory/import", { full: true }, auth)).data.sync_record).toMatchObject({ status: "synced" })
+      expect(await stocked()).toBe(100)
+      // 40 shirts received in the ERP; the sandbox answers with the signed event it sends about it.
+      const { data } = await api.post("/admin/integrations/connections/erp/sandbox-stock", { levels: { "SHIRT-BLUE": 140 } }, auth)
+      const webhook = data.webhook as { url: string; body: string; headers: Record<string, string> }
+      const id = webhook.headers["webhook-id"]
+      expect((await deliver("erp", { id, body: webhook.body, headers: webhook.headers })).status).toBe(200)
+      expect(await waitForEvent(id)).toMatchObject({ status: "processed", event_type: "stock.changed", entity_type: "inventory", entity_id: "erp" })
+      expect(await stocked()).toBe(140)
+      const [record] = await hub(container).listSyncRecords({ connection_id: "erp", direction: "in", entity_type: "inventory" })
+      expect(record.result_summary).toMatch(/^stock import started by the ERP's stock change: changes since .+: 1 level\(s\) changed/)
+      // A sandbox ERP without a webhook secret sends no event: its change waits for the next import.
+      expect((await api.post("/admin/integrations/connections/erp-quiet/sandbox-stock", { levels: { "SHIRT-BLUE": 1 } }, auth)).data.webhook).toBeNull()
     })
 
     it("applies events in the order they happened: an older event arriving late is skipped, not applied", async () => {

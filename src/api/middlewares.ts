@@ -1,6 +1,7 @@
 import { defineMiddlewares, validateAndTransformBody, validateAndTransformQuery } from "@medusajs/framework/http"
 import {
   BulkRetrySyncRecordsBody, CheckPaymentDriftBody, ListConflictsQuery, EditSyncRecordBody, ImportInventoryBody, ListLogsQuery, ListPaymentDriftQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody,
+  SandboxStockBody,
   SandboxPaymentBody,
 } from "./admin/integrations/validators"
 
@@ -46,6 +47,11 @@ export default defineMiddlewares({
       matcher: "/admin/integrations/connections/:id/sandbox-failures",
       methods: ["POST"],
       middlewares: [validateAndTransformBody(SandboxFailuresBody)],
+    },
+    {
+      matcher: "/admin/integrations/connections/:id/sandbox-stock",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(SandboxStockBody)],
     },
     {
       matcher: "/admin/integrations/connections/:id/sandbox-payments",

@@ -1,7 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { currencyDigits } from "../../lib/money"
 import { IntegrationError } from "../../lib/errors"
-import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/webhooks/signatures"
+import { headerValue, SignatureVerdict, signStandardWebhook, verifyStandardWebhook } from "../../lib/webhooks/signatures"
 import { isSamePlace } from "../address"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import { assertProviderOptions } from "../validate-options"
@@ -17,6 +17,8 @@ import type {
   ErpRefundInput,
   ErpRefundResult,
   ErpSalesOrderInput,
+  ErpStockPage,
+  ErpStockPageRequest,
   InboundEvent,
   InboundRequest,
   ProviderDeps,
@@ -27,6 +29,9 @@ import { SimulatedFailures } from "../sandbox-failures"
 import { SandboxCustomer, sandboxEventSchema, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
 
 const VENDOR_RATE_KEY = "vendor-rate"
+/** Stock changed at runtime (the control route), by SKU, with when: over the `stock` option, and for listing changes. */
+const STOCK_CHANGES_KEY = "stock-changes"
+type StockChanges = Record<string, { quantity: number; at: string }>
 /** How many 429s the simulated vendor limit has answered (for the benchmark). */
 export const VENDOR_429S_KEY = "vendor-429s"
 
@@ -40,6 +45,7 @@ const SANDBOX_WORDS: Record<string, string> = {
   recordRefund: "credit the refund with a credit note",
   cancelSalesOrder: "cancel the sale",
   getStockLevels: "read stock levels",
+  listStockLevels: "list stock levels",
 }
 
 /**
@@ -57,6 +63,8 @@ export class SandboxErpProvider implements ErpProvider {
   private readonly state: ProviderStateStore
   private readonly recorder: CallRecorder
   private readonly connectionId: string
+  /** The SKUs of the `stock` option, sorted once (a listing pages through them in order). */
+  private readonly seededSkus: string[]
   /** Makes the next `count` calls fail (the admin sandbox-failures route and the demo use this). */
   readonly simulatedFailures: SimulatedFailures
 
@@ -69,6 +77,7 @@ export class SandboxErpProvider implements ErpProvider {
     this.state = deps.state
     this.recorder = deps.createRecorder([])
     this.connectionId = deps.connection.id
+    this.seededSkus = Object.keys(this.options.stock).sort()
     this.simulatedFailures = new SimulatedFailures(deps.state, { connectionId: deps.connection.id, name: "Sandbox ERP" }, this.options.allowFailureInjection)
     deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox ERP, a development provider; do not use it in production`)
   }
@@ -86,6 +95,9 @@ export class SandboxErpProvider implements ErpProvider {
     const event = parseWebhookBody(request.rawBody, sandboxEventSchema, "a sandbox ERP event")
     const id = headerValue(request.headers, "webhook-id")
     if (!id) throw new WebhookPayloadError("webhook-id header missing")
+    if (event.type === "stock.changed") {
+      return { id, type: event.type, occurredAt: new Date(event.timestamp), subject: { entity_type: "inventory", entity_id: this.connectionId }, data: event.data }
+    }
     const orderId = /^medusa:(order_[A-Za-z0-9]+)$/.exec(event.data.reference)?.[1]
     return {
       id,
@@ -180,11 +192,57 @@ export class SandboxErpProvider implements ErpProvider {
   }
 
   getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>> {
-    return this.call("getStockLevels", { skus }, async () =>
-      Object.fromEntries(
-        skus.filter((s) => s in this.options.stock).map((s) => [s, { onHand: this.options.stock[s], forecast: this.options.stock[s] }])
-      )
-    )
+    return this.call("getStockLevels", { skus }, async () => {
+      const changes = await this.stockChanges()
+      return Object.fromEntries(skus.flatMap((s) => {
+        const quantity = changes[s]?.quantity ?? this.options.stock[s]
+        return quantity === undefined ? [] : [[s, { onHand: quantity, forecast: quantity }]]
+      }))
+    })
+  }
+
+  /**
+   * Pages through the stock by SKU: every SKU, or (with `changedSince`) those changed since. The cursor is the
+   * sandbox's clock when the listing began, less a second (a change made in that instant is listed again, not lost).
+   */
+  listStockLevels(page: ErpStockPageRequest): Promise<ErpStockPage> {
+    return this.call("listStockLevels", { changedSince: page.changedSince, after: page.after, limit: page.limit }, async () => {
+      const cursor = new Date(Date.now() - 1_000).toISOString()
+      const changes = await this.stockChanges()
+      const changed = Object.keys(changes).filter((s) => !page.changedSince || changes[s].at >= page.changedSince)
+      const skus = page.changedSince ? changed.sort() : mergeSorted(this.seededSkus, changed.filter((s) => !(s in this.options.stock)).sort())
+      const from = page.after === null ? 0 : upperBound(skus, page.after)
+      const slice = skus.slice(from, from + page.limit)
+      const levels = slice.map((sku) => {
+        const quantity = changes[sku]?.quantity ?? this.options.stock[sku]
+        return { sku, onHand: quantity, forecast: quantity }
+      })
+      return { levels, next: from + page.limit < skus.length ? slice[slice.length - 1] : null, cursor }
+    })
+  }
+
+  /**
+   * DEVELOPMENT ONLY (the sandbox-stock control route, the demo): stock received or counted in the ERP. Returns the
+   * signed `stock.changed` event the sandbox sends about it (null without a webhookSecret), for the caller to deliver.
+   */
+  async setStock(levels: Record<string, number>): Promise<{ body: string; headers: Record<string, string> } | null> {
+    const at = new Date().toISOString()
+    const changes = await this.stockChanges()
+    for (const [sku, quantity] of Object.entries(levels)) changes[sku] = { quantity, at }
+    await this.state.set(STOCK_CHANGES_KEY, changes)
+    if (!this.options.webhookSecret) return null
+    const body = JSON.stringify({ type: "stock.changed", timestamp: at, data: { skus: Object.keys(levels) } })
+    const id = `sbx_erp_evt_${await this.state.next("event-seq")}_${Date.now().toString(36)}`
+    return { body, headers: { "content-type": "application/json", ...signStandardWebhook({ id, timestamp: new Date(), rawBody: body, secret: this.options.webhookSecret }) } }
+  }
+
+  /** Whether the control routes may be used: outside production, or when the options allow simulated failures. */
+  controlsAllowed(nodeEnv: string | undefined): boolean {
+    return this.simulatedFailures.allowed(nodeEnv)
+  }
+
+  private async stockChanges(): Promise<StockChanges> {
+    return (await this.state.get<StockChanges>(STOCK_CHANGES_KEY)) ?? {}
   }
 
   /** Pays the sale's invoice (one per sale, at the sale's total) by the capture's reference, once per reference. */
@@ -262,4 +320,26 @@ export class SandboxErpProvider implements ErpProvider {
 
 function toOrder(sale: SandboxSale): ErpSalesOrder {
   return { externalId: sale.id, number: sale.number, reference: sale.reference, state: sale.state }
+}
+
+/** Two sorted SKU lists as one sorted list. */
+function mergeSorted(a: string[], b: string[]): string[] {
+  if (!b.length) return a
+  const out: string[] = []
+  let i = 0
+  let j = 0
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++])
+  return out
+}
+
+/** The index of the first SKU after `sku` in a sorted list. */
+function upperBound(sorted: string[], sku: string): number {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid] <= sku) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }

@@ -4,7 +4,7 @@ import { z } from "@medusajs/framework/zod"
 export const sandboxOptionsSchema = z.object({
   /** SKUs the sandbox ERP "has"; an order line with another SKU fails like in a real ERP. Every SKU when absent. */
   knownSkus: z.array(z.string().min(1)).optional(),
-  /** Stock on hand per SKU, reported by getStockLevels. */
+  /** Stock on hand per SKU at boot (the control route changes it at runtime; the changes are kept in the database). */
   stock: z.record(z.string(), z.number().int()).default({}),
   /** Standard Webhooks secret ("whsec_…") the sandbox signs its events with; without it the connection takes no webhooks. */
   webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64').optional(),
@@ -34,14 +34,21 @@ export type SandboxSale = {
 }
 
 /** A sandbox ERP event on the wire (Standard Webhooks: the id and timestamp travel in headers). */
-export const sandboxEventSchema = z.object({
-  type: z.literal("sale.updated"),
-  /** ISO time of the change in the ERP. */
-  timestamp: z.iso.datetime(),
-  data: z.object({
-    reference: z.string().min(1),
-    number: z.string().nullable(),
-    state: z.enum(["draft", "quotation", "confirmed", "processing", "done", "cancelled"]),
+export const sandboxEventSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("sale.updated"),
+    /** ISO time of the change in the ERP. */
+    timestamp: z.iso.datetime(),
+    data: z.object({
+      reference: z.string().min(1),
+      number: z.string().nullable(),
+      state: z.enum(["draft", "quotation", "confirmed", "processing", "done", "cancelled"]),
+    }),
   }),
-})
+  z.object({
+    type: z.literal("stock.changed"),
+    timestamp: z.iso.datetime(),
+    data: z.object({ skus: z.array(z.string().min(1)).max(10_000) }),
+  }),
+])
 export type SandboxEvent = z.infer<typeof sandboxEventSchema>

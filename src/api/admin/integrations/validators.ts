@@ -70,6 +70,14 @@ export const SandboxFailuresBody = z
   .strict()
 export type SandboxFailuresBodyType = z.infer<typeof SandboxFailuresBody>
 
+export const SandboxStockBody = z
+  .object({
+    /** The sandbox ERP's new quantity of each SKU (on hand and forecast alike). */
+    levels: z.record(z.string().min(1), z.number().int().min(0)).refine((l) => Object.keys(l).length > 0 && Object.keys(l).length <= 10_000, "give 1 to 10,000 SKUs"),
+  })
+  .strict()
+export type SandboxStockBodyType = z.infer<typeof SandboxStockBody>
+
 export const ListWebhookEventsQuery = z.object({
   connection_id: z.string().min(1).optional(),
   status: listOf(WEBHOOK_STATUSES).optional(),

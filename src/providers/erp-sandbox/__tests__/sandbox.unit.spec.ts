@@ -98,3 +98,41 @@ describe("sandbox ERP money", () => {
     expect(await erp.recordRefund(money("medusa:ref_2", "2.00"))).toMatchObject({ created: true, creditNoteNumber: expect.stringMatching(/-2$/) })
   })
 })
+
+describe("sandbox ERP stock", () => {
+  const erp = () => buildProvider(SandboxErpProvider, { stock: { "SKU-B": 5, "SKU-A": 3, "SKU-C": 0 }, webhookSecret: SECRET }).provider as SandboxErpProvider
+  const listAll = async (p: SandboxErpProvider, changedSince: string | null, limit: number) => {
+    const pages: string[][] = []
+    for (let after: string | null = null, first = true; first || after; first = false) {
+      const page = await p.listStockLevels({ changedSince, after, limit })
+      pages.push(page.levels.map((l) => `${l.sku}=${l.forecast}`))
+      after = page.next
+    }
+    return pages
+  }
+
+  it("lists every SKU in order, page by page, with runtime changes over the seeded stock", async () => {
+    const p = erp()
+    await p.setStock({ "SKU-B": 7, "SKU-NEW": 2 })
+    expect(await listAll(p, null, 2)).toEqual([["SKU-A=3", "SKU-B=7"], ["SKU-C=0", "SKU-NEW=2"]])
+    expect(await p.getStockLevels(["SKU-B", "SKU-NEW", "SKU-GHOST"])).toEqual({ "SKU-B": { onHand: 7, forecast: 7 }, "SKU-NEW": { onHand: 2, forecast: 2 } })
+  })
+
+  it("lists only what changed since a cursor, and the cursor of a listing sees the changes made after it", async () => {
+    const p = erp()
+    const { cursor } = await p.listStockLevels({ changedSince: null, after: null, limit: 10 })
+    expect(await listAll(p, cursor, 10)).toEqual([[]])
+    await p.setStock({ "SKU-C": 12 })
+    expect(await listAll(p, cursor, 10)).toEqual([["SKU-C=12"]])
+  })
+
+  it("answers a stock change with the signed stock.changed event it sends, which it reads back as the connection's inventory", async () => {
+    const p = erp()
+    const webhook = await p.setStock({ "SKU-A": 9 })
+    const delivered = { rawBody: Buffer.from(webhook!.body), headers: webhook!.headers }
+    expect(p.verifyWebhook(delivered)).toMatchObject({ ok: true })
+    expect(p.parseWebhook(delivered)).toMatchObject({ type: "stock.changed", subject: { entity_type: "inventory", entity_id: expect.any(String) }, data: { skus: ["SKU-A"] } })
+    const quiet = buildProvider(SandboxErpProvider, {}).provider as SandboxErpProvider
+    expect(await quiet.setStock({ "SKU-A": 1 })).toBeNull()
+  })
+})
