@@ -5,9 +5,10 @@
 // (and of the whole checkout) are compared side by side. Goal: with/without ≤ 1.05. Nothing here asserts.
 // Then P5, webhook ingest (scripts/bench-webhooks.mjs): the hub's webhook route against a bare route doing the same
 // signature check, in one store. Then P2, backlog drain at the vendor's limit (scripts/bench-backlog.mjs), with one and two
-// store processes. Env: BENCH_ONLY=checkout|webhooks|backlog (one part), BENCH_ORDERS (default 300 per store),
-// BENCH_WARMUP (default 20), BENCH_WEBHOOKS, BENCH_CONCURRENCY, BENCH_BACKLOG_ORDERS, BENCH_BACKLOG_RATE, DATABASE_URL (else
-// embedded PostgreSQL).
+// store processes. Then the stock import of 50,000 SKUs against Medusa's own batch route (scripts/bench-inventory.mjs).
+// Env: BENCH_ONLY=checkout|webhooks|backlog|inventory (one part), BENCH_ORDERS (default 300 per store),
+// BENCH_WARMUP (default 20), BENCH_WEBHOOKS, BENCH_CONCURRENCY, BENCH_BACKLOG_ORDERS, BENCH_BACKLOG_RATE,
+// BENCH_INVENTORY_SKUS, DATABASE_URL (else embedded PostgreSQL).
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import path from "node:path"
@@ -22,6 +23,7 @@ const { startDemoStore } = await import("./demo-store.mjs")
 const { StoreClient, adminClient, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await import("../demo/storefront.mjs")
 const { benchWebhooks } = await import("./bench-webhooks.mjs")
 const { benchBacklog } = await import("./bench-backlog.mjs")
+const { benchInventory } = await import("./bench-inventory.mjs")
 
 const ONLY = process.env.BENCH_ONLY
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 300)
@@ -149,6 +151,10 @@ try {
   if (!ONLY || ONLY === "backlog") {
     const build = ONLY === "backlog"
     await benchBacklog({ startDemoStore: (opts) => startDemoStore({ ...opts, build }), databaseUrl: databaseUrl("bench_backlog"), log })
+  }
+  if (!ONLY || ONLY === "inventory") {
+    const build = ONLY === "inventory"
+    await benchInventory({ startDemoStore: (opts) => startDemoStore({ ...opts, build: opts.build ?? build }), databaseUrl, adminClient, log })
   }
 } catch (err) {
   console.error(`[bench] ${err.stack ?? err}`)

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { defineConfig, loadEnv } from "@medusajs/framework/utils"
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
@@ -62,7 +63,8 @@ function erpConnection() {
     inventory,
     options: {
       knownSkus: ["SHIRT-BLUE", "MUG-RED"],
-      stock: { "SHIRT-BLUE": 100, "MUG-RED": 50 },
+      // The benchmark feeds the sandbox a large stock from a file (JSON: { "<sku>": quantity }).
+      stock: process.env.DEMO_ERP_STOCK_FILE ? (JSON.parse(readFileSync(process.env.DEMO_ERP_STOCK_FILE, "utf8")) as Record<string, number>) : { "SHIRT-BLUE": 100, "MUG-RED": 50 },
       // The sandbox signs its events (Standard Webhooks) with this secret; `npm run demo` sets it and sends one.
       webhookSecret: process.env.DEMO_WEBHOOK_SECRET || undefined,
       // The demo runs a production build; its failure simulator stays available for the walkthrough.
