@@ -12,6 +12,12 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 
 const SKUS = Number(process.env.BENCH_INVENTORY_SKUS ?? 50_000)
+/**
+ * BENCH_INVENTORY_HEAP_MB caps both stores' V8 heap (--max-old-space-size): a peak RSS says how lazily V8 collects,
+ * an import that completes under a small cap says what it keeps.
+ */
+const HEAP_MB = process.env.BENCH_INVENTORY_HEAP_MB
+const heapEnv = HEAP_MB ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${Number(HEAP_MB)}`.trim() } : {}
 const PAGE = 500
 const START = 10
 const sku = (i) => `BENCH-${String(i).padStart(6, "0")}`
@@ -86,13 +92,13 @@ export async function benchInventory({ startDemoStore, databaseUrl, adminClient,
     log(`starting the store WITH the plugin, its sandbox ERP holding ${SKUS} SKUs`)
     const withPlugin = await startDemoStore({
       name: "bench-inventory-with", port: 9205, pgPort: 54335, databaseUrl: databaseUrl("bench_inventory_with"), freshDatabase: true, dropDatabaseOnStop: true,
-      erp: "sandbox", env: { DEMO_ERP_STOCK_FILE: stockFile, INTEGRATION_STOCK_IMPORT_MINUTES: "0" }, log,
+      erp: "sandbox", env: { DEMO_ERP_STOCK_FILE: stockFile, INTEGRATION_STOCK_IMPORT_MINUTES: "0", ...heapEnv }, log,
     })
     stores.push(withPlugin)
     log("starting the same store WITHOUT the plugin")
     const without = await startDemoStore({
       name: "bench-inventory-without", port: 9206, pgPort: 54336, databaseUrl: databaseUrl("bench_inventory_without"), freshDatabase: true, dropDatabaseOnStop: true,
-      withPlugin: false, build: false, log,
+      withPlugin: false, build: false, env: heapEnv, log,
     })
     stores.push(without)
     const catalogue = {}
@@ -126,7 +132,7 @@ export async function benchInventory({ startDemoStore, databaseUrl, adminClient,
     const ratio = ours.ms / medusa.ms
     const row = (label, m, wrong) =>
       `${label.padEnd(44)} ${(m.ms / 1000).toFixed(1).padStart(7)} s   peak RSS ${m.peakMb.toFixed(0).padStart(5)} MB (${m.beforeMb.toFixed(0)} MB before)   levels not as in the ERP: ${wrong}`
-    console.log(`\nP-inventory, stock import: ${SKUS} SKUs (${Math.round(SKUS * 0.9)} with a new quantity), pages of ${PAGE}, one run\n`)
+    console.log(`\nP-inventory, stock import: ${SKUS} SKUs (${Math.round(SKUS * 0.9)} with a new quantity), pages of ${PAGE}, one run${HEAP_MB ? `, both stores' heap capped at ${HEAP_MB} MB` : ""}\n`)
     console.log(row("Medusa's batch route, given the new levels", medusa, wrongMedusa))
     console.log(row("the hub's full import from the ERP", ours, wrongOurs))
     console.log(`  the import's summary: ${summary.slice(0, 240)}`)

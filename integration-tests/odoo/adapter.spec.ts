@@ -178,3 +178,74 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
     })
   })
 }
+
+// Stock per warehouse from Odoo's stock quants, for the inventory import: two warehouses, a location tree, reserved
+// quantities, and the changes since a cursor (quants' write_date).
+for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
+  describe(`Odoo ${version} adapter (${protocol}): stock per warehouse`, () => {
+    let odoo: OdooTestServer
+    const ids: Record<string, number> = {}
+    beforeAll(async () => {
+      odoo = await startOdooTestServer({ version })
+      for (const [code, name] of [["SHIRT-BLUE", "Blue shirt"], ["MUG-RED", "Red mug"], ["HAT", "Hat"]]) {
+        ids[code] = odoo.seed("product.product", { name, default_code: code, list_price: 10, qty_available: 999, virtual_available: 999 })
+      }
+      odoo.seed("product.product", { name: "No reference" })
+      const view = (name: string) => odoo.seed("stock.location", { name, usage: "view" })
+      const [wh, wh2] = [view("WH"), view("WH2")]
+      ids.stock = odoo.seed("stock.location", { name: "WH/Stock", usage: "internal", location_id: wh })
+      ids.shelf = odoo.seed("stock.location", { name: "WH/Stock/Shelf 1", usage: "internal", location_id: ids.stock })
+      ids.stock2 = odoo.seed("stock.location", { name: "WH2/Stock", usage: "internal", location_id: wh2 })
+      odoo.seed("stock.warehouse", { name: "San Francisco", code: "WH", lot_stock_id: ids.stock })
+      odoo.seed("stock.warehouse", { name: "Lisbon", code: "WH2", lot_stock_id: ids.stock2 })
+      ids.shirtStock = odoo.seed("stock.quant", { product_id: ids["SHIRT-BLUE"], location_id: ids.stock, quantity: 30, reserved_quantity: 4 })
+      odoo.seed("stock.quant", { product_id: ids["SHIRT-BLUE"], location_id: ids.shelf, quantity: 12 })
+      odoo.seed("stock.quant", { product_id: ids["SHIRT-BLUE"], location_id: ids.stock2, quantity: 7, reserved_quantity: 7 })
+      ids.mugLisbon = odoo.seed("stock.quant", { product_id: ids["MUG-RED"], location_id: ids.stock2, quantity: 5 })
+    })
+    afterAll(() => odoo.close())
+    const erp = () =>
+      buildProvider(OdooErpProvider, { url: odoo.url, database: odoo.database, apiKey: odoo.apiKey, protocol, ...(protocol === "jsonrpc" ? { username: odoo.login } : {}) }).provider
+    const listAll = async (p: OdooErpProvider, warehouse: string | null, changedSince: string | null, limit: number) => {
+      const pages: string[][] = []
+      for (let after: string | null = null, first = true; first || after; first = false) {
+        const page = await p.listStockLevels({ warehouse, changedSince, after, limit })
+        pages.push(page.levels.map((l) => `${l.sku} ${l.onHand}/${l.forecast}`))
+        after = page.next
+      }
+      return pages
+    }
+
+    it("reads a warehouse's quants, its sub-locations included: on hand, and forecast less what is reserved; none elsewhere counted", async () => {
+      const p = erp()
+      expect(await p.getStockLevels(["SHIRT-BLUE", "MUG-RED", "GHOST"], { warehouse: "WH" })).toEqual({
+        "SHIRT-BLUE": { onHand: 42, forecast: 38 }, "MUG-RED": { onHand: 0, forecast: 0 },
+      })
+      expect(await p.getStockLevels(["SHIRT-BLUE", "MUG-RED"], { warehouse: "WH2" })).toEqual({
+        "SHIRT-BLUE": { onHand: 7, forecast: 0 }, "MUG-RED": { onHand: 5, forecast: 5 },
+      })
+      // No warehouse: the company's own figures (qty_available, virtual_available).
+      expect(await p.getStockLevels(["HAT"])).toEqual({ HAT: { onHand: 999, forecast: 999 } })
+    })
+
+    it("refuses an unknown warehouse code in words, naming the option, without retrying", async () => {
+      const err = await failure(erp().getStockLevels(["SHIRT-BLUE"], { warehouse: "NOPE" }))
+      expect(err.message).toBe('Odoo (connection "erp") has no warehouse with the short name "NOPE": give an existing warehouse\'s code in connections[].inventory.locations')
+      expect(err).toMatchObject({ code: "odoo_unknown_warehouse", retryable: false })
+    })
+
+    it("lists every product with an internal reference page by page, then only those whose quants were written since the cursor", async () => {
+      const p = erp()
+      expect(await listAll(p, "WH", null, 2)).toEqual([["SHIRT-BLUE 42/38", "MUG-RED 0/0"], ["HAT 0/0"]])
+      // A cursor from before the seeding sees every quant's product of the warehouse.
+      const { cursor } = await p.listStockLevels({ warehouse: "WH2", changedSince: null, after: null, limit: 10 })
+      expect(await listAll(p, "WH2", cursor, 10)).toEqual([["SHIRT-BLUE 7/0", "MUG-RED 5/5"]])
+      // A delivery from Lisbon done (written now); a cursor from after the seeding lists only that product.
+      await new Promise((r) => setTimeout(r, 2_100))
+      const since = new Date(Date.now() - 500).toISOString().slice(0, 19).replace("T", " ")
+      odoo.update("stock.quant", ids.mugLisbon, { quantity: 2 })
+      expect(await listAll(p, "WH2", since, 10)).toEqual([["MUG-RED 2/2"]])
+      expect(await listAll(p, "WH", since, 10)).toEqual([[]])
+    })
+  })
+}

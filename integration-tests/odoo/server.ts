@@ -90,6 +90,16 @@ function schema(version: 17 | 19): Record<string, Record<string, Field>> {
       state: version === 19 ? selection(["draft", "in_process", "paid", "canceled", "rejected"]) : selection(["draft", "posted", "cancel"]),
       reconciled_invoice_ids: m2m("account.move"),
     },
+    // Stock (the stock app): warehouses with their stock location, locations in a tree, quants per product and location.
+    "stock.location": {
+      name: char({ required: true }), location_id: { type: "many2one", model: "stock.location" },
+      usage: selection(["internal", "view", "supplier", "customer", "inventory", "transit"]),
+    },
+    "stock.warehouse": { name: char({ required: true }), code: char({ required: true }), lot_stock_id: { type: "many2one", model: "stock.location", required: true } },
+    "stock.quant": {
+      product_id: { type: "many2one", model: "product.product", required: true }, location_id: { type: "many2one", model: "stock.location", required: true },
+      quantity: float(), reserved_quantity: float(), write_date: { type: "datetime" },
+    },
     // Wizards (transient models): they act on the records of the context's active_ids.
     "sale.advance.payment.inv": { advance_payment_method: selection(["delivered", "percentage", "fixed"]), sale_order_ids: m2m("sale.order") },
     "account.payment.register": {
@@ -118,6 +128,8 @@ export type OdooTestServer = {
   rows(model: string): Row[]
   /** Seeds records directly. */
   seed(model: string, values: Record<string, unknown>): number
+  /** Writes a record as the ORM does (its write_date moves on), e.g. a quant after a stock move was done. */
+  update(model: string, id: number, values: Record<string, unknown>): void
   close(): Promise<void>
 }
 
@@ -177,9 +189,14 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
       const unset = row[name] === false || row[name] === null || row[name] === undefined || row[name] === ""
       if (f.required && unset) throw validationError(`The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Model: ${model}, Field: ${name}`)
     }
+    if ("write_date" in fields) row.write_date = ormNow()
     table(model).set(row.id, row)
     for (const [f, value] of children) applyCommands(f, row.id, value)
     return row.id
+  }
+  /** The ORM's timestamp (UTC, "YYYY-MM-DD HH:MM:SS"), which Odoo sets on every create and write itself. */
+  function ormNow(): string {
+    return new Date().toISOString().slice(0, 19).replace("T", " ")
   }
 
   function coerce(model: string, name: string, f: Field, value: unknown, current: unknown): unknown {
@@ -319,8 +336,18 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
       case "=ilike": return typeof actual === "string" && like(String(expected), true).test(actual)
       case "ilike": return typeof actual === "string" && like(String(expected), false).test(actual)
       case "<": case ">": case "<=": case ">=": {
-        const [a, b] = [Number(actual), Number(expected)]
+        // Datetimes compare as Odoo's UTC text; numbers (and many2one ids) as numbers.
+        const [a, b] = f.type === "datetime" || f.type === "date" ? [String(actual), String(expected)] : [Number(actual), Number(expected)]
         return op === "<" ? a < b : op === ">" ? a > b : op === "<=" ? a <= b : a >= b
+      }
+      case "child_of": {
+        // The record or any below it in the tree of the comodel (stock.location: its parent field is location_id).
+        if (f.type !== "many2one") throw valueError(`Invalid operator 'child_of' in leaf for field ${f.type} ${name}`)
+        const roots = new Set((Array.isArray(expected) ? expected : [expected]).map(Number))
+        for (let id = actual as number | false, hops = 0; id && hops < 100; id = table(f.model!).get(id)?.location_id as number | false, hops++) {
+          if (roots.has(id)) return true
+        }
+        return false
       }
       default: throw valueError(`Invalid operator '${op}' in leaf for field ${f.type} ${name}`)
     }
@@ -370,6 +397,7 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
       if (f.type === "one2many") applyCommands(f, row.id, v)
       else row[name] = coerce(model, name, f, v, row[name])
     }
+    if ("write_date" in SCHEMA[model]) row.write_date = ormNow()
   }
 
   /** The records a wizard acts on: its context's active_ids, of the model it works on. */
@@ -571,6 +599,7 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
     apiKey,
     rows: (model) => all(model).map((r) => ({ ...r, ...Object.fromEntries(Object.keys(SCHEMA[model]).filter((n) => isComputed(model, n)).map((n) => [n, computed(model, r, n)])) })),
     seed: (model, values) => insert(model, values),
+    update: (model, id, values) => write(model, records(model, [id])[0], values),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

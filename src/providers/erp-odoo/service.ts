@@ -16,13 +16,16 @@ import type {
   ErpRefundResult,
   ErpSalesOrder,
   ErpSalesOrderInput,
+  ErpStockLevel,
+  ErpStockPage,
+  ErpStockPageRequest,
   ErpTaxLine,
   ProviderDeps,
 } from "../types"
 import { checkOrderAgainstProducts, mapOrderTaxes } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 import { OdooClient } from "./client"
-import { moveLineSchema, moveSchema, OdooMove, OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, saleOrderSchema } from "./types"
+import { moveLineSchema, moveSchema, OdooMove, OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, quantSchema, saleOrderSchema, warehouseSchema } from "./types"
 
 const SALE_FIELDS = ["id", "name", "client_order_ref", "state", "amount_total", "invoice_ids", "invoice_status"]
 const MOVE_FIELDS = ["id", "name", "move_type", "state", "partner_id", "currency_id", "amount_total", "amount_residual", "payment_state", "invoice_line_ids"]
@@ -327,10 +330,81 @@ export class OdooErpProvider implements ErpProvider {
     return { state: "cancelled", summary: `sale order ${after.name} cancelled${invoiced}` }
   }
 
-  async getStockLevels(skus: string[]): Promise<Record<string, { onHand: number; forecast: number }>> {
+  /**
+   * Without a warehouse: the company's quantities, Odoo's own `qty_available` (on hand) and `virtual_available`
+   * (forecast: on hand less every confirmed delivery, plus every confirmed receipt). In a warehouse (its `code`): the
+   * stock quants of its stock location and the locations under it, on hand = their `quantity`, forecast = on hand
+   * less their `reserved_quantity` (what Odoo has set aside for deliveries, the orders it already has).
+   */
+  async getStockLevels(skus: string[], opts: { warehouse?: string | null } = {}): Promise<Record<string, ErpStockLevel>> {
     if (!skus.length) return {}
-    const rows = z.array(productSchema).parse(await this.readProducts(skus))
-    return Object.fromEntries(rows.filter((p) => p.default_code).map((p) => [p.default_code as string, { onHand: p.qty_available, forecast: p.virtual_available }]))
+    const rows = z.array(productSchema).parse(await this.readProducts(skus)).filter((p) => p.default_code)
+    if (!opts.warehouse) return Object.fromEntries(rows.map((p) => [p.default_code as string, { onHand: p.qty_available, forecast: p.virtual_available }]))
+    const levels = await this.warehouseLevels(await this.warehouseStock(opts.warehouse), rows.map((p) => p.id))
+    return Object.fromEntries(rows.map((p) => [p.default_code as string, levels.get(p.id) ?? { onHand: 0, forecast: 0 }]))
+  }
+
+  /**
+   * A warehouse's stock, page by page by product id: every product with an internal reference, or (with
+   * `changedSince`) those whose quants there were written since (Odoo's `write_date`, UTC). The cursor is this
+   * listing's start less 5 minutes, so a quant written while it ran is listed again next time, not missed. Without a
+   * warehouse code, the company's first warehouse.
+   */
+  async listStockLevels(page: ErpStockPageRequest): Promise<ErpStockPage> {
+    const cursor = odooDateTime(new Date(Date.now() - 5 * 60_000))
+    const location = await this.warehouseStock(page.warehouse ?? null)
+    const after = page.after ? Number(page.after) : 0
+    let ids: number[]
+    if (page.changedSince) {
+      const quants = z.array(quantSchema).parse(await this.client.call<unknown[]>("stock.quant", "search_read", {
+        params: { domain: [["location_id", "child_of", location], ["write_date", ">=", page.changedSince], ["product_id", ">", after]], fields: ["product_id"] },
+      }))
+      ids = [...new Set(quants.map((q) => q.product_id[0]))].sort((a, b) => a - b).slice(0, page.limit + 1)
+    } else {
+      ids = await this.client.call<number[]>("product.product", "search", { params: { domain: [["default_code", "!=", false], ["id", ">", after]], order: "id asc", limit: page.limit + 1 } })
+    }
+    const more = ids.length > page.limit
+    ids = ids.slice(0, page.limit)
+    const products = ids.length
+      ? z.array(productSchema).parse(await this.client.call<unknown[]>("product.product", "read", { ids, params: { fields: PRODUCT_FIELDS } })).filter((p) => p.default_code)
+      : []
+    const levels = await this.warehouseLevels(location, products.map((p) => p.id))
+    return {
+      levels: products.map((p) => ({ sku: p.default_code as string, ...(levels.get(p.id) ?? { onHand: 0, forecast: 0 }) })),
+      next: more ? String(ids[ids.length - 1]) : null,
+      cursor,
+    }
+  }
+
+  /** The stock location of the warehouse of this code (or the company's first warehouse). */
+  private async warehouseStock(code: string | null): Promise<number> {
+    const domain = code ? [["code", "=", code]] : []
+    const [warehouse] = z.array(warehouseSchema).parse(await this.client.call<unknown[]>("stock.warehouse", "search_read", { params: { domain, fields: ["code", "lot_stock_id"], limit: 1, order: "id asc" } }))
+    if (!warehouse) {
+      throw this.permanent(
+        code
+          ? `Odoo (connection "${this.connectionId}") has no warehouse with the short name "${code}": give an existing warehouse's code in connections[].inventory.locations`
+          : `Odoo (connection "${this.connectionId}") has no warehouse to read stock from`,
+        "odoo_unknown_warehouse"
+      )
+    }
+    return warehouse.lot_stock_id[0]
+  }
+
+  /** On hand and forecast per product in a stock location and its children, summed over its quants. */
+  private async warehouseLevels(location: number, productIds: number[]): Promise<Map<number, ErpStockLevel>> {
+    const levels = new Map<number, ErpStockLevel>()
+    if (!productIds.length) return levels
+    const quants = z.array(quantSchema).parse(await this.client.call<unknown[]>("stock.quant", "search_read", {
+      params: { domain: [["product_id", "in", productIds], ["location_id", "child_of", location]], fields: ["product_id", "quantity", "reserved_quantity"] },
+    }))
+    for (const q of quants) {
+      const level = levels.get(q.product_id[0]) ?? { onHand: 0, forecast: 0 }
+      level.onHand += q.quantity ?? 0
+      level.forecast += (q.quantity ?? 0) - (q.reserved_quantity ?? 0)
+      levels.set(q.product_id[0], level)
+    }
+    return levels
   }
 
   private async liveSale(reference: string): Promise<OdooSaleOrder | null> {
@@ -487,6 +561,10 @@ const DESCRIPTIONS: Record<string, string> = {
   "res.partner.unlink": "remove the customer",
   "res.country.search_read": "look up the country",
   "product.product.search_read": "find the products by SKU",
+  "product.product.search": "list the products with an internal reference",
+  "product.product.read": "read a page of products",
+  "stock.warehouse.search_read": "find the warehouse by its short name",
+  "stock.quant.search_read": "read the warehouse's stock quants",
   "sale.order.search_read": "find the sale order by our reference",
   "sale.order.create": "create the sale order",
   "sale.order.read": "read the sale order",
@@ -512,3 +590,6 @@ const DESCRIPTIONS: Record<string, string> = {
   "account.payment.register.create": "open the payment wizard",
   "account.payment.register.action_create_payments": "register the payment",
 }
+
+/** Odoo's datetime text (UTC, "YYYY-MM-DD HH:MM:SS"), as its domains compare it. */
+const odooDateTime = (d: Date) => d.toISOString().slice(0, 19).replace("T", " ")

@@ -75,3 +75,9 @@ export const moveLineSchema = z.object({
   price_subtotal: z.number(),
   tax_ids: z.array(z.number().int()),
 })
+
+const linked = z.tuple([z.number().int(), z.string()])
+/** A stock.warehouse as the stock reads ask for it: its short name and its stock location. */
+export const warehouseSchema = z.object({ id: z.number().int(), code: z.string(), lot_stock_id: linked })
+/** A stock.quant: a product's quantity in one location, and how much of it is reserved for deliveries. */
+export const quantSchema = z.object({ id: z.number().int(), product_id: linked, quantity: z.number().optional(), reserved_quantity: z.number().optional() })
