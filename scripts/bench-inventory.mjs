@@ -92,13 +92,13 @@ export async function benchInventory({ startDemoStore, databaseUrl, adminClient,
     log(`starting the store WITH the plugin, its sandbox ERP holding ${SKUS} SKUs`)
     const withPlugin = await startDemoStore({
       name: "bench-inventory-with", port: 9205, pgPort: 54335, databaseUrl: databaseUrl("bench_inventory_with"), freshDatabase: true, dropDatabaseOnStop: true,
-      erp: "sandbox", env: { DEMO_ERP_STOCK_FILE: stockFile, INTEGRATION_STOCK_IMPORT_MINUTES: "0", ...heapEnv }, log,
+      erp: "sandbox", env: { DEMO_ERP_STOCK_FILE: stockFile, INTEGRATION_STOCK_IMPORT_MINUTES: "0" }, serverEnv: heapEnv, log,
     })
     stores.push(withPlugin)
     log("starting the same store WITHOUT the plugin")
     const without = await startDemoStore({
       name: "bench-inventory-without", port: 9206, pgPort: 54336, databaseUrl: databaseUrl("bench_inventory_without"), freshDatabase: true, dropDatabaseOnStop: true,
-      withPlugin: false, build: false, env: heapEnv, log,
+      withPlugin: false, build: false, serverEnv: heapEnv, log,
     })
     stores.push(without)
     const catalogue = {}

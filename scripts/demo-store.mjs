@@ -144,7 +144,8 @@ async function startStoreProcess(env, port, output) {
 /**
  * @param {{ name?: string, port?: number, databaseUrl?: string, freshDatabase?: boolean, erp?: "auto"|"tryton"|"sandbox",
  *           withPlugin?: boolean, trytonPort?: number, pgPort?: number, env?: Record<string,string>, log?: (m: string) => void,
- *           build?: boolean, dropDatabaseOnStop?: boolean }} opts
+ *           build?: boolean, dropDatabaseOnStop?: boolean, serverEnv?: Record<string,string> }} opts
+ * `serverEnv` applies to the store's server process only (not its builds, migrations or scripts).
  */
 export async function startDemoStore(opts = {}) {
   const { name = "demo", port = 9000, withPlugin = true, trytonPort = 8000, pgPort = 54329, log = () => {}, build = true } = opts
@@ -227,7 +228,8 @@ export async function startDemoStore(opts = {}) {
     const url = `http://localhost:${port}`
     log(`starting the store on ${url}`)
     const output = []
-    let child = await startStoreProcess(env, port, output)
+    const serverEnv = { ...env, ...opts.serverEnv }
+    let child = await startStoreProcess(serverEnv, port, output)
     cleanups.push(() => stopChild(child))
     const seed = JSON.parse(readFileSync(env.DEMO_SEED_FILE, "utf8"))
     return {
@@ -237,7 +239,7 @@ export async function startDemoStore(opts = {}) {
       /** Starts the store process again on the same build, database and ERP (nothing rebuilt or migrated); resolves when healthy. */
       restart: async () => {
         await stopChild(child)
-        child = await startStoreProcess(env, port, output)
+        child = await startStoreProcess(serverEnv, port, output)
       },
       /** The store's process (its group leader: `npx medusa start`), e.g. to read its memory. */
       pid: () => child.pid,
