@@ -568,23 +568,24 @@ export default class IntegrationHubModuleService extends MedusaService({
   }
 
   /**
-   * The other system made a change the hub took in (so it holds it already): the record's baseline becomes
-   * `baseline`, and a record synced at content `from` takes `to` as synced without a run. A record pending, failing
-   * or at another content keeps its revision and runs as usual.
+   * The other system is making a change the hub takes in (so it holds it already): a record synced at content `from`
+   * takes `to` as synced, so the change's own event runs nothing. A record pending, failing or at another content
+   * keeps its revision and runs as usual.
    */
-  async advanceSyncedRevision(connectionId: string, effectKey: string, from: string, to: string, baseline: Record<string, unknown> | null): Promise<void> {
+  async advanceSyncedRevision(connectionId: string, effectKey: string, from: string, to: string): Promise<void> {
     await this.execute(
-      `UPDATE sync_record SET baseline = ?::jsonb, updated_at = now(),
-         revision = CASE WHEN status = 'synced' AND revision = ? THEN ? ELSE revision END,
-         synced_revision = CASE WHEN status = 'synced' AND revision = ? THEN ? ELSE synced_revision END
-        WHERE deleted_at IS NULL AND connection_id = ? AND effect_key = ?`,
-      [baseline === null ? null : JSON.stringify(baseline), from, to, from, to, connectionId, effectKey]
+      `UPDATE sync_record SET revision = ?, synced_revision = ?, updated_at = now()
+        WHERE deleted_at IS NULL AND connection_id = ? AND effect_key = ? AND status = 'synced' AND revision = ?`,
+      [to, to, connectionId, effectKey, from]
     )
   }
 
-  /** After a two-way record's run: the fingerprints of what both sides hold now. */
-  async saveBaseline(connectionId: string, effectKey: string, baseline: Record<string, unknown>): Promise<void> {
-    await this.execute(`UPDATE sync_record SET baseline = ?::jsonb, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ? AND effect_key = ?`, [JSON.stringify(baseline), connectionId, effectKey])
+  /** A two-way record's baseline: the fingerprints of what both sides hold now (null: unknown). */
+  async saveBaseline(connectionId: string, effectKey: string, baseline: Record<string, unknown> | null): Promise<void> {
+    await this.execute(
+      `UPDATE sync_record SET baseline = ?::jsonb, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ? AND effect_key = ?`,
+      [baseline === null ? null : JSON.stringify(baseline), connectionId, effectKey]
+    )
   }
 
   /** Puts settled records back to pending, to run again as they are (e.g. to send Medusa's value over a CRM edit that lost). */

@@ -20,12 +20,17 @@ type Input = { connection_id: string; updates: CustomerUpdate[] }
 export const applyContactChangesStep = createStep(
   applyContactChangesStepId,
   async (input: Input, { container }) => {
+    const hub = hubOf(container)
     const done: CustomerUpdate[] = []
     try {
       for (const u of input.updates) {
-        await update(container, u.customer_id, u.update)
+        const key = contactEffectKey(u.customer_id)
+        // The revision moves first, so the update's own customer.updated event finds nothing to send, whenever it is
+        // handled; the baseline after the update (a run slipping in between still sees Medusa's value unchanged).
+        await hub.advanceSyncedRevision(input.connection_id, key, u.revision_before, u.revision_after)
         done.push(u)
-        await hubOf(container).advanceSyncedRevision(input.connection_id, contactEffectKey(u.customer_id), u.revision_before, u.revision_after, u.baseline_after)
+        await update(container, u.customer_id, u.update)
+        await hub.saveBaseline(input.connection_id, key, u.baseline_after)
       }
     } catch (err) {
       await undo(container, input.connection_id, done)
@@ -39,9 +44,12 @@ export const applyContactChangesStep = createStep(
 )
 
 async function undo(container: MedusaContainer, connectionId: string, done: CustomerUpdate[]) {
+  const hub = hubOf(container)
   for (const u of [...done].reverse()) {
-    await hubOf(container).advanceSyncedRevision(connectionId, contactEffectKey(u.customer_id), u.revision_after, u.revision_before, u.baseline_before)
+    const key = contactEffectKey(u.customer_id)
     await update(container, u.customer_id, u.previous)
+    await hub.advanceSyncedRevision(connectionId, key, u.revision_after, u.revision_before)
+    await hub.saveBaseline(connectionId, key, u.baseline_before)
   }
 }
 
