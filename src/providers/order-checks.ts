@@ -86,3 +86,10 @@ export async function mapOrderTaxes(
   }
   return (taxes) => taxes.filter((t) => !MathBN.eq(t.rate, 0)).map((t) => ids.get(t.code)!)
 }
+
+/** Sale lines as reconciliation compares them: one per SKU, quantities summed, in SKU order. */
+export function sumBySku(lines: Array<{ sku: string; quantity: number }>): Array<{ sku: string; quantity: number }> {
+  const bySku = new Map<string, number>()
+  for (const l of lines) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.quantity)
+  return [...bySku].map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => a.sku.localeCompare(b.sku))
+}

@@ -227,6 +227,18 @@ export type ErpSalesOrder = {
   state: ErpOrderState
 }
 
+/** A sale as reconciliation compares it with the Medusa order: its total (taxes included) and product lines. */
+export type ErpSaleDetail = ErpSalesOrder & {
+  /** The ERP's total, a decimal string; null when it does not say. */
+  total: string | null
+  currencyCode: string | null
+  /** Lines with a product, by SKU (shipping and rounding lines are left out), quantities summed per SKU. */
+  lines: Array<{ sku: string; quantity: number }>
+}
+
+/** Where a legacy integration marked a sale with the shop's order number (connections[].legacyMatch.field). */
+export type LegacyMatchField = "reference" | "description"
+
 export type ErpCancelResult = {
   state: ErpOrderState
   /** Human summary of what the ERP did, kept on the sync record. */
@@ -265,6 +277,17 @@ export interface ErpProvider extends IntegrationProvider {
   cancelSalesOrder(externalId: string): Promise<ErpCancelResult>
   /** The live (not cancelled) sale carrying `reference`, if any. */
   findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null>
+  /**
+   * Live sales whose `field` contains `text`, any case, each with that field's value (`matched`): how the sales a
+   * legacy integration wrote are found (the hub keeps those where the text stands alone). Optional: a connection
+   * whose provider lacks it cannot take `legacyMatch`.
+   */
+  findSalesOrdersByText?(field: LegacyMatchField, text: string): Promise<Array<ErpSalesOrder & { matched: string }>>
+  /**
+   * The sale with this id as the ERP has it now (cancelled ones too), with its total and lines; null when the ERP no
+   * longer has it (deleted). Optional: without it reconciliation only checks that each order's sale exists.
+   */
+  getSalesOrder?(externalId: string): Promise<ErpSaleDetail | null>
   /**
    * Stock per SKU in a warehouse (its code; the provider's default warehouse when absent): on hand, and the forecast
    * (on hand less what is planned to leave, plus what is planned to arrive). SKUs the ERP does not know are absent.

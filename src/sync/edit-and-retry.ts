@@ -23,7 +23,7 @@ export async function correctSyncRecord(
   if (!record) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Sync record "${id}" does not exist`)
   const label = `${record.entity_type} ${record.entity_id} → ${record.connection_id}`
   if (record.direction !== "out") throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Sync record "${id}" applies an inbound event (${label}); its data comes from the vendor and cannot be edited here`)
-  if (record.status === "synced") throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Sync record "${id}" (${label}) is already synced; there is nothing to correct`)
+  if (record.status === "synced" || record.status === "linked") throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Sync record "${id}" (${label}) is already synced; there is nothing to correct`)
   if (record.status === "running") throw new MedusaError(MedusaError.Types.CONFLICT, `Sync record "${id}" (${label}) is running right now; try again in a moment`)
   const editing = syncOperation(record.entity_type, record.operation).corrections
   if (!editing) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Records of "${record.entity_type}.${record.operation}" have no editable data`)

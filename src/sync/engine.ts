@@ -122,6 +122,7 @@ async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord
     )
   }
   const run = runnerFor(claimed)
+  const shadow = (await hub.modeOf(connection.id)) === "shadow"
   const { result, errors = [] } = await runInSyncContext(
     {
       syncRecordId: claimed.id,
@@ -135,7 +136,7 @@ async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord
         sync_record_id: claimed.id,
         connection_id: claimed.connection_id,
         entity_id: claimed.entity_id,
-        shadow: connection.mode === "shadow",
+        shadow,
         corrections: claimed.corrections,
       })
   )

@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
+import { isDone } from "../modules/integration-hub/models/sync-record"
 import { processSyncRecord } from "./engine"
 import { hubOf } from "./hub"
 
@@ -23,10 +24,10 @@ export async function retrySyncRecordNow(
   if (connection && !connection.enabled) {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${record.connection_id}" is disabled, so its records are paused (${label}); enable it to resume them`)
   }
-  if (record.status === "synced") {
-    return { record, retried: false, message: `Already synced (${label}${record.external_number ? `, ${record.external_number}` : ""}); nothing to retry` }
+  if (isDone(record.status)) {
+    return { record, retried: false, message: `Already ${record.status} (${label}${record.external_number ? `, ${record.external_number}` : ""}); nothing to retry` }
   }
-  const sendable = record.skip_code === "shadow" && connection?.mode === "live"
+  const sendable = record.skip_code === "shadow" && !!connection && (await hub.modeOf(connection.id)) === "live"
   if (record.status === "skipped" && !sendable) {
     return { record, retried: false, message: `Skipped on purpose: ${record.result_summary ?? "no reason recorded"}; nothing to retry` }
   }
@@ -37,8 +38,8 @@ export async function retrySyncRecordNow(
   if (!after) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Sync record "${id}" was deleted while it ran`)
   const what = after.entity_type.charAt(0).toUpperCase() + after.entity_type.slice(1)
   const message =
-    after.status === "synced"
-      ? `${what} ${after.operation === "cancel" ? "cancellation " : ""}synced ${after.direction === "in" ? "from" : "to"} ${after.connection_id}${after.external_number ? ` (${after.external_number})` : ""}`
+    isDone(after.status)
+      ? `${what} ${after.operation === "cancel" ? "cancellation " : ""}${after.status} ${after.direction === "in" ? "from" : "to"} ${after.connection_id}${after.external_number ? ` (${after.external_number})` : ""}`
       : after.status === "running"
         ? `Another process is running it (${label})`
         : `Still ${after.status}: ${after.last_error ?? after.result_summary ?? "see the log"}`

@@ -51,12 +51,12 @@ export const SyncRecordRow = ({ connection, record, onRetry, retryingId, title, 
       {record.max_attempts ? ` of ${record.max_attempts}` : ""}
       {record.synced_at ? ` · done ${new Date(record.synced_at).toLocaleString()}` : ""}
     </Text>
-    {record.paused && record.status !== "synced" && record.status !== "skipped" && (
+    {record.paused && !["synced", "linked", "skipped"].includes(record.status) && (
       <Text size="xsmall" className="text-ui-fg-subtle" data-testid="sync-paused">
         Connection {connection.id} is disabled: this record waits and resumes when it is enabled again.
       </Text>
     )}
-    {record.last_error && record.status !== "synced" && (
+    {record.last_error && record.status !== "synced" && record.status !== "linked" && (
       <Text size="small" className="text-ui-fg-error" data-testid="sync-error">
         {record.last_error}
       </Text>

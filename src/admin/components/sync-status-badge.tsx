@@ -7,10 +7,12 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-di
 
 /** What a record's state means to staff, in a word or three. */
 export function describeStatus(record: Pick<SyncRecord, "status" | "next_attempt_at" | "paused" | "last_error_code">): { label: string; color: Color } {
-  if (record.paused && record.status !== "synced" && record.status !== "skipped") return { label: "Paused", color: "purple" }
+  if (record.paused && !["synced", "linked", "skipped"].includes(record.status)) return { label: "Paused", color: "purple" }
   switch (record.status) {
     case "synced":
       return { label: "Synced", color: "green" }
+    case "linked":
+      return { label: "Linked (legacy)", color: "green" }
     case "pending":
       return { label: "Pending", color: "grey" }
     case "running":

@@ -1,5 +1,5 @@
 /** Shapes of the integration hub's admin API responses (see src/api/admin/integrations). */
-export type SyncStatus = "pending" | "running" | "synced" | "failed" | "dead" | "skipped"
+export type SyncStatus = "pending" | "running" | "synced" | "linked" | "failed" | "dead" | "skipped"
 
 export type IntegrationLogEntry = {
   id: string

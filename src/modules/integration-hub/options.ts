@@ -98,6 +98,29 @@ const contactImportSchema = z.object({
 })
 export type ContactImportSettings = z.output<typeof contactImportSchema>
 
+const legacyMatchSchema = z.object({
+  /** Where the integration being replaced put the shop's order number: the sale's "reference" or its "description". */
+  field: z.enum(["reference", "description"]),
+  /**
+   * How it wrote it, with {display_id} for Medusa's order number, e.g. "WEB-{display_id}" or "Shop order {display_id}".
+   * A sale matches when the field contains it (any case) with no letter or digit right before or after.
+   */
+  pattern: z.string().min(1).max(200).refine((p) => p.includes("{display_id}"), 'must contain "{display_id}" (where the order number goes)'),
+})
+export type LegacyMatch = z.output<typeof legacyMatchSchema>
+
+export const RECONCILIATION_DEFAULTS = { everyHours: 24, windowDays: 7, cleanDaysToGoLive: 5 }
+
+const reconciliationSchema = z.object({
+  /** Hours between scheduled reconciliations of the connection; 0: only when staff ask (the button). */
+  everyHours: z.number().int().min(0).max(168).default(RECONCILIATION_DEFAULTS.everyHours),
+  /** How far back a reconciliation compares (orders placed, payments made in the last N days). */
+  windowDays: z.number().int().min(1).max(365).default(RECONCILIATION_DEFAULTS.windowDays),
+  /** The cutover view says a connection is ready to go live after this many clean days in a row. */
+  cleanDaysToGoLive: z.number().int().min(1).max(60).default(RECONCILIATION_DEFAULTS.cleanDaysToGoLive),
+})
+export type ReconciliationSettings = z.output<typeof reconciliationSchema>
+
 export const connectionSchema = z.object({
   /** Stable id of this connection; stored on every sync record and log row. */
   id: z
@@ -129,6 +152,13 @@ export const connectionSchema = z.object({
   inventory: inventorySchema.default(INVENTORY_DEFAULTS),
   /** CRM connections that own (or share) customer fields: how often their changes are taken into Medusa. */
   contacts: contactImportSchema.default(CONTACT_IMPORT_DEFAULTS),
+  /**
+   * ERP connections replacing another integration: how that integration marked the sales it wrote, so an order it
+   * already sent is linked (status "linked"), never created a second time.
+   */
+  legacyMatch: legacyMatchSchema.optional(),
+  /** How often and how far back Medusa is compared with this connection (drift report). */
+  reconciliation: reconciliationSchema.default(RECONCILIATION_DEFAULTS),
   /** Opens on a failure rate over a window; while open, syncs wait without spending attempts. */
   circuitBreaker: circuitBreakerSchema.default(CIRCUIT_DEFAULTS),
 })
@@ -176,6 +206,9 @@ export const pluginOptionsSchema = z
         ctx.addIssue({ code: "custom", path: ["connections", i, "id"], message: `duplicate connection id "${c.id}"` })
       }
       seen.add(c.id)
+      if (c.legacyMatch && c.kind !== "erp") {
+        ctx.addIssue({ code: "custom", path: ["connections", i, "legacyMatch"], message: `only ERP connections match a legacy integration's sales; "${c.id}" is a ${c.kind} connection` })
+      }
     })
     const owners = new Set<string>(["medusa", LATEST_WINS, ...CONNECTION_KINDS, ...opts.connections.map((c) => c.id)])
     for (const [entity, owner] of Object.entries(opts.sourceOfTruth)) {

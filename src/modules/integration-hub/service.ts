@@ -11,6 +11,9 @@ import { ConnectionRegistry, validatePluginOptions } from "./connections"
 import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
 import { ConflictRecord } from "./models/conflict-record"
+import { BackfillRun } from "./models/backfill-run"
+import { DriftItem } from "./models/drift-item"
+import { ReconciliationRun } from "./models/reconciliation-run"
 import { ErpStockLevel } from "./models/erp-stock-level"
 import { PaymentDrift } from "./models/payment-drift"
 import { ProviderState } from "./models/provider-state"
@@ -71,9 +74,12 @@ export type ClaimedSyncRecord = {
   corrections: Record<string, string | null> | null
 }
 
+/** A connection's mode as staff last switched it (cutover). */
+export type ModeSwitch = { mode: "live" | "shadow"; changed_at: Date; changed_by: string | null }
+
 /** How a run ended, as the engine decided it. */
 export type Settlement =
-  | { status: "synced"; external_id?: string | null; external_number?: string | null; summary: string }
+  | { status: "synced"; external_id?: string | null; external_number?: string | null; summary: string; linked?: boolean }
   | { status: "skipped"; summary: string; skip_code: string }
   | { status: "failed"; error: string; code: string; next_attempt_at: Date | null }
   | { status: "dead"; error: string; code: string }
@@ -87,6 +93,8 @@ export type Settlement =
 export const LEASE_MS = 30_000
 /** A pending record younger than this is left to the subscriber that created it. */
 const PENDING_GRACE_MS = 30_000
+/** How stale this instance's view of the connections' switched modes may be. */
+const MODE_TTL_MS = 5_000
 
 const CLAIMED_COLUMNS =
   "id, attempts, connection_id, effect_key, direction, entity_type, entity_id, operation, revision, external_ref, external_id, failing_since, corrections"
@@ -102,6 +110,9 @@ export default class IntegrationHubModuleService extends MedusaService({
   PaymentDrift,
   ErpStockLevel,
   ConflictRecord,
+  BackfillRun,
+  ReconciliationRun,
+  DriftItem,
 }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
@@ -328,7 +339,7 @@ export default class IntegrationHubModuleService extends MedusaService({
     const [settled] = await this.execute<{ id: string }>(
       `UPDATE sync_record r SET
          status = CASE WHEN ?::text = 'synced' AND r.revision IS DISTINCT FROM run.revision THEN 'pending'
-                       WHEN ?::text = 'deferred' THEN 'failed' ELSE ?::text END,
+                       WHEN ?::text = 'deferred' THEN 'failed' WHEN ?::boolean THEN 'linked' ELSE ?::text END,
          attempts = CASE WHEN ?::text = 'deferred' THEN GREATEST(r.attempts - 1, 0) ELSE r.attempts END,
          failing_since = CASE WHEN ?::boolean THEN COALESCE(r.failing_since, now()) ELSE NULL END,
          synced_revision = CASE WHEN ?::boolean THEN run.revision ELSE r.synced_revision END,
@@ -343,7 +354,7 @@ export default class IntegrationHubModuleService extends MedusaService({
        WHERE r.id = ? AND r.claim_token = ? AND r.status = 'running' AND run.id = r.claim_token
        RETURNING r.id`,
       [
-        outcome.status, outcome.status, outcome.status,
+        outcome.status, outcome.status, synced && outcome.linked === true, outcome.status,
         outcome.status,
         failing,
         synced, synced,
@@ -615,6 +626,49 @@ export default class IntegrationHubModuleService extends MedusaService({
   async requireFullStockImport(connectionId: string): Promise<void> {
     await this.ensureConnectionStates([connectionId])
     await this.execute(`UPDATE connection_state SET stock_full_at = NULL, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`, [connectionId])
+  }
+
+  private modes_?: { at: number; modes: Promise<Map<string, ModeSwitch>> }
+  /** The switches as last read, for answers that cannot wait (serializers). */
+  private modesRead_ = new Map<string, ModeSwitch>()
+
+  /** `modeOf` without waiting: from the switches as last read (refreshed in the background when stale). */
+  modeNow(connectionId: string): "live" | "shadow" {
+    this.modeSwitches().catch(() => undefined)
+    return this.modesRead_.get(connectionId)?.mode ?? this.findConnection(connectionId)?.mode ?? "live"
+  }
+
+  /**
+   * The mode a connection runs in now: the one staff last switched it to (cutover), else its options' `mode`.
+   * Read from the database at most every MODE_TTL_MS, so a switch on one instance reaches the others within it.
+   */
+  async modeOf(connectionId: string): Promise<"live" | "shadow"> {
+    return (await this.modeSwitches()).get(connectionId)?.mode ?? this.findConnection(connectionId)?.mode ?? "live"
+  }
+
+  /** The switches staff made (cutover), per connection: to which mode, when, by whom. */
+  async modeSwitches(): Promise<Map<string, ModeSwitch>> {
+    if (!this.modes_ || Date.now() - this.modes_.at > MODE_TTL_MS) {
+      const modes = this.execute<{ connection_id: string; mode: "live" | "shadow"; mode_changed_at: Date; mode_changed_by: string | null }>(
+        `SELECT connection_id, mode, mode_changed_at, mode_changed_by FROM connection_state WHERE deleted_at IS NULL AND mode IS NOT NULL`, []
+      ).then((rows) => (this.modesRead_ = new Map(rows.map((r) => [r.connection_id, { mode: r.mode, changed_at: new Date(r.mode_changed_at), changed_by: r.mode_changed_by }]))))
+      this.modes_ = { at: Date.now(), modes }
+      modes.catch(() => (this.modes_ = undefined))
+    }
+    return this.modes_.modes
+  }
+
+  /** Switches a connection's mode (kept across restarts, for every instance); returns the mode it had. */
+  async switchMode(connectionId: string, mode: "live" | "shadow", actorId: string | null): Promise<"live" | "shadow"> {
+    const before = await this.modeOf(connectionId)
+    await this.ensureConnectionStates([connectionId])
+    await this.execute(
+      `UPDATE connection_state SET mode = ?, mode_changed_at = now(), mode_changed_by = ?, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`,
+      [mode, actorId, connectionId]
+    )
+    this.modes_ = undefined
+    await this.modeSwitches()
+    return before
   }
 
   /** Counts a run's outcome in the connection's durable streaks; says when an alert is due or may be lifted. */

@@ -21,8 +21,10 @@ import type {
   ErpStockPageRequest,
   ErpTaxLine,
   ProviderDeps,
+  ErpSaleDetail,
+  LegacyMatchField,
 } from "../types"
-import { checkOrderAgainstProducts, mapOrderTaxes } from "../order-checks"
+import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 import { OdooClient } from "./client"
 import { moveLineSchema, moveSchema, OdooMove, OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, quantSchema, saleOrderSchema, warehouseSchema } from "./types"
@@ -109,6 +111,44 @@ export class OdooErpProvider implements ErpProvider {
   async findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
     const sale = await this.liveSale(reference)
     return sale && toErpOrder(sale)
+  }
+
+  /** `reference` is the sale's Customer Reference (client_order_ref), `description` its Source Document (origin). */
+  async findSalesOrdersByText(field: LegacyMatchField, text: string): Promise<Array<ErpSalesOrder & { matched: string }>> {
+    const name = field === "reference" ? "client_order_ref" : "origin"
+    const rows = await this.client.call<Array<Record<string, unknown>>>("sale.order", "search_read", {
+      params: { domain: [[name, "ilike", text], ["state", "!=", "cancel"]], fields: [...SALE_FIELDS, name], limit: 20, order: "id asc" },
+    })
+    return rows.map((row) => ({ ...toErpOrder(saleOrderSchema.parse(row)), matched: typeof row[name] === "string" ? row[name] : "" }))
+  }
+
+  async getSalesOrder(externalId: string): Promise<ErpSaleDetail | null> {
+    const rows = await this.client.call<Array<Record<string, unknown>>>("sale.order", "search_read", {
+      params: { domain: [["id", "=", Number(externalId)]], fields: [...SALE_FIELDS, "currency_id", "order_line"], limit: 1 },
+    })
+    if (!rows.length) return null
+    const sale = saleOrderSchema.parse(rows[0])
+    const lineIds = z.array(z.number().int()).parse(rows[0].order_line ?? [])
+    const lines = lineIds.length
+      ? z.array(z.object({ product_id: z.union([z.tuple([z.number().int(), z.string()]), z.literal(false)]), product_uom_qty: z.number() })).parse(
+          await this.client.call("sale.order.line", "read", { ids: lineIds, params: { fields: ["product_id", "product_uom_qty"] } })
+        )
+      : []
+    const productIds = [...new Set(lines.flatMap((l) => (l.product_id ? [l.product_id[0]] : [])))]
+    const products = productIds.length
+      ? z.array(z.object({ id: z.number().int(), default_code: z.union([z.string(), z.literal(false)]) })).parse(
+          await this.client.call("product.product", "read", { ids: productIds, params: { fields: ["default_code"] } })
+        )
+      : []
+    const skuOf = new Map(products.map((p) => [p.id, p.default_code || `product ${p.id}`]))
+    const currency = rows[0].currency_id
+    return {
+      ...toErpOrder(sale),
+      total: String(sale.amount_total),
+      currencyCode: Array.isArray(currency) && typeof currency[1] === "string" ? currency[1] : null,
+      // The service products carrying shipping and rounding are not the order's lines.
+      lines: sumBySku(lines.flatMap((l) => (l.product_id ? [{ sku: skuOf.get(l.product_id[0])!, quantity: l.product_uom_qty }] : [])).filter((l) => l.sku !== SHIPPING_SKU && l.sku !== ROUNDING_SKU)),
+    }
   }
 
   async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {

@@ -23,7 +23,9 @@ import type {
   InboundRequest,
   ProviderDeps,
   ProviderStateStore,
+  ErpSaleDetail,
 } from "../types"
+import { sumBySku } from "../order-checks"
 import { WebhookPayloadError } from "../types"
 import { SimulatedFailures } from "../sandbox-failures"
 import { SandboxCustomer, sandboxEventSchema, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
@@ -40,6 +42,7 @@ const SANDBOX_WORDS: Record<string, string> = {
   upsertCustomer: "find or create the customer by e-mail",
   deleteCustomer: "remove the customer",
   findSalesOrderByReference: "find the sale by our reference",
+  getSalesOrder: "read the sale",
   createSalesOrder: "create and confirm the sale",
   recordPayment: "register the payment on the invoice",
   recordRefund: "credit the refund with a credit note",
@@ -179,6 +182,13 @@ export class SandboxErpProvider implements ErpProvider {
       await this.state.set(`sales-of:${sale.customerId}`, { latest: sale.id })
       return { ...toOrder(sale), created: true }
     }, (r) => r.externalId)
+  }
+
+  getSalesOrder(externalId: string): Promise<ErpSaleDetail | null> {
+    return this.call("getSalesOrder", { externalId }, async () => {
+      const sale = await this.state.get<SandboxSale>(`sale:${externalId}`)
+      return sale && { ...toOrder(sale), total: sale.total ?? null, currencyCode: sale.currencyCode, lines: sumBySku(sale.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }))) }
+    })
   }
 
   cancelSalesOrder(externalId: string): Promise<ErpCancelResult> {

@@ -7,6 +7,7 @@ import type {
   ErpCustomerRef,
   ErpOrderState,
   ErpProvider,
+  ErpSaleDetail,
   ErpSalesOrder,
   ErpPaymentInput,
   ErpPaymentResult,
@@ -17,6 +18,7 @@ import type {
   ErpStockPage,
   ErpStockPageRequest,
   ErpTaxLine,
+  LegacyMatchField,
   ProviderDeps,
 } from "../types"
 import { stripDisplayKeys, TrytonClient } from "./client"
@@ -35,7 +37,7 @@ import {
 } from "./types"
 import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
-import { checkOrderAgainstProducts, mapOrderTaxes } from "../order-checks"
+import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 
 /** What a wizard's execute answers: the next view and its default values. */
@@ -124,6 +126,34 @@ export class TrytonErpProvider implements ErpProvider {
   async findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
     const sale = await this.findLiveSale(reference)
     return sale && toErpOrder(sale)
+  }
+
+  async findSalesOrdersByText(field: LegacyMatchField, text: string): Promise<Array<ErpSalesOrder & { matched: string }>> {
+    const rows = await this.client.model<Array<Record<string, unknown>>>("sale.sale", "search_read", [
+      [[field, "ilike", `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`], ["state", "!=", "cancelled"]], 0, 20, [["id", "ASC"]], [...SALE_FIELDS, field],
+    ])
+    const found: Array<ErpSalesOrder & { matched: string }> = []
+    for (const row of rows) {
+      const sale = await this.withEffectiveState(saleSchema.parse(row))
+      if (sale.state !== "cancelled") found.push({ ...toErpOrder(sale), matched: String(row[field] ?? "") })
+    }
+    return found
+  }
+
+  async getSalesOrder(externalId: string): Promise<ErpSaleDetail | null> {
+    const rows = await this.client.model<Array<Record<string, unknown>>>("sale.sale", "search_read", [
+      [["id", "=", Number(externalId)]], 0, 1, null, [...SALE_FIELDS, "currency"],
+    ])
+    if (!rows.length) return null
+    const sale = await this.withEffectiveState(saleSchema.parse(rows[0]))
+    const lines = z.array(z.object({ product: z.number().int().nullable(), quantity: z.number() })).parse(
+      await this.client.model("sale.line", "search_read", [[["sale", "=", sale.id], ["type", "=", "line"], ["product", "!=", null]], 0, null, null, ["product", "quantity"]])
+    )
+    const productIds = [...new Set(lines.map((l) => l.product!))]
+    const products = productIds.length ? z.array(productSchema.pick({ id: true, code: true })).parse(await this.client.model("product.product", "read", [productIds, ["code"]])) : []
+    const skuOf = new Map(products.map((p) => [p.id, p.code ?? `product ${p.id}`]))
+    const [currency] = z.array(z.object({ code: z.string() })).parse(await this.client.model("currency.currency", "read", [[Number(rows[0].currency)], ["code"]]))
+    return { ...toErpOrder(sale), total: sale.total_amount?.decimal ?? "0", currencyCode: currency?.code ?? null, lines: sumBySku(lines.map((l) => ({ sku: skuOf.get(l.product!)!, quantity: l.quantity }))) }
   }
 
   async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {

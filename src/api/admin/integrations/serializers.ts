@@ -25,7 +25,7 @@ export function serializeSyncRecord(hub: HubService, r: SyncRecordRow) {
   return {
     id: r.id,
     connection_id: r.connection_id,
-    connection: connection ? { kind: connection.kind, provider: connection.provider, mode: connection.mode } : null,
+    connection: connection ? { kind: connection.kind, provider: connection.provider, mode: hub.modeNow(connection.id) } : null,
     /** Not run while its connection is disabled (or no longer configured); resumes when it is enabled again. */
     paused: !connection || !connection.enabled,
     direction: r.direction,
@@ -85,7 +85,7 @@ export function serializeLog(hub: HubService, l: LogRow) {
 
 /** Connections without their options: options hold credentials and never leave the server. */
 export function serializeConnections(hub: HubService) {
-  return hub.listConnections().map((c) => ({ id: c.id, kind: c.kind, provider: c.provider, enabled: c.enabled, mode: c.mode }))
+  return hub.listConnections().map((c) => ({ id: c.id, kind: c.kind, provider: c.provider, enabled: c.enabled, mode: hub.modeNow(c.id) }))
 }
 
 /**
@@ -102,7 +102,7 @@ export async function serializeConnectionHealth(hub: HubService, c: ConnectionCo
     kind: c.kind,
     provider: c.provider,
     enabled: c.enabled,
-    mode: c.mode,
+    mode: hub.modeNow(c.id),
     health: {
       circuit: { ...circuit, failure_rate_to_open: c.circuitBreaker.failureRate, min_requests: c.circuitBreaker.minRequests },
       rate_limit: guard.limiter.limit ? { ...guard.limiter.limit, paused_for_ms } : { requests: null, perSeconds: null, paused_for_ms },

@@ -23,5 +23,10 @@ export const ConnectionState = model
     stock_full_at: model.dateTime().nullable(),
     /** CRM connections: the cursor of the last look for contacts changed in the CRM (the provider's own). */
     contact_cursor: model.text().nullable(),
+    /** The mode staff switched the connection to (cutover); null: the mode its options give. */
+    mode: model.enum(["live", "shadow"]).nullable(),
+    mode_changed_at: model.dateTime().nullable(),
+    /** The admin user who switched it. */
+    mode_changed_by: model.text().nullable(),
   })
   .indexes([{ on: ["connection_id"], unique: true, where: "deleted_at IS NULL" }])

@@ -1,7 +1,13 @@
 import { model } from "@medusajs/framework/utils"
 
-export const SYNC_STATUSES = ["pending", "running", "synced", "failed", "dead", "skipped"] as const
+export const SYNC_STATUSES = ["pending", "running", "synced", "linked", "failed", "dead", "skipped"] as const
 export type SyncStatus = (typeof SYNC_STATUSES)[number]
+/**
+ * The effect is in the external system: sent by the hub ("synced"), or found there as a legacy integration wrote
+ * it and linked to ("linked", never created a second time). What depends on the effect treats both alike.
+ */
+export const DONE_STATUSES: readonly SyncStatus[] = ["synced", "linked"]
+export const isDone = (status: string | null | undefined) => status === "synced" || status === "linked"
 
 /**
  * The durable state of one effect on one external system (the outbox row). An effect has a stable key

@@ -1,3 +1,4 @@
+import { isDone } from "../../../modules/integration-hub/models/sync-record"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
 import { createSyncStep } from "../../sync-step"
 import { IntegrationError } from "../../../lib/errors"
@@ -31,7 +32,7 @@ export const settlePendingOrderSyncStep = createSyncStep(
         { connectionId: input.connection_id, code: "create_in_progress", retryable: true }
       )
     }
-    if (create.status === "synced" || create.status === "skipped") {
+    if (isDone(create.status) || create.status === "skipped") {
       return new StepResponse<{ external_id: string | null }, Previous | null>({ external_id: create.external_id }, null)
     }
     const previous: Previous = {

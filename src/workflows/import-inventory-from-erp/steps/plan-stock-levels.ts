@@ -50,7 +50,7 @@ async function countedReservations(container: MedusaContainer, connectionId: str
   const orderOf = new Map(orderItems.map((i) => [i.item_id, i.order_id]))
   const orderIds = [...new Set(orderItems.map((i) => i.order_id))]
   const synced = await hubOf(container).listSyncRecords(
-    { connection_id: connectionId, entity_type: "order", operation: "create", status: "synced", entity_id: orderIds },
+    { connection_id: connectionId, entity_type: "order", operation: "create", status: ["synced", "linked"], entity_id: orderIds },
     { select: ["entity_id"] }
   )
   const inErp = new Set(synced.map((r) => r.entity_id))

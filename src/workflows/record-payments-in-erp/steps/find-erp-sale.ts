@@ -1,3 +1,4 @@
+import { isDone } from "../../../modules/integration-hub/models/sync-record"
 import { StepResponse } from "@medusajs/framework/workflows-sdk"
 import { IntegrationError, SyncSkipped } from "../../../lib/errors"
 import { INTEGRATION_HUB_MODULE } from "../../../modules/integration-hub"
@@ -21,7 +22,7 @@ export const findErpSaleStep = createSyncStep(
     }
     const [create] = await hub.listSyncRecords({ connection_id: input.connection_id, entity_type: "order", entity_id: input.order_id, operation: "create" })
     if (create?.status === "skipped") throw new SyncSkipped(`order #${input.order_number} was not sent to ${input.connection_id} (${create.result_summary ?? "skipped"}); its money is not either`, "order_not_sent")
-    if (create?.status !== "synced" || !create.external_id) {
+    if (!isDone(create?.status) || !create?.external_id) {
       throw new IntegrationError(
         `The sale of order #${input.order_number} is not in ${input.connection_id} yet: its ${input.needs === "recordPayment" ? "payments are" : "refunds are"} recorded once the order has been sent (will retry)`,
         { connectionId: input.connection_id, code: "sale_not_synced", retryable: true }
