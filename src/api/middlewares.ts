@@ -3,6 +3,10 @@ import {
   BulkRetrySyncRecordsBody, CheckPaymentDriftBody, ListConflictsQuery, EditSyncRecordBody, ImportInventoryBody, ListLogsQuery, ListPaymentDriftQuery, ListSyncRecordsQuery, ListWebhookEventsQuery, SandboxFailuresBody,
   SandboxStockBody,
   SandboxPaymentBody,
+  FixDriftBody,
+  ListDriftItemsQuery,
+  StartBackfillBody,
+  SwitchModeBody,
 } from "./admin/integrations/validators"
 
 import { guardErpOwnedStock } from "./admin/inventory-guard"
@@ -72,6 +76,14 @@ export default defineMiddlewares({
       matcher: "/admin/integrations/inventory/import",
       methods: ["POST"],
       middlewares: [validateAndTransformBody(ImportInventoryBody)],
+    },
+    { matcher: "/admin/integrations/backfills", methods: ["POST"], middlewares: [validateAndTransformBody(StartBackfillBody)] },
+    { matcher: "/admin/integrations/connections/:id/mode", methods: ["POST"], middlewares: [validateAndTransformBody(SwitchModeBody)] },
+    { matcher: "/admin/integrations/drift-items/:id/fix", methods: ["POST"], middlewares: [validateAndTransformBody(FixDriftBody)] },
+    {
+      matcher: "/admin/integrations/drift-items",
+      methods: ["GET"],
+      middlewares: [validateAndTransformQuery(ListDriftItemsQuery, { isList: true, defaults: ["id"], defaultLimit: 50 })],
     },
     {
       matcher: "/admin/integrations/payments/drift/check",

@@ -14,7 +14,7 @@ import { hubOf } from "./hub"
 import { runnerFor, SYNC_OPERATIONS, syncOperation } from "./operations"
 
 export type EffectRequest = { entity_type: string; entity_id: string; operation: string }
-export type SyncTrigger = "event" | "retry" | "sweep" | "manual" | "webhook"
+export type SyncTrigger = "event" | "retry" | "sweep" | "manual" | "webhook" | "backfill" | "reconciliation"
 
 /**
  * How long a subscriber lets the request that emitted the event finish answering before it starts the

@@ -38,11 +38,12 @@ export type PaymentWithMoney = Pick<PaymentDTO, "id" | "provider_id" | "data" | 
  * limit). Each disagreement is an open `payment_drift` row; one that is gone is resolved. Nothing in Medusa or at
  * the gateway is changed. A gateway that fails for one payment is an error naming it, and the run goes on.
  */
-export async function checkPaymentDrift(container: MedusaContainer, window: DriftCheckWindow): Promise<DriftCheckResult> {
+export async function checkPaymentDrift(container: MedusaContainer, window: DriftCheckWindow, opts: { connectionId?: string } = {}): Promise<DriftCheckResult> {
   const hub = hubOf(container)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const result: DriftCheckResult = { checked: 0, drifted: 0, resolved: 0, errors: [] }
   for (const connection of hub.listConnections({ kind: "payment", enabledOnly: true })) {
+    if (opts.connectionId && connection.id !== opts.connectionId) continue
     const provider = hub.getProvider(connection.id, "payment")
     const check = (page: PaymentWithMoney[]) => checkPage(container, hub, connection.id, provider, page, result)
     // Payments with an open disagreement first (a disagreement outside the window still resolves), then the window's.

@@ -5,6 +5,7 @@ import { applyOrderCorrections, Corrections } from "./corrections"
 import type { OrderForErp } from "./order-mapper"
 import { createErpSalesOrderStep } from "./steps/create-erp-sales-order"
 import { ensureErpCustomerStep } from "./steps/ensure-erp-customer"
+import { findLegacySaleStep } from "./steps/find-legacy-sale"
 import { validateOrderForErpStep } from "./steps/validate-order-for-erp"
 
 export type SyncOrderToErpInput = {
@@ -30,8 +31,9 @@ export const ORDER_FIELDS_FOR_ERP = [
 export const syncOrderToErpWorkflowId = "sync-order-to-erp"
 
 /**
- * Sends a placed order to an ERP: read it (with staff's corrections laid over it) → validate → ensure customer →
- * create sales order; the engine records the outcome.
+ * Sends a placed order to an ERP: read it (with staff's corrections laid over it) → validate → look for the sale a
+ * legacy integration wrote (legacyMatch: found, it is linked and nothing is created) → ensure customer → create
+ * sales order; the engine records the outcome.
  */
 export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (input: SyncOrderToErpInput) => {
   const { data: orders } = useQueryGraphStep({
@@ -42,16 +44,29 @@ export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (
   })
   const order = transform({ orders, input }, ({ orders, input }) => applyOrderCorrections(orders[0] as unknown as OrderForErp, input.corrections))
   const draft = validateOrderForErpStep({ order, connection_id: input.connection_id })
+  const legacy = findLegacySaleStep(transform({ input, draft }, ({ input, draft }) => ({ connection_id: input.connection_id, order: draft })))
 
   const shadowResult = when("shadow-mode", { input }, ({ input }) => input.shadow === true).then(() =>
-    transform({ draft }, ({ draft }): EffectOutcome => ({
+    transform({ draft, legacy }, ({ draft, legacy }): EffectOutcome => ({
       status: "skipped",
       skip_code: "shadow",
-      summary: `shadow mode: validated; would create a sale ${draft.reference} with ${draft.lines.length} line(s) for ${draft.currencyCode}`,
+      summary: legacy
+        ? `shadow mode: validated; would link the sale ${legacy.number ?? legacy.externalId} the legacy integration wrote (legacyMatch)`
+        : `shadow mode: validated; would create a sale ${draft.reference} with ${draft.lines.length} line(s) for ${draft.currencyCode}`,
     }))
   )
 
-  const liveResult = when("live-mode", { input }, ({ input }) => input.shadow !== true).then(() => {
+  const linkedResult = when("link-legacy-sale", { input, legacy }, ({ input, legacy }) => input.shadow !== true && !!legacy).then(() =>
+    transform({ legacy }, ({ legacy }): EffectOutcome => ({
+      status: "synced",
+      linked: true,
+      external_id: legacy!.externalId,
+      external_number: legacy!.number,
+      summary: `linked to sale ${legacy!.number ?? legacy!.externalId} (${legacy!.state}) that the legacy integration wrote; nothing created`,
+    }))
+  )
+
+  const liveResult = when("live-mode", { input, legacy }, ({ input, legacy }) => input.shadow !== true && !legacy).then(() => {
     const customer = ensureErpCustomerStep(
       transform({ input, draft }, ({ input, draft }) => ({ connection_id: input.connection_id, customer: draft.customer }))
     )
@@ -70,5 +85,5 @@ export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (
     }))
   })
 
-  return new WorkflowResponse(transform({ shadowResult, liveResult }, (r): EffectOutcome => (r.liveResult ?? r.shadowResult)!))
+  return new WorkflowResponse(transform({ shadowResult, linkedResult, liveResult }, (r): EffectOutcome => (r.liveResult ?? r.linkedResult ?? r.shadowResult)!))
 })

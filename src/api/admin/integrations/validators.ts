@@ -148,3 +148,41 @@ export const SandboxPaymentBody = z
   .strict()
   .refine((b) => b.action !== "close_dispute" || b.outcome, { message: "close_dispute needs an outcome (won or lost)", path: ["outcome"] })
 export type SandboxPaymentBodyType = z.infer<typeof SandboxPaymentBody>
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day, YYYY-MM-DD")
+
+/** A backfill of past orders to one ERP connection: a dry run unless `dry_run: false`; at least one way of choosing them. */
+export const StartBackfillBody = z
+  .object({
+    connection_id: z.string().min(1),
+    dry_run: z.boolean().default(true),
+    from: day.optional(),
+    to: day.optional(),
+    order_numbers: z.array(z.number().int().positive()).min(1).max(10_000).optional(),
+    order_ids: z.array(z.string().startsWith("order_")).min(1).max(10_000).optional(),
+    shadow_skipped: z.boolean().optional(),
+  })
+  .refine((b) => b.from || b.to || b.order_numbers || b.order_ids || b.shadow_skipped, {
+    message: "choose the orders: from and/or to (days), order_numbers, order_ids, or shadow_skipped",
+  })
+  .refine((b) => !b.from || !b.to || b.from <= b.to, { message: "from is after to", path: ["from"] })
+export type StartBackfillBodyType = z.infer<typeof StartBackfillBody>
+
+export const SwitchModeBody = z.object({ mode: z.enum(["live", "shadow"]) })
+export type SwitchModeBodyType = z.infer<typeof SwitchModeBody>
+
+export const FixDriftBody = z.object({
+  fix: z.enum(["resend", "accept", "ignore"]),
+  /** Required to ignore: why the difference is fine. */
+  reason: z.string().trim().max(500).optional(),
+})
+export type FixDriftBodyType = z.infer<typeof FixDriftBody>
+
+export const ListDriftItemsQuery = z.object({
+  connection_id: z.string().min(1).optional(),
+  run_id: z.string().min(1).optional(),
+  status: listOf(["open", "fixed", "ignored", "superseded"] as const).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListDriftItemsQueryType = z.infer<typeof ListDriftItemsQuery>

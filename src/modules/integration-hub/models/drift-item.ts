@@ -6,7 +6,7 @@ import { model } from "@medusajs/framework/utils"
  */
 export const DriftItem = model
   .define("drift_item", {
-    id: model.id({ prefix: "idrift" }).primaryKey(),
+    id: model.id({ prefix: "irdi" }).primaryKey(),
     run_id: model.text(),
     connection_id: model.text(),
     entity_type: model.text(),
