@@ -13,9 +13,9 @@ function hubOptions() {
     maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 3_600_000),
   }
   // Tests tune the main connection further (JSON: e.g. {"retry":{"inPlace":{"retries":0}},"circuitBreaker":{"minRequests":1000}}).
-  const overrides = JSON.parse(process.env.INTEGRATION_CONNECTION_OVERRIDES ?? "{}") as { retry?: object; circuitBreaker?: object; rateLimit?: object }
-  Object.assign(retry, overrides.retry)
-  const tuning = { ...(overrides.circuitBreaker ? { circuitBreaker: overrides.circuitBreaker } : {}), ...(overrides.rateLimit ? { rateLimit: overrides.rateLimit } : {}) }
+  const overrides = JSON.parse(process.env.INTEGRATION_CONNECTION_OVERRIDES ?? "{}") as { retry?: object; circuitBreaker?: object; rateLimit?: object; legacyMatch?: object; reconciliation?: object }
+  const { retry: retryOverrides, ...tuning } = overrides
+  Object.assign(retry, retryOverrides)
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000)
   const mode = process.env.INTEGRATION_ERP_MODE ?? "live"
   // Stock is imported when a test asks (a scheduled import would change Medusa's stock under a running test).

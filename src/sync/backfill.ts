@@ -204,7 +204,9 @@ export async function previewOrder(container: MedusaContainer, connection: Conne
   if (record && isDone(record.status)) return item("already", `already ${record.status}: sale ${record.external_number ?? record.external_id}`)
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: row.id } })
   try {
-    const draft = mapOrderForErp(applyOrderCorrections(data[0] as unknown as OrderForErp, record?.corrections as Record<string, string | null> | null), connection.id, connection.orderChecks)
+    // As the sync workflow sees it: its steps get the order as JSON (Medusa's amounts as numbers).
+    const order = JSON.parse(JSON.stringify(data[0])) as OrderForErp
+    const draft = mapOrderForErp(applyOrderCorrections(order, record?.corrections as Record<string, string | null> | null), connection.id, connection.orderChecks)
     const erp = hub.getProvider(connection.id, "erp")
     const existing = await erp.findSalesOrderByReference(draft.reference)
     if (existing) return item("existing", `in ${connection.id} already as sale ${existing.number ?? existing.externalId} (our reference ${draft.reference}): would be linked`)

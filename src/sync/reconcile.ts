@@ -157,9 +157,10 @@ async function reconcileErp(container: MedusaContainer, connection: ConnectionCo
         if (sale.state !== "cancelled") drift("state", `${label} is canceled in Medusa, but its ${saleLabel} is still ${sale.state} in ${connection.id}`, { medusa: order.status, erp: sale.state }, resend)
         continue
       }
-      const total = amountOf(order.total)
-      if (sale.total !== null && !sameAmount(sale.total, total, order.currency_code)) {
-        drift("total", `${label}: ${connection.id}'s ${saleLabel} totals ${sale.total} ${order.currency_code.toUpperCase()}, Medusa's order ${total}`, { medusa: total, erp: sale.total }, resend)
+      const total = amountOf(order.total, order.currency_code)
+      if (sale.total !== null && amountOf(sale.total, order.currency_code) !== total) {
+        const erpTotal = amountOf(sale.total, order.currency_code)
+        drift("total", `${label}: ${connection.id}'s ${saleLabel} totals ${erpTotal} ${order.currency_code.toUpperCase()}, Medusa's order ${total}`, { medusa: total, erp: erpTotal }, resend)
       }
       const lineDiffs = compareLines(order, sale)
       if (lineDiffs.length) {
@@ -182,11 +183,8 @@ async function readSale(erp: ErpProvider, externalId: string, number: string | n
   return { externalId, number, reference: "", state: "confirmed", total: null, currencyCode: null, lines: [] }
 }
 
-const amountOf = (v: unknown) => (v === null || v === undefined ? "0" : MathBN.convert(v as number).toString())
-const sameAmount = (a: string, b: string, currency: string) => {
-  const digits = currencyDigits(currency)
-  return MathBN.convert(a).decimalPlaces(digits).eq(MathBN.convert(b).decimalPlaces(digits))
-}
+/** An amount with the currency's precision, as text ("45.00"). */
+const amountOf = (v: unknown, currency: string) => MathBN.convert((v ?? 0) as number).toFixed(currencyDigits(currency))
 
 function compareLines(order: OrderRow, sale: ErpSaleDetail) {
   if (!sale.lines.length && sale.total === null) return []
@@ -387,24 +385,27 @@ export async function reconcileDueConnections(container: MedusaContainer, now = 
 }
 
 /**
- * How many days in a row, up to today (UTC), the connection's reconciliations found nothing: a day counts when it had
- * a finished run and every finished run that day was clean; a day without a run, or with drift, ends the streak.
- * Today without a run yet does not end it.
+ * How many days in a row, up to today (UTC), the connection's reconciliation was clean: a day counts when the last
+ * run that finished that day found nothing (drift found and fixed the same day, then a clean run, counts); a day
+ * without a run, or whose last run found drift, ends the streak. Today without a run yet does not end it.
  */
 export async function cleanDays(hub: IntegrationHubModuleService, connectionId: string, today = new Date()): Promise<number> {
-  const rows = await hub.execute<{ day: string; drift: string | number }>(
-    `SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, sum(drift_count) AS drift
-       FROM reconciliation_run WHERE connection_id = ? AND status = 'done' AND deleted_at IS NULL AND created_at > ? GROUP BY 1`,
-    [connectionId, new Date(today.getTime() - 120 * 86_400_000)]
+  const rows = await hub.execute<{ day: string; drift_count: number }>(
+    `SELECT DISTINCT ON (1) to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, drift_count
+       FROM reconciliation_run WHERE connection_id = ? AND status = 'done' AND deleted_at IS NULL AND created_at > ?
+      ORDER BY 1, created_at DESC`,
+    [connectionId, new Date(today.getTime() - MAX_STREAK_DAYS * 86_400_000)]
   )
-  const byDay = new Map(rows.map((r) => [r.day, Number(r.drift)]))
+  const byDay = new Map(rows.map((r) => [r.day, Number(r.drift_count)]))
   let streak = 0
-  for (let d = 0; d < 120; d++) {
-    const day = new Date(today.getTime() - d * 86_400_000).toISOString().slice(0, 10)
-    const drift = byDay.get(day)
+  for (let d = 0; d < MAX_STREAK_DAYS; d++) {
+    const drift = byDay.get(new Date(today.getTime() - d * 86_400_000).toISOString().slice(0, 10))
     if (drift === undefined && d === 0) continue
     if (drift === undefined || drift > 0) break
     streak += 1
   }
   return streak
 }
+
+/** How far back a clean streak is counted. */
+const MAX_STREAK_DAYS = 120
