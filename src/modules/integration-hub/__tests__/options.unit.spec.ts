@@ -75,6 +75,7 @@ const RELIABILITY_DEFAULTS = {
   orderChecks: { stock: true, price: true, priceTolerancePercent: 0 },
   inventory: { importEveryMinutes: 15, fullEveryHours: 24, batchSize: 500 },
   contacts: { importEveryMinutes: 5, batchSize: 100 },
+  reconciliation: { everyHours: 24, windowDays: 7, cleanDaysToGoLive: 5 },
   retry: {
     maxAttempts: 30,
     baseDelayMs: 30_000,
@@ -202,6 +203,26 @@ describe("validatePluginOptions: problems", () => {
       "a stock location mapping that is not Medusa's",
       { connections: [tryton({ inventory: { locations: { warehouse: "WH" } } })] },
       ["connections[0].inventory.locations.warehouse: keys are Medusa stock location ids (sloc_…)"],
+    ],
+    [
+      "a legacy match without the order number",
+      { connections: [tryton({ legacyMatch: { field: "reference", pattern: "WEB-" } })] },
+      ['connections[0].legacyMatch.pattern: must contain "{display_id}" (where the order number goes)'],
+    ],
+    [
+      "a legacy match on a field the hub does not search",
+      { connections: [tryton({ legacyMatch: { field: "comment", pattern: "WEB-{display_id}" } })] },
+      [expect.stringMatching(/^connections\[0\]\.legacyMatch\.field: .*"reference".*"description"/)],
+    ],
+    [
+      "a legacy match on a connection that is not an ERP",
+      { connections: [{ id: "crm", kind: "crm", provider: "sandbox-crm", legacyMatch: { field: "reference", pattern: "WEB-{display_id}" } }] },
+      [`connections[0].legacyMatch: only ERP connections match a legacy integration's sales; "crm" is a crm connection`],
+    ],
+    [
+      "a reconciliation window of no days",
+      { connections: [tryton({ reconciliation: { windowDays: 0 } })] },
+      [expect.stringMatching(/^connections\[0\]\.reconciliation\.windowDays: /)],
     ],
     [
       "an unknown owner in sourceOfTruth",
