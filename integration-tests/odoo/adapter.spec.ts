@@ -72,6 +72,34 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       expect(roundingLines).toEqual(rounding === "0" ? [] : [["Rounding difference (Medusa rounds the order total once)", 1, Number(rounding), 0]])
     })
 
+    it("reads a sale back for reconciliation: Odoo's total, its product lines by SKU without shipping, null once deleted", async () => {
+      const { provider: erp } = provider()
+      const input = await order(erp, "60.60", [
+        { sku: "SHIRT-BLUE", title: "Blue shirt", quantity: 2, unitPrice: "20.00", netAmount: "36.00", taxes: vat("VAT20", "20") },
+        { sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: vat("VAT20", "20") },
+      ], [{ title: "Shipping: Standard", netAmount: "5.00", taxes: vat("VAT20", "20") }])
+      const sale = await erp.createSalesOrder(input)
+      expect(await erp.getSalesOrder(sale.externalId)).toEqual({
+        ...(await erp.findSalesOrderByReference(input.reference)),
+        total: String(saleOf(sale.externalId).amount_total),
+        currencyCode: "USD",
+        lines: [{ sku: "MUG-RED", quantity: 1 }, { sku: "SHIRT-BLUE", quantity: 2 }],
+      })
+      expect(await erp.getSalesOrder("999999")).toBeNull()
+    })
+
+    it("finds the sales a legacy integration wrote by their customer reference or source document, any case, live ones only", async () => {
+      const { provider: erp } = provider()
+      const { customer } = await order(erp, "0", [])
+      const legacy = (client_order_ref: string | false, origin: string | false, state = "sale") =>
+        odoo.seed("sale.order", { name: `S-LEG-${++seq}`, client_order_ref, origin, state, partner_id: Number(customer.externalId) })
+      const byRef = legacy(`WEB-${version}-77`, false)
+      const byOrigin = legacy(false, `Shop order web-${version}-77 (paid)`)
+      legacy(`WEB-${version}-77`, false, "cancel")
+      expect((await erp.findSalesOrdersByText("reference", `WEB-${version}-77`)).map((s) => [s.externalId, s.matched])).toEqual([[String(byRef), `WEB-${version}-77`]])
+      expect((await erp.findSalesOrdersByText("description", `WEB-${version}-77`)).map((s) => [s.externalId, s.matched])).toEqual([[String(byOrigin), `Shop order web-${version}-77 (paid)`]])
+    })
+
     it("refuses an order in a currency Odoo has no pricelist in, naming it, and finds the pricelist staff then create", async () => {
       const { provider: erp, logs } = provider()
       const input = { ...(await taxedOrder(erp)), currencyCode: "EUR" }

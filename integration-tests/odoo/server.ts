@@ -372,7 +372,11 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
       for (const name of names) {
         const f = field(model, name)
         if (f.type === "one2many") out[name] = all(f.model!).filter((c) => c[f.inverse!] === row.id).map((c) => c.id)
-        else if (f.type === "many2one") out[name] = row[name] ? [row[name], String(table(f.model!).get(row[name] as number)?.name ?? "")] : false
+        else if (f.type === "many2one") {
+          // Related many2ones (sale.order.currency_id, from its pricelist) read like stored ones: [id, display name].
+          const id = value(model, row, name)
+          out[name] = id ? [id, String(table(f.model!).get(id as number)?.name ?? "")] : false
+        }
         else out[name] = value(model, row, name) ?? false
       }
       return out
