@@ -161,6 +161,18 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
       expect((await subject.readSale(first.externalId)).total).toBe(input.total)
     })
 
+    it("reads a sale back as reconciliation compares it (when the provider can): Medusa's total, its lines by SKU, cancelled once cancelled", async () => {
+      const erp = subject.provider()
+      if (!erp.getSalesOrder) return
+      const input = await saleInput(erp)
+      const sale = await erp.createSalesOrder(input)
+      const read = await erp.getSalesOrder(sale.externalId)
+      expect(read).toMatchObject({ externalId: sale.externalId, reference: input.reference, lines: [{ sku: product.sku, quantity: 2 }] })
+      expect(Number(read!.total)).toBe(Number(input.total))
+      await erp.cancelSalesOrder(sale.externalId)
+      expect((await erp.getSalesOrder(sale.externalId))?.state).toBe("cancelled")
+    })
+
     it("refuses an unknown SKU with a permanent error naming it, and creates nothing", async () => {
       const erp = subject.provider()
       const sku = `NO-SUCH-${unique().toUpperCase()}`
