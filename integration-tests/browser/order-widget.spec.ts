@@ -247,6 +247,38 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     await conflicts.screenshot({ path: path.join(ARTIFACTS, "integrations-conflicts.png") })
   })
 
+  it("walks the ERP connection from shadow to live on the Integrations page: reconcile, the drift in words, what going live sends, live", async () => {
+    const { adminClient, StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
+    const admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    await admin.request("POST", "/admin/integrations/connections/erp/mode", { mode: "shadow" })
+    const storefront = new StoreClient(store.url, store.seed.publishableKey)
+    const order = await storefront.checkout({
+      regionId: store.seed.regionId, email: `browser-cutover-${Date.now()}@example.com`, items: [{ variant_id: store.seed.variants["Blue shirt"], quantity: 1 }], address: DEMO_ADDRESS,
+    })
+    expect(erpRecord(await admin.settledSyncs(order.id))).toMatchObject({ status: "skipped", skip_code: "shadow" })
+
+    await openAdminPage(`/app/integrations`)
+    const erp = page.getByTestId("cutover-erp")
+    await expect(erp.getByTestId("cutover-mode").textContent()).resolves.toBe("Shadow")
+    await erp.getByTestId("cutover-reconcile").click()
+    const missing = erp.getByTestId("drift-missing").filter({ hasText: `Order #${order.display_id} is not in erp` })
+    await missing.waitFor({ timeout: 60_000 })
+    // In shadow mode the integration being replaced writes the ERP: the hub reports, and offers to ignore only.
+    expect(await missing.getByTestId("drift-fix-resend").count()).toBe(0)
+
+    await erp.getByTestId("cutover-go-live").click()
+    const preview = erp.getByTestId("cutover-go-live-preview")
+    await preview.getByText(/Going live sends the \d+ orders? held back in shadow mode: .* will be created/).waitFor({ timeout: 60_000 })
+    await page.waitForTimeout(500)
+    await erp.screenshot({ path: path.join(ARTIFACTS, "integrations-cutover.png") })
+
+    await preview.getByTestId("cutover-confirm-live").click()
+    await erp.getByTestId("cutover-mode").getByText("Live").waitFor({ timeout: 30_000 })
+    expect(erpRecord(await admin.settledSyncs(order.id))).toMatchObject({ status: "synced" })
+    await erp.getByTestId("cutover-reconcile").click()
+    await missing.waitFor({ state: "detached", timeout: 60_000 })
+  })
+
   it("shows a customer's contact in the CRM on the customer page: the CRM's refusal in words, then Retry, then synced", async () => {
     const { adminClient } = await import("../../demo/storefront.mjs")
     const admin = await adminClient(store.url, store.admin.email, store.admin.password)

@@ -137,3 +137,69 @@ export type Conflict = {
   created_at: string
 }
 export type ConflictsResponse = { conflicts: Conflict[]; count: number; limit: number; offset: number }
+
+export type BackfillOutcome = "already" | "existing" | "linked" | "created" | "invalid" | "failed"
+export type BackfillRun = {
+  id: string
+  connection_id: string
+  dry_run: boolean
+  selection: { from?: string; to?: string; order_numbers?: number[]; order_ids?: string[]; shadow_skipped?: boolean }
+  status: "running" | "stopping" | "stopped" | "done" | "failed"
+  total: number
+  processed: number
+  counts: Record<BackfillOutcome, number>
+  items: Array<{ order_id: string; display_id: number | null; outcome: BackfillOutcome; message: string }>
+  error: string | null
+  created_at: string
+  finished_at: string | null
+}
+
+export type ReconciliationRun = {
+  id: string
+  connection_id: string
+  trigger: "schedule" | "manual"
+  window_from: string
+  window_to: string
+  status: "running" | "done" | "failed"
+  checked: number
+  drift_count: number
+  error: string | null
+  created_at: string
+  finished_at: string | null
+}
+
+export type DriftFix = "resend" | "accept" | "ignore"
+export type DriftItem = {
+  id: string
+  run_id: string
+  connection_id: string
+  entity_type: string
+  entity_id: string
+  kind: string
+  message: string
+  fixes: DriftFix[]
+  status: "open" | "fixed" | "ignored" | "superseded"
+  resolution: DriftFix | null
+  note: string | null
+  actor_id: string | null
+  resolved_at: string | null
+  created_at: string
+}
+
+export type CutoverConnection = {
+  id: string
+  kind: string
+  provider: string
+  enabled: boolean
+  mode: "live" | "shadow"
+  configured_mode: "live" | "shadow"
+  mode_changed_at: string | null
+  mode_changed_by: string | null
+  legacy_match: { field: string; pattern: string } | null
+  reconciliation: { everyHours: number; windowDays: number; cleanDaysToGoLive: number; clean_days: number; ready: boolean }
+  runs: ReconciliationRun[]
+  open_drift: number
+  held_back: Record<string, number>
+  backfills: BackfillRun[]
+}
+export type CutoverResponse = { connections: CutoverConnection[] }
