@@ -63,6 +63,18 @@ async function gatewayRefundLeg(admin, order, paymentId, erpRefundsBefore, syncR
 }
 
 /** What the storefront says it can still sell of the Blue shirt (the Store API's inventory_quantity). */
+/** The adoption leg: Medusa compared with the ERP (what the daily reconciliation does), as the Cutover section's button asks. */
+async function reconciliationLeg(admin) {
+  const { run } = await admin.request("POST", "/admin/integrations/connections/erp/reconcile", {})
+  let report = { run, drift_items: [] }
+  for (const until = Date.now() + 60_000; report.run.status === "running" && Date.now() < until; await new Promise((r) => setTimeout(r, 300))) {
+    report = await admin.request("GET", `/admin/integrations/reconciliation-runs/${run.id}`)
+  }
+  const { checked, drift_count, status, error } = report.run
+  console.log(`  Reconciliation with the ERP (Integrations › Cutover): ${status === "done" ? `${checked} order(s) and stock level(s) compared, ${drift_count} difference(s)` : `${status}${error ? `: ${error}` : ""}`}`)
+  for (const item of report.drift_items.slice(0, 5)) console.log(`    ${item.message} (fixes: ${item.fixes.join(", ")})`)
+}
+
 async function shirtsForSale(storefront) {
   const { products } = await storefront.request("GET", `/store/products?fields=variants.sku,variants.inventory_quantity&region_id=${store.seed.regionId}&limit=50`)
   return products.flatMap((p) => p.variants ?? []).find((v) => v.sku === "SHIRT-BLUE")?.inventory_quantity ?? null
@@ -166,6 +178,7 @@ try {
     console.log(`  Customer notified (Notification module, local provider): ${shipping.map((n) => `${n.template.replace("integration-hub-shipment-", "")} by ${n.channel} to ${n.to}`).join("; ") || "nothing"}`)
   }
   await stockLeg(admin, storefront)
+  await reconciliationLeg(admin)
   if (store.erp === "sandbox") {
     // The inbound leg: the ERP tells the store it shipped the sale, as a signed webhook.
     const sale = sync_records.find((r) => r.operation === "create")

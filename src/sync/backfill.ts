@@ -135,8 +135,8 @@ async function runBackfill(container: MedusaContainer, id: string, onProgress?: 
             WHERE id = ?`,
           [item.outcome, item.outcome, BACKFILL_ITEMS_KEPT, item.outcome === "invalid" || item.outcome === "failed", BACKFILL_ITEMS_KEPT * 2, JSON.stringify([item]), id]
         )
-        const now = await hub.retrieveBackfillRun(id)
-        if (now.status !== "running" || hub.stopping) break
+        const [now] = await hub.execute<{ status: string }>(`SELECT status FROM backfill_run WHERE id = ?`, [id])
+        if (now?.status !== "running" || hub.stopping) break
       }
     }
   } catch (err) {

@@ -78,7 +78,9 @@ export async function switchConnectionMode(container: MedusaContainer, connectio
     backfill,
     message:
       `"${connectionId}" is live: ` +
-      (backfill ? `${backfill.total} order(s) held back in shadow mode are being sent (those the legacy integration wrote are linked, not created)` : "new changes are sent from now on") +
+      (backfill?.total
+        ? `${backfill.total} order(s) held back in shadow mode are being sent (those the legacy integration wrote are linked, not created)`
+        : "new changes are sent from now on (no order was held back in shadow mode)") +
       (kept ? `; ${kept} other held-back effect(s) stay skipped (the legacy integration made them; send one from its record if it did not)` : ""),
   }
 }
