@@ -275,8 +275,11 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     await preview.getByTestId("cutover-confirm-live").click()
     await erp.getByTestId("cutover-mode").getByText("Live").waitFor({ timeout: 30_000 })
     expect(erpRecord(await admin.settledSyncs(order.id))).toMatchObject({ status: "synced" })
+    // Every order of the store compares clean now: the one sent on going live, and the others (a retried one, one
+    // sent with staff's SKU correction, refunded ones: a refund is the ERP's credit note, not a smaller sale).
     await erp.getByTestId("cutover-reconcile").click()
-    await missing.waitFor({ state: "detached", timeout: 60_000 })
+    await erp.getByTestId("cutover-drift").waitFor({ state: "detached", timeout: 60_000 })
+    await expect(erp.getByTestId("cutover-clean-days").textContent()).resolves.toBe("Clean for 1 day in a row (of 5)")
   })
 
   it("shows a customer's contact in the CRM on the customer page: the CRM's refusal in words, then Retry, then synced", async () => {

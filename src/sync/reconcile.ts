@@ -8,7 +8,8 @@ import { isDone } from "../modules/integration-hub/models/sync-record"
 import { ConnectionConfig, inventoryOwner, PluginOptions } from "../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 import type { ErpProvider, ErpSaleDetail } from "../providers/types"
-import { orderReference } from "../workflows/sync-order-to-erp/order-mapper"
+import { Corrections, applyOrderCorrections } from "../workflows/sync-order-to-erp/corrections"
+import { OrderForErp, orderReference } from "../workflows/sync-order-to-erp/order-mapper"
 import { processSyncRecord } from "./engine"
 import { hubOf } from "./hub"
 import { findLegacySale } from "./legacy-match"
@@ -23,8 +24,9 @@ export type DriftFix = (typeof DRIFT_FIXES)[number]
 type Drift = { entity_type: string; entity_id: string; kind: string; message: string; details: Record<string, unknown>; fixes: DriftFix[] }
 type RunRow = Awaited<ReturnType<IntegrationHubModuleService["retrieveReconciliationRun"]>>
 type OrderRow = {
-  id: string; display_id: number | null; status: string; currency_code: string; total: unknown
-  items?: Array<{ variant_sku?: string | null; quantity?: unknown; detail?: { quantity?: unknown } | null } | null> | null
+  id: string; display_id: number | null; status: string; currency_code: string
+  items?: Array<{ id: string; variant_sku?: string | null; quantity?: unknown; detail?: { quantity?: unknown } | null; total?: unknown } | null> | null
+  shipping_methods?: Array<{ total?: unknown } | null> | null
 }
 
 /** A run still `running` after this long was cut short (its process ended): another may start. */
@@ -110,7 +112,8 @@ async function reconcileErp(container: MedusaContainer, connection: ConnectionCo
   for (let skip = 0; ; skip += PAGE) {
     const { data } = await query.graph({
       entity: "order",
-      fields: ["id", "display_id", "status", "currency_code", "total", "items.variant_sku", "items.quantity", "items.detail.quantity"],
+      // `total` makes the order module compute the totals of each item and shipping method too.
+      fields: ["id", "display_id", "status", "currency_code", "total", "items.id", "items.variant_sku", "items.quantity", "items.detail.quantity", "items.total", "shipping_methods.total"],
       filters: { status: { $ne: "draft" }, created_at: { $gte: from, $lte: to } },
       pagination: { skip, take: PAGE, order: { created_at: "ASC", id: "ASC" } },
     })
@@ -119,12 +122,14 @@ async function reconcileErp(container: MedusaContainer, connection: ConnectionCo
     const records = new Map(
       (await hub.listSyncRecords({ connection_id: connection.id, entity_type: "order", operation: "create", entity_id: orders.map((o) => o.id) })).map((r) => [r.entity_id, r])
     )
-    for (const order of orders) {
+    for (const row of orders) {
       checked += 1
+      const record = records.get(row.id)
+      // As the hub sent it: with the corrections staff made to its data (edit-and-retry), as JSON (amounts as numbers).
+      const order = applyOrderCorrections(JSON.parse(JSON.stringify(row)) as OrderForErp, record?.corrections as Corrections | null) as unknown as OrderRow
       const label = `Order #${order.display_id ?? order.id}`
       const drift = (kind: string, message: string, details: Record<string, unknown>, fixes: DriftFix[]) =>
         drifts.push({ entity_type: "order", entity_id: order.id, kind, message, details, fixes })
-      const record = records.get(order.id)
       const canceled = order.status === "canceled"
       let sale: ErpSaleDetail | null = null
       if (record && isDone(record.status) && record.external_id) {
@@ -157,7 +162,8 @@ async function reconcileErp(container: MedusaContainer, connection: ConnectionCo
         if (sale.state !== "cancelled") drift("state", `${label} is canceled in Medusa, but its ${saleLabel} is still ${sale.state} in ${connection.id}`, { medusa: order.status, erp: sale.state }, resend)
         continue
       }
-      const total = amountOf(order.total, order.currency_code)
+      // What was sold: the items and shipping (refunds are the ERP's credit notes, not a smaller sale).
+      const total = amountOf(MathBN.sum(...[...(order.items ?? []), ...(order.shipping_methods ?? [])].map((l) => MathBN.convert((l?.total ?? 0) as number))), order.currency_code)
       if (sale.total !== null && amountOf(sale.total, order.currency_code) !== total) {
         const erpTotal = amountOf(sale.total, order.currency_code)
         drift("total", `${label}: ${connection.id}'s ${saleLabel} totals ${erpTotal} ${order.currency_code.toUpperCase()}, Medusa's order ${total}`, { medusa: total, erp: erpTotal }, resend)

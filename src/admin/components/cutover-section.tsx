@@ -77,7 +77,7 @@ const ConnectionCutover = ({ connection: c }: { connection: CutoverConnection })
         </Text>
       )}
       <RunsTable connection={c} />
-      {c.open_drift > 0 && <DriftList connectionId={c.id} />}
+      {c.open_drift > 0 && <DriftList connectionId={c.id} latestRun={`${c.runs[0]?.id}:${c.runs[0]?.status}`} />}
       {c.kind === "erp" && <Backfills connection={c} />}
     </div>
   )
@@ -158,8 +158,8 @@ const RunsTable = ({ connection: c }: { connection: CutoverConnection }) =>
 /** Where a drift item's record is in the admin. */
 const recordLink = (d: DriftItem) => (d.entity_type === "order" ? `/orders/${d.entity_id}` : d.entity_type === "customer" ? `/customers/${d.entity_id}` : d.entity_type === "inventory_item" ? `/inventory/${d.entity_id}` : null)
 
-const DriftList = ({ connectionId }: { connectionId: string }) => {
-  const { data } = useDriftItems(connectionId)
+const DriftList = ({ connectionId, latestRun }: { connectionId: string; latestRun: string }) => {
+  const { data } = useDriftItems(connectionId, latestRun)
   const fix = useFixDrift()
   const [ignoring, setIgnoring] = useState<{ id: string; reason: string } | null>(null)
   const apply = (id: string, chosen: DriftFix, reason?: string) =>

@@ -17,10 +17,10 @@ export function useCutover() {
   })
 }
 
-/** The open drift items of a connection (its latest reconciliation's report). */
-export function useDriftItems(connectionId: string) {
+/** The open drift items of a connection (its latest reconciliation's report): read again when that run changes. */
+export function useDriftItems(connectionId: string, latestRun: string) {
   return useQuery({
-    queryKey: [...driftKey, connectionId],
+    queryKey: [...driftKey, connectionId, latestRun],
     queryFn: () => sdk.client.fetch<{ drift_items: DriftItem[]; count: number }>(`/admin/integrations/drift-items?connection_id=${encodeURIComponent(connectionId)}&status=open&limit=50`),
   })
 }
