@@ -277,8 +277,17 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
     expect(erpRecord(await admin.settledSyncs(order.id))).toMatchObject({ status: "synced" })
     // Every order of the store compares clean now: the one sent on going live, and the others (a retried one, one
     // sent with staff's SKU correction, refunded ones: a refund is the ERP's credit note, not a smaller sale).
+    type Cutover = { connections: Array<{ id: string; runs: Array<{ id: string; status: string }> }> }
+    const latestRun = async () => ((await admin.request("GET", "/admin/integrations/cutover")) as Cutover).connections.find((c) => c.id === "erp")!.runs[0]
+    const before = await latestRun()
     await erp.getByTestId("cutover-reconcile").click()
-    await erp.getByTestId("cutover-drift").waitFor({ state: "detached", timeout: 60_000 })
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 300))) {
+      const run = await latestRun()
+      if (run.id !== before.id && run.status !== "running") break
+    }
+    const { drift_items } = (await admin.request("GET", "/admin/integrations/drift-items?connection_id=erp&status=open")) as { drift_items: Array<{ message: string }> }
+    expect(drift_items.map((d) => d.message)).toEqual([])
+    await erp.getByTestId("cutover-drift").waitFor({ state: "detached", timeout: 30_000 })
     await expect(erp.getByTestId("cutover-clean-days").textContent()).resolves.toBe("Clean for 1 day in a row (of 5)")
   })
 

@@ -2,6 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import backfillScript from "../../src/scripts/backfill"
 import { resumeBackfill, startBackfill, stopBackfill } from "../../src/sync/backfill"
 import { cutoverView, switchConnectionMode } from "../../src/sync/cutover"
 import { importInventoryNow } from "../../src/sync/inventory-schedule"
@@ -142,6 +143,19 @@ describeWithTryton()("adopting the plugin in a running store (real Tryton)", () 
         expect(await hub(container).listSyncRecords({ entity_id: [legacyOrder, newOrder, badOrder] })).toHaveLength(0)
         expect(await liveSales(refs)).toHaveLength(0)
 
+        // The same dry run from the command line (npx medusa exec …/scripts/backfill.js): progress, then the refused order.
+        const printed: string[] = []
+        const print = jest.spyOn(console, "log").mockImplementation((line: unknown) => void printed.push(String(line)))
+        try {
+          await backfillScript({ container, args: ["--", "--connection", "erp", "--from", day(11), "--to", day(9)] })
+        } finally {
+          print.mockRestore()
+        }
+        expect(printed[0]).toBe("[------------------------------] 0/3")
+        expect(printed).toContain("[##############################] 3/3  written by the legacy integration 1, would be created 1, refused 1")
+        expect(printed.at(-2)).toMatch(/^ {2}#\d+: Cannot sync order #\d+ to erp: line item 'Unlabelled scarf' has no SKU$/)
+        expect(printed.at(-1)).toMatch(/^backfill ibf_\w+ \(dry run\) done$/)
+
         // The real run, stopped at once and resumed: it picks up where it stopped.
         const run = await startBackfill(container, { connection_id: "erp", selection: { from: day(11), to: day(9) }, dry_run: false })
         await stopBackfill(container, run.id)
@@ -228,6 +242,11 @@ describeWithTryton()("adopting the plugin in a running store (real Tryton)", () 
         await importInventoryNow(container, { full: true })
         const clean = await reconcileConnection(container, "erp", { trigger: "manual" })
         expect(clean.drift_count).toBe(0)
+        // An order placed since the import moves both sides alike (Medusa reserves, Tryton's forecast drops): no drift.
+        const later = await placeOrder(container, store, { email: `drift-c-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 3 }] })
+        expect((await waitForSettledSync(container, later, "create")).status).toBe("synced")
+        const stillClean = await reconcileConnection(container, "erp", { trigger: "manual" })
+        expect(await hub(container).listDriftItems({ run_id: stillClean.id })).toEqual([])
 
         // Behind Medusa's back: Tryton's total of the first sale, the quotation deleted, and Medusa's stock of a SKU.
         const changedSale = await createRecord(container, changed)

@@ -16,6 +16,7 @@ import { findLegacySale } from "./legacy-match"
 import { checkPaymentDrift, describeDrift } from "./payment-drift"
 import { syncOperation } from "./operations"
 import { importInventoryNow } from "./inventory-schedule"
+import { countedReservations } from "../workflows/import-inventory-from-erp/steps/plan-stock-levels"
 
 /** The fixes a drift item may offer: send Medusa's version again, take the other side's, or leave it (with a reason). */
 export const DRIFT_FIXES = ["resend", "accept", "ignore"] as const
@@ -206,9 +207,10 @@ function compareLines(order: OrderRow, sale: ErpSaleDetail) {
 }
 
 /**
- * ERP-owned stock: for each level the imports set, the ERP's forecast now plus the reservations the import counted
- * should be what Medusa stocks. A difference is a change on one side the other has not taken (an edit in Medusa, a
- * change in the ERP not imported yet). The ERP owns stock: the fix is to take its figures (a full import).
+ * ERP-owned stock: for each level the imports set, what an import would set now (the ERP's forecast, plus Medusa's
+ * reservations of orders the ERP holds, as the import counts them) should be what Medusa stocks. A difference is a
+ * change one side has not taken (an edit in Medusa, a change in the ERP not imported yet). The ERP owns stock: the
+ * fix is to take its figures (a full import).
  */
 async function reconcileStock(container: MedusaContainer, connection: ConnectionConfig, erp: ErpProvider) {
   const hub = hubOf(container)
@@ -217,8 +219,8 @@ async function reconcileStock(container: MedusaContainer, connection: Connection
   let checked = 0
   const size = connection.inventory.batchSize
   for (let after = ""; ; ) {
-    const rows = await hub.execute<{ location_id: string; sku: string; inventory_item_id: string; counted_reserved: number; stocked: number }>(
-      `SELECT location_id, sku, inventory_item_id, counted_reserved, stocked FROM erp_stock_level
+    const rows = await hub.execute<{ location_id: string; sku: string; inventory_item_id: string }>(
+      `SELECT location_id, sku, inventory_item_id FROM erp_stock_level
         WHERE connection_id = ? AND deleted_at IS NULL AND (location_id || '|' || sku) > ? ORDER BY location_id || '|' || sku LIMIT ?`,
       [connection.id, after, size]
     )
@@ -233,17 +235,19 @@ async function reconcileStock(container: MedusaContainer, connection: Connection
         (await inventory.listInventoryLevels({ inventory_item_id: levels.map((l) => l.inventory_item_id), location_id: locationId }, { select: ["inventory_item_id", "stocked_quantity"] }))
           .map((l) => [l.inventory_item_id, Number(l.stocked_quantity)])
       )
+      const counted = await countedReservations(container, connection.id, locationId, levels.map((l) => l.inventory_item_id))
       for (const level of levels) {
         checked += 1
         const erpLevel = current[level.sku]
-        const expected = erpLevel ? Math.max(0, Math.round(erpLevel.forecast + Number(level.counted_reserved))) : null
+        const reserved = counted.get(level.inventory_item_id) ?? 0
+        const expected = erpLevel ? Math.max(0, Math.floor(erpLevel.forecast) + reserved) : null
         const stocked = medusa.get(level.inventory_item_id) ?? null
         if (expected === stocked) continue
         drifts.push({
           entity_type: "inventory_item", entity_id: level.inventory_item_id, kind: "stock",
           message: expected === null
             ? `SKU ${level.sku} at ${locationId}: ${connection.id} no longer has it, Medusa stocks ${stocked}`
-            : `SKU ${level.sku} at ${locationId}: Medusa stocks ${stocked ?? "nothing"}, ${connection.id}'s figures give ${expected} (forecast ${erpLevel!.forecast} + ${level.counted_reserved} reserved by orders it holds)`,
+            : `SKU ${level.sku} at ${locationId}: Medusa stocks ${stocked ?? "nothing"}, ${connection.id}'s figures give ${expected} (forecast ${Math.floor(erpLevel!.forecast)} + ${reserved} reserved by orders it holds)`,
           details: { sku: level.sku, location_id: locationId, medusa: stocked, erp: expected },
           fixes: ["accept", "ignore"],
         })

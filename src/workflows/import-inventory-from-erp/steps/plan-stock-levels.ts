@@ -39,7 +39,7 @@ export const planStockLevelsStep = createStep(planStockLevelsStepId, async (inpu
  * Per inventory item: Medusa's reservations at the location for orders the ERP counts already, i.e. orders whose
  * sale this connection created (their order.create record is synced). The ERP's forecast has those subtracted.
  */
-async function countedReservations(container: MedusaContainer, connectionId: string, locationId: string, itemIds: string[]): Promise<Map<string, number>> {
+export async function countedReservations(container: MedusaContainer, connectionId: string, locationId: string, itemIds: string[]): Promise<Map<string, number>> {
   const counted = new Map<string, number>()
   if (!itemIds.length) return counted
   const inventory = container.resolve<IInventoryService>(Modules.INVENTORY)
