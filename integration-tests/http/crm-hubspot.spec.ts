@@ -3,6 +3,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow, updateCustomersWorkflow } from "@medusajs/medusa/core-flows"
 import retryDueSyncsJob from "../../src/jobs/retry-due-syncs"
+import { applyDriftFix, reconcileConnection } from "../../src/sync/reconcile"
 import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { hub, waitForSettledSync } from "../helpers/sync"
@@ -54,6 +55,8 @@ medusaIntegrationTestRunner({
         if (Date.now() > until) throw new Error(`contact of ${customerId} did not settle: ${JSON.stringify(record ?? null)}`)
       }
     }
+    const orderNumber = async (orderId: string) =>
+      (await container.resolve(Modules.ORDER).retrieveOrder(orderId, { select: ["display_id"] })).display_id
     const patches = (id: string) => hubspot.calls.filter((c) => c.method === "PATCH" && c.path === `/crm/v3/objects/contacts/${id}`).map((c) => (c.body as { properties: unknown }).properties)
 
     it("a storefront signup becomes one contact with our id; three updates are three revisions sending only what changed", async () => {
@@ -79,6 +82,36 @@ medusaIntegrationTestRunner({
       expect(third.record.result_summary).toBe(`contact ${contactId} updated: last name sent`)
       expect(patches(contactId)).toEqual([{ phone: "+44 20 7946 0001" }, { lastname: "King" }])
       expect(hubspot.contacts().filter((c) => c.properties.email === email)).toHaveLength(1)
+    })
+
+    it("reconciliation finds the contact and the deal deleted in HubSpot, and Send again makes them anew", async () => {
+      await sweepMissingSyncs(container) // the hub notes the CRM connection enabled (what it sweeps starts here)
+      const email = `gone-${Date.now()}@example.com`
+      const orderId = await placeOrder(container, store, { email, items: [{ title: "Blue shirt", quantity: 1 }] })
+      const deal = await waitForSettledSync(container, orderId, "deal")
+      const contact = hubspot.contacts().find((c) => c.properties.email === email)!
+      const [customer] = await container.resolve(Modules.CUSTOMER).listCustomers({ email })
+      // A guest's customer gets its contact record from the catch-up sweep (checkout emits no customer.created).
+      await sweepMissingSyncs(container)
+      const { record } = await contactRecord(customer.id, 1)
+      expect(record).toMatchObject({ status: "synced", external_id: contact.id })
+      expect((await reconcileConnection(container, "crm", { trigger: "manual" })).drift_count).toBe(0)
+
+      for (const [type, id] of [["contacts", contact.id], ["deals", deal.external_id]]) {
+        const res = await fetch(`http://127.0.0.1:${PORT}/crm/v3/objects/${type}/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${TOKEN}` } })
+        expect(res.status).toBe(204)
+      }
+      const report = await reconcileConnection(container, "crm", { trigger: "manual" })
+      const items = await hub(container).listDriftItems({ run_id: report.id }, { order: { kind: "ASC" } })
+      expect(items.map((i) => [i.kind, i.message, i.fixes])).toEqual([
+        ["contact", `Customer ${customer.id}: its contact ${contact.id} is no longer in crm (deleted there)`, ["resend", "ignore"]],
+        ["deal", `Order #${await orderNumber(orderId)}: its deal ${deal.external_id} is no longer in crm (deleted there)`, ["resend", "ignore"]],
+      ])
+      for (const item of items) expect((await applyDriftFix(container, item.id, { fix: "resend", actor_id: null })).status).toBe("fixed")
+      const again = hubspot.contacts().find((c) => c.properties.email === email)!
+      expect(again.id).not.toBe(contact.id)
+      expect(hubspot.deals().filter((d) => d.properties.medusa_order_id === `medusa:${orderId}`).map((d) => d.id)).toEqual([(await waitForSettledSync(container, orderId, "deal")).external_id])
+      expect((await reconcileConnection(container, "crm", { trigger: "manual" })).drift_count).toBe(0)
     })
 
     it("a guest checkout becomes a contact flagged as a guest and one deal with its lines; the cancel moves the same deal", async () => {

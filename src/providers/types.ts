@@ -438,6 +438,11 @@ export interface CrmProvider extends IntegrationProvider {
    * wins). Our own writes come back here too: the hub recognises them. Optional: without it nothing flows CRM → Medusa.
    */
   listContactChanges?(page: CrmContactChangesRequest): Promise<CrmContactChangesPage>
+  /**
+   * Of these contacts or deals (the CRM's ids), those it still has (not deleted or archived). Optional: without it
+   * reconciliation checks the hub's records of them only.
+   */
+  existingRecords?(type: "contact" | "deal", externalIds: string[]): Promise<Set<string>>
 }
 
 export type CrmContactChangesRequest = { changedSince: string | null; startAt: Date; after: string | null; limit: number }

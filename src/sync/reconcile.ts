@@ -9,6 +9,7 @@ import { ConnectionConfig, inventoryOwner, PluginOptions } from "../modules/inte
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 import type { ErpProvider, ErpSaleDetail } from "../providers/types"
 import { Corrections, applyOrderCorrections } from "../workflows/sync-order-to-erp/corrections"
+import { contactEffectKey } from "../workflows/sync-customer-to-crm/contact"
 import { OrderForErp, orderReference } from "../workflows/sync-order-to-erp/order-mapper"
 import { processSyncRecord } from "./engine"
 import { hubOf } from "./hub"
@@ -270,7 +271,10 @@ async function reconcilePayments(container: MedusaContainer, connection: Connect
   return { checked: result.checked, drifts }
 }
 
-/** CRM: the window's customers each have their contact, its orders each their deal (by the hub's records). */
+/**
+ * CRM: the window's customers each have their contact, its orders each their deal: synced by the hub, and still in
+ * the CRM (when its provider can tell).
+ */
 async function reconcileCrm(container: MedusaContainer, connection: ConnectionConfig, from: Date, to: Date) {
   const hub = hubOf(container)
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
@@ -284,11 +288,19 @@ async function reconcileCrm(container: MedusaContainer, connection: ConnectionCo
       const rows = data as unknown as Array<{ id: string; display_id?: number }>
       if (!rows.length) break
       const records = new Map((await hub.listSyncRecords({ connection_id: connection.id, entity_type: entity, operation, entity_id: rows.map((r) => r.id) })).map((r) => [r.entity_id, r]))
+      const crm = hub.getProvider(connection.id, "crm")
+      const ids = [...records.values()].flatMap((r) => (isDone(r.status) && r.external_id ? [r.external_id] : []))
+      const present = crm.existingRecords && ids.length ? await crm.existingRecords(what, ids) : null
       for (const row of rows) {
         checked += 1
         const record = records.get(row.id)
-        if (record && isDone(record.status)) continue
         const label = entity === "order" ? `Order #${row.display_id ?? row.id}` : `Customer ${row.id}`
+        if (record && isDone(record.status)) {
+          if (present && record.external_id && !present.has(record.external_id)) {
+            drifts.push({ entity_type: entity, entity_id: row.id, kind: what, message: `${label}: its ${what} ${record.external_id} is no longer in ${connection.id} (deleted there)`, details: { external_id: record.external_id }, fixes: shadow ? ["ignore"] : ["resend", "ignore"] })
+          }
+          continue
+        }
         const why = record ? `its ${what} sync is ${record.status}${record.last_error ? `: ${record.last_error}` : record.result_summary ? ` (${record.result_summary})` : ""}` : `it has no ${what} sync`
         drifts.push({ entity_type: entity, entity_id: row.id, kind: what, message: `${label} has no ${what} in ${connection.id}: ${why}`, details: { status: record?.status ?? null }, fixes: shadow ? ["ignore"] : ["resend", "ignore"] })
       }
@@ -326,7 +338,10 @@ async function fix(container: MedusaContainer, item: ItemRow, chosen: "resend" |
     return `took ${item.connection_id}'s figures: full stock import (${record.result_summary})`
   }
   if (item.kind === "contact" || item.kind === "deal") {
-    return describeRun(await runEffect(container, item.connection_id, item.entity_type, item.kind, item.entity_id, { reset: false }))
+    // One deleted in the CRM is made again: its record forgets the old id (and, for a contact, what both sides held).
+    const gone = typeof details.external_id === "string"
+    if (gone && item.kind === "contact") await hub.saveBaseline(item.connection_id, contactEffectKey(item.entity_id), null)
+    return describeRun(await runEffect(container, item.connection_id, item.entity_type, item.kind, item.entity_id, { reset: gone }))
   }
   if (item.entity_type !== "order") throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Drift of kind "${item.kind}" has no fix but ignore`)
   if (chosen === "accept") {

@@ -86,6 +86,14 @@ export class HubSpotClient {
     return new Map(found.results.flatMap((o) => (o.properties[idProperty] ? [[key(o.properties[idProperty]!), o]] : [])))
   }
 
+  /** POST /crm/v3/objects/{type}/batch/read by HubSpot's own ids (at most 100): the ids it still has (archived ones are not). */
+  async existing(type: ObjectType, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set()
+    const data = { inputs: ids.map((id) => ({ id })), properties: [], propertiesWithHistory: [] }
+    const found = await this.send({ method: "POST", url: `/crm/v3/objects/${type}/batch/read`, operation: `${type}.batch_check`, data, safe: true }, batchSchema)
+    return new Set(found.results.map((o) => o.id))
+  }
+
   /**
    * POST /crm/v3/objects/{type}/batch/upsert: each input created or updated by a unique property's value; setting
    * the same properties again changes nothing, so it is safe to repeat.

@@ -15,6 +15,8 @@ const DESCRIPTIONS: Record<string, string> = {
   "contacts.create": "create the contact",
   "contacts.update": "update the contact's changed fields",
   "contacts.batch_read": "find a batch of contacts by our customer ids, then by e-mail",
+  "contacts.batch_check": "check the contacts are still in HubSpot (reconciliation)",
+  "deals.batch_check": "check the deals are still in HubSpot (reconciliation)",
   "contacts.batch_upsert": "create or update a batch of contacts, each with what changed",
   "companies.search": "find the company by name",
   "companies.create": "create the company",
@@ -214,6 +216,14 @@ export class HubSpotCrmProvider implements CrmProvider {
    * writes by a few seconds, so the next cursor starts a minute before this call: contacts seen twice are told apart
    * by the hub, which compares values, not times.
    */
+  async existingRecords(type: "contact" | "deal", externalIds: string[]): Promise<Set<string>> {
+    const found = new Set<string>()
+    for (let i = 0; i < externalIds.length; i += BATCH_MAX) {
+      for (const id of await this.client.existing(type === "contact" ? "contacts" : "deals", externalIds.slice(i, i + BATCH_MAX))) found.add(id)
+    }
+    return found
+  }
+
   async listContactChanges(page: CrmContactChangesRequest): Promise<CrmContactChangesPage> {
     await this.ensureProperties()
     const o = this.options
