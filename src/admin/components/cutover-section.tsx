@@ -60,7 +60,7 @@ const ConnectionCutover = ({ connection: c }: { connection: CutoverConnection })
             Clean for {plural(clean_days, "day")} in a row (of {cleanDaysToGoLive})
           </Badge>
         </div>
-        <div className="flex gap-x-2">
+        <div className="flex items-start gap-x-2">
           <Button size="small" variant="secondary" isLoading={reconcile.isPending} data-testid="cutover-reconcile"
             onClick={() => reconcile.mutate(c.id, { onSuccess: () => toast.info(`Reconciling ${c.id} over the last ${plural(windowDays, "day")}…`), onError: (e) => toast.error(e.message) })}>
             Reconcile now
