@@ -60,12 +60,14 @@ export async function startBackfill(
       `Connection "${connection.id}" is in shadow mode, where nothing is written to the ERP: run the backfill as a dry run, or switch the connection to live first (Integrations › Cutover)`
     )
   }
-  const { count } = await selectOrders(container, connection.id, input.selection, 0, 1)
+  // Held-back orders leave that state as they are sent: the run works on the ones held back when it started.
+  const selection: BackfillSelection = input.selection.shadow_skipped ? { ...input.selection, order_ids: await heldBack(container, connection.id, input.selection.order_ids) } : input.selection
+  const { count } = await selectOrders(container, connection.id, selection, 0, 1)
   const id = generateEntityId(undefined, "ibf")
   await hub.execute(
     `INSERT INTO backfill_run (id, connection_id, dry_run, selection, status, total, processed, counts, items, actor_id, heartbeat_at)
      VALUES (?, ?, ?, ?::jsonb, 'running', ?, 0, ?::jsonb, '[]'::jsonb, ?, now())`,
-    [id, connection.id, input.dry_run, JSON.stringify(input.selection), count, JSON.stringify(emptyCounts()), input.actor_id ?? null]
+    [id, connection.id, input.dry_run, JSON.stringify(selection), count, JSON.stringify(emptyCounts()), input.actor_id ?? null]
   )
   const run = await hub.retrieveBackfillRun(id)
   const going = runBackfill(container, id, opts.onProgress)
@@ -169,17 +171,10 @@ export async function selectOrders(container: MedusaContainer, connectionId: str
     filters.created_at = { ...(selection.from ? { $gte: day(selection.from, false) } : {}), ...(selection.to ? { $lte: day(selection.to, true) } : {}) }
   }
   if (selection.order_numbers?.length) filters.display_id = selection.order_numbers
-  const ids = new Set(selection.order_ids ?? [])
-  if (selection.shadow_skipped) {
-    const skipped = await hubOf(container).listSyncRecords(
-      { connection_id: connectionId, entity_type: "order", operation: "create", status: "skipped", skip_code: "shadow" },
-      { select: ["entity_id"] }
-    )
-    const shadowIds = skipped.map((r) => r.entity_id)
-    filters.id = ids.size ? shadowIds.filter((i) => ids.has(i)) : shadowIds
-    if (!(filters.id as string[]).length) return { orders: [] as OrderRow[], count: 0 }
-  } else if (ids.size) {
-    filters.id = [...ids]
+  const ids = selection.order_ids ?? (selection.shadow_skipped ? await heldBack(container, connectionId) : null)
+  if (ids) {
+    if (!ids.length) return { orders: [] as OrderRow[], count: 0 }
+    filters.id = ids
   }
   const { data, metadata } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
     entity: "order",
@@ -188,6 +183,15 @@ export async function selectOrders(container: MedusaContainer, connectionId: str
     pagination: { skip, take, order: { created_at: "ASC", id: "ASC" } },
   })
   return { orders: data as unknown as OrderRow[], count: metadata?.count ?? data.length }
+}
+
+/** The orders whose sale shadow mode held back on the connection (of `among`, when given). */
+async function heldBack(container: MedusaContainer, connectionId: string, among?: string[]): Promise<string[]> {
+  const skipped = await hubOf(container).listSyncRecords(
+    { connection_id: connectionId, entity_type: "order", operation: "create", status: "skipped", skip_code: "shadow", ...(among ? { entity_id: among } : {}) },
+    { select: ["entity_id"] }
+  )
+  return skipped.map((r) => r.entity_id)
 }
 
 /** The order's sync record on the connection, if it has one. */
