@@ -36,7 +36,7 @@ export type BackfillItem = { order_id: string; display_id: number | null; outcom
 type BackfillRunRow = Awaited<ReturnType<IntegrationHubModuleService["retrieveBackfillRun"]>>
 
 /** The items a run keeps, for the preview: its first ones, and every refused or failed one up to twice as many. */
-export const BACKFILL_ITEMS_KEPT = 500
+const BACKFILL_ITEMS_KEPT = 500
 /** A `running` run whose heartbeat is older than this was interrupted (its process ended): it may be resumed. */
 const HEARTBEAT_STALE_MS = 2 * 60_000
 const PAGE = 25

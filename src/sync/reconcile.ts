@@ -20,7 +20,7 @@ import { importInventoryNow } from "./inventory-schedule"
 import { countedReservations } from "../workflows/import-inventory-from-erp/steps/plan-stock-levels"
 
 /** The fixes a drift item may offer: send Medusa's version again, take the other side's, or leave it (with a reason). */
-export const DRIFT_FIXES = ["resend", "accept", "ignore"] as const
+const DRIFT_FIXES = ["resend", "accept", "ignore"] as const
 export type DriftFix = (typeof DRIFT_FIXES)[number]
 
 type Drift = { entity_type: string; entity_id: string; kind: string; message: string; details: Record<string, unknown>; fixes: DriftFix[] }
