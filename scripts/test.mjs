@@ -40,4 +40,9 @@ const filters = only ? args.filter((_, i) => i !== args.indexOf("--selectProject
 // A path or name filter may match tests of one project only; the other must not fail for finding none.
 const rest = filters.length ? [...filters, "--passWithNoTests"] : filters
 if (!only || only === "unit") must("npx", ["jest", "--selectProjects", "unit", ...quiet, ...rest], env)
-if (!only || only === "integration") must("npx", ["jest", "--selectProjects", "integration", "--runInBand", "--forceExit", ...quiet, ...rest], env)
+// One suite at a time (they share the Tryton database and fixed sandbox ports), in one worker that jest replaces
+// once a finished suite leaves its heap above the limit: each suite boots a whole Medusa app whose modules stay
+// reachable after teardown, and in one process for the whole run they outgrew V8's 4 GB heap (CI exit 134).
+const memoryLimit = process.env.TEST_WORKER_MEMORY ?? "1200MB"
+if (!only || only === "integration")
+  must("npx", ["jest", "--selectProjects", "integration", "--maxWorkers=1", `--workerIdleMemoryLimit=${memoryLimit}`, "--forceExit", ...quiet, ...rest], env)
