@@ -1,13 +1,13 @@
 /*
  * HubSpot CRM v3 for tests: every request to /crm/v3/objects/* is first sent to Stoplight Prism serving HubSpot's own
- * description of that object (../shared/specs/hubspot/crm-v3-<object>.json, one Prism per document: Prism serves one
+ * description of that object (integration-tests/specs/hubspot/crm-v3-<object>.json, one Prism per document: Prism serves one
  * document per process, and the six documents repeat the same component names with small differences, so merging them
  * would mean choosing between them). A request Prism finds invalid is recorded as a violation (tests fail on any) and
  * answered 400 VALIDATION_ERROR as HubSpot would; a valid one is answered by a stateful double that keeps contacts,
  * companies, deals, line items (products, orders on request) and their associations. Prism's answers are only used
  * to validate.
  *
- * Load-time fix (../shared/PEERS.md): the shared error response is declared as content type `*\/*` (Prism answers
+ * Load-time fix: the shared error response is declared as content type `*\/*` (Prism answers
  * 500 "Cannot find serializer") and many examples are `null`; both are rewritten before Prism reads the documents.
  *
  * Where the documents and live HubSpot differ, the documents win for requests (a request valid for the document is
@@ -31,7 +31,7 @@ export type { HubSpotObjectType, HubSpotRecord, StoredAssociation } from "./doub
 export { ASSOCIATION_TYPES, objectTypeOf } from "./double"
 
 const ROOT = path.resolve(__dirname, "..", "..")
-const SPECS = path.resolve(ROOT, "..", "shared", "specs", "hubspot")
+const SPECS = path.resolve(ROOT, "integration-tests", "specs", "hubspot")
 const PRISM = path.join(ROOT, "node_modules", ".bin", "prism")
 
 /** Each object's document, and the name its paths use for the object. */

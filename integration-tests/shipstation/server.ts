@@ -1,6 +1,6 @@
 /*
  * ShipStation API v2 for tests: every request is first sent to Stoplight Prism serving the official description
- * (../shared/specs/shipstation/shipstation-api-v2.yaml), and a request Prism finds invalid is recorded as a
+ * (integration-tests/specs/shipstation/shipstation-api-v2.yaml), and a request Prism finds invalid is recorded as a
  * violation (the tests fail on any) and answered 400 as ShipStation would; a valid one is answered by a stateful
  * double that keeps shipments, labels and tracking, so scenarios (buy, find by external id, void, track) hold
  * together. Prism's own answers are examples, not state: they are only used to validate.
@@ -19,7 +19,7 @@ import path from "node:path"
 import { parse, stringify } from "yaml"
 
 const ROOT = path.resolve(__dirname, "..", "..")
-const SPEC = path.resolve(ROOT, "..", "shared", "specs", "shipstation", "shipstation-api-v2.yaml")
+const SPEC = path.resolve(ROOT, "integration-tests", "specs", "shipstation", "shipstation-api-v2.yaml")
 const PRISM = path.join(ROOT, "node_modules", ".bin", "prism")
 
 export type Violation = { method: string; url: string; messages: string[] }

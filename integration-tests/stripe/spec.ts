@@ -1,5 +1,5 @@
 /*
- * Stripe's official OpenAPI description (../shared/specs/stripe/spec3-2023-08-16.yaml): as an openapi-backend
+ * Stripe's official OpenAPI description (integration-tests/specs/stripe/spec3-2023-08-16.yaml): as an openapi-backend
  * router/validator for requests, and as ajv schemas to check the objects the double answers.
  *
  * Two load-time adjustments, neither of which changes what is valid:
@@ -16,7 +16,7 @@ import { Context, OpenAPIBackend, Request } from "openapi-backend"
 import { parse } from "yaml"
 
 const ROOT = path.resolve(__dirname, "..", "..")
-export const STRIPE_SPEC = path.resolve(ROOT, "..", "shared", "specs", "stripe", "spec3-2023-08-16.yaml")
+export const STRIPE_SPEC = path.resolve(ROOT, "integration-tests", "specs", "stripe", "spec3-2023-08-16.yaml")
 export const STRIPE_SPEC_VERSION = "2023-08-16"
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
