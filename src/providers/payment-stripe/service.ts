@@ -1,13 +1,12 @@
-import { MathBN } from "@medusajs/framework/utils"
 import type { z } from "@medusajs/framework/zod"
 import Stripe from "stripe"
 import type { HttpClient } from "../../lib/http/client"
 import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
-import { currencyDigits } from "../../lib/money"
 import type { GatewayPaymentEvents, GatewayPaymentState, GatewayRefund, InboundEvent, InboundRequest, MedusaPaymentRef, PaymentGatewayProvider, ProviderDeps } from "../types"
 import { WebhookPayloadError } from "../types"
 import { assertProviderOptions } from "../validate-options"
 import { parseWebhookBody } from "../webhook-body"
+import { toMajor } from "./currency-units"
 import { chargeSchema, disputeSchema, eventSchema, failedIntentSchema, paymentIntentSchema, StripeOptions, stripeOptionsSchema } from "./types"
 
 /** Stripe's tolerance between its signature's timestamp and our clock, as its libraries default to. */
@@ -60,7 +59,8 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
   }
 
   externalUrl(entityType: string, externalId: string): string | null {
-    const mode = this.options.apiKey.includes("_test_") ? "test/" : ""
+    // By the key's prefix: the rest of a key may contain "_test_" too.
+    const mode = /^(sk|rk)_test_/.test(this.options.apiKey) ? "test/" : ""
     return entityType === "payment" ? `https://dashboard.stripe.com/${mode}payments/${encodeURIComponent(externalId)}` : null
   }
 
@@ -91,7 +91,7 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
     return { id: event.id, type, occurredAt, subject: { entity_type: "gateway_payment", entity_id: data.payment_id }, data }
   }
 
-  /** The fields of each event the hub needs (GatewayPaymentEvents), amounts in major units with the currency's precision. */
+  /** The fields of each event the hub needs (GatewayPaymentEvents), amounts in major units as Stripe counts the currency. */
   private eventData(type: string, object: Record<string, unknown>, idempotencyKey: string | null): { payment_id: string } & Record<string, unknown> {
     const parse = <S extends z.ZodType>(schema: S): z.output<S> => {
       const parsed = schema.safeParse(object)
@@ -160,12 +160,6 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
     const res = await this.http.request<unknown>({ method: "GET", url, operation, headers: { authorization: `Bearer ${this.options.apiKey}` }, safe: true })
     return res.data
   }
-}
-
-/** An amount in Stripe's minor unit as a decimal string in major units (JPY has none, KWD three). */
-export function toMajor(minor: number, currency: string): string {
-  const digits = currencyDigits(currency)
-  return MathBN.div(minor, MathBN.convert(10).pow(digits)).toFixed(digits)
 }
 
 /** A refund's status in the hub's words: Stripe's "requires_action" is still pending. */

@@ -2,7 +2,7 @@ import { z } from "@medusajs/framework/zod"
 
 export const stripeOptionsSchema = z.object({
   /** A restricted or secret key (sk_… / rk_…) with read access to PaymentIntents, Charges and Disputes. Never logged. */
-  apiKey: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must be a Stripe secret or restricted key (sk_… or rk_…)"),
+  apiKey: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted API key: "sk_" or "rk_", then "test_" or "live_", then letters, digits or "_"'),
   /** The signing secret of the webhook endpoint that points at /hooks/integrations/<connection id> (whsec_…). Never logged. */
   webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9]+$/, "must be a Stripe webhook signing secret (whsec_…)"),
   /** Base URL of the API; Stripe's own unless testing. */

@@ -83,6 +83,62 @@ describe("verifyStandardWebhook", () => {
   })
 })
 
+// Signatures computed outside this code, so that a verifier and a signer that agree with each other but not with
+// the scheme cannot pass: each is accepted as published, and refused with one byte changed.
+describe("known-answer vectors", () => {
+  // RFC 4231 §4.3, test case 2. The base64 form: printf '%s' 'what do ya want for nothing?' | openssl dgst -sha256 -hmac Jefe -binary | base64
+  const RFC_KEY = "Jefe"
+  const RFC_DATA = Buffer.from("what do ya want for nothing?")
+  const RFC_HEX = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+  const RFC_BASE64 = "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM="
+
+  it.each([
+    ["hex", { signature: RFC_HEX }],
+    ["hex with a prefix", { signature: `sha256=${RFC_HEX}`, prefix: "sha256=" }],
+    ["base64", { signature: RFC_BASE64, encoding: "base64" as const }],
+  ])("verifyHmacSha256 accepts RFC 4231's HMAC-SHA256 (%s)", (_, input) => {
+    expect(verifyHmacSha256({ rawBody: RFC_DATA, secret: RFC_KEY, ...input })).toEqual({ ok: true })
+  })
+
+  it.each([
+    ["a signature one hex digit off", RFC_DATA, `${RFC_HEX.slice(0, -1)}2`],
+    ["a body one byte off", Buffer.from("what do ya want for nothing!"), RFC_HEX],
+  ])("verifyHmacSha256 refuses RFC 4231's vector with %s", (_, rawBody, signature) => {
+    expect(verifyHmacSha256({ rawBody, secret: RFC_KEY, signature })).toMatchObject({ ok: false, reason: "bad_signature" })
+  })
+
+  it("signHmacSha256 gives RFC 4231's HMAC-SHA256", () => {
+    expect([signHmacSha256(RFC_DATA, RFC_KEY), signHmacSha256(RFC_DATA, RFC_KEY, "base64")]).toEqual([RFC_HEX, RFC_BASE64])
+  })
+
+  // The Standard Webhooks reference libraries' vector (standard-webhooks/standard-webhooks,
+  // libraries/javascript/src/webhook.test.ts, "sign function works"); also reproduced with
+  // openssl dgst -sha256 -mac HMAC -macopt hexkey:<the secret's base64 decoded> over "<id>.<timestamp>.<body>".
+  const SW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+  const SW_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+  const SW_TIMESTAMP = 1614265330
+  const SW_BODY = Buffer.from('{"test": 2432232314}')
+  const SW_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+  const swHeaders = (signature = SW_SIGNATURE) => ({ "webhook-id": SW_ID, "webhook-timestamp": String(SW_TIMESTAMP), "webhook-signature": signature })
+  const swVerify = (headers: Record<string, string>, rawBody = SW_BODY) => verifyStandardWebhook({ rawBody, headers, secret: SW_SECRET, now: new Date((SW_TIMESTAMP + 10) * 1000) })
+
+  it("verifyStandardWebhook accepts the published vector", () => {
+    expect(swVerify(swHeaders())).toEqual({ ok: true, id: SW_ID, timestamp: new Date(SW_TIMESTAMP * 1000) })
+  })
+
+  it.each([
+    ["a signature one character off", () => swVerify(swHeaders(SW_SIGNATURE.replace("g0hM", "g1hM")))],
+    ["a body one byte off", () => swVerify(swHeaders(), Buffer.from('{"test": 2432232315}'))],
+    ["another id", () => swVerify({ ...swHeaders(), "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJel" })],
+  ])("verifyStandardWebhook refuses the published vector with %s", (_, run) => {
+    expect(run()).toMatchObject({ ok: false, reason: "bad_signature" })
+  })
+
+  it("signStandardWebhook gives the published signature", () => {
+    expect(signStandardWebhook({ id: SW_ID, timestamp: new Date(SW_TIMESTAMP * 1000), rawBody: SW_BODY, secret: SW_SECRET })).toEqual(swHeaders())
+  })
+})
+
 describe("helpers", () => {
   it.each([
     [{ "Webhook-Id": "a" }, "webhook-id", "a"],
