@@ -53,18 +53,20 @@ interface BreakerStore {
   reset(): Promise<void>
 }
 
+/** Timed by the breaker's clock, so its ttls run on the same time as the rest of the breaker. */
 class MemoryStore implements BreakerStore {
+  constructor(private readonly now: () => number) {}
   private readonly buckets = new Map<number, { requests: number; failures: number; expires: number }>()
   private trip_: Tripped | null = null
   private probeUntil = 0
   private probeFailures = 0
 
   async add(bucket: number, failed: boolean, ttlMs: number) {
-    const b = this.buckets.get(bucket) ?? { requests: 0, failures: 0, expires: Date.now() + ttlMs }
+    const b = this.buckets.get(bucket) ?? { requests: 0, failures: 0, expires: this.now() + ttlMs }
     b.requests++
     if (failed) b.failures++
     this.buckets.set(bucket, b)
-    for (const [k, v] of this.buckets) if (v.expires < Date.now()) this.buckets.delete(k)
+    for (const [k, v] of this.buckets) if (v.expires < this.now()) this.buckets.delete(k)
   }
   async counts(buckets: number[]) {
     let requests = 0
@@ -89,8 +91,8 @@ class MemoryStore implements BreakerStore {
     return true
   }
   async claimProbe(ttlMs: number, openedAt: number) {
-    if (this.trip_?.openedAt !== openedAt || this.probeUntil > Date.now()) return false
-    this.probeUntil = Date.now() + ttlMs
+    if (this.trip_?.openedAt !== openedAt || this.probeUntil > this.now()) return false
+    this.probeUntil = this.now() + ttlMs
     return true
   }
   async releaseProbe() {
@@ -173,8 +175,10 @@ class RedisStore implements BreakerStore {
 
 /** A Redis store that falls back to this process's own counts while Redis cannot be reached. */
 class FallbackStore implements BreakerStore {
-  private readonly local = new MemoryStore()
-  constructor(private readonly shared: BreakerStore) {}
+  private readonly local: MemoryStore
+  constructor(private readonly shared: BreakerStore, now: () => number) {
+    this.local = new MemoryStore(now)
+  }
   private async use<T>(fn: (s: BreakerStore) => Promise<T>): Promise<T> {
     try {
       return await fn(this.shared)
@@ -215,7 +219,7 @@ export class CircuitBreaker {
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))
   ) {
-    this.store = redis ? new FallbackStore(new RedisStore(redis, `mih:cb:${connectionId}`)) : new MemoryStore()
+    this.store = redis ? new FallbackStore(new RedisStore(redis, `mih:cb:${connectionId}`), now) : new MemoryStore(now)
   }
 
   private get bucketMs() {

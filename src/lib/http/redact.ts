@@ -12,11 +12,30 @@ export const REDACTED = "[redacted]"
 /** True for option or field names that hold credentials. */
 export const isSecretKey = (key: string): boolean => SECRET_KEY.test(key)
 
-/** The literal credential values in an options object (e.g. a connection's `options`), to scrub from any text. */
-export function secretValues(options: Record<string, unknown>): string[] {
-  return Object.entries(options).flatMap(([k, v]) => (isSecretKey(k) && typeof v === "string" && v ? [v] : []))
-}
 const MAX_DEPTH = 8
+
+/**
+ * The literal credential values in an options object (e.g. a connection's `options`), to scrub from any text:
+ * every string under a key that names a credential, at any depth (an OAuth block, a list of API keys).
+ */
+export function secretValues(options: Record<string, unknown>): string[] {
+  const found = new Set<string>()
+  // Only the objects on the current path: a cycle stops, a block shared by two keys is still read under each.
+  const path = new Set<object>()
+  const walk = (value: unknown, underSecret: boolean, depth: number): void => {
+    if (typeof value === "string") {
+      if (underSecret && value) found.add(value)
+      return
+    }
+    if (value === null || typeof value !== "object" || depth >= MAX_DEPTH || path.has(value)) return
+    path.add(value)
+    if (Array.isArray(value)) for (const v of value) walk(v, underSecret, depth + 1)
+    else for (const [k, v] of Object.entries(value)) walk(v, underSecret || isSecretKey(k), depth + 1)
+    path.delete(value)
+  }
+  walk(options, false, 0)
+  return [...found]
+}
 const MAX_STRING = 2_000
 
 /**

@@ -7,6 +7,7 @@ import { HttpClient } from "../../lib/http/client"
 import type { VendorRetryAfter } from "../../lib/http/classify"
 import { ConnectionGuard, RetryBudget } from "../../lib/http/guard"
 import { ConnectionRateLimiter } from "../../lib/http/rate-limit"
+import { secretValues } from "../../lib/http/redact"
 import { BUILT_IN_PROVIDERS } from "../../providers/registry"
 import type { ConnectionKind, IntegrationProvider, IntegrationProviderClass, ProviderOfKind, ProviderStateStore } from "../../providers/types"
 import { formatIssues, safeParseWithRequired } from "../../lib/zod-issues"
@@ -122,10 +123,12 @@ export class ConnectionRegistry {
         timeoutMs: connection.timeoutMs,
       })
       this.guards.set(connection.id, guard)
+      // Every credential of the options, at any depth, not only the ones the provider names: a log row keeps none.
+      const optionSecrets = secretValues(connection.options)
       const createRecorder = (secrets: string[]) =>
         new CallRecorder({
           connectionId: connection.id,
-          secrets,
+          secrets: [...new Set([...secrets, ...optionSecrets])],
           log: logSink,
           onLogError: (err) => logger.warn(`integration-hub: could not write integration log: ${(err as Error).message}`),
           guard,

@@ -237,15 +237,24 @@ describe("CircuitBreaker: half-open", () => {
     expect(err?.message).toContain(`circuit open since ${iso(T0 + 30_100)}`)
   })
 
-  it("a probe that gives no verdict within its ttl: the waiter is refused, told to come back after openMs", async () => {
+  it("a probe that gives no verdict within its ttl: the waiter waits the ttl out, then is the next probe", async () => {
     const { breaker, advance, now, polls } = await openedBreaker()
     advance(30_000)
     await breaker.admit(PROBE_TTL_MS)
-    const err = await refusal(breaker)
+    expect(await breaker.admit(PROBE_TTL_MS)).toEqual({ probe: true })
     expect(polls).toHaveLength(PROBE_TTL_MS / 100)
     expect(now()).toBe(T0 + 30_000 + PROBE_TTL_MS)
-    expect(err).toMatchObject({ code: CIRCUIT_OPEN, retryable: true, retryAfterMs: 30_000 })
-    expect(err?.message).toContain(`waits until ${iso(now() + 30_000)}`)
+  })
+
+  it("a probe that gives no verdict while the waiter may wait (openMs, shorter than the ttl): the waiter is refused, told to come back after openMs", async () => {
+    const { breaker, advance, now, polls } = await openedBreaker({ ...OPTIONS, openMs: 5_000 })
+    advance(5_000)
+    await breaker.admit(PROBE_TTL_MS)
+    const err = await refusal(breaker)
+    expect(polls).toHaveLength(5_000 / 100)
+    expect(now()).toBe(T0 + 10_000)
+    expect(err).toMatchObject({ code: CIRCUIT_OPEN, retryable: true, retryAfterMs: 5_000 })
+    expect(err?.message).toContain(`waits until ${iso(now() + 5_000)}`)
   })
 
   it("a probe's success closes the circuit and clears the counts", async () => {
@@ -319,13 +328,16 @@ describe("CircuitBreaker: half-open", () => {
   })
 
   it("a probe that never settles holds the half-open state for its ttl only", async () => {
-    const { breaker, advance } = await openedBreaker()
+    const { breaker, advance, now } = await openedBreaker()
     advance(30_000)
-    expect(await breaker.admit(50)).toEqual({ probe: true })
-    expect(await refusal(breaker)).toMatchObject({ code: CIRCUIT_OPEN })
-    // The memory store times the probe's claim by the wall clock, not the injected one: wait for real.
-    await new Promise((resolve) => setTimeout(resolve, 80))
-    expect(await breaker.admit(50)).toEqual({ probe: true })
+    expect(await breaker.admit(PROBE_TTL_MS)).toEqual({ probe: true })
+    advance(PROBE_TTL_MS - 101)
+    // A caller that waits one poll (100 ms) looks again 1 ms before the ttl ends: still held, so it is refused.
+    await expect(breaker.admit(100)).rejects.toMatchObject({ code: CIRCUIT_OPEN })
+    expect(now()).toBe(T0 + 30_000 + PROBE_TTL_MS - 1)
+    // A millisecond later the claim has lapsed: the next caller is the probe, at once.
+    advance(1)
+    expect(await breaker.admit(100)).toEqual({ probe: true })
   })
 
   it("reset() closes it by hand", async () => {

@@ -1,13 +1,26 @@
 import { ConnectionRateLimiter, RateLimit, spacingMs } from "../rate-limit"
+import { FakeClock, settle } from "./fake-clock"
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-/** Timers never fire early, but the store and Date.now can disagree by a millisecond or two. */
-const SLACK_MS = 10
+/** A limiter on `clock`: its waits are the fake clock's, so each start happens at an exact moment. */
+const limiterOn = (clock: FakeClock, id: string, limit: RateLimit | undefined) => new ConnectionRateLimiter(id, limit, undefined, clock.sleep, clock.now)
 
-/** Starts `n` acquisitions at once; resolves with each one's completion time (ms after the start), in call order. */
-async function acquireAll(limiter: ConnectionRateLimiter, n: number): Promise<number[]> {
-  const t0 = Date.now()
-  return Promise.all(Array.from({ length: n }, () => limiter.acquire().then((turn) => turn.done()).then(() => Date.now() - t0)))
+/**
+ * Starts `n` acquisitions at once, each handing its turn back as soon as it has it. `starts[i]` is the moment
+ * caller i got its turn (null while it waits); `order` lists the callers in the order they got it.
+ */
+function acquireAll(limiter: ConnectionRateLimiter, clock: FakeClock, n: number) {
+  const starts: Array<number | null> = Array.from({ length: n }, () => null)
+  const order: number[] = []
+  const all = Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      limiter.acquire().then((turn) => {
+        starts[i] = clock.now()
+        order.push(i)
+        turn.done()
+      })
+    )
+  )
+  return { starts, order, all }
 }
 
 describe("spacingMs", () => {
@@ -35,123 +48,135 @@ describe("spacingMs", () => {
 
 describe("ConnectionRateLimiter.acquire", () => {
   it("without a limit, lets every caller start at once", async () => {
-    const done = await acquireAll(new ConnectionRateLimiter("rl-none", undefined), 20)
-    expect(Math.max(...done)).toBeLessThan(50)
+    const clock = new FakeClock()
+    const { starts, all } = acquireAll(limiterOn(clock, "rl-none", undefined), clock, 20)
+    await all
+    expect(starts).toEqual(Array.from({ length: 20 }, () => 0))
   })
 
-  it("5 per 0.25 s: spreads the starts (no burst of 5) and never lets 6 start within 0.25 s", async () => {
-    const done = await acquireAll(new ConnectionRateLimiter("rl-spacing", { requests: 5, perSeconds: 0.25 }), 8)
-    const sorted = [...done].sort((a, b) => a - b)
-    // Evenly spread: one start per 62.5 ms window, so only the first goes at once.
-    expect(sorted.filter((t) => t < 40)).toHaveLength(1)
-    for (let i = 0; i + 5 < sorted.length; i++) expect(sorted[i + 5] - sorted[i]).toBeGreaterThanOrEqual(250 - SLACK_MS)
-    for (let i = 0; i + 1 < sorted.length; i++) expect(sorted[i + 1] - sorted[i]).toBeGreaterThanOrEqual(62 - SLACK_MS)
+  it("5 per 0.25 s: one start every 62.5 ms (no burst of 5), so never 6 within 0.25 s", async () => {
+    const clock = new FakeClock()
+    const { starts } = acquireAll(limiterOn(clock, "rl-spacing", { requests: 5, perSeconds: 0.25 }), clock, 8)
+    await clock.advance(1_000)
+    expect(starts).toEqual([0, 62.5, 125, 187.5, 250, 312.5, 375, 437.5])
   })
 
-  it("5 per 0.5 s: counted over a window, about 4 of 7 callers get through in 0.45 s, never more than 5", async () => {
-    const limiter = new ConnectionRateLimiter("rl-count", { requests: 5, perSeconds: 0.5 })
-    let started = 0
-    const all = Array.from({ length: 7 }, () => limiter.acquire().then((turn) => turn.done()).then(() => started++))
-    await sleep(450)
-    // Starts at 0, 125, 250, 375 ms: 4 by 450 ms (timers may run late, so at least 2).
-    expect(started).toBeGreaterThanOrEqual(2)
-    expect(started).toBeLessThanOrEqual(5)
-    await Promise.all(all)
-    expect(started).toBe(7)
+  it("5 per 0.5 s: of 7 callers, exactly 4 start within 0.45 s (at 0, 125, 250, 375 ms), the others after", async () => {
+    const clock = new FakeClock()
+    const { starts, all } = acquireAll(limiterOn(clock, "rl-count", { requests: 5, perSeconds: 0.5 }), clock, 7)
+    await clock.advance(450)
+    expect(starts).toEqual([0, 125, 250, 375, null, null, null])
+    await clock.advance(550)
+    await all
+    expect(starts).toEqual([0, 125, 250, 375, 500, 625, 750])
   })
 
   it("serves waiters in the order they called (FIFO)", async () => {
-    const limiter = new ConnectionRateLimiter("rl-fifo", { requests: 51, perSeconds: 1 })
-    const order: number[] = []
-    await Promise.all(Array.from({ length: 10 }, (_, i) => limiter.acquire().then((turn) => turn.done()).then(() => order.push(i))))
+    const clock = new FakeClock()
+    const { starts, order } = acquireAll(limiterOn(clock, "rl-fifo", { requests: 51, perSeconds: 1 }), clock, 10)
+    await clock.advance(1_000)
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(starts).toEqual([0, 20, 40, 60, 80, 100, 120, 140, 160, 180])
   })
 
-  it("serves waiters that arrived during a pause in the order they called (FIFO), in every one of 6 trials", async () => {
-    const inOrder: boolean[] = []
-    for (let trial = 0; trial < 6; trial++) {
-      const limiter = new ConnectionRateLimiter(`rl-fifo-pause-${trial}`, { requests: 100, perSeconds: 1 })
-      await limiter.pause(120)
-      const order: number[] = []
-      const waiters: Promise<number>[] = []
-      for (let i = 0; i < 10; i++) {
-        waiters.push(limiter.acquire().then((turn) => turn.done()).then(() => order.push(i)))
-        await sleep(10)
-      }
-      await Promise.all(waiters)
-      inOrder.push(order.every((v, i) => v === i))
+  it("serves waiters that arrived during a pause in the order they called (FIFO), one turn apart once it ends", async () => {
+    const clock = new FakeClock()
+    // One start per 10 ms; a 120 ms pause; a caller arrives every 10 ms while it lasts.
+    const limiter = limiterOn(clock, "rl-fifo-pause", { requests: 101, perSeconds: 1 })
+    await limiter.pause(120)
+    const starts: number[] = []
+    const order: number[] = []
+    for (let i = 0; i < 10; i++) {
+      void limiter.acquire().then((turn) => {
+        starts.push(clock.now())
+        order.push(i)
+        turn.done()
+      })
+      await clock.advance(10)
     }
-    expect(inOrder).toEqual([true, true, true, true, true, true])
+    await clock.advance(1_000)
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    expect(starts).toEqual([120, 130, 140, 150, 160, 170, 180, 190, 200, 210])
   })
 })
 
 describe("ConnectionRateLimiter.pause", () => {
-  it("blocks acquire until the pause has passed", async () => {
-    const limiter = new ConnectionRateLimiter("rl-pause", { requests: 100, perSeconds: 1 })
-    const t0 = Date.now()
+  it.each<[string, RateLimit | undefined]>([
+    ["a connection with a rate limit", { requests: 100, perSeconds: 1 }],
+    ["a connection that has no rate limit of its own", undefined],
+  ])("blocks acquire on %s until the pause has passed, to the millisecond", async (_, limit) => {
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, "rl-pause", limit)
     await limiter.pause(250)
-    ;(await limiter.acquire()).done()
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(250 - SLACK_MS)
-  })
-
-  it("pauses a connection that has no rate limit of its own", async () => {
-    const limiter = new ConnectionRateLimiter("rl-pause-nolimit", undefined)
-    const t0 = Date.now()
-    await limiter.pause(200)
-    ;(await limiter.acquire()).done()
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(200 - SLACK_MS)
+    const { starts } = acquireAll(limiter, clock, 1)
+    await clock.advance(249)
+    expect(starts).toEqual([null])
+    await clock.advance(1)
+    expect(starts).toEqual([250])
   })
 
   it("holds back callers already waiting for their turn: none starts before the pause ends", async () => {
-    // One start per 200 ms: callers 2..5 wait in the queue when the vendor's 429 pauses the connection for 800 ms.
-    const limiter = new ConnectionRateLimiter("rl-pause-queued", { requests: 3, perSeconds: 0.4 })
-    const t0 = Date.now()
-    const done = Array.from({ length: 5 }, () => limiter.acquire().then((turn) => turn.done()).then(() => Date.now() - t0))
-    await sleep(20)
+    const clock = new FakeClock()
+    // One start per 200 ms: turns at 0, 200, 400, 600 and 800 ms are booked when, at 20 ms, the vendor's 429
+    // pauses the connection until 820 ms. The callers whose turns fell into it take new turns after the last
+    // one booked (1000 ms), one per 200 ms.
+    const limiter = limiterOn(clock, "rl-pause-queued", { requests: 3, perSeconds: 0.4 })
+    const { starts } = acquireAll(limiter, clock, 5)
+    await clock.advance(20)
     await limiter.pause(800)
-    const pauseEnds = Date.now() - t0 + 800
-    const times = await Promise.all(done)
-    expect(times[0]).toBeLessThan(20)
-    expect(times.slice(1).filter((t) => t < pauseEnds - SLACK_MS)).toEqual([])
+    await clock.advance(2_000)
+    expect(starts).toEqual([0, 1_000, 1_200, 1_400, 1_600])
   })
 
   it("after a pause, one call goes first; the others start only once it has its answer", async () => {
-    const limiter = new ConnectionRateLimiter("rl-resume-one", undefined)
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, "rl-resume-one", undefined)
     await limiter.pause(100)
-    const t0 = Date.now()
     const starts: Array<[number, number]> = []
-    const turns = Array.from({ length: 4 }, (_, i) => limiter.acquire().then((turn) => (starts.push([i, Date.now() - t0]), turn)))
-    const first = await Promise.race(turns)
-    await sleep(150)
-    // The first call is still waiting for its answer: nobody else has started.
-    expect(starts).toHaveLength(1)
-    first.done()
+    const turns = Array.from({ length: 4 }, (_, i) => limiter.acquire().then((turn) => (starts.push([i, clock.now()]), turn)))
+    await clock.advance(100)
+    expect(starts).toEqual([[0, 100]])
+    // The first call is still waiting for its answer: nobody else starts, however long it takes.
+    await clock.advance(150)
+    expect(starts).toEqual([[0, 100]])
+    ;(await turns[0]).done()
     for (const turn of await Promise.all(turns)) turn.done()
-    expect(starts).toHaveLength(4)
-    expect(Math.min(...starts.slice(1).map(([, at]) => at))).toBeGreaterThanOrEqual(starts[0][1] + 150 - SLACK_MS)
+    expect(starts).toEqual([[0, 100], [1, 250], [2, 250], [3, 250]])
   })
 
   it("after a pause, a first call answered 429 again holds the others for the new pause too", async () => {
-    const limiter = new ConnectionRateLimiter("rl-resume-429", undefined)
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, "rl-resume-429", undefined)
     await limiter.pause(50)
-    const first = await limiter.acquire()
-    const waiting = limiter.acquire().then((turn) => (turn.done(), Date.now()))
-    await sleep(20) // the second caller arrived while the first call was out, and waits behind it
-    // Its answer is a 429 with Retry-After 300 ms: the pause is set before the turn is done, as the guard does.
+    const firstTurn = limiter.acquire()
+    await clock.advance(50)
+    const first = await firstTurn
+    let secondStart: number | null = null
+    void limiter.acquire().then((turn) => {
+      secondStart = clock.now()
+      turn.done()
+    })
+    await clock.advance(20) // the second caller arrived while the first call was out, and waits behind it
+    // Its answer, at 70 ms, is a 429 with Retry-After 300 ms: the pause is set before the turn is done, as the guard does.
     await limiter.pause(300)
-    const answeredAt = Date.now()
     first.done()
-    expect((await waiting) - answeredAt).toBeGreaterThanOrEqual(300 - SLACK_MS)
+    await clock.advance(299)
+    expect(secondStart).toBeNull()
+    await clock.advance(1)
+    expect(secondStart).toBe(370)
   })
 
   it("without a pause, calls do not wait for each other's answers", async () => {
-    const limiter = new ConnectionRateLimiter("rl-no-resume", undefined)
-    const turns = await Promise.all(Array.from({ length: 3 }, () => limiter.acquire()))
-    expect(turns).toHaveLength(3)
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, "rl-no-resume", undefined)
+    const given: number[] = []
+    for (let i = 0; i < 3; i++) void limiter.acquire().then(() => given.push(clock.now()))
+    await settle()
+    expect(given).toEqual([0, 0, 0])
   })
 
   it.each([0, -5])("pause(%i) does not pause", async (ms) => {
-    const limiter = new ConnectionRateLimiter("rl-pause-zero", undefined)
+    const limiter = limiterOn(new FakeClock(), "rl-pause-zero", undefined)
     await limiter.pause(ms)
     expect(await limiter.pausedForMs()).toBe(0)
   })
@@ -159,27 +184,27 @@ describe("ConnectionRateLimiter.pause", () => {
 
 describe("ConnectionRateLimiter.pausedForMs", () => {
   it("is 0 before any pause", async () => {
-    expect(await new ConnectionRateLimiter("rl-pf-none", { requests: 10, perSeconds: 1 }).pausedForMs()).toBe(0)
+    expect(await limiterOn(new FakeClock(), "rl-pf-none", { requests: 10, perSeconds: 1 }).pausedForMs()).toBe(0)
   })
 
   it("counts down the pause, then reads 0", async () => {
-    const limiter = new ConnectionRateLimiter("rl-pf", undefined)
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, "rl-pf", undefined)
     await limiter.pause(300)
-    const first = await limiter.pausedForMs()
-    expect(first).toBeGreaterThan(300 - 50)
-    expect(first).toBeLessThanOrEqual(300)
-    await sleep(100)
-    const later = await limiter.pausedForMs()
-    expect(later).toBeLessThanOrEqual(first - 100 + SLACK_MS)
-    expect(later).toBeGreaterThan(0)
-    await sleep(220)
-    expect(await limiter.pausedForMs()).toBe(0)
+    const left: number[] = [await limiter.pausedForMs()]
+    for (const step of [100, 199, 1, 50]) {
+      await clock.advance(step)
+      left.push(await limiter.pausedForMs())
+    }
+    expect(left).toEqual([300, 200, 1, 0, 0])
   })
 
   it("keeps the longer of two pauses: a shorter Retry-After does not shorten one under way", async () => {
-    const limiter = new ConnectionRateLimiter("rl-pf-max", undefined)
+    const clock = new FakeClock()
+    const limiter = limiterOn(clock, "rl-pf-max", undefined)
     await limiter.pause(400)
+    await clock.advance(100)
     await limiter.pause(50)
-    expect(await limiter.pausedForMs()).toBeGreaterThan(300)
+    expect(await limiter.pausedForMs()).toBe(300)
   })
 })

@@ -1,4 +1,4 @@
-import { REDACTED, redact, redactString } from "../redact"
+import { REDACTED, redact, redactString, secretValues } from "../redact"
 
 describe("redact: credentials", () => {
   it.each<[string, unknown, unknown]>([
@@ -200,5 +200,50 @@ describe("redactString: numbers that are not phone numbers", () => {
     ["an international number", "call +1 207 555 0134", "call [redacted]"],
   ])("%s", (_, input, expected) => {
     expect(redactString(input)).toBe(expected)
+  })
+})
+
+describe("secretValues: the credential values of an options object, at any depth", () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["a top-level key", { url: "https://erp.example.com", apiKey: "k-top-level" }, ["k-top-level"]],
+    [
+      "an OAuth block",
+      { oauth: { clientId: "shop-app", clientSecret: "cs-oauth-secret", refreshToken: "rt-oauth-refresh" } },
+      ["cs-oauth-secret", "rt-oauth-refresh"],
+    ],
+    ["an array of API keys", { apiKeys: ["k-primary-1", "k-rotating-2"] }, ["k-primary-1", "k-rotating-2"]],
+    ["a secret under a non-secret parent", { stores: [{ region: "eu", auth: { password: "pw-eu-store" } }] }, ["pw-eu-store"]],
+    ["every string inside a block under a secret key", { credentials: { user: "bot-user", pass: "pw-inner" } }, ["bot-user", "pw-inner"]],
+    ["a value found twice, once", { password: "pw-twice", backup: { password: "pw-twice" } }, ["pw-twice"]],
+    [
+      "nothing of non-secret nested values",
+      { url: "https://erp.example.com", oauth: { clientId: "shop-app", scopes: ["read", "write"] }, warehouses: [{ code: "WH1", retries: 3 }] },
+      [],
+    ],
+    ["no empty, null or non-string value", { apiKey: "", secret: null, tokens: [undefined, 42, true] }, []],
+  ])("%s", (_, options, expected) => {
+    expect(secretValues(options)).toEqual(expected)
+  })
+
+  it("walks 8 levels deep and no further, like redact", () => {
+    const deep = { a: { b: { c: { d: { e: { f: { g: { token: "t-level-8", h: { token: "t-level-9" } } } } } } } } }
+    expect(secretValues({ ...deep, i: { token: "t-level-2" } })).toEqual(["t-level-8", "t-level-2"])
+  })
+
+  it("survives a cycle and still finds a shared block under a secret key", () => {
+    const shared: Record<string, unknown> = { value: "sv-shared-1" }
+    const options: Record<string, unknown> = { plain: shared, token: shared }
+    options.self = options
+    expect(secretValues(options)).toEqual(["sv-shared-1"])
+  })
+
+  it("scrubs a nested secret from an error message and from a logged call", () => {
+    const secrets = secretValues({ oauth: { clientSecret: "cs-oauth-secret", refreshToken: "rt-oauth-refresh" } })
+    expect(redactString("refresh with rt-oauth-refresh failed (client cs-oauth-secret)", secrets)).toBe(
+      `refresh with ${REDACTED} failed (client ${REDACTED})`
+    )
+    expect(redact({ body: "grant_type=refresh_token&refresh_token=rt-oauth-refresh" }, secrets)).toEqual({
+      body: `grant_type=refresh_token&refresh_token=${REDACTED}`,
+    })
   })
 })
