@@ -1,6 +1,7 @@
 import { buildProvider } from "../../src/testing/erp-contract"
 import { OdooErpProvider, ROUNDING_SKU, SHIPPING_SKU } from "../../src/providers/erp-odoo/service"
 import type { ErpSalesOrderInput } from "../../src/providers/types"
+import { FaultyHttpClient } from "../helpers/faulty-http"
 import { OdooTestServer, startOdooTestServer } from "./server"
 
 jest.setTimeout(30_000)
@@ -31,10 +32,16 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
     const currencyId = (code: string) => odoo.rows("res.currency").find((c) => c.name === code)!.id
     afterAll(() => odoo.close())
 
-    const provider = (overrides: Record<string, unknown> = {}) =>
+    const provider = (overrides: Record<string, unknown> = {}, opts: Parameters<typeof buildProvider>[2] = {}) =>
       buildProvider(OdooErpProvider, {
         url: odoo.url, database: odoo.database, apiKey: odoo.apiKey, protocol, taxes, ...(protocol === "jsonrpc" ? { username: odoo.login } : {}), ...overrides,
-      })
+      }, opts)
+    /** The adapter with an HTTP client that can fail a chosen call once. */
+    const faulty = () => {
+      let http: FaultyHttpClient | undefined
+      const { provider: erp } = provider({}, { httpClient: (config) => (http = new FaultyHttpClient(config)) })
+      return { erp, http: http! }
+    }
     async function order(erp: OdooErpProvider, total: string, lines: ErpSalesOrderInput["lines"], shipping: ErpSalesOrderInput["shipping"] = []): Promise<ErpSalesOrderInput> {
       const customer = await erp.upsertCustomer({ email: `mia-${++seq}@example.com`, name: "Mia Berg", phone: null, shippingAddress: address, billingAddress: address })
       return { reference: `medusa:order_${version}_${++seq}`, orderNumber: "81", customer, currencyCode: "USD", orderDate: "2026-11-22", lines, shipping, total, checks: { stock: true, priceTolerancePercent: 0 } }
@@ -158,6 +165,28 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
         ["out_refund", "medusa:refund_2", "posted", "paid", 5.55, Number(invoiceExternalId)],
       ])
       expect(notes.every((n) => (n.amount_tax as number) > 0)).toBe(true)
+    })
+
+    it("a credit note found by our reference is checked first: a wrong draft is cancelled and made anew, a wrong posted one is reported and not paid", async () => {
+      const { erp, http } = faulty()
+      const { externalId } = await erp.createSalesOrder(await taxedOrder(erp))
+      await erp.recordPayment(capture(externalId, "medusa:capt_chk", "49.20"))
+      const notes = (ref: string) => odoo.rows("account.move").filter((m) => m.ref === ref).map((m) => [m.state, m.amount_total, m.payment_state])
+      // A run stopped before posting: the draft it left says 10.00, the refund with this reference says 7.00.
+      http.failNext("account.move.action_post", "before-sending")
+      await expect(erp.recordRefund(capture(externalId, "medusa:refund_draft", "10.00"))).rejects.toMatchObject({ code: "timeout" })
+      await erp.recordRefund(capture(externalId, "medusa:refund_draft", "7.00"))
+      expect(notes("medusa:refund_draft")).toEqual([["cancel", 10, "not_paid"], ["posted", 7, "paid"]])
+      // A run stopped before paying: the posted note says 10.00. Its residual is not paid out for a 7.00 refund.
+      http.failNext("account.payment.register.create", "before-sending")
+      await expect(erp.recordRefund(capture(externalId, "medusa:refund_posted", "10.00"))).rejects.toMatchObject({ code: "timeout" })
+      const err = await failure(erp.recordRefund(capture(externalId, "medusa:refund_posted", "7.00")))
+      expect(err).toMatchObject({ code: "credit_note_mismatch", retryable: false })
+      expect(err.message).toContain("carrying refund medusa:refund_posted of order #81 is already posted in Odoo but does not match the refund of 7.00 USD (its total is 10.00, not 7.00). Nothing was paid out.")
+      expect(notes("medusa:refund_posted")).toEqual([["posted", 10, "not_paid"]])
+      // The same run resumed with the right amount pays exactly the refund.
+      expect(await erp.recordRefund(capture(externalId, "medusa:refund_posted", "10.00"))).toMatchObject({ created: true })
+      expect(notes("medusa:refund_posted")).toEqual([["posted", 10, "paid"]])
     })
 
     it("waits, retryably, for a sale Odoo invoices on delivery", async () => {

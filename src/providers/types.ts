@@ -165,8 +165,13 @@ export type ErpSalesOrderInput = {
   orderNumber: string
   customer: ErpCustomerRef
   currencyCode: string
-  /** ISO date (YYYY-MM-DD) the order was placed. */
+  /** ISO date (YYYY-MM-DD) the order was placed: the store's calendar date (plugin option `timeZone`). */
   orderDate: string
+  /**
+   * The instant it was placed (ISO 8601), for an ERP whose sale date is a date and time (Odoo's `date_order`, in
+   * UTC); the hub always sends it. Without it such an ERP stamps the sale with its own "now".
+   */
+  placedAt?: string
   lines: ErpSalesOrderLine[]
   /** Shipping charged to the customer, each a line without product. */
   shipping: ErpShippingLine[]
@@ -192,7 +197,7 @@ export type ErpPaymentInput = {
   /** Captured amount, a decimal string with the currency's precision. */
   amount: string
   currencyCode: string
-  /** ISO date (YYYY-MM-DD) of the capture. */
+  /** ISO date (YYYY-MM-DD) of the capture (or refund): the store's calendar date, as `orderDate`. */
   date: string
 }
 
@@ -213,7 +218,7 @@ export type ErpRefundResult = {
   creditNoteExternalId: string
   /** The ERP's number of the credit note. */
   creditNoteNumber: string | null
-  /** False when this reference was credited before (nothing was done now). */
+  /** False when this reference was credited and paid out before (nothing was done now). */
   created: boolean
 }
 

@@ -4,7 +4,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { connectionSchema } from "../modules/integration-hub/options"
 import { IntegrationError } from "../lib/errors"
 import { CallLogEntry, CallRecorder } from "../lib/http/call-recorder"
-import { HttpClient } from "../lib/http/client"
+import { HttpClient, HttpClientConfig } from "../lib/http/client"
 import type {
   ErpCustomerInput,
   ErpProvider,
@@ -73,7 +73,13 @@ export function memoryStateStore(): ProviderStateStore {
 export function buildProvider<P extends IntegrationProvider>(
   Provider: Omit<IntegrationProviderClass, "new"> & { new (deps: ProviderDeps, options: unknown): P },
   options: Record<string, unknown>,
-  opts: { id?: string; timeoutMs?: number; state?: ProviderStateStore } = {}
+  opts: {
+    id?: string
+    timeoutMs?: number
+    state?: ProviderStateStore
+    /** Builds the adapter's HTTP client from its config (e.g. one that injects faults); a plain HttpClient by default. */
+    httpClient?: (config: HttpClientConfig) => HttpClient
+  } = {}
 ): { provider: P; logs: CallLogEntry[] } {
   const logs: CallLogEntry[] = []
   const connection = connectionSchema.parse({ id: opts.id ?? "erp", kind: Provider.kind, provider: Provider.identifier, options, timeoutMs: opts.timeoutMs ?? 8_000 })
@@ -83,7 +89,8 @@ export function buildProvider<P extends IntegrationProvider>(
       connection: { id: connection.id, kind: connection.kind, mode: connection.mode, timeoutMs: connection.timeoutMs },
       logger: silent,
       createRecorder,
-      createHttpClient: (baseURL, secrets, httpOpts) => new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, recorder: createRecorder(secrets), retryAfter: httpOpts?.retryAfter }),
+      createHttpClient: (baseURL, secrets, httpOpts) =>
+        (opts.httpClient ?? ((config) => new HttpClient(config)))({ baseURL, timeoutMs: connection.timeoutMs, recorder: createRecorder(secrets), retryAfter: httpOpts?.retryAfter }),
       state: opts.state ?? memoryStateStore(),
     },
     options

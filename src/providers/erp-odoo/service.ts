@@ -26,8 +26,10 @@ import type {
 } from "../types"
 import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
+import { creditRefund } from "../credit-note"
 import { OdooClient } from "./client"
-import { moveLineSchema, moveSchema, OdooMove, OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, quantSchema, saleOrderSchema, warehouseSchema } from "./types"
+import { OdooCreditNotes } from "./credit-notes"
+import { moveSchema, OdooMove, OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, quantSchema, saleOrderSchema, warehouseSchema } from "./types"
 
 const SALE_FIELDS = ["id", "name", "client_order_ref", "state", "amount_total", "invoice_ids", "invoice_status"]
 const MOVE_FIELDS = ["id", "name", "move_type", "state", "partner_id", "currency_id", "amount_total", "amount_residual", "payment_state", "invoice_line_ids"]
@@ -54,6 +56,7 @@ export class OdooErpProvider implements ErpProvider {
   readonly kind = "erp" as const
 
   private readonly client: OdooClient
+  private readonly creditNotes: OdooCreditNotes
   private readonly options: OdooOptions
   private readonly connectionId: string
 
@@ -65,6 +68,16 @@ export class OdooErpProvider implements ErpProvider {
     this.options = odooOptionsSchema.parse(options)
     this.connectionId = deps.connection.id
     this.client = new OdooClient(deps.createHttpClient(this.options.url.replace(/\/+$/, ""), [this.options.apiKey]), this.options)
+    this.creditNotes = new OdooCreditNotes({
+      client: this.client,
+      connectionId: this.connectionId,
+      saleAndInvoice: async (input) => {
+        const sale = await this.readSaleForMoney(input)
+        return { sale, invoice: await this.invoiceOf(sale) }
+      },
+      roundingProductId: (input) => this.serviceProductId(ROUNDING_SKU, input, "to carry the rounding difference"),
+      registerPayment: (moveId, input) => this.registerPayment(moveId, input),
+    })
   }
 
   testConnection(): Promise<void> {
@@ -181,7 +194,8 @@ export class OdooErpProvider implements ErpProvider {
         client_order_ref: input.reference,
         pricelist_id: pricelist,
         origin: `Medusa order #${input.orderNumber}`,
-        date_order: `${input.orderDate} 00:00:00`,
+        // A datetime, kept in UTC: the instant itself, which Odoo shows on the store's day in the store's zone.
+        ...(input.placedAt ? { date_order: odooDateTime(new Date(input.placedAt)) } : {}),
         order_line: lines.map((l) => [0, 0, l]),
       }] },
     })
@@ -251,64 +265,9 @@ export class OdooErpProvider implements ErpProvider {
     return this.paymentResult(after, true, input.currencyCode)
   }
 
-  /**
-   * Credits a refund with a credit note (`out_refund`) against the sale's posted invoice: one line per invoice
-   * line, each its share of the refund with the same product and taxes (so the tax is credited too), a rounding
-   * line when Odoo's total differs only by rounding. It is posted, then paid out with the "Register payment"
-   * wizard. Its `ref` is our reference: a credit note found by it was made before.
-   */
+  /** Credits a refund with a credit note (`out_refund`) against the sale's posted invoice, paid out: `creditRefund`, shared by every ERP. */
   async recordRefund(input: ErpRefundInput): Promise<ErpRefundResult> {
-    const found = await this.client.call<unknown[]>("account.move", "search_read", {
-      params: { domain: [["move_type", "=", "out_refund"], ["ref", "=", input.reference], ["state", "!=", "cancel"]], fields: MOVE_FIELDS, limit: 1, order: "id asc" },
-    })
-    let creditNote = found.length ? moveSchema.parse(found[0]) : await this.createCreditNote(input)
-    if (creditNote.state === "draft") {
-      await this.client.call("account.move", "action_post", { ids: [creditNote.id] })
-      ;[creditNote] = await this.readMoves([creditNote.id])
-    }
-    if (creditNote.state === "posted" && creditNote.amount_residual > 0) {
-      await this.registerPayment(creditNote.id, { ...input, amount: MathBN.convert(creditNote.amount_residual).toFixed(currencyDigits(input.currencyCode)) })
-      ;[creditNote] = await this.readMoves([creditNote.id])
-    }
-    return { creditNoteExternalId: String(creditNote.id), creditNoteNumber: creditNote.name || null, created: !found.length }
-  }
-
-  private async createCreditNote(input: ErpRefundInput): Promise<OdooMove> {
-    const sale = await this.readSaleForMoney(input)
-    const invoice = await this.invoiceOf(sale)
-    if (!invoice || invoice.state !== "posted") {
-      throw this.permanent(
-        `Cannot credit the refund of order #${input.orderNumber} in Odoo: sale order ${sale.name} has no posted invoice to credit. Post (or create) its invoice in Odoo, then retry.`,
-        "odoo_no_invoice"
-      )
-    }
-    const rows = await this.client.call<unknown[]>("account.move.line", "read", { ids: invoice.invoice_line_ids, params: { fields: ["product_id", "name", "price_subtotal", "tax_ids"] } })
-    const share = MathBN.convert(input.amount).div(invoice.amount_total)
-    const digits = currencyDigits(input.currencyCode)
-    const lines = z.array(moveLineSchema).parse(rows).filter((l) => l.price_subtotal !== 0).map((l) => ({
-      product_id: l.product_id ? l.product_id[0] : false, name: `Refund: ${l.name || ""}`.trim(), quantity: 1,
-      price_unit: Number(MathBN.convert(l.price_subtotal).times(share).toFixed(digits)), tax_ids: [[6, 0, l.tax_ids]],
-    }))
-    const [id] = await this.client.call<number[]>("account.move", "create", {
-      params: { vals_list: [{
-        move_type: "out_refund", partner_id: invoice.partner_id ? invoice.partner_id[0] : false, currency_id: invoice.currency_id ? invoice.currency_id[0] : false, ref: input.reference, reversed_entry_id: invoice.id,
-        invoice_origin: invoice.name || sale.name, invoice_date: input.date, invoice_line_ids: lines.map((l) => [0, 0, l]),
-      }] },
-    })
-    let [creditNote] = await this.readMoves([id])
-    const difference = roundingDifference(input.amount, MathBN.convert(creditNote.amount_total).toFixed(digits), digits, lines.length)
-    if (difference === null) {
-      await this.client.call("account.move", "button_cancel", { ids: [id] }).catch(() => undefined)
-      throw this.permanent(`Odoo computes ${creditNote.amount_total} for the credit note of order #${input.orderNumber}, not ${input.amount} (the draft was cancelled): check the invoice's taxes`, "total_mismatch")
-    }
-    if (!MathBN.eq(difference, 0)) {
-      const product = await this.serviceProductId(ROUNDING_SKU, { orderNumber: input.orderNumber }, "to carry the rounding difference")
-      await this.client.call("account.move", "write", {
-        ids: [id], params: { vals: { invoice_line_ids: [[0, 0, { product_id: product, name: "Rounding difference", quantity: 1, price_unit: Number(difference) }]] } },
-      })
-      ;[creditNote] = await this.readMoves([id])
-    }
-    return creditNote
+    return creditRefund(this.creditNotes, input)
   }
 
   /** The "Register payment" wizard on one posted invoice or credit note, for `amount`, our reference as memo. */

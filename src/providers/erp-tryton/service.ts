@@ -21,9 +21,11 @@ import type {
   LegacyMatchField,
   ProviderDeps,
 } from "../types"
+import { creditRefund } from "../credit-note"
 import { stripDisplayKeys, TrytonClient } from "./client"
+import { TrytonCreditNotes } from "./credit-notes"
 import { describeTrytonCall } from "./describe-call"
-import { isSameAddress, netUnitPrice, toTrytonAddress, toTrytonDate, toTrytonDateTime, toTrytonDecimal, TRYTON_PRICE_DIGITS } from "./mappers"
+import { isSameAddress, netUnitPrice, toTrytonAddress, toTrytonDate, toTrytonDateTime, toTrytonDecimal } from "./mappers"
 import {
   addressSchema,
   invoiceSchema,
@@ -61,6 +63,7 @@ export class TrytonErpProvider implements ErpProvider {
   readonly kind = "erp" as const
 
   private readonly client: TrytonClient
+  private readonly creditNotes: TrytonCreditNotes
   private readonly options: TrytonOptions
   private readonly connectionId: string
   private readonly cache = new Map<string, Promise<number | null>>()
@@ -75,6 +78,7 @@ export class TrytonErpProvider implements ErpProvider {
     this.connectionId = deps.connection.id
     const http = deps.createHttpClient(this.options.url.replace(/\/+$/, ""), [this.options.password])
     this.client = new TrytonClient(http, this.options)
+    this.creditNotes = new TrytonCreditNotes({ client: this.client, connectionId: this.connectionId, paymentMethodId: () => this.paymentMethodId() })
   }
 
   async testConnection(): Promise<void> {
@@ -343,77 +347,9 @@ export class TrytonErpProvider implements ErpProvider {
     return z.array(invoiceSchema).parse(rows)
   }
 
-  /**
-   * Credits a refund with a credit note on the sale's invoice: one line per invoice line, each its share of the
-   * refund (with the same account and taxes), so the credit note's taxes mirror the invoice's; a rounding line
-   * makes its total the refunded amount to the minor unit. It is posted, then paid out with the pay wizard (the
-   * refund left the store's account). Its `reference` is ours: a reference found was credited before.
-   */
+  /** Credits a refund with a credit note on the sale's invoice, paid out: `creditRefund`, shared by every ERP. */
   async recordRefund(input: ErpRefundInput): Promise<ErpRefundResult> {
-    const found = await this.client.model<number[]>("account.invoice", "search", [[["reference", "=", input.reference], ["type", "=", "out"], ["state", "!=", "cancelled"]], 0, 1, null])
-    let [creditNote] = await this.readInvoices(found)
-    const created = !creditNote
-    if (!creditNote) creditNote = await this.createCreditNote(input)
-    if (creditNote.state === "draft" || creditNote.state === "validated") {
-      await this.client.model("account.invoice", "post", [[creditNote.id]])
-      ;[creditNote] = await this.readInvoices([creditNote.id])
-    }
-    if (creditNote.state === "posted" && !MathBN.eq(creditNote.amount_to_pay.decimal, 0)) {
-      const ctx = { active_model: "account.invoice", active_id: creditNote.id, active_ids: [creditNote.id] }
-      const method = await this.paymentMethodId()
-      await this.client.wizard<WizardStep>("account.invoice.pay", ctx, async (execute) => {
-        const start = await execute({}, "start")
-        return execute({ start: { ...stripDisplayKeys(start.view?.defaults ?? {}), payment_method: method, description: input.reference, date: toTrytonDate(input.date) } }, "choice")
-      })
-      ;[creditNote] = await this.readInvoices([creditNote.id])
-    }
-    return { creditNoteExternalId: String(creditNote.id), creditNoteNumber: creditNote.number, created }
-  }
-
-  private async createCreditNote(input: ErpRefundInput): Promise<TrytonInvoice> {
-    const [row] = await this.client.model<unknown[]>("sale.sale", "read", [[Number(input.saleExternalId)], ["id", "number", "reference", "state", "invoices", "invoice_method"]])
-    if (!row) throw this.permanent(`Tryton has no sale with id ${input.saleExternalId} (order #${input.orderNumber})`, "tryton_not_found")
-    const sale = saleSchema.parse(row)
-    const invoice = (await this.readInvoices(sale.invoices ?? [])).find((i) => i.type === "out" && (i.state === "posted" || i.state === "paid") && MathBN.gt(i.total_amount.decimal, 0))
-    if (!invoice) {
-      throw this.permanent(
-        `Cannot credit the refund of order #${input.orderNumber} in Tryton: sale ${label(sale)} has no posted invoice to credit. Post (or create) its invoice in Tryton, then retry.`,
-        "tryton_no_invoice"
-      )
-    }
-    type Head = { party: number; invoice_address: number; currency: number; account: number; journal: number | null; company: number; lines: number[] }
-    const [head] = await this.client.model<Head[]>("account.invoice", "read", [[invoice.id], ["party", "invoice_address", "currency", "account", "journal", "company", "lines"]])
-    const lines = await this.client.model<Array<{ type: string; amount: { decimal: string }; account: number; taxes: number[]; description: string | null }>>(
-      "account.invoice.line", "read", [head.lines, ["type", "amount", "account", "taxes", "description"]]
-    )
-    const share = MathBN.convert(input.amount).div(invoice.total_amount.decimal)
-    const creditLines = lines
-      .filter((l) => l.type === "line" && !MathBN.eq(l.amount.decimal, 0))
-      .map((l) => ({
-        type: "line", quantity: -1, account: l.account, description: `Refund: ${l.description ?? ""}`.trim(),
-        unit_price: toTrytonDecimal(MathBN.convert(l.amount.decimal).times(share).decimalPlaces(TRYTON_PRICE_DIGITS, 4).toFixed(TRYTON_PRICE_DIGITS)),
-        ...(l.taxes.length ? { taxes: [["add", l.taxes]] } : {}),
-      }))
-    const [id] = await this.client.model<number[]>("account.invoice", "create", [[{
-      type: "out", party: head.party, invoice_address: head.invoice_address, currency: head.currency, account: head.account,
-      journal: head.journal, company: head.company, reference: input.reference,
-      description: `Refund of order #${input.orderNumber} (invoice ${invoice.number ?? invoice.id})`, lines: [["create", creditLines]],
-    }]])
-    // Tryton computes a draft's taxes when it is validated: validate, compare, and add a rounding line if needed.
-    await this.client.model("account.invoice", "validate_invoice", [[id]])
-    let [creditNote] = await this.readInvoices([id])
-    const wanted = MathBN.mult(input.amount, -1).toFixed(currencyDigits(input.currencyCode))
-    const difference = roundingDifference(wanted, creditNote.total_amount.decimal, currencyDigits(input.currencyCode), creditLines.length)
-    if (difference === null) {
-      throw this.permanent(`Tryton computes ${creditNote.total_amount.decimal} for the credit note of order #${input.orderNumber}, not -${input.amount}: check the invoice's taxes`, "total_mismatch")
-    }
-    if (!MathBN.eq(difference, 0)) {
-      await this.client.model("account.invoice", "draft", [[id]])
-      await this.client.model("account.invoice.line", "create", [[{ invoice: id, type: "line", quantity: 1, account: creditLines[0].account, description: "Rounding difference", unit_price: toTrytonDecimal(difference) }]])
-      await this.client.model("account.invoice", "validate_invoice", [[id]])
-      ;[creditNote] = await this.readInvoices([id])
-    }
-    return creditNote
+    return creditRefund(this.creditNotes, input)
   }
 
   /** The references of the payments already on the invoice (the pay wizard keeps them as the move's description). */
