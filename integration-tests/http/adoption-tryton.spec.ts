@@ -50,7 +50,7 @@ async function displayIdOf(container: MedusaContainer, orderId: string): Promise
  */
 async function writeLegacySale(container: MedusaContainer, orderId: string, opts: { quotation?: boolean } = {}): Promise<Sale> {
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: orderId } })
-  const draft = mapOrderForErp(JSON.parse(JSON.stringify(data[0])) as OrderForErp, "legacy")
+  const draft = mapOrderForErp(JSON.parse(JSON.stringify(data[0])) as OrderForErp, "legacy", "UTC")
   const customer = await hub(container).getProvider("erp", "erp").upsertCustomer(draft.customer)
   const tryton = await trytonPeer.session()
   const [currency] = await tryton.model<number[]>("currency.currency", "search", [["code", "=", draft.currencyCode.toUpperCase()]], 0, 1, null)

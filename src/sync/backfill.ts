@@ -3,7 +3,8 @@ import { ContainerRegistrationKeys, generateEntityId, MedusaError } from "@medus
 import { describeFailure } from "../lib/errors"
 import { redactString } from "../lib/http/redact"
 import { isDone } from "../modules/integration-hub/models/sync-record"
-import type { ConnectionConfig } from "../modules/integration-hub/options"
+import { dayBounds } from "../lib/accounting-date"
+import { ConnectionConfig, timeZoneOf } from "../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 import { ORDER_FIELDS_FOR_ERP } from "../workflows/sync-order-to-erp"
 import { applyOrderCorrections } from "../workflows/sync-order-to-erp/corrections"
@@ -15,9 +16,9 @@ import { syncOperation } from "./operations"
 
 /** Which past orders a backfill takes: placed between two dates, by number, by id, or those skipped in shadow mode. */
 export type BackfillSelection = {
-  /** Placed on or after this day (YYYY-MM-DD, UTC). */
+  /** Placed on or after this day (YYYY-MM-DD, a day of the connection's time zone). */
   from?: string
-  /** Placed on or before this day (YYYY-MM-DD, UTC), the whole day. */
+  /** Placed on or before this day (YYYY-MM-DD, a day of the connection's time zone), the whole day. */
   to?: string
   order_numbers?: number[]
   order_ids?: string[]
@@ -62,7 +63,7 @@ export async function startBackfill(
   }
   // Held-back orders leave that state as they are sent: the run works on the ones held back when it started.
   const selection: BackfillSelection = input.selection.shadow_skipped ? { ...input.selection, order_ids: await heldBack(container, connection.id, input.selection.order_ids) } : input.selection
-  const { count } = await selectOrders(container, connection.id, selection, 0, 1)
+  const { count } = await selectOrders(container, connection.id, timeZoneOf(hub.pluginOptions, connection), selection, 0, 1)
   const id = generateEntityId(undefined, "ibf")
   await hub.execute(
     `INSERT INTO backfill_run (id, connection_id, dry_run, selection, status, total, processed, counts, items, actor_id, heartbeat_at)
@@ -126,7 +127,7 @@ async function runBackfill(container: MedusaContainer, id: string, onProgress?: 
       if (run.status !== "running") return run
       if (hub.stopping) return run
       const connection = backfillConnection(hub, run.connection_id)
-      const { orders } = await selectOrders(container, run.connection_id, run.selection as BackfillSelection, run.processed, PAGE)
+      const { orders } = await selectOrders(container, run.connection_id, timeZoneOf(hub.pluginOptions, connection), run.selection as BackfillSelection, run.processed, PAGE)
       if (!orders.length) return settle(hub, id, "done")
       for (const order of orders) {
         const item = run.dry_run ? await previewOrder(container, connection, order) : await sendOrder(container, connection, order)
@@ -163,12 +164,17 @@ function backfillConnection(hub: IntegrationHubModuleService, connectionId: stri
 
 type OrderRow = { id: string; display_id: number | null; created_at: string | Date; status: string }
 
-/** A page of the selection's orders (drafts never), oldest first, and how many the selection holds. */
-export async function selectOrders(container: MedusaContainer, connectionId: string, selection: BackfillSelection, skip: number, take: number) {
+/**
+ * A page of the selection's orders (drafts never), oldest first, and how many the selection holds; `from` and
+ * `to` are days of `timeZone` (a day DST starts or ends on is 23 or 25 hours long).
+ */
+export async function selectOrders(container: MedusaContainer, connectionId: string, timeZone: string, selection: BackfillSelection, skip: number, take: number) {
   const filters: Record<string, unknown> = { status: { $ne: "draft" } }
-  const day = (d: string, end: boolean) => new Date(`${d}T${end ? "23:59:59.999" : "00:00:00.000"}Z`)
   if (selection.from || selection.to) {
-    filters.created_at = { ...(selection.from ? { $gte: day(selection.from, false) } : {}), ...(selection.to ? { $lte: day(selection.to, true) } : {}) }
+    filters.created_at = {
+      ...(selection.from ? { $gte: dayBounds(selection.from, timeZone).start } : {}),
+      ...(selection.to ? { $lt: dayBounds(selection.to, timeZone).end } : {}),
+    }
   }
   if (selection.order_numbers?.length) filters.display_id = selection.order_numbers
   const ids = selection.order_ids ?? (selection.shadow_skipped ? await heldBack(container, connectionId) : null)
@@ -210,7 +216,7 @@ export async function previewOrder(container: MedusaContainer, connection: Conne
   try {
     // As the sync workflow sees it: its steps get the order as JSON (Medusa's amounts as numbers).
     const order = JSON.parse(JSON.stringify(data[0])) as OrderForErp
-    const draft = mapOrderForErp(applyOrderCorrections(order, record?.corrections as Record<string, string | null> | null), connection.id, connection.orderChecks)
+    const draft = mapOrderForErp(applyOrderCorrections(order, record?.corrections as Record<string, string | null> | null), connection.id, timeZoneOf(hub.pluginOptions, connection), connection.orderChecks)
     const erp = hub.getProvider(connection.id, "erp")
     const existing = await erp.findSalesOrderByReference(draft.reference)
     if (existing) return item("existing", `in ${connection.id} already as sale ${existing.number ?? existing.externalId} (our reference ${draft.reference}): would be linked`)

@@ -21,7 +21,7 @@ import { dealOf, dealReference, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../wor
 import { hubOf } from "./hub"
 import { importInventory } from "./inventory-import"
 import { contactImportConnections, importContacts } from "./contact-import"
-import { inventoryOwner } from "../modules/integration-hub/options"
+import { inventoryOwner, timeZoneOf } from "../modules/integration-hub/options"
 
 export type OperationRun = {
   sync_record_id: string
@@ -124,7 +124,7 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the payments were not sent", "shadow") }] }
-        : recordPaymentsInErpWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
+        : recordPaymentsInErpWorkflow(container).run({ input: moneyInput(container, i), throwOnError: false }),
   },
   "order.record-refunds": {
     kind: "erp",
@@ -135,7 +135,7 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the refunds were not sent", "shadow") }] }
-        : recordRefundsInErpWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
+        : recordRefundsInErpWorkflow(container).run({ input: moneyInput(container, i), throwOnError: false }),
   },
   "order.ship-labels": {
     kind: "shipping",
@@ -256,10 +256,20 @@ async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): P
     .sort((a, b) => a.id.localeCompare(b.id))
 }
 
-/** The content of an order's money effect: its captures (or refunds), so that each new one runs the effect again. */
+/** What a money workflow needs: the order, the connection, and the zone whose calendar dates the ERP books. */
+function moneyInput(container: MedusaContainer, i: OperationRun) {
+  const hub = hubOf(container)
+  return { connection_id: i.connection_id, order_id: i.entity_id, time_zone: timeZoneOf(hub.pluginOptions, hub.getConnection(i.connection_id)) }
+}
+
+/**
+ * The content of an order's money effect: its captures (or refunds), so that each new one runs the effect again.
+ * One revision serves every connection: its days are in the store's zone (a connection with a zone of its own gets
+ * its days from the workflow; a capture or refund added changes the revision either way).
+ */
 async function moneyRevision(container: MedusaContainer, orderId: string, fields: string[], kind: "captures" | "refunds"): Promise<string> {
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields, filters: { id: orderId } })
-  const moves = data[0] ? moneyMovesOf(data[0] as unknown as OrderForPayments, kind) : []
+  const moves = data[0] ? moneyMovesOf(data[0] as unknown as OrderForPayments, kind, hubOf(container).pluginOptions.timeZone) : []
   return createHash("sha256").update(JSON.stringify(moves)).digest("hex")
 }
 

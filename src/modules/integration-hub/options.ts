@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { isTimeZone } from "../../lib/accounting-date"
 import { CONNECTION_KINDS } from "../../providers/types"
 
 
@@ -121,6 +122,11 @@ const reconciliationSchema = z.object({
 })
 export type ReconciliationSettings = z.output<typeof reconciliationSchema>
 
+/** An IANA time zone name, checked with Intl at boot. */
+const timeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { error: (issue) => `${JSON.stringify(issue.input)} is not a time zone: give an IANA name, e.g. "America/New_York" (or "UTC")` })
+
 export const connectionSchema = z.object({
   /** Stable id of this connection; stored on every sync record and log row. */
   id: z
@@ -161,6 +167,8 @@ export const connectionSchema = z.object({
   reconciliation: reconciliationSchema.default(RECONCILIATION_DEFAULTS),
   /** Opens on a failure rate over a window; while open, syncs wait without spending attempts. */
   circuitBreaker: circuitBreakerSchema.default(CIRCUIT_DEFAULTS),
+  /** ERP connections whose books keep another zone than the store's: the zone of this ERP's dates (plugin `timeZone` otherwise). */
+  timeZone: timeZoneSchema.optional(),
 })
 
 const ENCRYPTION_KEY_HINT =
@@ -169,6 +177,11 @@ const ENCRYPTION_KEY_HINT =
 export const pluginOptionsSchema = z
   .object({
     connections: z.array(connectionSchema).default([]),
+    /**
+     * The store's time zone (IANA name): every date an ERP books (order, payment, refund) is the store's calendar
+     * date in it, and a backfill's days are its days.
+     */
+    timeZone: timeZoneSchema.default("UTC"),
     /**
      * Owner of each entity (or "entity.field"): "medusa", a connection kind, or a connection id; "latest" makes it
      * bidirectional, where the latest change wins (customer fields, with a CRM).
@@ -247,6 +260,11 @@ export function inventoryOwner(opts: Pick<PluginOptions, "connections" | "source
   const owner = opts.sourceOfTruth.inventory
   const erps = opts.connections.filter((c) => c.kind === "erp")
   return erps.find((c) => c.id === owner) ?? (owner === "erp" && erps.length === 1 ? erps[0] : null)
+}
+
+/** The zone a connection's dates are booked in: its own `timeZone`, else the store's. */
+export function timeZoneOf(opts: Pick<PluginOptions, "timeZone">, connection: Pick<ConnectionConfig, "timeZone">): string {
+  return connection.timeZone ?? opts.timeZone
 }
 
 export type PluginOptionsInput = z.input<typeof pluginOptionsSchema>

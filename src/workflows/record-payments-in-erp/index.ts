@@ -1,11 +1,17 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
+import { accountingDate } from "../../lib/accounting-date"
 import { formatAmount } from "../sync-order-to-erp/order-mapper"
 import type { EffectOutcome } from "../outcome"
 import { findErpSaleStep } from "./steps/find-erp-sale"
 import { MoneyToRecord, recordErpPaymentsStep } from "./steps/record-erp-payments"
 
-export type RecordPaymentsInErpInput = { connection_id: string; order_id: string }
+export type RecordPaymentsInErpInput = {
+  connection_id: string
+  order_id: string
+  /** The zone the connection's dates are booked in (options.ts `timeZoneOf`). */
+  time_zone: string
+}
 
 export const recordPaymentsInErpWorkflowId = "record-payments-in-erp"
 
@@ -30,21 +36,21 @@ export const moneyReference = (id: string) => `medusa:${id}`
 
 /**
  * Every capture (or refund) of the order's payments, oldest first, as the ERP records them (reference
- * "medusa:<capture or refund id>", amount with the currency's precision, the day it happened).
+ * "medusa:<capture or refund id>", amount with the currency's precision, the day it happened in `timeZone`).
  */
-export function moneyMovesOf(order: OrderForPayments, kind: "captures" | "refunds"): MoneyToRecord[] {
+export function moneyMovesOf(order: OrderForPayments, kind: "captures" | "refunds", timeZone: string): MoneyToRecord[] {
   const moves = (order.payment_collections ?? [])
     .flatMap((c) => c?.payments ?? [])
     .flatMap((p) => p?.[kind] ?? [])
     .filter((m): m is NonNullable<MoneyMove> => !!m)
   return moves
-    .map((m) => ({ reference: moneyReference(m.id), amount: formatAmount(m.raw_amount ?? m.amount, order.currency_code), date: new Date(m.created_at).toISOString().slice(0, 10), at: new Date(m.created_at).getTime() }))
+    .map((m) => ({ reference: moneyReference(m.id), amount: formatAmount(m.raw_amount ?? m.amount, order.currency_code), date: accountingDate(new Date(m.created_at), timeZone), at: new Date(m.created_at).getTime() }))
     .sort((a, b) => a.at - b.at)
     .map(({ at: _at, ...m }) => m)
 }
 
 /** Every capture of the order's payments, oldest first. */
-export const capturesOf = (order: OrderForPayments) => moneyMovesOf(order, "captures")
+export const capturesOf = (order: OrderForPayments, timeZone: string) => moneyMovesOf(order, "captures", timeZone)
 
 /**
  * Records an order's captured payments in an ERP: read the captures → find the order's sale → register each
@@ -52,9 +58,9 @@ export const capturesOf = (order: OrderForPayments) => moneyMovesOf(order, "capt
  */
 export const recordPaymentsInErpWorkflow = createWorkflow(recordPaymentsInErpWorkflowId, (input: RecordPaymentsInErpInput) => {
   const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_PAYMENTS, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
-  const order = transform({ orders }, ({ orders }) => {
+  const order = transform({ orders, input }, ({ orders, input }) => {
     const o = orders[0] as unknown as OrderForPayments
-    return { number: String(o.display_id ?? o.id), currency_code: o.currency_code.toUpperCase(), captures: capturesOf(o) }
+    return { number: String(o.display_id ?? o.id), currency_code: o.currency_code.toUpperCase(), captures: capturesOf(o, input.time_zone) }
   })
   const sale = findErpSaleStep(transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: order.number, needs: "recordPayment" as const })))
   const recorded = recordErpPaymentsStep(

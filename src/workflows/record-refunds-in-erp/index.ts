@@ -1,11 +1,11 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../outcome"
-import { moneyMovesOf, OrderForPayments } from "../record-payments-in-erp"
+import { moneyMovesOf, OrderForPayments, RecordPaymentsInErpInput } from "../record-payments-in-erp"
 import { findErpSaleStep } from "../record-payments-in-erp/steps/find-erp-sale"
 import { recordErpRefundsStep } from "./steps/record-erp-refunds"
 
-export type RecordRefundsInErpInput = { connection_id: string; order_id: string }
+export type RecordRefundsInErpInput = RecordPaymentsInErpInput
 
 export const recordRefundsInErpWorkflowId = "record-refunds-in-erp"
 
@@ -22,9 +22,9 @@ export const ORDER_FIELDS_FOR_REFUNDS = [
  */
 export const recordRefundsInErpWorkflow = createWorkflow(recordRefundsInErpWorkflowId, (input: RecordRefundsInErpInput) => {
   const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_REFUNDS, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
-  const order = transform({ orders }, ({ orders }) => {
+  const order = transform({ orders, input }, ({ orders, input }) => {
     const o = orders[0] as unknown as OrderForPayments
-    return { number: String(o.display_id ?? o.id), currency_code: o.currency_code.toUpperCase(), refunds: moneyMovesOf(o, "refunds") }
+    return { number: String(o.display_id ?? o.id), currency_code: o.currency_code.toUpperCase(), refunds: moneyMovesOf(o, "refunds", input.time_zone) }
   })
   const sale = findErpSaleStep(transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: order.number, needs: "recordRefund" as const })))
   const credited = recordErpRefundsStep(

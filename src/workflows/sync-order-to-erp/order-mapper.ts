@@ -1,4 +1,5 @@
 import { MathBN } from "@medusajs/framework/utils"
+import { accountingDate } from "../../lib/accounting-date"
 import { currencyDigits } from "../../lib/money"
 import { ORDER_CHECK_DEFAULTS } from "../../modules/integration-hub/options"
 
@@ -69,7 +70,10 @@ export type ErpOrderDraft = {
   reference: string
   orderNumber: string
   currencyCode: string
+  /** The store's calendar date of the order (YYYY-MM-DD in its time zone). */
   orderDate: string
+  /** The instant it was placed (ISO 8601, UTC). */
+  placedAt: string
   customer: ErpCustomerInput
   lines: ErpSalesOrderLine[]
   shipping: ErpShippingLine[]
@@ -116,9 +120,10 @@ function taxLinesOf(lines: OrderTaxLine[] | null | undefined): ErpTaxLine[] {
 
 /**
  * Checks an order can go to an ERP and maps it, or throws an error that names the order, the line and the
- * field in words a store owner can act on. Pure: no I/O, unit-tested with tables.
+ * field in words a store owner can act on; its date is the calendar date in `timeZone` (the connection's). Pure:
+ * no I/O, unit-tested with tables.
  */
-export function mapOrderForErp(order: OrderForErp, connectionId: string, checks: OrderChecks = ORDER_CHECK_DEFAULTS): ErpOrderDraft {
+export function mapOrderForErp(order: OrderForErp, connectionId: string, timeZone: string, checks: OrderChecks = ORDER_CHECK_DEFAULTS): ErpOrderDraft {
   const number = String(order.display_id ?? order.id)
   const fail = (problem: string) =>
     new IntegrationError(`Cannot sync order #${number} to ${connectionId}: ${problem}`, {
@@ -175,7 +180,8 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string, checks:
     reference: orderReference(order.id),
     orderNumber: number,
     currencyCode: order.currency_code.toUpperCase(),
-    orderDate: new Date(order.created_at).toISOString().slice(0, 10),
+    orderDate: accountingDate(new Date(order.created_at), timeZone),
+    placedAt: new Date(order.created_at).toISOString(),
     customer: {
       email,
       name,

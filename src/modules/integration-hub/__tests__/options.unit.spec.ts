@@ -4,7 +4,7 @@ import { TrytonErpProvider } from "../../../providers/erp-tryton/service"
 import { resolveProviderClass, validatePluginOptions } from "../connections"
 import validateOptionsLoader from "../loaders/validate-options"
 import { formatPath } from "../../../lib/zod-issues"
-import { decodeKey } from "../options"
+import { decodeKey, timeZoneOf } from "../options"
 import { AcmeErpProvider } from "./fixtures/acme-erp-provider"
 
 const HEADER = "medusa-integration-hub: invalid plugin options:"
@@ -31,6 +31,7 @@ const tryton = (overrides: Record<string, unknown> = {}) => ({
 
 const DEFAULTS = {
   connections: [],
+  timeZone: "UTC",
   sourceOfTruth: { inventory: "erp", customer: "medusa", order: "medusa", price: "medusa" },
   alerts: { afterConsecutiveFailures: 3, notify: [] },
   logRetentionDays: 30,
@@ -145,6 +146,18 @@ describe("validatePluginOptions: defaults", () => {
   })
 })
 
+describe("validatePluginOptions: time zone", () => {
+  it.each<[string, Record<string, unknown>, string | undefined, string]>([
+    ["the default, UTC", {}, undefined, "UTC"],
+    ["the store's zone", { timeZone: "America/New_York" }, undefined, "America/New_York"],
+    ["the connection's own zone over the store's", { timeZone: "America/New_York" }, "Europe/Berlin", "Europe/Berlin"],
+    ["the connection's own zone over the default", {}, "Pacific/Kiritimati", "Pacific/Kiritimati"],
+  ])("books a connection's dates in %s", (_, plugin, connectionZone, expected) => {
+    const options = validatePluginOptions({ ...plugin, connections: [tryton(connectionZone ? { timeZone: connectionZone } : {})] })
+    expect(timeZoneOf(options, options.connections[0])).toBe(expected)
+  })
+})
+
 describe("validatePluginOptions: problems", () => {
   it("throws a MedusaError INVALID_DATA naming the option", () => {
     const err = rejection({ connections: [tryton({ options: trytonOptions({ url: undefined }) })] })
@@ -235,6 +248,15 @@ describe("validatePluginOptions: problems", () => {
       ['sourceOfTruth.inventory: "latest" (latest change wins) is supported for customer fields, which a CRM shares; give inventory one owner'],
     ],
     ["a redisUrl that is not redis", { redisUrl: "http://cache:6379" }, ["redisUrl: must be a redis:// or rediss:// URL"]],
+    ["an unknown time zone", { timeZone: "America/Gotham" }, ['timeZone: "America/Gotham" is not a time zone: give an IANA name, e.g. "America/New_York" (or "UTC")']],
+    ["an offset abbreviation as time zone", { timeZone: "EST+5" }, ['timeZone: "EST+5" is not a time zone: give an IANA name, e.g. "America/New_York" (or "UTC")']],
+    ["an empty time zone", { timeZone: "" }, ['timeZone: "" is not a time zone: give an IANA name, e.g. "America/New_York" (or "UTC")']],
+    ["a time zone that is not text", { timeZone: -5 }, ["timeZone: Invalid input: expected string, received number"]],
+    [
+      "an unknown time zone of a connection",
+      { connections: [tryton({ timeZone: "Europe/Atlantis" })] },
+      ['connections[0].timeZone: "Europe/Atlantis" is not a time zone: give an IANA name, e.g. "America/New_York" (or "UTC")'],
+    ],
     ["a log retention of zero days", { logRetentionDays: 0 }, ["logRetentionDays: Too small: expected number to be >=1"]],
     ["a webhook body limit under 1 KB", { webhooks: { maxBodyBytes: 10 } }, ["webhooks.maxBodyBytes: Too small: expected number to be >=1024"]],
     ["an alert address that is not an e-mail", { alerts: { notify: ["ops"] } }, ["alerts.notify[0]: Invalid email address"]],

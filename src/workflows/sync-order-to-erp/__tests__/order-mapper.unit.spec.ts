@@ -94,11 +94,12 @@ const mappedShipping = {
 
 describe("mapOrderForErp", () => {
   it("maps a placed order to an ERP draft", () => {
-    expect(mapOrderForErp(order(), "erp")).toEqual({
+    expect(mapOrderForErp(order(), "erp", "UTC")).toEqual({
       reference: "medusa:order_01JD8Z3K",
       orderNumber: "1042",
       currencyCode: "USD",
       orderDate: "2026-11-22",
+      placedAt: "2026-11-22T05:43:24.000Z",
       customer: {
         email: "jane@example.com",
         name: "Jane Doe",
@@ -122,7 +123,7 @@ describe("mapOrderForErp", () => {
     ["the price check off (its tolerance then unused)", { stock: true, price: false, priceTolerancePercent: 2.5 }, { stock: true, priceTolerancePercent: null }],
     ["the stock check off", { stock: false, price: true, priceTolerancePercent: 0 }, { stock: false, priceTolerancePercent: 0 }],
   ])("passes the connection's order checks to the ERP: %s", (_, orderChecks, checks) => {
-    expect(mapOrderForErp(order(), "erp", orderChecks).checks).toEqual(checks)
+    expect(mapOrderForErp(order(), "erp", "UTC", orderChecks).checks).toEqual(checks)
   })
 
   it("uses orderReference for the idempotency key", () => {
@@ -134,7 +135,8 @@ describe("mapOrderForErp", () => {
       order({
         billing_address: { company: "Doe Trading", address_1: "1 Market Square", city: "Boston", postal_code: null, country_code: null },
       }),
-      "erp"
+      "erp",
+      "UTC"
     )
     expect(draft.customer.billingAddress).toEqual({
       name: "Doe Trading",
@@ -178,7 +180,7 @@ describe("mapOrderForErp", () => {
       },
     ],
   ])("takes %s", (_, overrides, expected) => {
-    expect(mapOrderForErp(order(overrides), "erp")).toMatchObject(expected)
+    expect(mapOrderForErp(order(overrides), "erp", "UTC")).toMatchObject(expected)
   })
 
   // Medusa's own totals, as the order module computes them (subtotal excludes tax; discount_subtotal is the line's
@@ -248,7 +250,7 @@ describe("mapOrderForErp", () => {
       { lines: [{ sku: "TEA", title: "Tea", quantity: 1, unitPrice: "1.000", netAmount: "0.667", taxes: [] }], shipping: [], total: "0.667" },
     ],
   ])("money: %s", (_, overrides, expected) => {
-    expect(mapOrderForErp(order(overrides), "erp")).toMatchObject(expected)
+    expect(mapOrderForErp(order(overrides), "erp", "UTC")).toMatchObject(expected)
   })
 
   it.each<[string, Partial<OrderForErp>, string]>([
@@ -264,7 +266,7 @@ describe("mapOrderForErp", () => {
       "Cannot sync order #1042 to erp: line item 'Shirt' comes to -1 after its discounts, which is below zero",
     ],
   ])("money: refuses %s", (_, overrides, message) => {
-    expect(thrownBy(() => mapOrderForErp(order(overrides), "erp"))).toMatchObject({ message, code: "invalid_order", retryable: false })
+    expect(thrownBy(() => mapOrderForErp(order(overrides), "erp", "UTC"))).toMatchObject({ message, code: "invalid_order", retryable: false })
   })
 
   const item = { id: "item_1", title: "Blue shirt", variant_sku: "SHIRT-BLUE-M", quantity: 1, unit_price: 19.9 }
@@ -319,7 +321,7 @@ describe("mapOrderForErp", () => {
       "Cannot sync order #order_01JD8Z3K to erp: it has no line items",
     ],
   ])("rejects %s as a permanent IntegrationError", (_, overrides, message) => {
-    const thrown = thrownBy(() => mapOrderForErp(order(overrides), "erp"))
+    const thrown = thrownBy(() => mapOrderForErp(order(overrides), "erp", "UTC"))
     expect(thrown).toBeInstanceOf(IntegrationError)
     const err = thrown as IntegrationError
     expect({ message: err.message, retryable: err.retryable, code: err.code, connectionId: err.connectionId }).toEqual({
@@ -336,7 +338,7 @@ describe("mapOrderForErp", () => {
   ])("skips a %s order", (status, message) => {
     for (const overrides of [{ status }, { status, items: [] }]) {
       // even an order that would fail validation is skipped, not failed
-      const thrown = thrownBy(() => mapOrderForErp(order(overrides), "erp"))
+      const thrown = thrownBy(() => mapOrderForErp(order(overrides), "erp", "UTC"))
       expect(thrown).toBeInstanceOf(SyncSkipped)
       expect({ message: (thrown as SyncSkipped).message, skip: (thrown as SyncSkipped).skip }).toEqual({ message, skip: true })
     }
@@ -347,6 +349,22 @@ describe("mapOrderForErp: quantities in Medusa's { value } form", () => {
   it("reads { value } quantities like numbers", () => {
     const base = order()
     const withValue = order({ items: [{ ...base.items![0]!, quantity: { value: "2" } }] })
-    expect(mapOrderForErp(withValue, "erp").lines[0].quantity).toBe(2)
+    expect(mapOrderForErp(withValue, "erp", "UTC").lines[0].quantity).toBe(2)
+  })
+})
+
+describe("mapOrderForErp: the order date is the store's calendar date", () => {
+  it.each<[string | Date, string, string, string]>([
+    ["2026-12-31T23:30:00-05:00", "America/New_York", "2026-12-31", "2027-01-01T04:30:00.000Z"],
+    ["2026-12-31T23:30:00-05:00", "UTC", "2027-01-01", "2027-01-01T04:30:00.000Z"],
+    ["2027-01-01T04:30:00Z", "America/New_York", "2026-12-31", "2027-01-01T04:30:00.000Z"],
+    ["2026-03-31T23:30:00-04:00", "America/New_York", "2026-03-31", "2026-04-01T03:30:00.000Z"],
+    ["2026-03-08T04:30:00Z", "America/New_York", "2026-03-07", "2026-03-08T04:30:00.000Z"],
+    ["2026-03-29T22:30:00Z", "Europe/Berlin", "2026-03-30", "2026-03-29T22:30:00.000Z"],
+    ["2026-12-31T15:30:00Z", "Asia/Tokyo", "2027-01-01", "2026-12-31T15:30:00.000Z"],
+    ["2026-12-31T10:00:00Z", "Pacific/Kiritimati", "2027-01-01", "2026-12-31T10:00:00.000Z"],
+    [new Date("2026-11-22T03:00:00Z"), "America/New_York", "2026-11-21", "2026-11-22T03:00:00.000Z"],
+  ])("an order placed at %s in %s is dated %s (placed at %s)", (created_at, timeZone, orderDate, placedAt) => {
+    expect(mapOrderForErp(order({ created_at }), "erp", timeZone)).toMatchObject({ orderDate, placedAt })
   })
 })
