@@ -2,14 +2,17 @@
 // `npm run compat`: does the package as published boot in a fresh store on the newest Medusa 2.x the registry
 // serves? Builds and packs the plugin, installs the tarball into a new store next to the newest @medusajs/*
 // releases (the plugin's other peers resolve from its ranges, as in any store), migrates a fresh PostgreSQL
-// database, starts the store and checks the hub's tables and admin routes. Removes everything it created.
+// database, starts the store and checks the hub's tables and admin routes: every route README.md documents must
+// be there (Medusa's own 404 fails the run; any answer of the hub's, its own 404 included, shows the route exists),
+// and the tarball must hold every compiled source file. Removes everything it created.
 // Database: DB_HOST (default localhost), DB_PORT (5432), DB_USERNAME (postgres), DB_PASSWORD; the user needs CREATEDB.
 import { spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs"
 import net from "node:net"
 import os from "node:os"
 import path from "node:path"
 import { ROOT, buildPlugin, dropDatabase, ensureDatabase, run, stopChild, waitForHealth } from "./demo-store.mjs"
+import { documentedRoutes } from "./documented-routes.mjs"
 
 const TAIL = 40
 /** What a minimal store installs itself (create-medusa-app, plus the default plugin @medusajs/medusa loads). */
@@ -82,6 +85,43 @@ module.exports = defineConfig({
 })
 `
 
+/**
+ * The compiled files of src/ (admin, tests and type declarations aside) the tarball lacks. `medusa plugin:build`
+ * leaves out any path with a segment named `test`, `unit-tests` or `integration-tests`, whatever it holds.
+ */
+function missingFromTarball(packedPaths) {
+  const packed = new Set(packedPaths)
+  return readdirSync(path.join(ROOT, "src"), { recursive: true })
+    .map((file) => file.split(path.sep).join("/"))
+    .filter((file) => /\.tsx?$/.test(file) && !/\.d\.ts$|\.spec\.tsx?$/.test(file) && !/^admin\/|(^|\/)__tests__\//.test(file))
+    .map((file) => `.medusa/server/src/${file.replace(/\.tsx?$/, ".js")}`)
+    .filter((file) => !packed.has(file))
+}
+
+/** A value for a documented route's `:param`: the store's connection where one is meant, else an id nothing has. */
+const paramValue = (previous, name) => (name === "connection_id" || previous === "connections" ? "erp" : `compat_missing_${name}`)
+
+/**
+ * Calls `method route` as the admin (the webhook route without a session, as a vendor would). A 404 whose body is
+ * not JSON is Medusa's router ("Cannot POST …"): no such route. The hub's own 404 is JSON (`{ type, message }`).
+ */
+async function callRoute(base, token, { method, route }) {
+  const segments = route.split("/")
+  const url = base + segments.map((s, i) => (s.startsWith(":") ? paramValue(segments[i - 1], s.slice(1)) : s)).join("/")
+  const headers = route.startsWith("/admin/") ? { authorization: `Bearer ${token}` } : {}
+  const init = method === "GET" ? { method, headers } : { method, headers: { ...headers, "content-type": "application/json" }, body: "{}" }
+  const res = await fetch(url, init)
+  const text = await res.text()
+  let json = true
+  try {
+    JSON.parse(text)
+  } catch {
+    json = false
+  }
+  const said = /<pre>([^<]*)<\/pre>/.exec(text)?.[1] ?? text
+  return { status: res.status, missing: res.status === 404 && !json, body: said.replace(/\s+/g, " ").trim().slice(0, 120) }
+}
+
 const cleanups = []
 let storeOutput = []
 
@@ -96,6 +136,11 @@ async function main() {
   const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", packDir], { env }))
   const tarball = path.join(packDir, packed.filename)
   say(`built and packed ${packed.filename} (${packed.entryCount} files, ${Math.round(packed.size / 1024)} kB)`)
+  // Not thrown at once: the routes checked below name what a store owner would meet.
+  const failures = []
+  const unpacked = missingFromTarball(packed.files.map((f) => f.path))
+  if (unpacked.length) failures.push(`the tarball lacks ${unpacked.join(", ")}`)
+  else say("the tarball holds every compiled file of src/")
 
   const store = mkdtempSync(path.join(os.tmpdir(), "mih-compat-store-"))
   cleanups.push(() => rmSync(store, { recursive: true, force: true }))
@@ -161,6 +206,22 @@ async function main() {
     throw new Error(`GET /admin/integrations/sync-records as an admin answered ${listed.status} ${JSON.stringify(body)}, want 200 with sync_records`)
   }
   say("GET /admin/integrations/sync-records: 401 without a session, 200 with sync_records as an admin")
+
+  const routes = documentedRoutes(readFileSync(path.join(ROOT, "README.md"), "utf8"))
+  const answers = []
+  for (const route of routes) {
+    const answer = await callRoute(base, token, route)
+    answers.push(`${route.method} ${route.route} ${answer.status}`)
+    if (answer.missing) failures.push(`${route.method} ${route.route}, documented in README.md, is not a route of the installed plugin (404 ${answer.body})`)
+  }
+  say(`the ${routes.length} routes README.md documents answered: ${answers.join(", ")}`)
+  // Only as good as telling Medusa's 404 apart: a path that is no route (beside the `[action]` one) must read as missing.
+  const nowhere = { method: "POST", route: "/admin/integrations/connections/:id/compat-no-such-route" }
+  const probe = await callRoute(base, token, nowhere)
+  if (!probe.missing) failures.push(`POST ${nowhere.route}, no route, answered ${probe.status} ${probe.body}: Medusa's own 404 is no longer told apart`)
+  else say(`POST ${nowhere.route}, no route, answered Medusa's 404 (${probe.body})`)
+  if (failures.length) throw new Error(failures.join("\n"))
+  say("no documented route is missing")
   return medusa
 }
 

@@ -1,4 +1,4 @@
-import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { describeFailure } from "../../../../../../lib/errors"
 import { redactString } from "../../../../../../lib/http/redact"
 import { hubOf } from "../../../serializers"
@@ -6,8 +6,13 @@ import { hubOf } from "../../../serializers"
 /**
  * POST /admin/integrations/connections/:id/test — one cheap authenticated read through the connection's guard
  * (logged like any call). Answers 200 with `ok` and, when it failed, the reason in words (secrets scrubbed).
+ *
+ * Why `[action]` and not a `test` folder: `medusa plugin:build` leaves out every path with a segment named `test`,
+ * so a `test/route.ts` never reaches the package. The sibling routes are static and Medusa registers them first;
+ * any other action falls through to Medusa's own 404, as an unknown path does.
  */
-export async function POST(req: MedusaRequest, res: MedusaResponse) {
+export async function POST(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
+  if (req.params.action !== "test") return next()
   const hub = hubOf(req.scope)
   const connection = hub.getConnection(req.params.id)
   const started = Date.now()
