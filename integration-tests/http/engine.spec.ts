@@ -1,16 +1,21 @@
 import { createHash } from "node:crypto"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { ErpCustomerInput } from "../../src/providers/types"
 import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import purgeIntegrationLogsJob from "../../src/jobs/purge-integration-logs"
 import { IntegrationError } from "../../src/lib/errors"
+import { CallRecorder } from "../../src/lib/http/call-recorder"
+import { HttpClient } from "../../src/lib/http/client"
 import { runInSyncContext } from "../../src/lib/run-context"
 import { keepDraining, processSyncRecord, requestEffect, runDueSyncs } from "../../src/sync/engine"
 import { SYNC_OPERATIONS } from "../../src/sync/operations"
-import { sweepMissingSyncs } from "../../src/sync/sweep"
+import { changedSince, sweepMissingSyncs } from "../../src/sync/sweep"
 import { ORDER_FIELDS_FOR_ERP } from "../../src/workflows/sync-order-to-erp"
 import type { OrderForErp } from "../../src/workflows/sync-order-to-erp/order-mapper"
 import { createErpSalesOrderStep } from "../../src/workflows/sync-order-to-erp/steps/create-erp-sales-order"
@@ -36,7 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const sha = (s: string) => createHash("sha256").update(s).digest("hex")
 
 /** A test-only effect that repeats with its content: what a CRM contact update or a tracking change will be. */
-const profile = { content: "v1", sent: [] as string[], gate: null as Promise<void> | null }
+const profile = { content: "v1", sent: [] as string[], gate: null as Promise<void> | null, refuse: null as string | null }
 SYNC_OPERATIONS["customer.profile"] = {
   kind: "erp",
   effectKey: (id) => `customer:${id}:profile`,
@@ -45,8 +50,28 @@ SYNC_OPERATIONS["customer.profile"] = {
   run: async (_container, run) => {
     const content = profile.content
     if (profile.gate) await profile.gate
+    // The vendor refuses this content for good (a person must look at it).
+    if (content === profile.refuse) return { errors: [{ error: new IntegrationError(`the ERP refuses ${content}`, { connectionId: "erp", code: "refused", retryable: false }) }] }
     profile.sent.push(`${run.entity_id}:${content}`)
     return { result: { status: "synced", summary: `sent ${content}` } }
+  },
+}
+/** Two calls to a vendor over HTTP with a pause between them: for a run that loses its lease half-way. */
+const leased = { gate: null as Promise<void> | null, received: [] as string[], url: "" }
+SYNC_OPERATIONS["customer.leased"] = {
+  kind: "erp",
+  effectKey: (id) => `customer:${id}:leased`,
+  externalRef: () => null,
+  run: async () => {
+    const http = new HttpClient({ baseURL: leased.url, timeoutMs: 2_000, recorder: new CallRecorder({ connectionId: "erp", secrets: [], log: async () => {} }) })
+    try {
+      await http.request({ method: "POST", url: "/first", operation: "first call" })
+      await leased.gate
+      await http.request({ method: "POST", url: "/second", operation: "second call" })
+      return { result: { status: "synced", summary: "both calls made" } }
+    } catch (error) {
+      return { errors: [{ error }] }
+    }
   },
 }
 /** Fails with whatever `failWith` holds: for failure classification and redaction. */
@@ -143,6 +168,58 @@ medusaIntegrationTestRunner({
       expect(profile.sent).toEqual(["cus_mid:a", "cus_mid:b"])
       const [record] = await hub(container).listSyncRecords({ effect_key: "customer:cus_mid:profile" })
       expect(record).toMatchObject({ status: "synced", synced_revision: sha("b") })
+    })
+
+    it("sends content that changed while a run failed on the previous one: the failure was the old content's", async () => {
+      profile.sent.length = 0
+      profile.content = "bad"
+      profile.refuse = "bad"
+      let release!: () => void
+      profile.gate = new Promise((r) => (release = r))
+      const first = requestEffect(container, { entity_type: "customer", entity_id: "cus_fix", operation: "profile" })
+      await sleep(200)
+      // Staff correct the record in Medusa while the run with the old content is still out.
+      profile.content = "good"
+      await requestEffect(container, { entity_type: "customer", entity_id: "cus_fix", operation: "profile" })
+      profile.gate = null
+      release()
+      await first
+      profile.refuse = null
+      expect(profile.sent).toEqual(["cus_fix:good"])
+      const [record] = await hub(container).listSyncRecords({ effect_key: "customer:cus_fix:profile" })
+      expect(record).toMatchObject({ status: "synced", synced_revision: sha("good") })
+      const runs = await hub(container).listSyncRuns({ sync_record_id: record.id }, { order: { created_at: "ASC" } })
+      expect(runs.map((r) => [r.status, r.revision])).toEqual([["failed", sha("bad")], ["synced", sha("good")]])
+    })
+
+    it("a run that lost its lease makes no further vendor call, and its run is recorded fenced", async () => {
+      const server = createServer((req, res) => {
+        leased.received.push(req.url ?? "")
+        res.writeHead(200, { "content-type": "application/json" }).end("{}")
+      })
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+      leased.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      let release!: () => void
+      leased.gate = new Promise((r) => (release = r))
+      try {
+        const [{ id }] = await hub(container).requestEffects([
+          { connection_id: "erp", effect_key: "customer:cus_lease:leased", entity_type: "customer", entity_id: "cus_lease", operation: "leased", external_ref: null, revision: null },
+        ])
+        const run = processSyncRecord(container, id, { leaseMs: 3_000 })
+        while (!leased.received.length) await sleep(20)
+        // Another instance takes the record over (its claim replaces ours) while this run waits between its calls.
+        const [{ claim_token }] = await hub(container).execute<{ claim_token: string }>(`SELECT claim_token FROM sync_record WHERE id = ?`, [id])
+        await hub(container).execute(`UPDATE sync_record SET claim_token = 'irun_other' WHERE id = ?`, [id])
+        await sleep(1_300)
+        release()
+        await run
+        expect(leased.received).toEqual(["/first"])
+        const [ours] = await hub(container).listSyncRuns({ id: claim_token })
+        expect(ours).toMatchObject({ status: "fenced", error_code: "lease_lost" })
+      } finally {
+        leased.gate = null
+        await new Promise((resolve) => server.close(resolve))
+      }
     })
 
     it("the background drain runs each retry when it comes due, with no further run of the retry job", async () => {
@@ -310,6 +387,26 @@ medusaIntegrationTestRunner({
       expect(await sweepMissingSyncs(container)).toBe(1)
       const [recreated] = await hubService.listSyncRecords({ entity_id: orderId })
       expect(recreated).toMatchObject({ status: "synced", external_id: record.external_id })
+    })
+
+    it("the sweep pages by (updated_at, id): rows tied to the microsecond and rows changed during the sweep are all read", async () => {
+      const stamp = Date.now()
+      const customers = await container.resolve(Modules.CUSTOMER).createCustomers(Array.from({ length: 7 }, (_, i) => ({ email: `tie-${i}-${stamp}@example.com` })))
+      const ids = customers.map((c) => c.id)
+      // One statement gives them one updated_at, to the microsecond (as a bulk update does): more ties than a page holds.
+      await hub(container).execute(`UPDATE customer SET updated_at = '2031-01-01 00:00:00.123456+00' WHERE id IN (${ids.map(() => "?").join(", ")})`, ids)
+      const seen: string[] = []
+      const query = container.resolve(ContainerRegistrationKeys.QUERY)
+      for await (const rows of changedSince(query, "customer", ["id", "updated_at"], new Date("2031-01-01T00:00:00Z"), 3)) {
+        seen.push(...rows.map((r) => r.id))
+        // While the sweep reads, a row it has read changes again: with offsets, every later page would shift by one.
+        if (seen.length === 3) await hub(container).execute(`UPDATE customer SET updated_at = '2031-01-01 00:00:00.2+00' WHERE id = ?`, [seen[0]])
+      }
+      // Every row once; the one changed during the sweep is the next sweep's (it starts before that change).
+      expect([...seen].sort()).toEqual([...ids].sort())
+      const next: string[] = []
+      for await (const rows of changedSince(query, "customer", ["id", "updated_at"], new Date("2031-01-01T00:00:00.150Z"), 3)) next.push(...rows.map((r) => r.id))
+      expect(next).toEqual([seen[0]])
     })
 
     it("removes integration log rows older than the retention, in batches, and keeps the rest", async () => {

@@ -11,6 +11,7 @@ import type IntegrationHubModuleService from "../modules/integration-hub/service
 import { ClaimedSyncRecord, LEASE_MS, Settlement } from "../modules/integration-hub/service"
 import { noteConnectionOutcome } from "./alerts"
 import { hubOf } from "./hub"
+import { holdLease } from "./lease"
 import { runnerFor, SYNC_OPERATIONS, syncOperation } from "./operations"
 
 export type EffectRequest = { entity_type: string; entity_id: string; operation: string }
@@ -82,18 +83,14 @@ export async function processSyncRecord(
   const claimed = await hub.claimSyncRecord(id, { ...opts, trigger: opts.trigger ?? "event", excludeConnections: pausedConnectionIds(hub) })
   if (!claimed) return current(hub, id)
 
-  const leaseMs = opts.leaseMs ?? LEASE_MS
-  const heartbeat = setInterval(() => {
-    hub.extendLease(id, claimed.claim_token, leaseMs).catch(() => undefined)
-  }, Math.max(1_000, Math.floor(leaseMs / 3)))
-  heartbeat.unref()
+  const lease = holdLease(hub, claimed, opts.leaseMs ?? LEASE_MS, logger)
   let settlement: Settlement
   try {
-    settlement = await runClaimed(container, claimed)
+    settlement = await runClaimed(container, claimed, lease.signal)
   } catch (err) {
     settlement = settlementFor(err, claimed, hub.findConnection(claimed.connection_id))
   } finally {
-    clearInterval(heartbeat)
+    lease.release()
   }
   const secrets = hub.connectionSecrets(claimed.connection_id)
   if ("error" in settlement) settlement.error = redactString(settlement.error, secrets)
@@ -104,15 +101,15 @@ export async function processSyncRecord(
     logger.warn(`integration-hub: could not update the alert state of connection "${claimed.connection_id}": ${(err as Error).message}`)
   })
   const after = await current(hub, id)
-  // New content was requested while this run was sending the old: send it now, as one more run.
-  if (applied && settlement.status === "synced" && after?.status === "pending") return processSyncRecord(container, id, { ...opts, force: false })
+  // New content was requested while this run was sending the old (whatever became of the old): send it now, as one more run.
+  if (applied && after?.status === "pending" && !hub.stopping) return processSyncRecord(container, id, { ...opts, force: false })
   return after
 }
 
 /** The record as it is now; null when it was deleted meanwhile (by hand, or a test truncating tables). */
 const current = async (hub: IntegrationHubModuleService, id: string) => (await hub.listSyncRecords({ id }))[0] ?? null
 
-async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord): Promise<Settlement> {
+async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord, lease: AbortSignal): Promise<Settlement> {
   const hub = hubOf(container)
   const connection = hub.findConnection(claimed.connection_id)
   if (!connection) {
@@ -130,6 +127,7 @@ async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord
       entityId: claimed.entity_id,
       attempt: claimed.attempts,
       direction: claimed.direction,
+      lease,
     },
     () =>
       run(container, {

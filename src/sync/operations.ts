@@ -46,6 +46,8 @@ export type SyncOperation = {
   externalType?: string
   /** Hash of what would be sent, for effects that repeat when their content changes; absent for once-only effects. */
   revision?: (container: MedusaContainer, entityId: string) => Promise<string>
+  /** The same revisions for many entities in one read (a page of the catch-up sweep). */
+  revisions?: (container: MedusaContainer, entityIds: string[]) => Promise<Map<string, string>>
   run: (container: MedusaContainer, input: OperationRun) => Promise<OperationResult>
   /**
    * Its provider call can serve many records at once (a CRM's batch upsert): the sweep and the retry drain run its
@@ -143,7 +145,8 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     externalRef: () => null,
     externalType: "label",
     // A new fulfillment, or a cancelled one, is new content: the effect runs again and buys (or voids) its label.
-    revision: async (container, orderId) => createHash("sha256").update(JSON.stringify(await hubFulfillmentsOf(container, orderId))).digest("hex"),
+    revision: oneOf(labelRevisions),
+    revisions: labelRevisions,
     connectionsFor: async (container, orderId) => [...new Set((await hubFulfillmentsOf(container, orderId)).map((f) => f.connection_id))],
     // A fulfillment whose event was lost (the process stopped right after it was created) still gets its label.
     sweep: {
@@ -164,10 +167,8 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     externalRef: (id) => `medusa:${id}`,
     externalType: "contact",
     // A changed name, phone, e-mail or company is new content: the effect runs again and sends what changed.
-    revision: async (container, customerId) => {
-      const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "customer", fields: CUSTOMER_FIELDS_FOR_CRM, filters: { id: customerId } })
-      return contactRevision(data[0] as unknown as CustomerForCrm | undefined)
-    },
+    revision: oneOf(contactRevisions),
+    revisions: contactRevisions,
     sweep: { entity: "customer", fields: ["id"], wants: () => true },
     batchable: true,
     run: async (container, i) =>
@@ -184,11 +185,8 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     externalRef: dealReference,
     externalType: "deal",
     // A cancellation or a refund changes the deal's stage or amount: the effect runs again and moves the same deal.
-    revision: async (container, orderId) => {
-      const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: orderId } })
-      const deal = data[0] ? dealOf(data[0] as unknown as OrderForCrm, "", null) : null
-      return hash(deal ? [deal.state, deal.amount] : null)
-    },
+    revision: oneOf(dealRevisions),
+    revisions: dealRevisions,
     sweep: placedOrder,
     run: async (container, i) =>
       i.shadow
@@ -246,14 +244,53 @@ const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown }) =>
 
 /** The order's fulfillments the hub ships: id, connection, cancelled or not (what the label effect acts on). */
 async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): Promise<Array<{ id: string; connection_id: string; canceled: boolean }>> {
+  return (await hubFulfillmentsOfOrders(container, [orderId])).get(orderId) ?? []
+}
+
+/** The hub's fulfillments of each order, read at once. */
+async function hubFulfillmentsOfOrders(container: MedusaContainer, orderIds: string[]) {
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
-    entity: "order", fields: ["id", "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.canceled_at"], filters: { id: orderId },
+    entity: "order", fields: ["id", "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.canceled_at"], filters: { id: orderIds },
   })
-  const fulfillments = ((data[0] as unknown as OrderForLabels | undefined)?.fulfillments ?? []).filter((f): f is NonNullable<typeof f> => !!f)
-  return fulfillments
-    .filter(isHubFulfillment)
-    .map((f) => ({ id: f.id, connection_id: String(f.data!.connection_id), canceled: !!f.canceled_at }))
-    .sort((a, b) => a.id.localeCompare(b.id))
+  return new Map(
+    (data as unknown as Array<OrderForLabels & { id: string }>).map((order) => [
+      order.id,
+      (order.fulfillments ?? [])
+        .filter((f): f is NonNullable<typeof f> => !!f)
+        .filter(isHubFulfillment)
+        .map((f) => ({ id: f.id, connection_id: String(f.data!.connection_id), canceled: !!f.canceled_at }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    ])
+  )
+}
+
+/** A one-entity revision from a many-entity one. */
+function oneOf(revisions: (container: MedusaContainer, ids: string[]) => Promise<Map<string, string>>) {
+  return async (container: MedusaContainer, id: string) => (await revisions(container, [id])).get(id)!
+}
+
+/** The labels' content of each order: its hub fulfillments, and whether each is cancelled. */
+async function labelRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  const byOrder = await hubFulfillmentsOfOrders(container, orderIds)
+  return new Map(orderIds.map((id) => [id, createHash("sha256").update(JSON.stringify(byOrder.get(id) ?? [])).digest("hex")]))
+}
+
+/** The contact's content of each customer (name, phone, e-mail, company). */
+async function contactRevisions(container: MedusaContainer, customerIds: string[]): Promise<Map<string, string>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "customer", fields: CUSTOMER_FIELDS_FOR_CRM, filters: { id: customerIds } })
+  const byId = new Map((data as unknown as CustomerForCrm[]).map((c) => [c.id, c]))
+  return new Map(customerIds.map((id) => [id, contactRevision(byId.get(id))]))
+}
+
+/** The deal's content of each order: its stage and amount. */
+async function dealRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: orderIds } })
+  const byId = new Map((data as unknown as OrderForCrm[]).map((o) => [o.id, o]))
+  return new Map(orderIds.map((id) => {
+    const order = byId.get(id)
+    const deal = order ? dealOf(order, "", null) : null
+    return [id, hash(deal ? [deal.state, deal.amount] : null)]
+  }))
 }
 
 /** What a money workflow needs: the order, the connection, and the zone whose calendar dates the ERP books. */

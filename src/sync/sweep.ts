@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { EffectIntent } from "../modules/integration-hub/service"
 import { runRecords } from "./engine"
 import { hubOf } from "./hub"
-import { SYNC_OPERATIONS } from "./operations"
+import { SYNC_OPERATIONS, SyncOperation } from "./operations"
 
 /** Each sweep re-reads this much before the previous one's end, for rows committed late. */
 export const SWEEP_OVERLAP_MS = 5 * 60_000
@@ -38,17 +38,11 @@ export async function sweepMissingSyncs(container: MedusaContainer, now = new Da
   for (const entity of new Set(ops.map((o) => o.sweep.entity))) {
     const entityOps = ops.filter((o) => o.sweep.entity === entity)
     const since = new Date(Math.min(...entityOps.flatMap((o) => o.connections.map((c) => from(c.id).getTime()))))
-    const fields = [...new Set(["id", "created_at", ...entityOps.flatMap((o) => o.sweep.fields)])]
-    for (let skip = 0; ; skip += PAGE) {
-      const { data: rows } = await query.graph({
-        entity,
-        fields,
-        filters: { updated_at: { $gte: since } },
-        pagination: { skip, take: PAGE, order: { updated_at: "ASC" } },
-      })
+    const fields = [...new Set(["id", "created_at", "updated_at", ...entityOps.flatMap((o) => o.sweep.fields)])]
+    for await (const rows of changedSince(query, entity, fields, since)) {
       const wanted: EffectIntent[] = []
-      const revisioned: EffectIntent[] = []
-      for (const row of rows as Array<Record<string, unknown> & { id: string; created_at: Date | string }>) {
+      const revisioned: Array<{ intent: EffectIntent; op: SyncOperation }> = []
+      for (const row of rows) {
         for (const { name, op, sweep, connections } of entityOps) {
           if (!sweep.wants(row)) continue
           const [entity_type, operation] = name.split(".")
@@ -59,18 +53,59 @@ export async function sweepMissingSyncs(container: MedusaContainer, now = new Da
             if (new Date(row.created_at) < states.get(c.id)!.first_enabled_at) continue
             const intent = { connection_id: c.id, effect_key: op.effectKey(entityId), entity_type, entity_id: entityId, operation, external_ref: op.externalRef(entityId), revision: null }
             // An effect that repeats with its content is asked for with its current revision: new content runs it again.
-            if (op.revision) revisioned.push({ ...intent, revision: await op.revision(container, entityId) })
+            if (op.revision) revisioned.push({ intent, op })
             else wanted.push(intent)
           }
         }
       }
       created += await createMissing(container, wanted)
-      created += await requestChanged(container, revisioned)
-      if (rows.length < PAGE) break
+      created += await requestChanged(container, await withRevisions(container, revisioned))
     }
   }
   await hub.setSweptUntil(connections.map((c) => c.id), now)
   return created
+}
+
+type Row = Record<string, unknown> & { id: string; created_at: Date | string; updated_at: Date | string }
+type Query = { graph: (q: { entity: string; fields: string[]; filters: Record<string, unknown>; pagination: Record<string, unknown> }) => Promise<{ data: unknown[] }> }
+
+/**
+ * The entity's rows changed since `since`, page by page in (updated_at, id) order: each page starts after the last
+ * row of the one before (a keyset, not an offset, so rows changing meanwhile shift nothing and ties are not lost).
+ * Timestamps come back to the millisecond while the database keeps microseconds: a page starts at the last row's
+ * millisecond, leaving out the rows of that millisecond already read.
+ */
+export async function* changedSince(query: Query, entity: string, fields: string[], since: Date, page = PAGE): AsyncGenerator<Row[]> {
+  let from = since
+  let seenAtFrom: string[] = []
+  for (;;) {
+    const { data } = await query.graph({
+      entity,
+      fields,
+      filters: { updated_at: { $gte: from }, ...(seenAtFrom.length ? { id: { $nin: seenAtFrom } } : {}) },
+      pagination: { take: page, order: { updated_at: "ASC", id: "ASC" } },
+    })
+    const rows = data as Row[]
+    if (rows.length) yield rows
+    if (rows.length < page) return
+    const last = new Date(rows[rows.length - 1].updated_at)
+    const atLast = rows.filter((r) => new Date(r.updated_at).getTime() === last.getTime()).map((r) => r.id)
+    seenAtFrom = last.getTime() === from.getTime() ? [...seenAtFrom, ...atLast] : atLast
+    from = last
+  }
+}
+
+/** The intents with their current revisions: read a page at a time where the operation can (one query, not one per row). */
+async function withRevisions(container: MedusaContainer, items: Array<{ intent: EffectIntent; op: SyncOperation }>): Promise<EffectIntent[]> {
+  const byOp = new Map<SyncOperation, EffectIntent[]>()
+  for (const { intent, op } of items) byOp.set(op, [...(byOp.get(op) ?? []), intent])
+  const out: EffectIntent[] = []
+  for (const [op, intents] of byOp) {
+    const ids = [...new Set(intents.map((i) => i.entity_id))]
+    const revisions = op.revisions ? await op.revisions(container, ids) : new Map(await Promise.all(ids.map(async (id) => [id, await op.revision!(container, id)] as const)))
+    out.push(...intents.map((i) => ({ ...i, revision: revisions.get(i.entity_id) ?? null })))
+  }
+  return out
 }
 
 /** Records and runs the intents that have no record yet; one failing record does not stop the others. */

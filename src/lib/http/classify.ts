@@ -1,5 +1,5 @@
 import { isAxiosError } from "axios"
-import { IntegrationError } from "../errors"
+import { describeFailure, IntegrationError } from "../errors"
 
 /** HTTP statuses worth retrying: the request may succeed later without anyone changing it. */
 export function isRetryableStatus(status: number): boolean {
@@ -59,14 +59,16 @@ export function classifyHttpError(
         { connectionId, code: "network", retryable: true, cause: err }
       )
     }
+    // No answer, for a reason axios does not name (a socket closed mid-answer): the exchange itself failed.
+    return new IntegrationError(`${what} failed on connection "${connectionId}": ${err.message} (will retry)`, { connectionId, code: "network", retryable: true, cause: err })
   }
-  const message = err instanceof Error ? err.message : String(err)
-  return new IntegrationError(`${what} failed on connection "${connectionId}": ${message} (will retry)`, {
-    connectionId,
-    code: "network",
-    retryable: true,
-    cause: err,
-  })
+  // Not a failed exchange: a failure that passes by itself (the database under the call log) is retried; any other
+  // is ours (a bug, a body we could not read), and retrying would fail the same way.
+  const failure = describeFailure(err)
+  if (failure.retryable) {
+    return new IntegrationError(`${what} failed on connection "${connectionId}": ${failure.message} (will retry)`, { connectionId, code: "transient_error", retryable: true, cause: err })
+  }
+  return new IntegrationError(`${what} failed on connection "${connectionId}": ${failure.message}`, { connectionId, code: "unexpected_error", retryable: false, cause: err })
 }
 
 function causeCode(err: Error): string | undefined {

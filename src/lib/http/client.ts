@@ -1,5 +1,6 @@
 import axios, { AxiosInstance, Method } from "axios"
 import { IntegrationError } from "../errors"
+import { currentSyncContext } from "../run-context"
 import { classifyHttpError, VendorRetryAfter } from "./classify"
 import type { CallRecorder } from "./call-recorder"
 import type { ConnectionGuard } from "./guard"
@@ -31,7 +32,7 @@ export type HttpRequest = {
   safe?: boolean
 }
 
-type Inspect<T> = (data: T) => { error?: IntegrationError; externalId?: string | null }
+export type Inspect<T> = (data: T) => { error?: IntegrationError; externalId?: string | null }
 
 export type HttpResponse<T> = { status: number; data: T; headers: Record<string, unknown> }
 
@@ -64,6 +65,9 @@ export class HttpClient {
   }
 
   private async send<T>(req: HttpRequest, inspect?: Inspect<T>): Promise<HttpResponse<T>> {
+    // Checked at the last moment (after the rate limit's wait): a run fenced out of its record calls no vendor again.
+    const { lease, syncRecordId } = currentSyncContext()
+    if (lease?.aborted) throw leaseLost(this.connectionId, req.operation, syncRecordId)
     const finish = this.config.recorder.begin(req.operation, req.data, req.sensitive)
     try {
       const res = await this.axios.request<T>({ method: req.method, url: req.url, data: req.data, headers: req.headers })
@@ -91,3 +95,12 @@ export class HttpClient {
     }
   }
 }
+
+/** Code of the failure a run gets when it lost its lease: the engine records the run as fenced. */
+export const LEASE_LOST = "lease_lost"
+
+const leaseLost = (connectionId: string, operation: string, recordId?: string) =>
+  new IntegrationError(
+    `This run lost its hold on sync record ${recordId ?? "(unknown)"} (its lease could not be extended, so another run may be working on it) and stopped before ${operation}: the record runs again from where the ERP is (will retry)`,
+    { connectionId, code: LEASE_LOST, retryable: true }
+  )

@@ -328,7 +328,9 @@ export default class IntegrationHubModuleService extends MedusaService({
   /**
    * Writes a run's outcome, only if the run still holds the record (fencing): a run whose lease expired
    * and was taken over cannot overwrite the newer run's outcome; its own run row says "fenced".
-   * A synced run whose revision is no longer the one requested leaves the record pending for another run.
+   * New content requested while the run worked (the record's revision is no longer the run's) leaves the record
+   * pending for another run, whatever this run's outcome: a failure of the old content says nothing of the new.
+   * One statement: the record, its run row and the auto-resolved earlier failures change together or not at all.
    * Returns false when fenced.
    */
   async settleSyncRecord(id: string, token: string, outcome: Settlement): Promise<boolean> {
@@ -336,23 +338,38 @@ export default class IntegrationHubModuleService extends MedusaService({
     const failing = outcome.status === "failed" || outcome.status === "dead" || outcome.status === "deferred"
     const error = failing ? outcome.error : null
     const code = failing ? outcome.code : null
-    const [settled] = await this.execute<{ id: string }>(
-      `UPDATE sync_record r SET
-         status = CASE WHEN ?::text = 'synced' AND r.revision IS DISTINCT FROM run.revision THEN 'pending'
-                       WHEN ?::text = 'deferred' THEN 'failed' WHEN ?::boolean THEN 'linked' ELSE ?::text END,
-         attempts = CASE WHEN ?::text = 'deferred' THEN GREATEST(r.attempts - 1, 0) ELSE r.attempts END,
-         failing_since = CASE WHEN ?::boolean THEN COALESCE(r.failing_since, now()) ELSE NULL END,
-         synced_revision = CASE WHEN ?::boolean THEN run.revision ELSE r.synced_revision END,
-         synced_at = CASE WHEN ?::boolean THEN now() ELSE r.synced_at END,
-         external_id = CASE WHEN ?::boolean AND ?::text IS NOT NULL THEN ?::text ELSE r.external_id END,
-         external_number = CASE WHEN ?::boolean AND ?::text IS NOT NULL THEN ?::text ELSE r.external_number END,
-         result_summary = COALESCE(?::text, r.result_summary),
-         skip_code = ?::text,
-         last_error = ?::text, last_error_code = ?::text,
-         next_attempt_at = ?::timestamptz, locked_until = NULL, claim_token = NULL, updated_at = now()
-       FROM sync_run run
-       WHERE r.id = ? AND r.claim_token = ? AND r.status = 'running' AND run.id = r.claim_token
-       RETURNING r.id`,
+    const rows = await this.execute<{ id: string }>(
+      `WITH settled AS (
+         UPDATE sync_record r SET
+           status = CASE WHEN r.revision IS DISTINCT FROM run.revision AND ?::text <> 'deferred' THEN 'pending'
+                         WHEN ?::text = 'deferred' THEN 'failed' WHEN ?::boolean THEN 'linked' ELSE ?::text END,
+           attempts = CASE WHEN ?::text = 'deferred' THEN GREATEST(r.attempts - 1, 0) ELSE r.attempts END,
+           failing_since = CASE WHEN ?::boolean THEN COALESCE(r.failing_since, now()) ELSE NULL END,
+           synced_revision = CASE WHEN ?::boolean THEN run.revision ELSE r.synced_revision END,
+           synced_at = CASE WHEN ?::boolean THEN now() ELSE r.synced_at END,
+           external_id = CASE WHEN ?::boolean AND ?::text IS NOT NULL THEN ?::text ELSE r.external_id END,
+           external_number = CASE WHEN ?::boolean AND ?::text IS NOT NULL THEN ?::text ELSE r.external_number END,
+           result_summary = COALESCE(?::text, r.result_summary),
+           skip_code = ?::text,
+           last_error = ?::text, last_error_code = ?::text,
+           next_attempt_at = CASE WHEN r.revision IS DISTINCT FROM run.revision THEN NULL ELSE ?::timestamptz END,
+           locked_until = NULL, claim_token = NULL, updated_at = now()
+         FROM sync_run run
+         WHERE r.id = ? AND r.claim_token = ? AND r.status = 'running' AND run.id = r.claim_token
+         RETURNING r.id
+       ), closed AS (
+         UPDATE sync_run SET status = CASE WHEN EXISTS (SELECT 1 FROM settled) THEN ?::text ELSE 'fenced' END,
+                finished_at = now(), summary = ?, error = ?, error_code = ?, external_id = ?, updated_at = now()
+          WHERE id = ?
+          RETURNING id
+       ), resolved AS (
+         -- Auto-resolve: once the effect went through, its earlier failures need nobody any more.
+         UPDATE sync_run SET resolved_at = now()
+          WHERE sync_record_id = ? AND id <> ? AND ?::boolean AND EXISTS (SELECT 1 FROM settled)
+            AND status IN ('failed', 'dead', 'deferred') AND resolved_at IS NULL
+          RETURNING id
+       )
+       SELECT id FROM settled, (SELECT count(*) FROM closed) c, (SELECT count(*) FROM resolved) v`,
       [
         outcome.status, outcome.status, synced && outcome.linked === true, outcome.status,
         outcome.status,
@@ -365,25 +382,13 @@ export default class IntegrationHubModuleService extends MedusaService({
         error, code,
         outcome.status === "failed" || outcome.status === "deferred" ? outcome.next_attempt_at : null,
         id, token,
-      ]
-    )
-    await this.execute(
-      `UPDATE sync_run SET status = ?, finished_at = now(), summary = ?, error = ?, error_code = ?, external_id = ?, updated_at = now()
-        WHERE id = ?`,
-      [
-        settled ? outcome.status : "fenced",
+        outcome.status,
         "summary" in outcome ? outcome.summary : null,
         error, code, externalOf(outcome, "external_id"), token,
+        id, token, synced,
       ]
     )
-    // Auto-resolve: once the effect went through, its earlier failures need nobody any more.
-    if (settled && synced) {
-      await this.execute(
-        `UPDATE sync_run SET resolved_at = now() WHERE sync_record_id = ? AND status IN ('failed', 'dead', 'deferred') AND resolved_at IS NULL`,
-        [id]
-      )
-    }
-    return Boolean(settled)
+    return rows.length > 0
   }
 
   /**

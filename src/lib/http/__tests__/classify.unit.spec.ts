@@ -208,21 +208,39 @@ describe("classifyHttpError", () => {
       },
     ],
     [
-      "a plain Error counts as retryable",
-      () => new Error("boom"),
+      "no answer for a reason axios does not name (a socket closed mid-answer) is retryable",
+      () => networkError("socket hang up"),
       {
         code: "network",
         retryable: true,
-        message: 'Tryton sale.sale.create failed on connection "erp": boom (will retry)',
+        message: 'Tryton sale.sale.create failed on connection "erp": socket hang up (will retry)',
       },
     ],
     [
-      "a thrown string",
+      "a plain Error is ours (a bug, a body we could not read), not the network's: permanent",
+      () => new Error("boom"),
+      {
+        code: "unexpected_error",
+        retryable: false,
+        message: 'Tryton sale.sale.create failed on connection "erp": boom',
+      },
+    ],
+    [
+      "a database failure under the call (writing its log row) passes by itself: retryable",
+      () => Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" }),
+      {
+        code: "transient_error",
+        retryable: true,
+        message: 'Tryton sale.sale.create failed on connection "erp": Connection terminated unexpectedly (will retry)',
+      },
+    ],
+    [
+      "a thrown string is permanent too",
       () => "socket closed",
       {
-        code: "network",
-        retryable: true,
-        message: 'Tryton sale.sale.create failed on connection "erp": socket closed (will retry)',
+        code: "unexpected_error",
+        retryable: false,
+        message: 'Tryton sale.sale.create failed on connection "erp": socket closed',
       },
     ],
   ])("%s", (_, makeError, expected) => {
