@@ -189,6 +189,16 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       expect(notes("medusa:refund_posted")).toEqual([["posted", 10, "paid"]])
     })
 
+    it("two runs creating the same order at once leave one live sale order: every run keeps the oldest, the other is cancelled", async () => {
+      const { provider: erp } = provider()
+      const input = await taxedOrder(erp)
+      const [a, b] = await Promise.all([erp.createSalesOrder(input), erp.createSalesOrder(input)])
+      expect(b.externalId).toBe(a.externalId)
+      expect([a.created, b.created].sort()).toEqual([false, true])
+      const sales = odoo.rows("sale.order").filter((s) => s.client_order_ref === input.reference).map((s) => [s.id, s.state])
+      expect(sales).toEqual([[Number(a.externalId), "sale"], [expect.any(Number), "cancel"]])
+    })
+
     it("waits, retryably, for a sale Odoo invoices on delivery", async () => {
       const { provider: erp } = provider()
       const { externalId, number } = await erp.createSalesOrder(await order(erp, "100.00", [{ sku: "DESK", title: "Desk", quantity: 1, unitPrice: "100.00", netAmount: "100.00", taxes: [] }]))

@@ -199,8 +199,21 @@ export class OdooErpProvider implements ErpProvider {
         order_line: lines.map((l) => [0, 0, l]),
       }] },
     })
-    const [sale] = await this.readSales([id])
-    return { ...(await this.complete(sale, input)), created: true }
+    const sale = await this.oneSaleFor(input.reference, id)
+    return { ...(await this.complete(sale, input)), created: sale.id === id }
+  }
+
+  /**
+   * Reads back the sale order just created, together with any other live one of the same reference: a create whose
+   * answer was lost may have been committed after the lookup before ours, or another run created one at the same
+   * time. The oldest is kept (every run agrees on it) and the others are cancelled, so the order has one sale order.
+   */
+  private async oneSaleFor(reference: string, createdId: number): Promise<OdooSaleOrder> {
+    const domain = [["client_order_ref", "=", reference], ["state", "!=", "cancel"]]
+    const live = z.array(saleOrderSchema).parse(await this.client.call<unknown[]>("sale.order", "search_read", { params: { domain, fields: SALE_FIELDS, order: "id asc" } }))
+    const keep = live[0] ?? (await this.readSales([createdId]))[0]
+    for (const extra of live.slice(1)) await this.cancelSalesOrder(String(extra.id))
+    return keep
   }
 
   /**
@@ -228,8 +241,10 @@ export class OdooErpProvider implements ErpProvider {
         "total_mismatch"
       )
     }
-    await this.client.call("sale.order", "action_confirm", { ids: [sale.id] })
+    const confirm = await this.client.call("sale.order", "action_confirm", { ids: [sale.id] }).then(() => null, (err: unknown) => err)
     const [after] = await this.readSales([sale.id])
+    // Another run confirmed it meanwhile (Odoo refuses a second confirm): already where it should be.
+    if (confirm && after.state !== "sale" && after.state !== "done") throw confirm
     return toErpOrder(after)
   }
 
