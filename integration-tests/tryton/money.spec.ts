@@ -142,6 +142,29 @@ describeWithTryton()("Tryton adapter: payments and credit notes", () => {
       })
     })
 
+    it("a sale Tryton cannot process (a product without an account category) says why, and its stock is not taken as counted", async () => {
+      const { provider } = adapter(state, { invoiceMethod: "order", taxes: { VAT20: "VAT 20%" } })
+      const tryton = await trytonPeer.session()
+      const sku = `NOCAT-${Date.now()}`
+      const [unit] = await tryton.model<number[]>("product.uom", "search", [["symbol", "=", "u"]], 0, 1, null)
+      await tryton.model("product.template", "create", [{
+        name: "Uncategorised mug", type: "goods", default_uom: unit, salable: true, sale_uom: unit,
+        list_price: { __class__: "Decimal", decimal: "9.50" }, products: [["create", [{ suffix_code: sku }]]],
+      }])
+      const customer = await provider.upsertCustomer({ email: `nocat-${Date.now()}@example.com`, name: "Pia Koch", phone: null, shippingAddress: address, billingAddress: address })
+      const order = (reference: string, line: { sku: string; title: string }) => ({
+        reference, orderNumber: "84", customer, currencyCode: "USD", orderDate: "2026-11-22",
+        lines: [{ ...line, quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }], shipping: [], total: "9.50", checks: { ...CHECKS, stock: false },
+      })
+      const stuck = await provider.createSalesOrder(order(`medusa:nocat-${Date.now()}`, { sku, title: "Uncategorised mug" }))
+      expect(stuck.state).toBe("confirmed")
+      expect(stuck.unprocessed).toMatch(/^Tryton has sale \S+ but has not processed it \(.+\): its stock forecast does not count this order until it does\. Correct the cause in Tryton, then process the sale there \("Process" on the sale\)\.$/)
+      const processed = await provider.createSalesOrder(order(`medusa:cat-${Date.now()}`, { sku: "MUG-RED", title: "Red mug" }))
+      expect(processed).toMatchObject({ state: "processing" })
+      expect(processed.unprocessed).toBeUndefined()
+      expect(await provider.salesCountedInStock([stuck.externalId, processed.externalId])).toEqual(new Set([processed.externalId]))
+    })
+
     it("says what to do when the sale is invoiced manually (Tryton made no invoice to pay)", async () => {
       const { provider } = adapter(state, { invoiceMethod: "manual", taxes: { VAT20: "VAT 20%" } })
       const { externalId, number } = await sale(provider)

@@ -230,6 +230,8 @@ export type ErpSalesOrder = {
   number: string | null
   reference: string
   state: ErpOrderState
+  /** Set when the ERP has the sale but has not processed it (its stock does not count it yet): why, in words. */
+  unprocessed?: string | null
 }
 
 /** A sale as reconciliation compares it with the Medusa order: its total (taxes included) and product lines. */
@@ -293,6 +295,12 @@ export interface ErpProvider extends IntegrationProvider {
    * longer has it (deleted). Optional: without it reconciliation only checks that each order's sale exists.
    */
   getSalesOrder?(externalId: string): Promise<ErpSaleDetail | null>
+  /**
+   * Of these sales, the ones whose goods the ERP's stock figures already count (the ERP processed them: their stock
+   * moves are planned). The stock import adds back Medusa's reservations only for those. Optional: without it every
+   * sale the hub created is taken as counted.
+   */
+  salesCountedInStock?(externalIds: string[]): Promise<Set<string>>
   /**
    * Stock per SKU in a warehouse (its code; the provider's default warehouse when absent): on hand, and the forecast
    * (on hand less what is planned to leave, plus what is planned to arrive). SKUs the ERP does not know are absent.

@@ -421,6 +421,12 @@ export class OdooErpProvider implements ErpProvider {
     return levels
   }
 
+  /** Of these sales, the confirmed ones: Odoo plans their deliveries on confirming, so its forecast counts them. */
+  async salesCountedInStock(externalIds: string[]): Promise<Set<string>> {
+    const rows = await this.client.call<unknown[]>("sale.order", "search_read", { params: { domain: [["id", "in", externalIds.map(Number)]], fields: ["id", "state"] } })
+    return new Set(z.array(saleOrderSchema.pick({ id: true, state: true })).parse(rows).filter((r) => r.state === "sale" || r.state === "done").map((r) => String(r.id)))
+  }
+
   private async liveSale(reference: string): Promise<OdooSaleOrder | null> {
     const domain = [["client_order_ref", "=", reference], ["state", "!=", "cancel"]]
     const rows = await this.client.call<unknown[]>("sale.order", "search_read", { params: { domain, fields: SALE_FIELDS, limit: 1, order: "id asc" } })

@@ -504,7 +504,46 @@ export class TrytonErpProvider implements ErpProvider {
     const id = Number(order.externalId)
     if (order.state === "draft") await this.client.model("sale.sale", "quote", [[id]])
     if (order.state === "draft" || order.state === "quotation") await this.client.model("sale.sale", "confirm", [[id]])
-    return toErpOrder(await this.readSale(id))
+    const sale = toErpOrder(await this.readSale(id))
+    return sale.state === "confirmed" ? this.processConfirmed(sale) : sale
+  }
+
+  /**
+   * A confirmed sale Tryton has not processed (no invoice, no shipment, its stock forecast not counting it): Tryton
+   * processes a sale on confirming it, unless its sale configuration says "Process Sale after" a delay, or processing
+   * failed (its queue logs why, which RPC does not show). Without a delay it is processed now, so a failure comes
+   * back with Tryton's reason; either way the sale says in words why it is not processed yet.
+   */
+  private async processConfirmed(sale: ErpSalesOrder): Promise<ErpSalesOrder> {
+    const [config] = await this.client.model<Array<{ sale_process_after?: unknown }>>("sale.configuration", "read", [[1], ["sale_process_after"]])
+    const name = `sale ${sale.number ?? `id ${sale.externalId}`}`
+    if (config?.sale_process_after) {
+      return {
+        ...sale,
+        unprocessed: `Tryton has ${name} but has not processed it yet: its sale configuration processes confirmed sales after a delay ("Process Sale after"), or processing failed (see its task queue). Until it is processed, its stock forecast does not count this order.`,
+      }
+    }
+    const failure = await this.client.model("sale.sale", "process", [[Number(sale.externalId)]]).then(
+      () => null,
+      (err: unknown) => {
+        if (err instanceof IntegrationError && !err.retryable) return err.message
+        throw err
+      }
+    )
+    const after = toErpOrder(await this.readSale(Number(sale.externalId)))
+    if (after.state !== "confirmed") return after
+    return {
+      ...after,
+      unprocessed: `Tryton has ${name} but has not processed it${failure ? ` (${failure})` : ""}: its stock forecast does not count this order until it does. Correct the cause in Tryton, then process the sale there ("Process" on the sale).`,
+    }
+  }
+
+  /** Of these sales, the ones Tryton has processed: their stock moves are planned, so its forecast counts them. */
+  async salesCountedInStock(externalIds: string[]): Promise<Set<string>> {
+    const rows = z.array(saleSchema.pick({ id: true, state: true, moves: true })).parse(
+      await this.client.model<unknown[]>("sale.sale", "search_read", [[["id", "in", externalIds.map(Number)]], 0, null, null, ["id", "state", "moves"]])
+    )
+    return new Set(rows.filter((r) => (r.state === "processing" || r.state === "done") && (r.moves?.length ?? 0) > 0).map((r) => String(r.id)))
   }
 
   private async readSale(id: number): Promise<TrytonSale> {

@@ -81,7 +81,7 @@ export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (
       status: "synced",
       external_id: sale.externalId,
       external_number: sale.number,
-      summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state})`,
+      summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state})${sale.unprocessed ? `. ${sale.unprocessed}` : ""}`,
     }))
   })
 

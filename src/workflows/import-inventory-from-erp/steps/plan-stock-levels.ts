@@ -36,8 +36,9 @@ export const planStockLevelsStep = createStep(planStockLevelsStepId, async (inpu
 })
 
 /**
- * Per inventory item: Medusa's reservations at the location for orders the ERP counts already, i.e. orders whose
- * sale this connection created (their order.create record is synced). The ERP's forecast has those subtracted.
+ * Per inventory item: Medusa's reservations at the location for orders the ERP counts already: orders whose sale this
+ * connection created (their order.create record is synced or linked) and whose sale the ERP's own figures count (it
+ * processed it, `salesCountedInStock`). The ERP's forecast has those subtracted; a sale it holds unprocessed is not.
  */
 export async function countedReservations(container: MedusaContainer, connectionId: string, locationId: string, itemIds: string[]): Promise<Map<string, number>> {
   const counted = new Map<string, number>()
@@ -51,9 +52,12 @@ export async function countedReservations(container: MedusaContainer, connection
   const orderIds = [...new Set(orderItems.map((i) => i.order_id))]
   const synced = await hubOf(container).listSyncRecords(
     { connection_id: connectionId, entity_type: "order", operation: "create", status: ["synced", "linked"], entity_id: orderIds },
-    { select: ["entity_id"] }
+    { select: ["entity_id", "external_id"] }
   )
-  const inErp = new Set(synced.map((r) => r.entity_id))
+  const erp = hubOf(container).getProvider(connectionId, "erp")
+  const sales = synced.flatMap((r) => (r.external_id ? [r.external_id] : []))
+  const counting = erp.salesCountedInStock && sales.length ? await erp.salesCountedInStock(sales) : null
+  const inErp = new Set(synced.filter((r) => !counting || (r.external_id !== null && counting.has(r.external_id))).map((r) => r.entity_id))
   for (const r of reservations) {
     const order = orderOf.get(r.line_item_id)
     if (order && inErp.has(order)) counted.set(r.inventory_item_id, (counted.get(r.inventory_item_id) ?? 0) + Number(r.quantity))
