@@ -14,7 +14,7 @@ import { CallRecorder } from "../../src/lib/http/call-recorder"
 import { HttpClient } from "../../src/lib/http/client"
 import { runInSyncContext } from "../../src/lib/run-context"
 import { keepDraining, processSyncRecord, requestEffect, runDueSyncs } from "../../src/sync/engine"
-import { SYNC_OPERATIONS } from "../../src/sync/operations"
+import { addSyncOperations, SyncOperation } from "../../src/sync/operations"
 import { changedSince, sweepMissingSyncs } from "../../src/sync/sweep"
 import { ORDER_FIELDS_FOR_ERP } from "../../src/workflows/sync-order-to-erp"
 import type { OrderForErp } from "../../src/workflows/sync-order-to-erp/order-mapper"
@@ -40,9 +40,11 @@ Object.assign(process.env, {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const sha = (s: string) => createHash("sha256").update(s).digest("hex")
 
+/** This suite's own operations, added beside the hub's (never into its table) and removed when it ends. */
+const TEST_OPERATIONS: Record<string, SyncOperation> = {}
 /** A test-only effect that repeats with its content: what a CRM contact update or a tracking change will be. */
 const profile = { content: "v1", sent: [] as string[], gate: null as Promise<void> | null, refuse: null as string | null }
-SYNC_OPERATIONS["customer.profile"] = {
+TEST_OPERATIONS["customer.profile"] = {
   kind: "erp",
   effectKey: (id) => `customer:${id}:profile`,
   externalRef: (id) => `medusa:${id}`,
@@ -58,7 +60,7 @@ SYNC_OPERATIONS["customer.profile"] = {
 }
 /** Two calls to a vendor over HTTP with a pause between them: for a run that loses its lease half-way. */
 const leased = { gate: null as Promise<void> | null, received: [] as string[], url: "" }
-SYNC_OPERATIONS["customer.leased"] = {
+TEST_OPERATIONS["customer.leased"] = {
   kind: "erp",
   effectKey: (id) => `customer:${id}:leased`,
   externalRef: () => null,
@@ -76,7 +78,7 @@ SYNC_OPERATIONS["customer.leased"] = {
 }
 /** Fails with whatever `failWith` holds: for failure classification and redaction. */
 const failWith: { error: unknown } = { error: null }
-SYNC_OPERATIONS["customer.failing"] = {
+TEST_OPERATIONS["customer.failing"] = {
   kind: "erp",
   effectKey: (id) => `customer:${id}:failing`,
   externalRef: () => null,
@@ -85,7 +87,7 @@ SYNC_OPERATIONS["customer.failing"] = {
 
 /** Fails its first `failures` runs in a retryable way, then syncs. */
 const flaky = { failures: 0, runs: 0 }
-SYNC_OPERATIONS["customer.flaky"] = {
+TEST_OPERATIONS["customer.flaky"] = {
   kind: "erp",
   effectKey: (id) => `customer:${id}:flaky`,
   externalRef: () => null,
@@ -121,6 +123,8 @@ const ensureCustomerWorkflow = createWorkflow(
 )
 const transientWorkflow = saleThenFailure(false)
 const permanentWorkflow = saleThenFailure(true)
+
+afterAll(addSyncOperations(TEST_OPERATIONS))
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer }) => {

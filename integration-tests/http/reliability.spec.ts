@@ -6,7 +6,7 @@ import { IntegrationError } from "../../src/lib/errors"
 import { SandboxErpProvider } from "../../src/providers/erp-sandbox/service"
 import { ALERT_TEMPLATE } from "../../src/sync/alerts"
 import { requestEffect, runDueSyncs } from "../../src/sync/engine"
-import { SYNC_OPERATIONS } from "../../src/sync/operations"
+import { addSyncOperations, SyncOperation } from "../../src/sync/operations"
 import { adminHeaders } from "../helpers/admin"
 import { hub, waitForSettledSync } from "../helpers/sync"
 
@@ -31,8 +31,10 @@ Object.assign(process.env, {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** This suite's own operations, added beside the hub's (never into its table) and removed when it ends. */
+const TEST_OPERATIONS: Record<string, SyncOperation> = {}
 /** A test-only effect whose failure is a vendor timeout: for the retry budget in time. */
-SYNC_OPERATIONS["customer.timing-out"] = {
+TEST_OPERATIONS["customer.timing-out"] = {
   kind: "erp",
   effectKey: (id) => `customer:${id}:timing-out`,
   externalRef: () => null,
@@ -44,6 +46,8 @@ type Api = {
   get: (url: string, config?: unknown) => Promise<{ status: number; data: Json & { sync_records: Json[]; connections: Json[] } }>
   post: (url: string, body?: unknown, config?: unknown) => Promise<{ status: number; data: Json & { sync_record: Json; token: string } }>
 }
+
+afterAll(addSyncOperations(TEST_OPERATIONS))
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer, api: rawApi }) => {

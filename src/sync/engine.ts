@@ -12,7 +12,7 @@ import { ClaimedSyncRecord, LEASE_MS, Settlement } from "../modules/integration-
 import { noteConnectionOutcome } from "./alerts"
 import { hubOf } from "./hub"
 import { holdLease } from "./lease"
-import { runnerFor, SYNC_OPERATIONS, syncOperation } from "./operations"
+import { findSyncOperation, runnerFor, syncOperation } from "./operations"
 
 export type EffectRequest = { entity_type: string; entity_id: string; operation: string }
 export type SyncTrigger = "event" | "retry" | "sweep" | "manual" | "webhook" | "backfill" | "reconciliation"
@@ -225,7 +225,7 @@ export async function runRecords(container: MedusaContainer, ids: string[], trig
 async function batchableRecordIds(hub: IntegrationHubModuleService, ids: string[]): Promise<Set<string>> {
   if (ids.length < 2) return new Set()
   const records = await hub.listSyncRecords({ id: ids }, { select: ["id", "direction", "entity_type", "operation"] })
-  const batchable = records.filter((r) => r.direction === "out" && SYNC_OPERATIONS[`${r.entity_type}.${r.operation}`]?.batchable)
+  const batchable = records.filter((r) => r.direction === "out" && findSyncOperation(`${r.entity_type}.${r.operation}`)?.batchable)
   return new Set(batchable.length > 1 ? batchable.map((r) => r.id) : [])
 }
 

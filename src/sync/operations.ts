@@ -83,7 +83,7 @@ const placedOrder = { entity: "order", fields: ["id", "status"], wants: (o: Reco
  * Every outbound effect the hub knows, by "<entity_type>.<operation>". Adding a flow is its workflow plus
  * one entry here (and a subscriber that calls `requestEffect`).
  */
-export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
+export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.freeze({
   "order.create": {
     kind: "erp",
     effectKey: (id) => `order:${id}:create`,
@@ -223,7 +223,28 @@ export const SYNC_OPERATIONS: Record<string, SyncOperation> = {
     connectionsFor: (container, connectionId) => contactImportConnections(container, connectionId),
     run: (container, run) => importContacts(container, run),
   },
+})
+
+/** Operations added beside the built-in ones (tests, a store's own flows): never in place of one. */
+const added = new Map<string, SyncOperation>()
+
+/**
+ * Adds operations by "<entity_type>.<operation>" name; returns what removes them again. A built-in name is refused:
+ * the hub's own effects cannot be replaced from outside.
+ */
+export function addSyncOperations(ops: Record<string, SyncOperation>): () => void {
+  for (const name of Object.keys(ops)) {
+    if (name in SYNC_OPERATIONS || added.has(name)) throw new MedusaError(MedusaError.Types.INVALID_DATA, `Sync operation "${name}" exists already`)
+  }
+  for (const [name, op] of Object.entries(ops)) added.set(name, op)
+  return () => Object.keys(ops).forEach((name) => added.delete(name))
 }
+
+/** The operation of this name, built-in or added; undefined when none. */
+export const findSyncOperation = (name: string): SyncOperation | undefined => SYNC_OPERATIONS[name] ?? added.get(name)
+
+/** Every operation, built-in and added, by name. */
+export const allSyncOperations = (): Array<[string, SyncOperation]> => [...Object.entries(SYNC_OPERATIONS), ...added]
 
 /** What a customer's contact sync needs: the field rules of the connection and the contact's baseline. */
 async function contactSyncInput(container: MedusaContainer, i: OperationRun) {
@@ -311,7 +332,7 @@ async function moneyRevision(container: MedusaContainer, orderId: string, fields
 }
 
 export function syncOperation(entityType: string, operation: string): SyncOperation {
-  const op = SYNC_OPERATIONS[`${entityType}.${operation}`]
+  const op = findSyncOperation(`${entityType}.${operation}`)
   if (!op) {
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,

@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { EffectIntent } from "../modules/integration-hub/service"
 import { runRecords } from "./engine"
 import { hubOf } from "./hub"
-import { SYNC_OPERATIONS, SyncOperation } from "./operations"
+import { allSyncOperations, SyncOperation } from "./operations"
 
 /** Each sweep re-reads this much before the previous one's end, for rows committed late. */
 export const SWEEP_OVERLAP_MS = 5 * 60_000
@@ -20,7 +20,7 @@ const PAGE = 200
 export async function sweepMissingSyncs(container: MedusaContainer, now = new Date()): Promise<number> {
   const hub = hubOf(container)
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const ops = Object.entries(SYNC_OPERATIONS).flatMap(([name, op]) => {
+  const ops = allSyncOperations().flatMap(([name, op]) => {
     if (!op.sweep) return []
     const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
     return connections.length ? [{ name, op, sweep: op.sweep, connections }] : []

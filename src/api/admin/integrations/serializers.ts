@@ -1,4 +1,4 @@
-import { SYNC_OPERATIONS } from "../../../sync/operations"
+import { findSyncOperation } from "../../../sync/operations"
 import type { ConnectionConfig } from "../../../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import type { ConnectionHealthRow } from "../../../modules/integration-hub/connection-health"
@@ -19,7 +19,7 @@ type AuditRow = Awaited<ReturnType<HubService["listSyncAudits"]>>[number]
 export function serializeSyncRecord(hub: HubService, r: SyncRecordRow) {
   const connection = hub.listConnections().find((c) => c.id === r.connection_id)
   // What the external id names: the effect's own kind of record (an invoice for payments), else the entity's.
-  const externalType = (r.direction === "out" && SYNC_OPERATIONS[`${r.entity_type}.${r.operation}`]?.externalType) || r.entity_type
+  const externalType = (r.direction === "out" && findSyncOperation(`${r.entity_type}.${r.operation}`)?.externalType) || r.entity_type
   const external_url =
     connection && r.external_id ? hub.getProvider(r.connection_id).externalUrl(externalType, r.external_id) : null
   return {
