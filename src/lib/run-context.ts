@@ -14,8 +14,8 @@ export type SyncCallContext = {
   compensation?: boolean
   /** Set by the step that failed when a retry can fix the failure: earlier effects are then kept, not undone. */
   retryableFailure?: boolean
-  /** Aborted once the run lost its lease on the record: it must not call a vendor again (another run may hold it). */
-  lease?: AbortSignal
+  /** Lost once the run's lease on the record is: it must not call a vendor again (another run may hold it). */
+  lease?: { readonly lost: boolean }
 }
 
 const storage = new AsyncLocalStorage<SyncCallContext>()

@@ -11,7 +11,7 @@ import type IntegrationHubModuleService from "../modules/integration-hub/service
 import { ClaimedSyncRecord, LEASE_MS, Settlement } from "../modules/integration-hub/service"
 import { noteConnectionOutcome } from "./alerts"
 import { hubOf } from "./hub"
-import { holdLease } from "./lease"
+import { holdLease, LeaseHold } from "./lease"
 import { findSyncOperation, runnerFor, syncOperation } from "./operations"
 
 export type EffectRequest = { entity_type: string; entity_id: string; operation: string }
@@ -86,7 +86,7 @@ export async function processSyncRecord(
   const lease = holdLease(hub, claimed, opts.leaseMs ?? LEASE_MS, logger)
   let settlement: Settlement
   try {
-    settlement = await runClaimed(container, claimed, lease.signal)
+    settlement = await runClaimed(container, claimed, lease.hold)
   } catch (err) {
     settlement = settlementFor(err, claimed, hub.findConnection(claimed.connection_id))
   } finally {
@@ -109,7 +109,7 @@ export async function processSyncRecord(
 /** The record as it is now; null when it was deleted meanwhile (by hand, or a test truncating tables). */
 const current = async (hub: IntegrationHubModuleService, id: string) => (await hub.listSyncRecords({ id }))[0] ?? null
 
-async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord, lease: AbortSignal): Promise<Settlement> {
+async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord, lease: LeaseHold): Promise<Settlement> {
   const hub = hubOf(container)
   const connection = hub.findConnection(claimed.connection_id)
   if (!connection) {

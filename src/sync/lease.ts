@@ -1,6 +1,9 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { ClaimedSyncRecord } from "../modules/integration-hub/service"
 
+/** What a run's code reads to know it still holds its record. */
+export type LeaseHold = { readonly lost: boolean }
+
 type LeaseStore = { extendLease(id: string, token: string, leaseMs: number): Promise<boolean> }
 
 /**
@@ -28,5 +31,8 @@ export function holdLease(hub: LeaseStore, claimed: Pick<ClaimedSyncRecord, "id"
     )
   }, Math.max(1_000, Math.floor(leaseMs / 3)))
   heartbeat.unref()
-  return { signal: controller.signal, release: () => clearInterval(heartbeat) }
+  // Read at each vendor call: past the lease's end the run is out even before a heartbeat says so (a process that
+  // stalled longer than its lease must not send the call it was about to make when it wakes).
+  const hold: LeaseHold = { get lost() { return controller.signal.aborted || Date.now() >= heldUntil } }
+  return { hold, signal: controller.signal, release: () => clearInterval(heartbeat) }
 }

@@ -8,7 +8,10 @@ import type { ConnectionGuard } from "./guard"
 export type HttpClientConfig = {
   baseURL: string
   timeoutMs: number
-  /** The connection's rate limit, circuit breaker and in-place retries; calls go straight out without one (tests). */
+  /**
+   * The connection's rate limit, circuit breaker and in-place retries; calls go straight out without one (tests, and
+   * reads that must not spend the connection's budget, such as ShipStation's webhook keys).
+   */
   guard?: ConnectionGuard
   /** Writes the log row of every call (and knows the connection and the secrets to scrub). */
   recorder: CallRecorder
@@ -67,7 +70,7 @@ export class HttpClient {
   private async send<T>(req: HttpRequest, inspect?: Inspect<T>): Promise<HttpResponse<T>> {
     // Checked at the last moment (after the rate limit's wait): a run fenced out of its record calls no vendor again.
     const { lease, syncRecordId } = currentSyncContext()
-    if (lease?.aborted) throw leaseLost(this.connectionId, req.operation, syncRecordId)
+    if (lease?.lost) throw leaseLost(this.connectionId, req.operation, syncRecordId)
     const finish = this.config.recorder.begin(req.operation, req.data, req.sensitive)
     try {
       const res = await this.axios.request<T>({ method: req.method, url: req.url, data: req.data, headers: req.headers })

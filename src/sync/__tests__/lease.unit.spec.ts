@@ -39,6 +39,15 @@ describe("a run's lease: lost as soon as the database says so, or when it could 
     lease.release()
   })
 
+  it("is lost past the lease's end even before a heartbeat ran (a process that stalled longer than its lease)", async () => {
+    const lease = holdLease({ extendLease: async () => true }, claimed, LEASE_MS)
+    expect(lease.hold.lost).toBe(false)
+    // The clock moves on while no timer fires: what a stalled event loop sees when it wakes.
+    jest.setSystemTime(Date.now() + LEASE_MS)
+    expect(lease.hold.lost).toBe(true)
+    lease.release()
+  })
+
   it("stops when released: a finished run extends nothing", async () => {
     const extend = jest.fn(async () => true)
     holdLease({ extendLease: extend }, claimed, LEASE_MS).release()
@@ -53,9 +62,7 @@ describe("the HTTP layer of a run that lost its lease", () => {
     const recorder = new CallRecorder({ connectionId: "erp", secrets: [], log: async (row) => void rows.push(row) })
     // Nothing listens on this port: a call that went out would fail as a network error, not as a lost lease.
     const http = new HttpClient({ baseURL: "http://127.0.0.1:9", timeoutMs: 1_000, recorder })
-    const controller = new AbortController()
-    controller.abort()
-    const err = await runInSyncContext({ syncRecordId: "isync_1", lease: controller.signal }, () =>
+    const err = await runInSyncContext({ syncRecordId: "isync_1", lease: { lost: true } }, () =>
       http.request({ method: "POST", url: "/", operation: "sale.sale.create" })
     ).catch((e: unknown) => e)
     expect(err).toMatchObject({ code: "lease_lost", retryable: true })
