@@ -1,6 +1,8 @@
 import { buildProvider } from "../../src/testing/erp-contract"
 import { OdooErpProvider, ROUNDING_SKU, SHIPPING_SKU } from "../../src/providers/erp-odoo/service"
-import type { ErpSalesOrderInput } from "../../src/providers/types"
+import { validatePluginOptions } from "../../src/modules/integration-hub/connections"
+import type { ErpSalesOrderInput, LegacyMatchField } from "../../src/providers/types"
+import { findLegacySale } from "../../src/sync/legacy-match"
 import { FaultyHttpClient } from "../helpers/faulty-http"
 import { OdooTestServer, startOdooTestServer } from "./server"
 
@@ -103,8 +105,23 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       const byRef = legacy(`WEB-${version}-77`, false)
       const byOrigin = legacy(false, `Shop order web-${version}-77 (paid)`)
       legacy(`WEB-${version}-77`, false, "cancel")
-      expect((await erp.findSalesOrdersByText("reference", `WEB-${version}-77`)).map((s) => [s.externalId, s.matched])).toEqual([[String(byRef), `WEB-${version}-77`]])
-      expect((await erp.findSalesOrdersByText("description", `WEB-${version}-77`)).map((s) => [s.externalId, s.matched])).toEqual([[String(byOrigin), `Shop order web-${version}-77 (paid)`]])
+      expect((await erp.findSalesOrdersByText("reference", `WEB-${version}-77`, { exact: false, after: null, limit: 20 })).sales.map((s) => [s.externalId, s.matched])).toEqual([[String(byRef), `WEB-${version}-77`]])
+      expect((await erp.findSalesOrdersByText("description", `WEB-${version}-77`, { exact: false, after: null, limit: 20 })).sales.map((s) => [s.externalId, s.matched])).toEqual([[String(byOrigin), `Shop order web-${version}-77 (paid)`]])
+    })
+
+    it.each<[LegacyMatchField, (prefix: string) => string]>([
+      ["reference", (prefix) => `${prefix}-12`],
+      ["description", (prefix) => `Shop order ${prefix}-12 (paid)`],
+    ])("links the sale whose %s the legacy integration wrote after 25 sales whose field only contains the text (\"…-120\" to \"…-1224\")", async (field, written) => {
+      const { provider: erp } = provider()
+      const { customer } = await order(erp, "0", [])
+      const prefix = `LEG${version}X${++seq}`
+      const name = field === "reference" ? "client_order_ref" : "origin"
+      const seed = (value: string) => odoo.seed("sale.order", { name: `S-LEG-${++seq}`, [name]: value, state: "sale", partner_id: Number(customer.externalId) })
+      for (let i = 0; i < 25; i++) seed(field === "reference" ? `${prefix}-12${i}` : `Shop order ${prefix}-12${i} (paid)`)
+      const id = seed(written(prefix))
+      const connection = validatePluginOptions({ connections: [{ id: "erp", kind: "erp", provider: "sandbox", legacyMatch: { field, pattern: `${prefix}-{display_id}` } }] }).connections[0]
+      expect(await findLegacySale(erp, connection, "12")).toMatchObject({ externalId: String(id) })
     })
 
     it("refuses an order in a currency Odoo has no pricelist in, naming it, and finds the pricelist staff then create", async () => {

@@ -326,7 +326,12 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
     const [name, op, expected] = term as [string, string, unknown]
     const f = field(model, name)
     const actual = value(model, row, name)
-    const like = (pattern: string, exact: boolean) => new RegExp(`^${exact ? "" : ".*"}${pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, ".*").replace(/_/g, ".")}${exact ? "" : ".*"}$`, "i")
+    // PostgreSQL's (I)LIKE: % any run, _ any one character, a backslash makes the next character itself.
+    const like = (pattern: string, exact: boolean) => {
+      const body = pattern.replace(/\\(.)|([%_])|(.)/gs, (_m, escaped?: string, wildcard?: string, plain?: string) =>
+        wildcard === "%" ? ".*" : wildcard === "_" ? "." : (escaped ?? plain ?? "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+      return new RegExp(`^${exact ? "" : ".*"}${body}${exact ? "" : ".*"}$`, "is")
+    }
     const equal = (a: unknown, b: unknown) => (Array.isArray(a) ? a.includes(b) : a === b || (b === false && (a === false || a === null)))
     switch (op) {
       case "=": return equal(actual, expected)

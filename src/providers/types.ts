@@ -263,6 +263,21 @@ export type ErpStockPageRequest = {
   limit: number
 }
 
+/** Which page of a text search of sales (findSalesOrdersByText) to read. */
+export type ErpTextSearch = {
+  /** The field is the text itself (any case), rather than containing it. */
+  exact: boolean
+  /** The `next` of the previous page; null for the first. */
+  after: string | null
+  limit: number
+}
+
+export type ErpTextSearchPage = {
+  sales: Array<ErpSalesOrder & { matched: string }>
+  /** Where the next page starts; null after the last page. */
+  next: string | null
+}
+
 export type ErpStockPage = {
   levels: Array<ErpStockLevel & { sku: string }>
   /** Where the next page starts; null after the last page. */
@@ -274,7 +289,10 @@ export type ErpStockPage = {
 /** An ERP: where orders become sales orders and where stock is counted. */
 export interface ErpProvider extends IntegrationProvider {
   readonly kind: "erp"
-  /** Finds the customer by e-mail, creates it when missing, makes sure both addresses exist. */
+  /**
+   * Finds the customer by e-mail in any case (as the hub locks per e-mail: `emailKey`), taking the e-mail as it is,
+   * never as a pattern; creates it when missing; makes sure both addresses exist.
+   */
   upsertCustomer(input: ErpCustomerInput): Promise<ErpCustomerRef>
   /** Removes a customer this hub created and nothing references yet; false when the ERP keeps it. */
   deleteCustomer(externalId: string): Promise<boolean>
@@ -285,16 +303,23 @@ export interface ErpProvider extends IntegrationProvider {
   /** The live (not cancelled) sale carrying `reference`, if any. */
   findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null>
   /**
-   * Live sales whose `field` contains `text`, any case, each with that field's value (`matched`): how the sales a
-   * legacy integration wrote are found (the hub keeps those where the text stands alone). Optional: a connection
-   * whose provider lacks it cannot take `legacyMatch`.
+   * One page (ids ascending) of the live sales whose `field` is `text`, or contains it (`page.exact`), any case and
+   * `text` taken as it is (no wildcards), each with that field's value (`matched`): how the sales a legacy
+   * integration wrote are found (the hub pages through them and keeps those where the text stands alone).
+   * Optional: a connection whose provider lacks it cannot take `legacyMatch`.
    */
-  findSalesOrdersByText?(field: LegacyMatchField, text: string): Promise<Array<ErpSalesOrder & { matched: string }>>
+  findSalesOrdersByText?(field: LegacyMatchField, text: string, page: ErpTextSearch): Promise<ErpTextSearchPage>
   /**
    * The sale with this id as the ERP has it now (cancelled ones too), with its total and lines; null when the ERP no
    * longer has it (deleted). Optional: without it reconciliation only checks that each order's sale exists.
    */
   getSalesOrder?(externalId: string): Promise<ErpSaleDetail | null>
+  /**
+   * Many sales at once, each as `getSalesOrder` reads it, by id; ids the ERP no longer has are absent. Reconciliation
+   * reads a page of orders' sales with it (one failing call is read again one sale at a time). Optional: without it
+   * the sales are read one at a time.
+   */
+  getSalesOrders?(externalIds: string[]): Promise<Map<string, ErpSaleDetail>>
   /**
    * Of these sales, the ones whose goods the ERP's stock figures already count (the ERP processed them: their stock
    * moves are planned). The stock import adds back Medusa's reservations only for those. Optional: without it every

@@ -157,6 +157,29 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
       expect(second).toMatchObject({ externalId: first.externalId, created: false })
     })
 
+    it("finds the customer whatever the case of its e-mail (the hub locks per e-mail in lower case): one customer", async () => {
+      const erp = subject.provider()
+      const input = customerInput()
+      const first = await erp.upsertCustomer({ ...input, email: input.email.replace("contract-", "Contract-").replace("@example.com", "@Example.COM") })
+      const second = await erp.upsertCustomer(input)
+      expect(first.created).toBe(true)
+      expect(second).toMatchObject({ externalId: first.externalId, created: false })
+    })
+
+    it("reads an e-mail as it is, not as a pattern: \"…_x@\" is not \"…Xx@\", \"…%@\" is not \"…-any@\"", async () => {
+      const erp = subject.provider()
+      const id = unique()
+      const other = await erp.upsertCustomer({ ...customerInput(), email: `ana-${id}Xx@example.com` })
+      const underscore = await erp.upsertCustomer({ ...customerInput(), email: `ana-${id}_x@example.com` })
+      expect(underscore.created).toBe(true)
+      expect(underscore.externalId).not.toBe(other.externalId)
+      const percent = await erp.upsertCustomer({ ...customerInput(), email: `ana-${id}%@example.com` })
+      expect(percent.created).toBe(true)
+      expect([other.externalId, underscore.externalId]).not.toContain(percent.externalId)
+      // And each is found again as itself.
+      expect(await erp.upsertCustomer({ ...customerInput(), email: `ana-${id}_x@example.com` })).toMatchObject({ externalId: underscore.externalId, created: false })
+    })
+
     it("creates a sale with our reference twice: one sale, found the second time, at Medusa's total", async () => {
       const erp = subject.provider()
       const input = await saleInput(erp)

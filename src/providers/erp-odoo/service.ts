@@ -23,8 +23,11 @@ import type {
   ProviderDeps,
   ErpSaleDetail,
   LegacyMatchField,
+  ErpTextSearch,
+  ErpTextSearchPage,
 } from "../types"
 import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
+import { emailKey, likeLiteral } from "../text-match"
 import { assertProviderOptions } from "../validate-options"
 import { creditRefund } from "../credit-note"
 import { OdooClient } from "./client"
@@ -95,10 +98,14 @@ export class OdooErpProvider implements ErpProvider {
   }
 
   async upsertCustomer(input: ErpCustomerInput): Promise<ErpCustomerRef> {
-    const found = await this.client.call<Array<{ id: number }>>("res.partner", "search_read", {
-      params: { domain: [["email", "=ilike", input.email], ["parent_id", "=", false]], fields: ["id"], limit: 1, order: "id asc" },
-    })
-    let partnerId = found[0]?.id
+    // Any case, as the hub locks per e-mail: `=ilike` with the e-mail's wildcards escaped, then the same comparison
+    // here, so no pattern takes another address. The oldest partner wins.
+    const found = z.array(z.object({ id: z.number().int(), email: z.union([z.string(), z.literal(false)]) })).parse(
+      await this.client.call("res.partner", "search_read", {
+        params: { domain: [["email", "=ilike", likeLiteral(input.email.trim())], ["parent_id", "=", false]], fields: ["id", "email"], order: "id asc" },
+      })
+    )
+    let partnerId = found.find((p) => p.email !== false && emailKey(p.email) === emailKey(input.email))?.id
     const created = partnerId === undefined
     if (partnerId === undefined) {
       ;[partnerId] = await this.client.call<number[]>("res.partner", "create", {
@@ -127,12 +134,15 @@ export class OdooErpProvider implements ErpProvider {
   }
 
   /** `reference` is the sale's Customer Reference (client_order_ref), `description` its Source Document (origin). */
-  async findSalesOrdersByText(field: LegacyMatchField, text: string): Promise<Array<ErpSalesOrder & { matched: string }>> {
+  async findSalesOrdersByText(field: LegacyMatchField, text: string, page: ErpTextSearch): Promise<ErpTextSearchPage> {
     const name = field === "reference" ? "client_order_ref" : "origin"
+    // `ilike` puts the % around the value itself; `=ilike` takes it as the whole pattern.
+    const domain = [[name, page.exact ? "=ilike" : "ilike", likeLiteral(text)], ["state", "!=", "cancel"], ...(page.after === null ? [] : [["id", ">", Number(page.after)]])]
     const rows = await this.client.call<Array<Record<string, unknown>>>("sale.order", "search_read", {
-      params: { domain: [[name, "ilike", text], ["state", "!=", "cancel"]], fields: [...SALE_FIELDS, name], limit: 20, order: "id asc" },
+      params: { domain, fields: [...SALE_FIELDS, name], limit: page.limit, order: "id asc" },
     })
-    return rows.map((row) => ({ ...toErpOrder(saleOrderSchema.parse(row)), matched: typeof row[name] === "string" ? row[name] : "" }))
+    const sales = rows.map((row) => ({ ...toErpOrder(saleOrderSchema.parse(row)), matched: typeof row[name] === "string" ? row[name] : "" }))
+    return { sales, next: rows.length === page.limit ? sales[sales.length - 1].externalId : null }
   }
 
   async getSalesOrder(externalId: string): Promise<ErpSaleDetail | null> {

@@ -18,6 +18,8 @@ import type {
   ErpStockPage,
   ErpStockPageRequest,
   ErpTaxLine,
+  ErpTextSearch,
+  ErpTextSearchPage,
   LegacyMatchField,
   ProviderDeps,
 } from "../types"
@@ -40,6 +42,7 @@ import {
 import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
+import { emailKey, likeLiteral } from "../text-match"
 import { assertProviderOptions } from "../validate-options"
 
 /** What a wizard's execute answers: the next view and its default values. */
@@ -96,9 +99,13 @@ export class TrytonErpProvider implements ErpProvider {
   }
 
   async upsertCustomer(input: ErpCustomerInput): Promise<ErpCustomerRef> {
-    const found = await this.client.model<Array<{ party: number }>>("party.contact_mechanism", "search_read", [
-      [["type", "=", "email"], ["value", "=", input.email]], 0, 1, [["id", "ASC"]], ["party"],
-    ])
+    // Any case, as the hub locks per e-mail: `ilike` with the e-mail's wildcards escaped, then the same comparison
+    // here, so no pattern (nor a backend's looser reading of one) takes another address. The oldest party wins.
+    const found = z.array(z.object({ party: z.number().int(), value: z.string() })).parse(
+      await this.client.model("party.contact_mechanism", "search_read", [
+        [["type", "=", "email"], ["value", "ilike", likeLiteral(input.email.trim())]], 0, null, [["id", "ASC"]], ["party", "value"],
+      ])
+    ).filter((m) => emailKey(m.value) === emailKey(input.email))
     if (found.length) {
       const partyId = found[0].party
       const [shipping, billing] = await this.ensureAddresses(partyId, [input.shippingAddress, input.billingAddress])
@@ -132,16 +139,17 @@ export class TrytonErpProvider implements ErpProvider {
     return sale && toErpOrder(sale)
   }
 
-  async findSalesOrdersByText(field: LegacyMatchField, text: string): Promise<Array<ErpSalesOrder & { matched: string }>> {
+  async findSalesOrdersByText(field: LegacyMatchField, text: string, page: ErpTextSearch): Promise<ErpTextSearchPage> {
+    const pattern = page.exact ? likeLiteral(text) : `%${likeLiteral(text)}%`
+    const after = page.after === null ? [] : [["id", ">", Number(page.after)]]
     const rows = await this.client.model<Array<Record<string, unknown>>>("sale.sale", "search_read", [
-      [[field, "ilike", `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`], ["state", "!=", "cancelled"]], 0, 20, [["id", "ASC"]], [...SALE_FIELDS, field],
+      [[field, "ilike", pattern], ["state", "!=", "cancelled"], ...after], 0, page.limit, [["id", "ASC"]], [...SALE_FIELDS, field],
     ])
-    const found: Array<ErpSalesOrder & { matched: string }> = []
-    for (const row of rows) {
-      const sale = await this.withEffectiveState(saleSchema.parse(row))
-      if (sale.state !== "cancelled") found.push({ ...toErpOrder(sale), matched: String(row[field] ?? "") })
+    const sales = await this.withEffectiveStates(rows.map((row) => saleSchema.parse(row)))
+    return {
+      sales: sales.flatMap((sale, i) => (sale.state === "cancelled" ? [] : [{ ...toErpOrder(sale), matched: String(rows[i][field] ?? "") }])),
+      next: rows.length === page.limit ? String(sales[sales.length - 1].id) : null,
     }
-    return found
   }
 
   async getSalesOrder(externalId: string): Promise<ErpSaleDetail | null> {
@@ -158,6 +166,46 @@ export class TrytonErpProvider implements ErpProvider {
     const skuOf = new Map(products.map((p) => [p.id, p.code ?? `product ${p.id}`]))
     const [currency] = z.array(z.object({ code: z.string() })).parse(await this.client.model("currency.currency", "read", [[Number(rows[0].currency)], ["code"]]))
     return { ...toErpOrder(sale), total: sale.total_amount?.decimal ?? "0", currencyCode: currency?.code ?? null, lines: sumBySku(lines.map((l) => ({ sku: skuOf.get(l.product!)!, quantity: l.quantity }))) }
+  }
+
+  /**
+   * Many sales, each as getSalesOrder reads it, in four calls whatever their number: the sales, all their product
+   * lines, the lines' products, the sales' currencies (and a fifth for the moves of sales Tryton closed as done).
+   */
+  async getSalesOrders(externalIds: string[]): Promise<Map<string, ErpSaleDetail>> {
+    const ids = [...new Set(externalIds.map(Number))]
+    if (!ids.length) return new Map()
+    const sales = z.array(saleSchema.extend({ currency: z.number().int() })).parse(
+      await this.client.model("sale.sale", "search_read", [[["id", "in", ids]], 0, null, [["id", "ASC"]], [...SALE_FIELDS, "currency"]])
+    )
+    if (!sales.length) return new Map()
+    const closedMoves = sales.flatMap((s) => (s.state === "done" ? s.moves ?? [] : []))
+    const moveState = new Map(
+      closedMoves.length
+        ? z.array(z.object({ id: z.number().int(), state: z.string() })).parse(await this.client.model("stock.move", "read", [closedMoves, ["state"]])).map((m) => [m.id, m.state])
+        : []
+    )
+    const lines = z.array(z.object({ sale: z.number().int(), product: z.number().int().nullable(), quantity: z.number() })).parse(
+      await this.client.model("sale.line", "search_read", [[["sale", "in", sales.map((s) => s.id)], ["type", "=", "line"], ["product", "!=", null]], 0, null, null, ["sale", "product", "quantity"]])
+    )
+    const productIds = [...new Set(lines.map((l) => l.product!))]
+    const products = productIds.length ? z.array(productSchema.pick({ id: true, code: true })).parse(await this.client.model("product.product", "read", [productIds, ["code"]])) : []
+    const skuOf = new Map(products.map((p) => [p.id, p.code ?? `product ${p.id}`]))
+    const currencies = z.array(z.object({ id: z.number().int(), code: z.string() })).parse(
+      await this.client.model("currency.currency", "read", [[...new Set(sales.map((s) => s.currency))], ["code"]])
+    )
+    const codeOf = new Map(currencies.map((c) => [c.id, c.code]))
+    const linesOf = new Map<number, Array<{ sku: string; quantity: number }>>()
+    for (const l of lines) linesOf.set(l.sale, [...(linesOf.get(l.sale) ?? []), { sku: skuOf.get(l.product!)!, quantity: l.quantity }])
+    return new Map(sales.map((sale) => {
+      // As withEffectiveState: a sale closed as done with every move cancelled shipped nothing, so it is cancelled.
+      const cancelled = sale.state === "done" && !!sale.moves?.length && sale.moves.every((m) => moveState.get(m) === "cancelled")
+      const detail: ErpSaleDetail = {
+        ...toErpOrder(cancelled ? { ...sale, state: "cancelled" } : sale),
+        total: sale.total_amount?.decimal ?? "0", currencyCode: codeOf.get(sale.currency) ?? null, lines: sumBySku(linesOf.get(sale.id) ?? []),
+      }
+      return [String(sale.id), detail]
+    }))
   }
 
   async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
@@ -560,6 +608,16 @@ export class TrytonErpProvider implements ErpProvider {
     if (sale.state !== "done" || !sale.moves?.length) return sale
     const moves = await this.client.model<Array<{ state: string }>>("stock.move", "read", [sale.moves, ["state"]])
     return moves.every((m) => m.state === "cancelled") ? { ...sale, state: "cancelled" } : sale
+  }
+
+  /** withEffectiveState for many sales, with one read of all their moves. */
+  private async withEffectiveStates(sales: TrytonSale[]): Promise<TrytonSale[]> {
+    const moves = sales.flatMap((s) => (s.state === "done" ? s.moves ?? [] : []))
+    if (!moves.length) return sales
+    const stateOf = new Map(
+      z.array(z.object({ id: z.number().int(), state: z.string() })).parse(await this.client.model("stock.move", "read", [moves, ["state"]])).map((m) => [m.id, m.state])
+    )
+    return sales.map((s) => (s.state === "done" && !!s.moves?.length && s.moves.every((m) => stateOf.get(m) === "cancelled") ? { ...s, state: "cancelled" } : s))
   }
 
   /**

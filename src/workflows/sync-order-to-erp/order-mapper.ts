@@ -84,6 +84,13 @@ export type ErpOrderDraft = {
 /** Stable external reference of an order: the idempotency key every ERP sees. */
 export const orderReference = (orderId: string) => `medusa:${orderId}`
 
+/**
+ * The reference of the sale that replaces the order's sale `replacedId` (reconciliation's fix for a sale whose total
+ * or lines differ): made while the old one is still live, so it cannot share its reference; one per replaced sale,
+ * so a repeated replacement finds the sale it made. The order's sync record then carries it (`external_ref`).
+ */
+export const replacementReference = (orderId: string, replacedId: string) => `${orderReference(orderId)}/replaces-${replacedId}`
+
 export { currencyDigits }
 
 /** A number from any shape Medusa hands out (number, decimal string, `{ value }`); NaN when it is none. */
@@ -155,7 +162,8 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string, timeZon
     }
   })
 
-  const email = order.email || order.customer?.email
+  // Trimmed, its case kept as the customer wrote it: every ERP finds a customer by e-mail in any case (emailKey).
+  const email = order.email?.trim() || order.customer?.email?.trim()
   if (!email) throw fail("it has no customer e-mail")
   const shippingAddress = mapAddress(order.shipping_address, "shipping address", fail)
   const billingAddress = order.billing_address?.address_1

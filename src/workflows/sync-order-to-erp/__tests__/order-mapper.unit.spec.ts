@@ -159,6 +159,16 @@ describe("mapOrderForErp", () => {
       { email: null },
       { customer: { email: "other@example.com", name: "Jane Doe", phone: "+1 207 555 0100", shippingAddress: mappedShipping, billingAddress: mappedShipping } },
     ],
+    [
+      "the e-mail trimmed, in the case the customer wrote it",
+      { email: " Jane@Example.com\t" },
+      { customer: { email: "Jane@Example.com", name: "Jane Doe", phone: "+1 207 555 0100", shippingAddress: mappedShipping, billingAddress: mappedShipping } },
+    ],
+    [
+      "the customer's e-mail when the order's is blank",
+      { email: "  ", customer: { first_name: "Jane", last_name: "Doe", email: " other@example.com ", phone: null } },
+      { customer: { email: "other@example.com", name: "Jane Doe", phone: "+1 207 555 0100", shippingAddress: mappedShipping, billingAddress: mappedShipping } },
+    ],
     ["no shipping methods", { shipping_methods: null }, { shipping: [] }],
     ["free shipping", { shipping_methods: [{ name: "Pickup", amount: 0 }] }, { shipping: [] }],
     [
