@@ -9,7 +9,7 @@ import { importInventoryNow } from "../../src/sync/inventory-schedule"
 import { applyDriftFix, cleanDays, reconcileConnection } from "../../src/sync/reconcile"
 import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { ORDER_FIELDS_FOR_ERP } from "../../src/workflows/sync-order-to-erp"
-import { mapOrderForErp, OrderForErp } from "../../src/workflows/sync-order-to-erp/order-mapper"
+import { mapOrderForErp, OrderForErp, replacementReference } from "../../src/workflows/sync-order-to-erp/order-mapper"
 import { adminHeaders } from "../helpers/admin"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
@@ -280,8 +280,12 @@ describeWithTryton()("adopting the plugin in a running store (real Tryton)", () 
         const fixed = await api.post(`/admin/integrations/drift-items/${total.id}/fix`, { fix: "resend" }, auth)
         expect(fixed.data.drift_item).toMatchObject({ status: "fixed", resolution: "resend" })
         expect(fixed.data.drift_item.actor_id).toMatch(/^user_/)
-        expect(fixed.data.drift_item.note).toMatch(/cancelled.*; order create sent to erp again: created sale/)
-        const [replacement] = await liveSales([`medusa:${changed}`])
+        expect(fixed.data.drift_item.note).toMatch(/^made sale \S+ \(\w+\) from Medusa's order, then cancelled the old one: sale #/)
+        // The new sale was made while the old one was live, under its own reference; the old one is cancelled.
+        const replacementRef = replacementReference(changed, changedSale.external_id!)
+        const live = await liveSales([`medusa:${changed}`, replacementRef])
+        expect(live.map((s) => s.reference)).toEqual([replacementRef])
+        const [replacement] = live
         expect(replacement.id).not.toBe(Number(changedSale.external_id))
 
         expect((await applyDriftFix(container, deleted.id, { fix: "resend", actor_id: null })).status).toBe("fixed")

@@ -11,7 +11,7 @@ export const DriftItem = model
     connection_id: model.text(),
     entity_type: model.text(),
     entity_id: model.text(),
-    /** missing | deleted | total | lines | state | stock | payment | contact | deal */
+    /** missing | deleted | unreadable (the ERP could not read the sale) | total | lines | state | stock | payment | contact | deal */
     kind: model.text(),
     /** What differs, naming the record and the field. */
     message: model.text(),
