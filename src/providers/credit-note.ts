@@ -86,6 +86,13 @@ export async function creditRefund<I>(ledger: CreditNoteLedger<I>, input: ErpRef
     }
     note = await ledger.payOut(note, wanted, input)
     made = true
+    if (!MathBN.eq(note.amountDue, 0)) {
+      throw permanent(
+        ledger,
+        `${ledger.erp} did not pay out credit note ${labelOf(note)} of order #${input.orderNumber}: it still owes ${MathBN.convert(note.amountDue).abs().toFixed(digits)} ${input.currencyCode.toUpperCase()} after the payment. Pay it out in ${ledger.erp}, then mark this refund done.`,
+        "credit_note_not_paid"
+      )
+    }
   }
   return { creditNoteExternalId: note.id, creditNoteNumber: note.number, created: made }
 }

@@ -13,6 +13,7 @@ class Books implements CreditNoteLedger<string> {
   notes: Array<CreditNoteView & { reference: string; cancelled?: boolean }> = []
   skew = "0.01"
   refuseCancel = false
+  payNothing = false
 
   async findByReference(reference: string) {
     return this.notes.find((n) => n.reference === reference && !n.cancelled) ?? null
@@ -41,6 +42,7 @@ class Books implements CreditNoteLedger<string> {
   }
   async payOut(note: CreditNoteView, amount: string) {
     this.calls.push(`pay ${amount}`)
+    if (this.payNothing) return { ...note }
     return this.update(note, { state: "paid", amountDue: MathBN.sub(note.amountDue, amount).toFixed(2) })
   }
   private update(note: CreditNoteView, change: Partial<Books["notes"][number]>) {
@@ -131,5 +133,13 @@ describe("creditRefund: one credit note per refund, of exactly its amount", () =
       "Credit note RINV/1 of order #1042 in TestERP still owes 4.00 EUR, not the refund's 10.00: someone paid part of it in TestERP. Pay out the rest there (or correct the payment), then mark this refund done."
     )
     expect(books.calls).toEqual([])
+  })
+
+  it("a payment the ERP did not make (its wizard asked something else) is not reported as done", async () => {
+    const books = new Books()
+    books.payNothing = true
+    const err = await failure(creditRefund(books, refund("10.00")))
+    expect(err).toMatchObject({ code: "credit_note_not_paid", retryable: false })
+    expect(err.message).toBe("TestERP did not pay out credit note RINV/1 of order #1042: it still owes 10.00 EUR after the payment. Pay it out in TestERP, then mark this refund done.")
   })
 })
