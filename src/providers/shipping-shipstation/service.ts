@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, timingSafeEqual, verify, JsonWebKey } from "node:crypto"
 import { MathBN } from "@medusajs/framework/utils"
 import { IntegrationError } from "../../lib/errors"
-import type { HttpClient } from "../../lib/http/client"
+import { HttpClient } from "../../lib/http/client"
 import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
 import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentAddress, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
 import { requireShippableAddress } from "../shipping-address"
@@ -9,13 +9,12 @@ import { parseWebhookBody } from "../webhook-body"
 import { assertProviderOptions } from "../validate-options"
 import { ShipStationClient } from "./client"
 import { jwksSchema, ShipStationAddress, ShipStationLabel, ShipStationOptions, shipStationOptionsSchema, ShipStationRate, webhookBodySchema } from "./types"
+import { WebhookKeySet } from "./webhook-keys"
 
 /** ShipStation keeps at most 50 characters of `external_shipment_id` (it truncates the rest). */
 const EXTERNAL_ID_MAX = 50
 /** How far a webhook's x-shipengine-timestamp may be from our clock. */
 const WEBHOOK_TOLERANCE_S = 300
-/** How long ShipStation's published webhook keys are reused before they are fetched again. */
-const JWKS_TTL_MS = 3_600_000
 
 /**
  * ShipStation API v2 as a shipping connection: rates from `/v2/rates` for the configured carrier accounts,
@@ -35,8 +34,7 @@ export class ShipStationShippingProvider implements ShippingProvider {
   private readonly client: ShipStationClient
   private readonly connectionId: string
   private readonly state: ProviderStateStore
-  private readonly jwksHttp: HttpClient
-  private jwks?: { at: number; keys: Map<string, JsonWebKey> }
+  private readonly webhookKeys: WebhookKeySet
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(shipStationOptionsSchema, options)
@@ -47,7 +45,14 @@ export class ShipStationShippingProvider implements ShippingProvider {
     this.connectionId = deps.connection.id
     this.client = new ShipStationClient(deps.createHttpClient(this.options.baseUrl.replace(/\/+$/, ""), [this.options.apiKey]), this.options.apiKey)
     this.state = deps.state
-    this.jwksHttp = deps.createHttpClient(new URL(this.options.webhookJwksUrl).origin, [])
+    // Not the connection's client: deliveries (forged ones too) must not spend the rate limit or trip the breaker
+    // that label buying goes through. The key set is fetched at most once a minute (WebhookKeySet), and logged.
+    const jwksUrl = new URL(this.options.webhookJwksUrl)
+    const jwksHttp = new HttpClient({ baseURL: jwksUrl.origin, timeoutMs: deps.connection.timeoutMs, recorder: deps.createRecorder([]) })
+    this.webhookKeys = new WebhookKeySet(async () => {
+      const res = await jwksHttp.request<unknown>({ method: "GET", url: `${jwksUrl.pathname}${jwksUrl.search}`, operation: "webhooks.jwks", safe: true })
+      return new Map(jwksSchema.parse(res.data).keys.map((k) => [k.kid, k as JsonWebKey]))
+    })
   }
 
   testConnection(): Promise<void> {
@@ -129,7 +134,7 @@ export class ShipStationShippingProvider implements ShippingProvider {
     if (Number.isNaN(at.getTime()) || Math.abs(Date.now() - at.getTime()) > WEBHOOK_TOLERANCE_S * 1000) {
       return { ok: false, reason: "timestamp_out_of_tolerance", message: `x-shipengine-timestamp ${timestamp} is more than ${WEBHOOK_TOLERANCE_S} s from now` }
     }
-    const jwk = await this.publicKey(keyId)
+    const jwk = await this.webhookKeys.get(keyId)
     if (!jwk) return { ok: false, reason: "bad_signature", message: `no published ShipStation key has id ${keyId}` }
     const signed = Buffer.concat([Buffer.from(`${timestamp}.`), request.rawBody])
     const valid = verify("sha256", signed, createPublicKey({ key: jwk, format: "jwk" }), Buffer.from(signature, "base64"))
@@ -154,16 +159,6 @@ export class ShipStationShippingProvider implements ShippingProvider {
       subject: shipped ? { entity_type: "order", entity_id: shipped.order_id } : null,
       data: { label_id: labelId, fulfillment_id: shipped?.fulfillment_id ?? null, tracking_number: body.data?.tracking_number ?? null, claimed_status: body.data?.status_code ?? null },
     }
-  }
-
-  private async publicKey(keyId: string): Promise<JsonWebKey | null> {
-    const fresh = this.jwks && Date.now() - this.jwks.at < JWKS_TTL_MS
-    if (!fresh || !this.jwks!.keys.has(keyId)) {
-      const res = await this.jwksHttp.request<unknown>({ method: "GET", url: new URL(this.options.webhookJwksUrl).pathname, operation: "webhooks.jwks", safe: true })
-      const { keys } = jwksSchema.parse(res.data)
-      this.jwks = { at: Date.now(), keys: new Map(keys.map((k) => [k.kid, k as JsonWebKey])) }
-    }
-    return this.jwks!.keys.get(keyId) ?? null
   }
 
   async voidLabel(labelId: string): Promise<{ voided: boolean; summary: string }> {

@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs"
 import { createServer, Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { join } from "node:path"
+import { IntegrationError } from "../../../lib/errors"
+import { HttpClient, HttpClientConfig, HttpRequest, HttpResponse } from "../../../lib/http/client"
+import { CIRCUIT_OPEN } from "../../../lib/http/circuit-breaker"
 import { buildProvider } from "../../../testing/erp-contract"
 import type { InboundRequest } from "../../types"
 import { ShipStationShippingProvider } from "../service"
@@ -19,10 +22,10 @@ const SIGNATURE =
   "X7co7udy3VfU+ho5LFb9dC4zoS5KnxhfvFdb//9EKL3pqU787DiXS+KslLfpcDmvQlmt8EYRtQ+0yx3X07pInbmAF1jT8Q=="
 const JWKS = readFileSync(join(__dirname, "fixtures", "jwks.json"), "utf8")
 
-function delivery(opts: { body?: string; signature?: string; timestamp?: string } = {}): InboundRequest {
+function delivery(opts: { body?: string; signature?: string; timestamp?: string; keyId?: string } = {}): InboundRequest {
   return {
     rawBody: Buffer.from(opts.body ?? BODY),
-    headers: { "x-shipengine-rsa-sha256-key-id": "test-key-1", "x-shipengine-rsa-sha256-signature": opts.signature ?? SIGNATURE, "x-shipengine-timestamp": opts.timestamp ?? TIMESTAMP },
+    headers: { "x-shipengine-rsa-sha256-key-id": opts.keyId ?? "test-key-1", "x-shipengine-rsa-sha256-signature": opts.signature ?? SIGNATURE, "x-shipengine-timestamp": opts.timestamp ?? TIMESTAMP },
   }
 }
 
@@ -53,5 +56,60 @@ describe("ShipStation's webhook signature, checked against a fixed vector", () =
     ["another timestamp (it is signed too)", delivery({ timestamp: "1700000001" })],
   ])("refuses %s", async (_, request) => {
     expect(await provider().verifyWebhook(request)).toMatchObject({ ok: false, reason: "bad_signature" })
+  })
+})
+
+/** The connection's own client while its circuit is open (or its rate limit spent): every call refused unsent. */
+class RefusingHttpClient extends HttpClient {
+  override request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    return Promise.reject(new IntegrationError(`circuit open: ${req.operation} not sent`, { connectionId: this.connectionId, code: CIRCUIT_OPEN, retryable: true }))
+  }
+}
+
+describe("ShipStation's webhook keys: fetched at most once a minute, outside the connection's rate limit and breaker", () => {
+  let jwks: Server
+  let jwksUrl: string
+  let fetches = 0
+  let clock = 0
+
+  beforeAll(async () => {
+    jwks = createServer((req, res) => {
+      fetches++
+      res.writeHead(200, { "content-type": "application/json" }).end(JWKS)
+    })
+    await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve))
+    jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`
+  })
+  afterAll(() => new Promise<void>((resolve) => jwks.close(() => resolve())))
+  beforeEach(() => {
+    fetches = 0
+    clock = (Number(TIMESTAMP) + 10) * 1000
+    jest.spyOn(Date, "now").mockImplementation(() => clock)
+  })
+  afterEach(() => jest.restoreAllMocks())
+
+  const options = () => ({ apiKey: "TEST_shipstation_key", carrierIds: ["se-100001"], webhookJwksUrl: jwksUrl })
+
+  it("checks a signed delivery while the connection's own client refuses every call (the keys do not spend its budget)", async () => {
+    const { provider } = buildProvider(ShipStationShippingProvider, options(), { id: "shipping", httpClient: (config: HttpClientConfig) => new RefusingHttpClient(config) })
+    expect(await provider.verifyWebhook(delivery())).toEqual({ ok: true, timestamp: new Date(Number(TIMESTAMP) * 1000) })
+    expect(fetches).toBe(1)
+  })
+
+  it("refuses forged key ids within the minute without fetching the keys again, and looks again once the minute is over", async () => {
+    const { provider } = buildProvider(ShipStationShippingProvider, options(), { id: "shipping" })
+    expect(await provider.verifyWebhook(delivery())).toMatchObject({ ok: true })
+    expect(fetches).toBe(1)
+    const forged = await Promise.all(Array.from({ length: 20 }, (_, i) => provider.verifyWebhook(delivery({ keyId: `forged-${i}` }))))
+    expect(forged.map((v) => v.ok === false && v.reason)).toEqual(forged.map(() => "bad_signature"))
+    expect(fetches).toBe(1)
+
+    clock += 60_000
+    expect(await provider.verifyWebhook(delivery({ keyId: "forged-late" }))).toMatchObject({ ok: false, reason: "bad_signature" })
+    expect(fetches).toBe(2)
+    expect(await provider.verifyWebhook(delivery({ keyId: "forged-later" }))).toMatchObject({ ok: false, reason: "bad_signature" })
+    // The published key still verifies, from the keys at hand.
+    expect(await provider.verifyWebhook(delivery())).toMatchObject({ ok: true })
+    expect(fetches).toBe(2)
   })
 })
