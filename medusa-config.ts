@@ -64,7 +64,10 @@ function hubOptions() {
     connections,
     redisUrl: process.env.INTEGRATION_REDIS_URL || undefined,
     ...(process.env.INTEGRATION_ALERTS ? { alerts: JSON.parse(process.env.INTEGRATION_ALERTS) } : {}),
-    ...(process.env.INTEGRATION_WEBHOOK_MAX_BYTES ? { webhooks: { maxBodyBytes: Number(process.env.INTEGRATION_WEBHOOK_MAX_BYTES) } } : {}),
+    webhooks: {
+      ...(process.env.INTEGRATION_WEBHOOK_MAX_BYTES ? { maxBodyBytes: Number(process.env.INTEGRATION_WEBHOOK_MAX_BYTES) } : {}),
+      ...(process.env.INTEGRATION_WEBHOOK_MAX_REJECTIONS_PER_MINUTE ? { maxRejectionsPerMinute: Number(process.env.INTEGRATION_WEBHOOK_MAX_REJECTIONS_PER_MINUTE) } : {}),
+    },
     // Tests set owners of their own (JSON, merged over the defaults), e.g. {"customer.phone":"crm","customer":"latest"}.
     ...(process.env.INTEGRATION_SOURCE_OF_TRUTH
       ? { sourceOfTruth: { inventory: "erp", customer: "medusa", order: "medusa", price: "medusa", ...JSON.parse(process.env.INTEGRATION_SOURCE_OF_TRUTH) } }

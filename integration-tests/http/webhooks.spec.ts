@@ -1,7 +1,9 @@
+import { request } from "node:http"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import purgeIntegrationLogsJob from "../../src/jobs/purge-integration-logs"
 import { signStandardWebhook } from "../../src/lib/webhooks/signatures"
 import { runDueSyncs } from "../../src/sync/engine"
 import { adminHeaders } from "../helpers/admin"
@@ -11,11 +13,15 @@ jest.setTimeout(120_000)
 
 const SECRET = "whsec_d2ViaG9vay1zZWNyZXQtZm9yLXRlc3RzLW9ubHk="
 const MAX_BYTES = 4096
+/** Rejected deliveries recorded one by one per connection and minute (webhooks.maxRejectionsPerMinute). */
+const REJECTIONS_PER_MINUTE = 5
+const OTHER_SECRET = "whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA=="
 for (const key of ["TRYTON_URL", "TRYTON_PASSWORD"]) delete process.env[key]
 Object.assign(process.env, {
   INTEGRATION_SANDBOX_ERP: "true",
   INTEGRATION_SANDBOX_WEBHOOK_SECRET: SECRET,
   INTEGRATION_WEBHOOK_MAX_BYTES: String(MAX_BYTES),
+  INTEGRATION_WEBHOOK_MAX_REJECTIONS_PER_MINUTE: String(REJECTIONS_PER_MINUTE),
   INTEGRATION_RETRY_BASE_DELAY_MS: "100",
   INTEGRATION_RETRY_MAX_DELAY_MS: "1000",
   // A connection whose provider takes no webhooks (the sandbox without a secret).
@@ -40,6 +46,42 @@ function saleUpdated(orderId: string, state: string, opts: { at?: Date; id?: str
   const id = opts.id ?? `evt_${Date.now()}_${++seq}`
   const headers = signStandardWebhook({ id, timestamp: opts.signedAt ?? new Date(), rawBody: body, secret: opts.secret ?? SECRET })
   return { id, body, headers: { ...headers, "content-type": "application/json" } }
+}
+
+/**
+ * POSTs with node:http as a sender of an endless body does: the headers, then `first` bytes, then 1 KiB every 20 ms
+ * for 3 s, never ending the body. Says the answer, and whether the server hung up while we were still sending.
+ */
+function sendEndless(url: string, headers: Record<string, string>, first = 0): Promise<{ status: number; body: string; hungUp: boolean }> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: "POST", headers, agent: false })
+    let status = 0
+    let body = ""
+    let hungUp = false
+    const started = Date.now()
+    const feed = setInterval(() => {
+      if (Date.now() - started < 3_000 && !hungUp) return void req.write(Buffer.alloc(1024, 120))
+      clearInterval(feed)
+      req.destroy()
+    }, 20)
+    req.on("response", (res) => {
+      status = res.statusCode ?? 0
+      res.setEncoding("utf8")
+      res.on("data", (chunk: string) => (body += chunk))
+    })
+    // EPIPE or ECONNRESET: writes after the server closed the connection.
+    req.on("error", () => undefined)
+    req.on("socket", (socket) => {
+      socket.on("end", () => (hungUp = Date.now() - started < 3_000))
+      socket.on("close", () => {
+        hungUp ||= Date.now() - started < 3_000
+        clearInterval(feed)
+        resolve({ status, body, hungUp })
+      })
+    })
+    req.flushHeaders()
+    if (first) req.write(Buffer.alloc(first, 120))
+  })
 }
 
 medusaIntegrationTestRunner({
@@ -182,7 +224,7 @@ medusaIntegrationTestRunner({
     })
 
     it.each([
-      ["a wrong secret", () => saleUpdated("order_1", "done", { secret: "whsec_b3RoZXItc2VjcmV0LW90aGVyLXNlY3JldA==" }), "bad_signature"],
+      ["a wrong secret", () => saleUpdated("order_1", "done", { secret: OTHER_SECRET }), "bad_signature"],
       ["no signature", () => { const e = saleUpdated("order_1", "done"); delete (e.headers as Record<string, string>)["webhook-signature"]; return e }, "missing_signature"],
       ["a timestamp 10 minutes old", () => saleUpdated("order_1", "done", { signedAt: new Date(Date.now() - 600_000) }), "timestamp_out_of_tolerance"],
       ["a tampered body", () => { const e = saleUpdated("order_1", "done"); return { ...e, body: e.body.replace("done", "cancelled") } }, "bad_signature"],
@@ -213,6 +255,75 @@ medusaIntegrationTestRunner({
 
       expect((await deliver("nope", saleUpdated("order_1", "done"))).status).toBe(404)
       expect((await deliver("erp-quiet", saleUpdated("order_1", "done"))).status).toBe(404)
+    })
+
+    it("stops reading a body over the limit: 413 at once, the connection closed, the delivery recorded as too_large", async () => {
+      const url = `${(rawApi as { defaults: { baseURL?: string } }).defaults.baseURL}/hooks/integrations/erp`
+      const signed = saleUpdated("order_1", "done").headers
+      // Declared too large: answered before a byte of it is read.
+      const declared = await sendEndless(url, { ...signed, "content-length": String(MAX_BYTES * 1000) })
+      // Sent without a length: answered once past the limit, and nothing more is read.
+      const streamed = await sendEndless(url, { ...signed, "transfer-encoding": "chunked" }, MAX_BYTES + 1)
+      for (const answer of [declared, streamed]) {
+        expect(answer).toMatchObject({ status: 413, hungUp: true })
+        expect(JSON.parse(answer.body).message).toBe(`Webhook body over ${MAX_BYTES} bytes (plugin option webhooks.maxBodyBytes)`)
+      }
+      const rows = await hub(container).listWebhookEvents({ connection_id: "erp", rejection_reason: "too_large" }, { order: { created_at: "ASC" } })
+      expect(rows).toMatchObject([
+        { status: "rejected", signature_valid: false, payload: null, payload_hash: "", payload_size: MAX_BYTES * 1000 },
+        { status: "rejected", signature_valid: false, payload: null, payload_hash: "" },
+      ])
+      // As far as it was read: past the limit by what one read of the socket brought, no more.
+      expect(rows[1].payload_size).toBeGreaterThan(MAX_BYTES)
+      expect(rows[1].payload_size).toBeLessThan(MAX_BYTES + 64 * 1024)
+      const logs = await hub(container).listIntegrationLogs({ connection_id: "erp", operation: "webhook.receive", status: "error" })
+      expect(logs.map((l) => l.http_status)).toEqual([413, 413])
+    })
+
+    it("records at most webhooks.maxRejectionsPerMinute rejections a minute per connection and counts the rest in one row, still answering 401", async () => {
+      // The allowance is per minute: not across a minute's turn.
+      const second = new Date().getUTCSeconds()
+      if (second > 45) await new Promise((r) => setTimeout(r, (61 - second) * 1000))
+      const forged = Array.from({ length: REJECTIONS_PER_MINUTE + 7 }, () => saleUpdated("order_1", "done", { secret: OTHER_SECRET }))
+      const answers = await Promise.all(forged.map((e) => deliver("erp", e)))
+      expect(answers.map((a) => a.status)).toEqual(forged.map(() => 401))
+
+      const rows = await hub(container).listWebhookEvents({ connection_id: "erp", status: "rejected" })
+      expect(rows.filter((r) => r.rejection_reason === "bad_signature")).toHaveLength(REJECTIONS_PER_MINUTE)
+      const more = rows.filter((r) => r.rejection_reason !== "bad_signature")
+      expect(more).toHaveLength(1)
+      expect(more[0]).toMatchObject({ rejection_reason: "more_rejected", signature_valid: false, provider_event_id: null })
+      const since = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().slice(11, 16)
+      expect(more[0].error).toBe(
+        `and 7 more rejected since ${since} (UTC), not recorded one by one: at most ${REJECTIONS_PER_MINUTE} rejected deliveries a minute are recorded per connection (webhooks.maxRejectionsPerMinute); each was answered as usual`
+      )
+      const logs = await hub(container).listIntegrationLogs({ connection_id: "erp", operation: "webhook.receive", status: "error" })
+      expect(logs).toHaveLength(REJECTIONS_PER_MINUTE)
+      // A signed event still goes through.
+      expect((await deliver("erp", saleUpdated("order_1", "done"))).status).toBe(200)
+    })
+
+    it("removes rejected deliveries older than logRetentionDays with the daily log purge, in batches; accepted events stay", async () => {
+      const hubService = hub(container)
+      const rejected = (daysAgo: number) =>
+        hubService.execute(
+          `INSERT INTO webhook_event (id, connection_id, signature_valid, status, payload_hash, payload_size, rejection_reason, created_at)
+           SELECT 'iwh_old_' || ? || '_' || g, 'erp', false, 'rejected', '', 0, 'bad_signature', now() - (? * interval '1 day') FROM generate_series(1, 3) g`,
+          [daysAgo, daysAgo]
+        )
+      await rejected(45)
+      await rejected(29)
+      await hubService.execute(
+        `INSERT INTO webhook_event (id, connection_id, provider_event_id, event_type, signature_valid, status, payload_hash, payload_size, created_at)
+         VALUES ('iwh_old_accepted', 'erp', 'evt_old', 'sale.updated', true, 'processed', '', 0, now() - interval '45 days')`,
+        []
+      )
+      await purgeIntegrationLogsJob(container)
+      const left = await hubService.listWebhookEvents({ connection_id: "erp" })
+      expect(left.map((e) => e.id).sort()).toEqual(["iwh_old_29_1", "iwh_old_29_2", "iwh_old_29_3", "iwh_old_accepted"])
+      // Two rows per statement: three rows take two batches and all go.
+      expect(await hubService.purgeRejectedWebhooksBefore(new Date(Date.now() - 20 * 24 * 3600_000), 2)).toBe(3)
+      expect((await hubService.listWebhookEvents({ connection_id: "erp" })).map((e) => e.id)).toEqual(["iwh_old_accepted"])
     })
 
     it("keeps an event it cannot apply as failed, lists it for staff and retries it on request", async () => {

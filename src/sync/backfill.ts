@@ -40,7 +40,8 @@ type BackfillRunRow = Awaited<ReturnType<IntegrationHubModuleService["retrieveBa
 const BACKFILL_ITEMS_KEPT = 500
 /** A `running` run whose heartbeat is older than this was interrupted (its process ended): it may be resumed. */
 const HEARTBEAT_STALE_MS = 2 * 60_000
-const PAGE = 25
+/** Orders read and handled per page (held-back records likewise, paged by key). */
+export const BACKFILL_PAGE = 25
 
 const emptyCounts = () => Object.fromEntries(BACKFILL_OUTCOMES.map((o) => [o, 0])) as Record<BackfillOutcome, number>
 
@@ -61,15 +62,15 @@ export async function startBackfill(
       `Connection "${connection.id}" is in shadow mode, where nothing is written to the ERP: run the backfill as a dry run, or switch the connection to live first (Integrations › Cutover)`
     )
   }
-  // Held-back orders leave that state as they are sent: the run works on the ones held back when it started.
-  const selection: BackfillSelection = input.selection.shadow_skipped ? { ...input.selection, order_ids: await heldBack(container, connection.id, input.selection.order_ids) } : input.selection
-  const { count } = await selectOrders(container, connection.id, timeZoneOf(hub.pluginOptions, connection), selection, 0, 1)
   const id = generateEntityId(undefined, "ibf")
   await hub.execute(
     `INSERT INTO backfill_run (id, connection_id, dry_run, selection, status, total, processed, counts, items, actor_id, heartbeat_at)
-     VALUES (?, ?, ?, ?::jsonb, 'running', ?, 0, ?::jsonb, '[]'::jsonb, ?, now())`,
-    [id, connection.id, input.dry_run, JSON.stringify(selection), count, JSON.stringify(emptyCounts()), input.actor_id ?? null]
+     VALUES (?, ?, ?, ?::jsonb, 'running', 0, 0, ?::jsonb, '[]'::jsonb, ?, now())`,
+    [id, connection.id, input.dry_run, JSON.stringify(input.selection), JSON.stringify(emptyCounts()), input.actor_id ?? null]
   )
+  // Counted once the run exists: held-back orders are those held back when it started (its created_at).
+  const total = await countSelection(container, connection, await hub.retrieveBackfillRun(id))
+  await hub.execute(`UPDATE backfill_run SET total = ? WHERE id = ?`, [total, id])
   const run = await hub.retrieveBackfillRun(id)
   const going = runBackfill(container, id, opts.onProgress)
   if (opts.wait) return going
@@ -127,20 +128,27 @@ async function runBackfill(container: MedusaContainer, id: string, onProgress?: 
       if (run.status !== "running") return run
       if (hub.stopping) return run
       const connection = backfillConnection(hub, run.connection_id)
-      const { orders } = await selectOrders(container, run.connection_id, timeZoneOf(hub.pluginOptions, connection), run.selection as BackfillSelection, run.processed, PAGE)
-      if (!orders.length) return settle(hub, id, "done")
-      for (const order of orders) {
+      const selection = run.selection as BackfillSelection
+      const page = selection.shadow_skipped
+        ? await heldBackPage(container, connection, run)
+        : { ...(await selectOrders(container, run.connection_id, timeZoneOf(hub.pluginOptions, connection), selection, run.processed, BACKFILL_PAGE)), last: null }
+      if (!page.orders.length && !page.last) return settle(hub, id, "done")
+      let interrupted = false
+      for (const order of page.orders) {
         const item = run.dry_run ? await previewOrder(container, connection, order) : await sendOrder(container, connection, order)
         await hub.execute(
-          `UPDATE backfill_run SET processed = processed + 1, heartbeat_at = now(), updated_at = now(),
+          `UPDATE backfill_run SET processed = processed + 1, heartbeat_at = now(), updated_at = now(), cursor = CASE WHEN ? THEN ? ELSE cursor END,
              counts = jsonb_set(counts, ARRAY[?::text], to_jsonb(COALESCE((counts->>?)::int, 0) + 1)),
              items = CASE WHEN jsonb_array_length(items) < ? OR (? AND jsonb_array_length(items) < ?) THEN items || ?::jsonb ELSE items END
             WHERE id = ?`,
-          [item.outcome, item.outcome, BACKFILL_ITEMS_KEPT, item.outcome === "invalid" || item.outcome === "failed", BACKFILL_ITEMS_KEPT * 2, JSON.stringify([item]), id]
+          [page.last !== null, order.id, item.outcome, item.outcome, BACKFILL_ITEMS_KEPT, item.outcome === "invalid" || item.outcome === "failed", BACKFILL_ITEMS_KEPT * 2, JSON.stringify([item]), id]
         )
         const [now] = await hub.execute<{ status: string }>(`SELECT status FROM backfill_run WHERE id = ?`, [id])
-        if (now?.status !== "running" || hub.stopping) break
+        interrupted = now?.status !== "running" || hub.stopping
+        if (interrupted) break
       }
+      // Past the page's held-back records whose order is gone (or outside the selection's days and numbers).
+      if (page.last && !interrupted) await hub.execute(`UPDATE backfill_run SET cursor = ? WHERE id = ? AND (cursor IS NULL OR cursor < ?)`, [page.last, id, page.last])
     }
   } catch (err) {
     const message = redactString((err as Error).message, hubOf(container).connectionSecrets((await hub.retrieveBackfillRun(id)).connection_id))
@@ -177,10 +185,9 @@ export async function selectOrders(container: MedusaContainer, connectionId: str
     }
   }
   if (selection.order_numbers?.length) filters.display_id = selection.order_numbers
-  const ids = selection.order_ids ?? (selection.shadow_skipped ? await heldBack(container, connectionId) : null)
-  if (ids) {
-    if (!ids.length) return { orders: [] as OrderRow[], count: 0 }
-    filters.id = ids
+  if (selection.order_ids) {
+    if (!selection.order_ids.length) return { orders: [] as OrderRow[], count: 0 }
+    filters.id = selection.order_ids
   }
   const { data, metadata } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
     entity: "order",
@@ -191,13 +198,50 @@ export async function selectOrders(container: MedusaContainer, connectionId: str
   return { orders: data as unknown as OrderRow[], count: metadata?.count ?? data.length }
 }
 
-/** The orders whose sale shadow mode held back on the connection (of `among`, when given). */
-async function heldBack(container: MedusaContainer, connectionId: string, among?: string[]): Promise<string[]> {
-  const skipped = await hubOf(container).listSyncRecords(
-    { connection_id: connectionId, entity_type: "order", operation: "create", status: "skipped", skip_code: "shadow", ...(among ? { entity_id: among } : {}) },
-    { select: ["entity_id"] }
+/**
+ * What shadow mode held back on the connection for a run: order-create records skipped as "shadow", that existed
+ * when the run started (its created_at), of the selection's order_ids when it names some. Paged by key (the order
+ * id, which Medusa makes time-ordered: oldest first) from the run's cursor, so a page is found by an index alone and
+ * orders leaving the held-back state as they are sent move nothing.
+ */
+function heldBackWhere(run: BackfillRunRow): { sql: string; params: unknown[] } {
+  const among = (run.selection as BackfillSelection).order_ids
+  return {
+    sql: `connection_id = ? AND entity_type = 'order' AND operation = 'create' AND status = 'skipped' AND skip_code = 'shadow'
+      AND deleted_at IS NULL AND created_at <= (SELECT created_at FROM backfill_run WHERE id = ?)${among?.length ? ` AND entity_id IN (${among.map(() => "?").join(", ")})` : ""}`,
+    params: [run.connection_id, run.id, ...(among ?? [])],
+  }
+}
+
+/** The next page of held-back orders after the run's cursor, oldest first, and the last held-back record the page read. */
+async function heldBackPage(container: MedusaContainer, connection: ConnectionConfig, run: BackfillRunRow, after = run.cursor) {
+  const hub = hubOf(container)
+  const where = heldBackWhere(run)
+  const records = await hub.execute<{ entity_id: string }>(
+    `SELECT entity_id FROM sync_record WHERE ${where.sql} AND entity_id > ? ORDER BY entity_id LIMIT ?`,
+    [...where.params, after ?? "", BACKFILL_PAGE]
   )
-  return skipped.map((r) => r.entity_id)
+  if (!records.length) return { orders: [] as OrderRow[], count: 0, last: null }
+  const selection = { ...(run.selection as BackfillSelection), order_ids: records.map((r) => r.entity_id) }
+  const { orders, count } = await selectOrders(container, connection.id, timeZoneOf(hub.pluginOptions, connection), selection, 0, BACKFILL_PAGE)
+  // In the records' (the database's) key order, so that the cursor written after each order is where the run stands.
+  const position = new Map(selection.order_ids.map((orderId, i) => [orderId, i]))
+  return { orders: orders.sort((a, b) => position.get(a.id)! - position.get(b.id)!), count, last: records[records.length - 1].entity_id }
+}
+
+/** How many orders the run's selection holds: held-back ones counted in the database (by pages when days or numbers narrow them). */
+async function countSelection(container: MedusaContainer, connection: ConnectionConfig, run: BackfillRunRow): Promise<number> {
+  const hub = hubOf(container)
+  const selection = run.selection as BackfillSelection
+  if (!selection.shadow_skipped) return (await selectOrders(container, connection.id, timeZoneOf(hub.pluginOptions, connection), selection, 0, 1)).count
+  if (!selection.from && !selection.to && !selection.order_numbers?.length) {
+    const where = heldBackWhere(run)
+    const [row] = await hub.execute<{ count: string }>(`SELECT count(*) AS count FROM sync_record WHERE ${where.sql}`, where.params)
+    return Number(row?.count ?? 0)
+  }
+  let total = 0
+  for (let page = await heldBackPage(container, connection, run, null); page.last; page = await heldBackPage(container, connection, run, page.last)) total += page.count
+  return total
 }
 
 /** The order's sync record on the connection, if it has one. */

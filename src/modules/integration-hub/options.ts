@@ -201,8 +201,10 @@ export const pluginOptionsSchema = z
       .object({
         /** Largest inbound webhook body accepted; a larger one gets 413 and is not read further. */
         maxBodyBytes: z.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+        /** Rejected deliveries (401, 400, 413) recorded one by one per connection and minute; the rest are counted in one row. */
+        maxRejectionsPerMinute: z.number().int().min(1).max(10_000).default(30),
       })
-      .default({ maxBodyBytes: 1024 * 1024 }),
+      .default({ maxBodyBytes: 1024 * 1024, maxRejectionsPerMinute: 30 }),
     redisUrl: z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")

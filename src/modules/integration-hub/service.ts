@@ -21,8 +21,10 @@ import { SyncRecord } from "./models/sync-record"
 import { SyncAudit } from "./models/sync-audit"
 import { SyncRun } from "./models/sync-run"
 import { WebhookEvent } from "./models/webhook-event"
+import { timeZoneOf } from "./options"
 import type { ConnectionConfig, PluginOptions } from "./options"
 import { createProviderStateStore } from "./provider-state-store"
+import { purgeRejectedWebhooksBefore, recordWebhookRejection, WebhookRejection } from "./webhook-rejections"
 
 type InjectedDependencies = { logger: Logger }
 type Ctx = Context<SqlEntityManager>
@@ -465,22 +467,19 @@ export default class IntegrationHubModuleService extends MedusaService({
     }
   }
 
-  /** Keeps a rejected delivery: why, and the body's hash and size, never the body itself. */
-  async recordWebhookRejection(input: {
-    connection_id: string
-    reason: string
-    message: string
-    payload_hash: string
-    payload_size: number
-    signature_valid: boolean
-  }): Promise<string> {
-    const id = generateEntityId(undefined, "iwh")
-    await this.execute(
-      `INSERT INTO webhook_event (id, connection_id, provider_event_id, signature_valid, status, payload_hash, payload_size, rejection_reason, error)
-       VALUES (?, ?, NULL, ?, 'rejected', ?, ?, ?, ?)`,
-      [id, input.connection_id, input.signature_valid, input.payload_hash, input.payload_size, input.reason, input.message]
-    )
-    return id
+  /**
+   * Keeps a rejected delivery (why, and the body's hash and size, never the body itself), at most
+   * webhooks.maxRejectionsPerMinute a minute per connection; beyond that it is only counted. The row's id, or null.
+   */
+  recordWebhookRejection(input: WebhookRejection): Promise<string | null> {
+    const connection = this.findConnection(input.connection_id)
+    const timeZone = connection ? timeZoneOf(this.options_, connection) : this.options_.timeZone
+    return recordWebhookRejection((sql, params) => this.execute(sql, params), input, { perMinute: this.options_.webhooks.maxRejectionsPerMinute, timeZone })
+  }
+
+  /** Deletes rejected webhook deliveries older than `before`, `batch` rows per statement; returns how many went. */
+  purgeRejectedWebhooksBefore(before: Date, batch = 5_000): Promise<number> {
+    return purgeRejectedWebhooksBefore((sql, params) => this.execute(sql, params), before, batch)
   }
 
   /** Mirrors an inbound record's outcome on its webhook event (processed, ignored, failed, dead). */

@@ -35,7 +35,7 @@ const DEFAULTS = {
   sourceOfTruth: { inventory: "erp", customer: "medusa", order: "medusa", price: "medusa" },
   alerts: { afterConsecutiveFailures: 3, notify: [] },
   logRetentionDays: 30,
-  webhooks: { maxBodyBytes: 1_048_576 },
+  webhooks: { maxBodyBytes: 1_048_576, maxRejectionsPerMinute: 30 },
 }
 
 /** The error validatePluginOptions throws for `raw`, or a failure when it does not throw. */

@@ -16,6 +16,8 @@ export const BackfillRun = model
     /** Orders in the selection, and how many were handled (where a resumed run starts again). */
     total: model.number().default(0),
     processed: model.number().default(0),
+    /** Where a run over what shadow mode held back stands: the last order handled (that selection shrinks as it goes). */
+    cursor: model.text().nullable(),
     /** Per outcome: created, linked, existing, already, invalid, failed (and, in a dry run, what would happen). */
     counts: model.json(),
     /** The orders handled with their outcome in words (the first BACKFILL_ITEMS_KEPT), for the preview. */

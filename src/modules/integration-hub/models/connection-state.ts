@@ -28,5 +28,8 @@ export const ConnectionState = model
     mode_changed_at: model.dateTime().nullable(),
     /** The admin user who switched it. */
     mode_changed_by: model.text().nullable(),
+    /** The minute whose rejected webhook deliveries `rejections_in_window` counts (webhooks.maxRejectionsPerMinute). */
+    rejections_window_at: model.dateTime().nullable(),
+    rejections_in_window: model.number().default(0),
   })
   .indexes([{ on: ["connection_id"], unique: true, where: "deleted_at IS NULL" }])

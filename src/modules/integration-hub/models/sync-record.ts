@@ -67,4 +67,6 @@ export const SyncRecord = model
     { on: ["connection_id", "effect_key"], unique: true, where: "deleted_at IS NULL" },
     { on: ["status", "next_attempt_at"], where: "deleted_at IS NULL" },
     { on: ["entity_type", "entity_id"], where: "deleted_at IS NULL" },
+    // What shadow mode held back, paged by key (backfill of the held-back orders).
+    { name: "IDX_sync_record_held_back", on: ["connection_id", "entity_type", "operation", "entity_id"], where: "status = 'skipped' AND skip_code = 'shadow' AND deleted_at IS NULL" },
   ])

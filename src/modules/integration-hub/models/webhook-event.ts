@@ -13,12 +13,15 @@ export const WebhookEvent = model
     event_type: model.text().nullable(),
     signature_valid: model.boolean(),
     status: model.enum([...WEBHOOK_STATUSES]).default("received"),
-    /** The event's data as the provider parsed it (what processing needs); null for rejections. */
+    /** The event's data as the provider parsed it (what processing needs); null for rejections (a more_rejected row: its count). */
     payload: model.json().nullable(),
     /** SHA-256 and size of the raw body, kept for every delivery, rejected ones included. */
     payload_hash: model.text(),
     payload_size: model.number(),
-    /** Why it was rejected (bad_signature, missing_signature, timestamp_out_of_tolerance, malformed, too_large). */
+    /**
+     * Why it was rejected (bad_signature, missing_signature, timestamp_out_of_tolerance, malformed, too_large), or
+     * more_rejected: the one row counting a minute's rejections beyond webhooks.maxRejectionsPerMinute.
+     */
     rejection_reason: model.text().nullable(),
     occurred_at: model.dateTime().nullable(),
     /** The Medusa record it touched, once known. */
@@ -33,4 +36,6 @@ export const WebhookEvent = model
     { on: ["connection_id", "provider_event_id"], unique: true, where: "deleted_at IS NULL" },
     { on: ["connection_id", "status", "created_at"], where: "deleted_at IS NULL" },
     { on: ["entity_type", "entity_id"], where: "deleted_at IS NULL AND entity_id IS NOT NULL" },
+    // The daily purge of rejected deliveries (logRetentionDays).
+    { name: "IDX_webhook_event_rejected_created_at", on: ["created_at"], where: "status = 'rejected' AND deleted_at IS NULL" },
   ])

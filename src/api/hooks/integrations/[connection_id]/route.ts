@@ -3,21 +3,24 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { redactString } from "../../../../lib/http/redact"
 import { hubOf } from "../../../../sync/hub"
-import { applySoon, receiveWebhook } from "../../../../sync/webhooks"
+import { applySoon, receiveWebhook, refuseOversizedWebhook } from "../../../../sync/webhooks"
 
 /**
  * POST /hooks/integrations/:connection_id — inbound webhooks. Medusa's body parser is off for this route
- * (middlewares.ts): the exact bytes are read here, up to `webhooks.maxBodyBytes` (413 beyond), because
- * signatures are computed over them. The answer goes out before the event is applied.
+ * (middlewares.ts): the exact bytes are read here, up to `webhooks.maxBodyBytes`, because signatures are computed
+ * over them. A body over the limit is read no further: 413 (recorded as rejected) and the connection is closed. The
+ * answer goes out before the event is applied.
  */
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const limit = hubOf(req.scope).pluginOptions.webhooks.maxBodyBytes
   const body = await readBody(req, limit)
-  if (body === "too_large") {
-    res.status(413).json({ message: `Webhook body over ${limit} bytes (plugin option webhooks.maxBodyBytes)` })
+  if ("tooLarge" in body) {
+    res.setHeader("Connection", "close")
+    const refused = await refuseOversizedWebhook(req.scope, req.params.connection_id, body.tooLarge, limit)
+    res.status(refused.status).json(refused.body)
     return
   }
-  const receipt = await receiveWebhook(req.scope, req.params.connection_id, body, req.headers)
+  const receipt = await receiveWebhook(req.scope, req.params.connection_id, body.bytes, req.headers)
   res.status(receipt.status).json(receipt.body)
   const recordId = receipt.process
   if (recordId) {
@@ -28,9 +31,13 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
   }
 }
 
-/** The raw request body, or "too_large" as soon as it passes `limit` bytes (declared or received). */
-function readBody(req: MedusaRequest, limit: number): Promise<Buffer | "too_large"> {
-  if (Number(req.headers["content-length"] ?? 0) > limit) return Promise.resolve("too_large")
+/**
+ * The raw request body, or, as soon as it passes `limit` bytes (declared or received), how large it is said or was
+ * seen to be: from then on the request is paused, so nothing more is read before the connection is closed.
+ */
+function readBody(req: MedusaRequest, limit: number): Promise<{ bytes: Buffer } | { tooLarge: number }> {
+  const declared = Number(req.headers["content-length"] ?? 0)
+  if (declared > limit) return Promise.resolve({ tooLarge: declared })
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -38,11 +45,11 @@ function readBody(req: MedusaRequest, limit: number): Promise<Buffer | "too_larg
       size += chunk.length
       if (size > limit) {
         req.removeAllListeners("data")
-        req.resume()
-        resolve("too_large")
+        req.pause()
+        resolve({ tooLarge: size })
       } else chunks.push(chunk)
     })
-    req.on("end", () => resolve(Buffer.concat(chunks)))
+    req.on("end", () => resolve({ bytes: Buffer.concat(chunks) }))
     req.on("error", reject)
   })
 }
