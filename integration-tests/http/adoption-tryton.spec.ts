@@ -13,6 +13,7 @@ import { mapOrderForErp, OrderForErp, replacementReference } from "../../src/wor
 import { adminHeaders } from "../helpers/admin"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
+import { displayIdOf, liveSales, TrytonSaleRow } from "../helpers/tryton-sales"
 
 jest.setTimeout(240_000)
 
@@ -21,34 +22,13 @@ useTrytonConnection({
   INTEGRATION_CONNECTION_OVERRIDES: JSON.stringify({ legacyMatch: { field: "reference", pattern: "LEGACY-{display_id}" }, circuitBreaker: { minRequests: 1_000_000 } }),
 })
 
-type Sale = { id: number; number: string | null; state: string; reference: string }
 const ITEMS = [{ title: "Blue shirt", quantity: 2 }]
-
-/**
- * Live Tryton sales whose reference is one of these: not cancelled, and not "done" with every move cancelled (how
- * Tryton ends a processed sale that is cancelled).
- */
-async function liveSales(references: string[]): Promise<Sale[]> {
-  const tryton = await trytonPeer.session()
-  const sales = await tryton.model<Array<Sale & { moves: number[] }>>("sale.sale", "search_read", [["reference", "in", references], ["state", "!=", "cancelled"]], 0, null, [["id", "ASC"]], ["id", "number", "state", "reference", "moves"])
-  const live: Sale[] = []
-  for (const { moves, ...sale } of sales) {
-    const states = sale.state === "done" && moves.length ? await tryton.model<Array<{ state: string }>>("stock.move", "read", moves, ["state"]) : []
-    if (!states.length || !states.every((m) => m.state === "cancelled")) live.push(sale)
-  }
-  return live
-}
-
-async function displayIdOf(container: MedusaContainer, orderId: string): Promise<number> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["display_id"], filters: { id: orderId } })
-  return Number((data[0] as { display_id: number }).display_id)
-}
 
 /**
  * Writes the order's sale into Tryton the way the integration being replaced did: its own reference
  * ("LEGACY-<number>"), the order's customer, lines and shipping, confirmed unless asked to leave a quotation.
  */
-async function writeLegacySale(container: MedusaContainer, orderId: string, opts: { quotation?: boolean } = {}): Promise<Sale> {
+async function writeLegacySale(container: MedusaContainer, orderId: string, opts: { quotation?: boolean } = {}): Promise<TrytonSaleRow> {
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: orderId } })
   const draft = mapOrderForErp(JSON.parse(JSON.stringify(data[0])) as OrderForErp, "legacy", "UTC")
   const customer = await hub(container).getProvider("erp", "erp").upsertCustomer(draft.customer)
@@ -69,7 +49,7 @@ async function writeLegacySale(container: MedusaContainer, orderId: string, opts
     await tryton.model("sale.sale", "quote", [id])
     await tryton.model("sale.sale", "confirm", [id])
   }
-  const [sale] = await tryton.model<Sale[]>("sale.sale", "read", [id], ["id", "number", "state", "reference"])
+  const [sale] = await tryton.model<TrytonSaleRow[]>("sale.sale", "read", [id], ["id", "number", "state", "reference"])
   return sale
 }
 

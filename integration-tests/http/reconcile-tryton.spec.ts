@@ -1,6 +1,5 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { IntegrationError } from "../../src/lib/errors"
 import type { ErpProvider, ErpSaleDetail } from "../../src/providers/types"
@@ -8,6 +7,7 @@ import { applyDriftFix, reconcileConnection } from "../../src/sync/reconcile"
 import { orderReference, replacementReference } from "../../src/workflows/sync-order-to-erp/order-mapper"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
+import { displayIdOf, liveSales } from "../helpers/tryton-sales"
 
 jest.setTimeout(240_000)
 
@@ -17,24 +17,6 @@ useTrytonConnection({ INTEGRATION_CONNECTION_OVERRIDES: JSON.stringify({ circuit
 const ITEMS = [{ title: "Blue shirt", quantity: 2 }]
 const CONFLICT = `A reconciliation of "erp" is running already; its report appears when it ends`
 
-type Sale = { id: number; number: string | null; state: string; reference: string }
-
-/** Live Tryton sales carrying one of these references: not cancelled, and not "done" with every move cancelled. */
-async function liveSales(references: string[]): Promise<Sale[]> {
-  const tryton = await trytonPeer.session()
-  const sales = await tryton.model<Array<Sale & { moves: number[] }>>("sale.sale", "search_read", [["reference", "in", references], ["state", "!=", "cancelled"]], 0, null, [["id", "ASC"]], ["id", "number", "state", "reference", "moves"])
-  const live: Sale[] = []
-  for (const { moves, ...sale } of sales) {
-    const states = sale.state === "done" && moves.length ? await tryton.model<Array<{ state: string }>>("stock.move", "read", moves, ["state"]) : []
-    if (!states.length || !states.every((m) => m.state === "cancelled")) live.push(sale)
-  }
-  return live
-}
-
-async function displayIdOf(container: MedusaContainer, orderId: string): Promise<number> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["display_id"], filters: { id: orderId } })
-  return Number((data[0] as { display_id: number }).display_id)
-}
 
 const createRecord = async (container: MedusaContainer, orderId: string) =>
   (await hub(container).listSyncRecords({ connection_id: "erp", entity_type: "order", operation: "create", entity_id: orderId }))[0]

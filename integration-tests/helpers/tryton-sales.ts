@@ -1,0 +1,27 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { trytonPeer } from "./tryton-env"
+
+/** A Tryton sale as the reconciliation and adoption suites check it. */
+export type TrytonSaleRow = { id: number; number: string | null; state: string; reference: string }
+
+/**
+ * Live Tryton sales whose reference is one of these: not cancelled, and not "done" with every move cancelled (how
+ * Tryton ends a processed sale that is cancelled).
+ */
+export async function liveSales(references: string[]): Promise<TrytonSaleRow[]> {
+  const tryton = await trytonPeer.session()
+  const sales = await tryton.model<Array<TrytonSaleRow & { moves: number[] }>>("sale.sale", "search_read", [["reference", "in", references], ["state", "!=", "cancelled"]], 0, null, [["id", "ASC"]], ["id", "number", "state", "reference", "moves"])
+  const live: TrytonSaleRow[] = []
+  for (const { moves, ...sale } of sales) {
+    const states = sale.state === "done" && moves.length ? await tryton.model<Array<{ state: string }>>("stock.move", "read", moves, ["state"]) : []
+    if (!states.length || !states.every((m) => m.state === "cancelled")) live.push(sale)
+  }
+  return live
+}
+
+/** The order's number as staff see it (#1042). */
+export async function displayIdOf(container: MedusaContainer, orderId: string): Promise<number> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["display_id"], filters: { id: orderId } })
+  return Number((data[0] as { display_id: number }).display_id)
+}
