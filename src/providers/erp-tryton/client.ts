@@ -154,6 +154,9 @@ export class TrytonClient {
   }
 }
 
+/** What a wizard's execute answers: the next view and its default values. */
+export type WizardStep = { view?: { defaults?: Record<string, unknown> } }
+
 /** Wizard and preference answers carry display keys ending in "." that Tryton refuses back. */
 export function stripDisplayKeys<T extends Record<string, unknown>>(values: T): T {
   return Object.fromEntries(Object.entries(values).filter(([k]) => !k.endsWith("."))) as T

@@ -3,12 +3,10 @@ import { z } from "@medusajs/framework/zod"
 import { IntegrationError } from "../../lib/errors"
 import { CreditNoteLedger, CreditNoteView, InvoiceToCredit, ROUNDING_LINE } from "../credit-note"
 import type { ErpRefundInput } from "../types"
-import { stripDisplayKeys, TrytonClient } from "./client"
+import { stripDisplayKeys, TrytonClient, WizardStep } from "./client"
 import { toTrytonDate, toTrytonDecimal, TRYTON_PRICE_DIGITS } from "./mappers"
 import { invoiceSchema, saleSchema, TrytonInvoice } from "./types"
 
-/** What a wizard's execute answers: the next view and its default values. */
-type WizardStep = { view?: { defaults?: Record<string, unknown> } }
 
 /** The customer invoice being credited, with what a credit note copies from it. */
 type Credited = TrytonInvoice & {

@@ -1,7 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { isSamePlace } from "../address"
-import type { ErpAddress } from "../types"
-import type { TrytonAddress, TrytonDate, TrytonDateTime, TrytonDecimal } from "./types"
+import type { ErpAddress, ErpOrderState, ErpSalesOrder } from "../types"
+import type { TrytonAddress, TrytonDate, TrytonDateTime, TrytonDecimal, TrytonSale } from "./types"
 
 /** A decimal string ("19.90") as Tryton's Decimal; rejects anything that is not a plain decimal. */
 export function toTrytonDecimal(amount: string): TrytonDecimal {
@@ -50,4 +50,14 @@ export const TRYTON_PRICE_DIGITS = 4
 /** The unit price that makes `quantity` units come to `netAmount`, with Tryton's price precision. */
 export function netUnitPrice(netAmount: string, quantity: number): string {
   return MathBN.convert(netAmount).div(quantity).decimalPlaces(TRYTON_PRICE_DIGITS, 4 /* ROUND_HALF_UP */).toFixed(TRYTON_PRICE_DIGITS)
+}
+
+/** A sale as the hub's ERP interface names it. */
+export function toErpOrder(sale: TrytonSale): ErpSalesOrder {
+  return { externalId: String(sale.id), number: sale.number, reference: sale.reference ?? "", state: sale.state as ErpOrderState }
+}
+
+/** How messages name a sale: its number, or its id before it has one. */
+export function saleLabel(sale: Pick<TrytonSale, "id" | "number">): string {
+  return sale.number ? `#${sale.number}` : `id ${sale.id}`
 }
