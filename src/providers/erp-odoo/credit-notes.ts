@@ -5,9 +5,7 @@ import { currencyDigits } from "../../lib/money"
 import { CreditNoteLedger, CreditNoteView, InvoiceToCredit, ROUNDING_LINE } from "../credit-note"
 import type { ErpRefundInput } from "../types"
 import { OdooClient } from "./client"
-import { moveLineSchema, moveSchema, OdooMove, OdooSaleOrder } from "./types"
-
-const MOVE_FIELDS = ["id", "name", "move_type", "state", "partner_id", "currency_id", "amount_total", "amount_residual", "payment_state", "invoice_line_ids"]
+import { MOVE_FIELDS, moveLineSchema, moveSchema, OdooMove, OdooSaleOrder } from "./types"
 
 type Credited = { move: OdooMove; sale: OdooSaleOrder; lines: Array<z.infer<typeof moveLineSchema>> }
 

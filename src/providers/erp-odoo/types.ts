@@ -81,3 +81,8 @@ const linked = z.tuple([z.number().int(), z.string()])
 export const warehouseSchema = z.object({ id: z.number().int(), code: z.string(), lot_stock_id: linked })
 /** A stock.quant: a product's quantity in one location, and how much of it is reserved for deliveries. */
 export const quantSchema = z.object({ id: z.number().int(), product_id: linked, quantity: z.number().optional(), reserved_quantity: z.number().optional() })
+
+/** The fields the adapter reads of a sale order, an invoice or credit note, and a product (what the schemas above parse). */
+export const SALE_FIELDS = ["id", "name", "client_order_ref", "state", "amount_total", "invoice_ids", "invoice_status"]
+export const MOVE_FIELDS = ["id", "name", "move_type", "state", "partner_id", "currency_id", "amount_total", "amount_residual", "payment_state", "invoice_line_ids"]
+export const PRODUCT_FIELDS = ["id", "default_code", "list_price", "qty_available", "virtual_available"]
