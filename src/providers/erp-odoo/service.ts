@@ -207,8 +207,7 @@ export class OdooErpProvider implements ErpProvider {
    * time. The oldest is kept (every run agrees on it) and the others are cancelled, so the order has one sale order.
    */
   private async oneSaleFor(reference: string, createdId: number): Promise<OdooSaleOrder> {
-    const domain = [["client_order_ref", "=", reference], ["state", "!=", "cancel"]]
-    const live = z.array(saleOrderSchema).parse(await this.client.call<unknown[]>("sale.order", "search_read", { params: { domain, fields: SALE_FIELDS, order: "id asc" } }))
+    const live = await this.liveSales(reference)
     const keep = live[0] ?? (await this.readSales([createdId]))[0]
     for (const extra of live.slice(1)) await this.cancelSalesOrder(String(extra.id))
     return keep
@@ -252,9 +251,14 @@ export class OdooErpProvider implements ErpProvider {
   }
 
   private async liveSale(reference: string): Promise<OdooSaleOrder | null> {
+    return (await this.liveSales(reference, 1))[0] ?? null
+  }
+
+  /** The sale orders carrying `reference` that are not cancelled, oldest first (at most `limit`). */
+  private async liveSales(reference: string, limit?: number): Promise<OdooSaleOrder[]> {
     const domain = [["client_order_ref", "=", reference], ["state", "!=", "cancel"]]
-    const rows = await this.client.call<unknown[]>("sale.order", "search_read", { params: { domain, fields: SALE_FIELDS, limit: 1, order: "id asc" } })
-    return rows.length ? saleOrderSchema.parse(rows[0]) : null
+    const rows = await this.client.call<unknown[]>("sale.order", "search_read", { params: { domain, fields: SALE_FIELDS, order: "id asc", ...(limit ? { limit } : {}) } })
+    return z.array(saleOrderSchema).parse(rows)
   }
 
   private async readSales(ids: number[]): Promise<OdooSaleOrder[]> {

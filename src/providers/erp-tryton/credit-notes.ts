@@ -5,7 +5,7 @@ import { CreditNoteLedger, CreditNoteView, InvoiceToCredit, ROUNDING_LINE } from
 import type { ErpRefundInput } from "../types"
 import { stripDisplayKeys, TrytonClient, WizardStep } from "./client"
 import { toTrytonDate, toTrytonDecimal, TRYTON_PRICE_DIGITS } from "./mappers"
-import { invoiceSchema, saleSchema, TrytonInvoice } from "./types"
+import { saleSchema, TrytonInvoice } from "./types"
 
 
 /** The customer invoice being credited, with what a credit note copies from it. */
@@ -14,13 +14,14 @@ type Credited = TrytonInvoice & {
   lines: Array<{ amount: { decimal: string }; account: number; taxes: number[]; description: string | null }>
 }
 
-const INVOICE_FIELDS = ["id", "number", "reference", "type", "state", "total_amount", "amount_to_pay", "payment_lines"]
 const lineSchema = z.object({ type: z.string(), description: z.string().nullable() })
 
 export type TrytonCreditNoteDeps = {
   client: TrytonClient
   connectionId: string
   paymentMethodId: () => Promise<number>
+  /** Invoices by id, as the payments read them. */
+  readInvoices: (ids: number[]) => Promise<TrytonInvoice[]>
 }
 
 /**
@@ -49,7 +50,7 @@ export class TrytonCreditNotes implements CreditNoteLedger<Credited> {
     const [row] = await this.client.model<unknown[]>("sale.sale", "read", [[Number(input.saleExternalId)], ["id", "number", "reference", "state", "invoices", "invoice_method"]])
     if (!row) throw this.permanent(`Tryton has no sale with id ${input.saleExternalId} (order #${input.orderNumber})`, "tryton_not_found")
     const sale = saleSchema.parse(row)
-    const invoices = await this.readInvoices(sale.invoices ?? [])
+    const invoices = await this.deps.readInvoices(sale.invoices ?? [])
     const invoice = invoices.find((i) => i.type === "out" && (i.state === "posted" || i.state === "paid") && MathBN.gt(i.total_amount.decimal, 0))
     if (!invoice) {
       throw this.permanent(
@@ -113,7 +114,7 @@ export class TrytonCreditNotes implements CreditNoteLedger<Credited> {
   }
 
   private async read(id: number): Promise<CreditNoteView> {
-    const [invoice] = await this.readInvoices([id])
+    const [invoice] = await this.deps.readInvoices([id])
     const lines = z.array(lineSchema).parse(await this.client.model("account.invoice.line", "search_read", [[["invoice", "=", id]], 0, null, null, ["type", "description"]]))
     const items = lines.filter((l) => l.type === "line")
     const rounding = items.filter((l) => l.description === ROUNDING_LINE).length
@@ -126,11 +127,6 @@ export class TrytonCreditNotes implements CreditNoteLedger<Credited> {
       shareLines: items.length - rounding,
       roundingLines: rounding,
     }
-  }
-
-  private async readInvoices(ids: number[]): Promise<TrytonInvoice[]> {
-    if (!ids.length) return []
-    return z.array(invoiceSchema).parse(await this.client.model<unknown[]>("account.invoice", "read", [ids, INVOICE_FIELDS]))
   }
 
   private permanent(message: string, code: string): IntegrationError {

@@ -57,7 +57,7 @@ export class TrytonPayments {
     return this.paymentResult(after, true, input.currencyCode)
   }
 
-  async readInvoices(ids: number[]) {
+  async readInvoices(ids: number[]): Promise<TrytonInvoice[]> {
     if (!ids.length) return []
     const rows = await this.client.model<unknown[]>("account.invoice", "read", [ids, INVOICE_FIELDS])
     return z.array(invoiceSchema).parse(rows)

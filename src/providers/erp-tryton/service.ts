@@ -80,7 +80,7 @@ export class TrytonErpProvider implements ErpProvider {
     this.lookups = new TrytonLookups(this.client, this.options, this.connectionId)
     this.reads = new TrytonSaleReads(this.client, this.connectionId)
     this.payments = new TrytonPayments(this.client, this.connectionId, this.lookups)
-    this.creditNotes = new TrytonCreditNotes({ client: this.client, connectionId: this.connectionId, paymentMethodId: () => this.lookups.paymentMethodId() })
+    this.creditNotes = new TrytonCreditNotes({ client: this.client, connectionId: this.connectionId, paymentMethodId: () => this.lookups.paymentMethodId(), readInvoices: (ids) => this.payments.readInvoices(ids) })
     this.cancellation = new TrytonCancellation(this.client, this.connectionId, this.payments, (id) => this.reads.readSale(id))
     this.stock = new TrytonStock(this.client, this.lookups)
     this.customers = new TrytonCustomers(this.client, this.lookups)
