@@ -1,3 +1,6 @@
+// Over 400 lines, for now: the hub's one Medusa module service holds the sync-record store (claims, fencing, settling),
+// webhook receipts and connection state and modes. They are to become plain functions over `execute`, one file each,
+// as connection-health.ts and webhook-rejections.ts already are (issue 28's first shape item).
 import type { Context, Logger } from "@medusajs/framework/types"
 import { generateEntityId, InjectManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
