@@ -178,6 +178,35 @@ export type ErpStockPage = {
   cursor: string
 }
 
+/** One line a customer sent back: the SKU and how many units the warehouse took in. */
+export type ErpReturnLine = { sku: string; title: string; quantity: number }
+
+/**
+ * Goods a customer sent back, received into the warehouse: one ERP return (Tryton: a customer return shipment;
+ * Odoo: the return picking of the sale's delivery) per Medusa return, by its stable reference. Money is not part of
+ * it: Medusa's refund of the return is credited once, by its refund id, by `recordRefund`.
+ */
+export type ErpReturnInput = {
+  /** The sale the goods were sold on (the ERP's id, from the order's sync). */
+  saleExternalId: string
+  orderNumber: string
+  /** Stable reference of the Medusa return, "medusa:<return id>": the same reference makes one return. */
+  reference: string
+  lines: ErpReturnLine[]
+  /** ISO date (YYYY-MM-DD) the goods were received: the store's calendar date, as `orderDate`. */
+  date: string
+}
+
+export type ErpReturn = {
+  externalId: string
+  /** The ERP's number of the return (shipment or picking), once it has one. */
+  number: string | null
+  /** "draft": made, goods not yet taken in; "done": in the warehouse's stock; "cancelled". */
+  state: "draft" | "done" | "cancelled"
+  /** False when a return with this reference existed before (nothing was made now). */
+  created: boolean
+}
+
 /** An ERP: where orders become sales orders and where stock is counted. */
 export interface ErpProvider extends IntegrationProvider {
   readonly kind: "erp"
@@ -238,6 +267,17 @@ export interface ErpProvider extends IntegrationProvider {
    * payout where the ERP does; idempotent by `reference`. Optional, like `recordPayment`.
    */
   recordRefund?(input: ErpRefundInput): Promise<ErpRefundResult>
+  /**
+   * Makes (or finds, by `input.reference`) the return of these lines against the sale, not yet taken into stock.
+   * Refuses, permanently and naming the order and the line, a SKU the sale did not sell or more units than it sold
+   * less what earlier returns of it took back. Optional, with `receiveReturn` and `cancelReturn`: the hub skips
+   * returns, saying so on the order, for an ERP provider without them.
+   */
+  createReturn?(input: ErpReturnInput): Promise<ErpReturn>
+  /** Takes a return's goods into the warehouse's stock (done); idempotent: a done return is returned as it is. */
+  receiveReturn?(externalId: string, input: ErpReturnInput): Promise<ErpReturn>
+  /** Cancels a return not yet done (compensation); idempotent. A done one is refused: its goods are in stock. */
+  cancelReturn?(externalId: string): Promise<ErpReturn>
 }
 
 /**

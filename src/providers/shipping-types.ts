@@ -22,8 +22,16 @@ export type ShipmentRequest = { from: ShipmentAddress; to: ShipmentAddress; parc
 export type LabelRequest = ShipmentRequest & {
   /** Our stable reference for the shipment, e.g. "medusa:ful_01H…": one label per reference. */
   reference: string
-  /** The Medusa order and fulfillment shipped: the carrier's later tracking events are about them. */
-  subject: { orderId: string; fulfillmentId: string }
+  /**
+   * The Medusa order and what the label ships: a fulfillment, or (a return label) a return. The carrier's later
+   * tracking events are about them.
+   */
+  subject: { orderId: string; fulfillmentId?: string; returnId?: string }
+  /**
+   * A return label (ShipStation's `is_return_label`): `from` is the customer, `to` the stock location the goods go
+   * back to. The customer is given the label; the store pays for it.
+   */
+  isReturn?: boolean
   /** The rate chosen: the carrier account and its service. */
   carrierId: string
   serviceCode: string
