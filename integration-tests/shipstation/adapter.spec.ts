@@ -20,6 +20,11 @@ const label = (overrides: Partial<LabelRequest> = {}): LabelRequest => {
   const fulfillmentId = `ful_${Date.now()}${++seq}`
   return { ...shipment(), reference: `medusa:${fulfillmentId}`, subject: { orderId: "order_test", fulfillmentId }, carrierId: "se-100001", serviceCode: "ups_ground", ...overrides }
 }
+/** A return label as the returns flow asks for it: the customer ships from, the stock location receives. */
+const returnLabel = (overrides: Partial<LabelRequest> = {}): LabelRequest => {
+  const returnId = `ret_${Date.now()}${++seq}`
+  return { ...shipment({ from: TO, to: FROM }), reference: `medusa:${returnId}`, subject: { orderId: "order_test", returnId }, isReturn: true, carrierId: "se-100001", serviceCode: "ups_ground", ...overrides }
+}
 const failure = (p: Promise<unknown>) => p.then(() => { throw new Error("expected the call to fail") }, (err: unknown) => err as IntegrationError)
 
 // ShipStation's official API description, served by Prism, judges every request (any violation fails the test);
@@ -61,6 +66,83 @@ describe("ShipStation adapter against the official API description (Prism) and a
     expect(again).toEqual({ ...first, created: false })
     expect(shipstation.labels().filter((l) => l.external_shipment_id === input.reference)).toHaveLength(1)
     expect(logs.map((l) => l.operation)).toEqual(["shipments.by_external_id", "labels.create", "shipments.by_external_id", "labels.list"])
+  })
+
+  it("buys a return label as the description says: is_return_label, the customer as ship_from, once per reference", async () => {
+    const { provider: carrier, logs } = provider()
+    const input = returnLabel()
+    const mark = shipstation.calls.length
+    const first = await carrier.createLabel(input)
+    expect(first).toMatchObject({ created: true, carrier: "ups", trackingNumber: expect.stringMatching(/^1Z/) })
+    const bought = shipstation.calls.slice(mark).filter((c) => c.method === "POST" && c.path === "/v2/labels")
+    expect(bought).toHaveLength(1)
+    expect(bought[0].body).toMatchObject({
+      is_return_label: true,
+      rma_number: input.subject.returnId,
+      shipment: {
+        is_return: true,
+        external_shipment_id: input.reference,
+        ship_from: { name: "Jane Doe", postal_code: "95128", address_residential_indicator: "yes" },
+        ship_to: { name: "Acme Shop", company_name: "Acme", postal_code: "78756", address_residential_indicator: "no" },
+        return_to: { name: "Jane Doe", postal_code: "95128" },
+      },
+    })
+    // Prism found the request valid against the description (afterEach checks every test; said here, it is what this one proves).
+    expect(shipstation.violations).toEqual([])
+
+    const again = await carrier.createLabel(input)
+    expect(again).toEqual({ ...first, created: false })
+    expect(shipstation.calls.slice(mark).filter((c) => c.method === "POST" && c.path === "/v2/labels")).toHaveLength(1)
+    expect(shipstation.labels().filter((l) => l.external_shipment_id === input.reference)).toEqual([expect.objectContaining({ is_return_label: true, rma_number: input.subject.returnId })])
+    expect(logs.map((l) => l.operation)).toEqual(["shipments.by_external_id", "labels.create", "shipments.by_external_id", "labels.list"])
+  })
+
+  it("judges the return fields by the description: a mistyped or misplaced is_return_label is a violation", async () => {
+    // The adapter's own request, then two altered copies sent as they are: the double answers only what Prism finds valid.
+    const mark = shipstation.calls.length
+    await provider().provider.createLabel(returnLabel())
+    const sent = shipstation.calls.slice(mark).find((c) => c.method === "POST" && c.path === "/v2/labels")!.body as { is_return_label: boolean; shipment: Record<string, unknown> }
+    const post = (body: unknown) => fetch(`${shipstation.url}/v2/labels`, { method: "POST", headers: { "api-key": shipstation.apiKey, "content-type": "application/json" }, body: JSON.stringify(body) })
+    await post({ ...sent, is_return_label: "yes" })
+    const { is_return_label, ...unmarked } = sent
+    await post({ ...unmarked, shipment: { ...sent.shipment, is_return_label } })
+    expect(shipstation.violations).toEqual([
+      { method: "POST", url: "/v2/labels", messages: ["request.body.is_return_label: Request body property is_return_label must be boolean"] },
+      { method: "POST", url: "/v2/labels", messages: ["request.body.shipment: Request body property shipment must NOT have additional properties; found 'is_return_label'"] },
+    ])
+    shipstation.violations.length = 0
+  })
+
+  it("names the order and the return on a return label's tracking event", async () => {
+    const { provider: carrier } = provider({ verifyWebhookSignature: false, webhookToken: "token-of-sixteen-chars" })
+    const input = returnLabel()
+    const bought = await carrier.createLabel(input)
+    const body = { resource_url: `https://api.shipstation.com/v2/labels/${bought.labelId}/track`, resource_type: "API_TRACK", data: { tracking_number: bought.trackingNumber, status_code: "IT" } }
+    const event = await carrier.parseWebhook({ rawBody: Buffer.from(JSON.stringify(body)), headers: {} })
+    expect(event).toMatchObject({
+      type: "shipment.tracking",
+      subject: { entity_type: "order", entity_id: "order_test" },
+      data: { label_id: bought.labelId, fulfillment_id: null, return_id: input.subject.returnId, is_return: true, tracking_number: bought.trackingNumber, claimed_status: "IT" },
+    })
+  })
+
+  it("refuses, before calling ShipStation, a return label that names no return, and one for the customer's address without a phone", async () => {
+    const { provider: carrier, logs } = provider()
+    const noReturn = await failure(carrier.createLabel(returnLabel({ subject: { orderId: "order_test" } })))
+    expect(noReturn).toMatchObject({ retryable: false, code: "label_subject_incomplete" })
+    expect(noReturn.message).toMatch(/^Cannot buy a return label with ShipStation for medusa:ret_\w+: the request names no return of order order_test \(subject.returnId\)/)
+    const noPhone = await failure(carrier.createLabel(returnLabel({ from: { ...TO, phone: null } })))
+    expect(noPhone.message).toContain("Cannot ship with ShipStation: the customer's shipping address has no phone number (ship_from)")
+    expect(logs).toEqual([])
+  })
+
+  it("refuses to hand out an outbound label for a return under the same reference", async () => {
+    const { provider: carrier } = provider()
+    const outbound = label()
+    const bought = await carrier.createLabel(outbound)
+    const err = await failure(carrier.createLabel(returnLabel({ reference: outbound.reference })))
+    expect(err).toMatchObject({ retryable: false, code: "label_reference_conflict" })
+    expect(err.message).toBe(`Cannot buy the return label for ${outbound.reference} with ShipStation: it already holds outbound label ${bought.labelId} under that reference. Give each fulfillment and each return its own reference (e.g. "medusa:<return id>"), then retry.`)
   })
 
   it("voids a label, and a second void counts as done; a voided label is bought again for its reference", async () => {

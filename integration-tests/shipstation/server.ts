@@ -23,7 +23,12 @@ const SPEC = path.resolve(ROOT, "integration-tests", "specs", "shipstation", "sh
 const PRISM = path.join(ROOT, "node_modules", ".bin", "prism")
 
 export type Violation = { method: string; url: string; messages: string[] }
-type Label = { label_id: string; shipment_id: string; tracking_number: string; carrier_code: string; service_code: string; voided: boolean; status: string; external_shipment_id: string | null }
+type Label = {
+  label_id: string; shipment_id: string; tracking_number: string; carrier_code: string; service_code: string; voided: boolean; status: string; external_shipment_id: string | null
+  is_return_label: boolean; rma_number: string | null
+}
+/** A request the double answered: its JSON body, when it had one, as sent. */
+export type Call = { method: string; path: string; body?: unknown }
 type Behaviour = { rateLimitNext?: { count: number; retryAfterSeconds: number }; hangNext?: number }
 
 export type ShipStationTestServer = {
@@ -31,8 +36,8 @@ export type ShipStationTestServer = {
   apiKey: string
   /** Requests Prism found invalid against the official description. */
   violations: Violation[]
-  /** Every request the double answered (method and path), in order. */
-  calls: Array<{ method: string; path: string }>
+  /** Every request the double answered (method, path and body), in order. */
+  calls: Call[]
   labels(): Label[]
   /** The next calls answer 429 with Retry-After, or never answer (a timeout). */
   behave(b: Behaviour): void
@@ -100,7 +105,7 @@ export async function startShipStationTestServer(opts: { apiKey?: string; port?:
   const dir = mkdtempSync(path.join(os.tmpdir(), "shipstation-spec-"))
   const prism = await startPrism(patchedSpec(dir))
   const violations: Violation[] = []
-  const calls: Array<{ method: string; path: string }> = []
+  const calls: Call[] = []
   const shipments = new Map<string, { shipment_id: string; external_shipment_id: string | null }>()
   const labels = new Map<string, Label>()
   const tracking = new Map<string, { code: string; description: string }>()
@@ -118,7 +123,7 @@ export async function startShipStationTestServer(opts: { apiKey?: string; port?:
     const href = `https://api.shipstation.com/v2/downloads/10/${l.label_id}/label-${l.label_id}`
     return {
       label_id: l.label_id, status: l.status, shipment_id: l.shipment_id, external_shipment_id: l.external_shipment_id, tracking_number: l.tracking_number,
-      carrier_code: l.carrier_code, service_code: l.service_code, voided: l.voided, tracking_status: "unknown",
+      carrier_code: l.carrier_code, service_code: l.service_code, voided: l.voided, tracking_status: "unknown", is_return_label: l.is_return_label, rma_number: l.rma_number,
       tracking_url: `https://track.example.com/${l.tracking_number}`,
       label_download: { href: `${href}.pdf`, pdf: `${href}.pdf`, png: `${href}.png`, zpl: `${href}.zpl` },
     }
@@ -137,7 +142,8 @@ export async function startShipStationTestServer(opts: { apiKey?: string; port?:
       return error(res, 400, "invalid_field_value", problems.join("; "))
     }
     if (req.headers["api-key"] !== apiKey) return error(res, 401, "unauthorized", "The API key is invalid.", "security")
-    calls.push({ method, path: url.pathname })
+    const body = raw ? JSON.parse(raw) : {}
+    calls.push({ method, path: url.pathname, ...(raw ? { body } : {}) })
     if (behaviour.hangNext) {
       behaviour.hangNext--
       return
@@ -147,7 +153,6 @@ export async function startShipStationTestServer(opts: { apiKey?: string; port?:
       res.setHeader("retry-after", String(behaviour.rateLimitNext.retryAfterSeconds))
       return error(res, 429, "rate_limit_exceeded", "You have exceeded the rate limit.", "system")
     }
-    const body = raw ? JSON.parse(raw) : {}
     let m: RegExpExecArray | null
     if (method === "GET" && url.pathname === "/v2/carriers") return send(res, 200, { carriers: [{ carrier_id: "se-100001", carrier_code: "ups", services: [] }], request_id: requestId(), errors: [] })
     if (method === "POST" && url.pathname === "/v2/rates") {
@@ -169,6 +174,7 @@ export async function startShipStationTestServer(opts: { apiKey?: string; port?:
       const label: Label = {
         label_id: id(), shipment_id: shipment.shipment_id, tracking_number: `1Z${String(Date.now()).slice(-9)}${seq}`, carrier_code: "ups",
         service_code: body.shipment.service_code, voided: false, status: "completed", external_shipment_id: shipment.external_shipment_id,
+        is_return_label: body.is_return_label === true, rma_number: body.rma_number ?? null,
       }
       labels.set(label.label_id, label)
       return send(res, 200, labelBody(label))

@@ -1,7 +1,7 @@
 import { z } from "@medusajs/framework/zod"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/webhooks/signatures"
-import { requireShippableAddress } from "../shipping-address"
+import { LabelSubject, requireLabelSubject, requireSameKindOfLabel, requireShippableAddress } from "../shipping-address"
 import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
 import { WebhookPayloadError } from "../types"
 import { parseWebhookBody } from "../webhook-body"
@@ -23,7 +23,20 @@ type SandboxCarrierOptions = z.output<typeof sandboxCarrierOptionsSchema>
 
 const eventSchema = z.object({ type: z.literal("label.tracking"), timestamp: z.string(), data: z.object({ label_id: z.string().min(1), status: z.enum(["pending", "in_transit", "delivered", "exception"]) }) })
 
-type SandboxLabel = { id: string; tracking: string; reference: string; order_id: string; fulfillment_id: string; status: TrackingStatus["status"]; voided: boolean; service: string }
+type SandboxLabel = {
+  id: string
+  tracking: string
+  reference: string
+  order_id: string
+  /** The fulfillment an outbound label ships; null on a return label. */
+  fulfillment_id: string | null
+  /** The Medusa return a return label brings back. Absent, like `is_return`, on labels bought before return labels. */
+  return_id?: string | null
+  is_return?: boolean
+  status: TrackingStatus["status"]
+  voided: boolean
+  service: string
+}
 
 const WORDS: Record<string, string> = {
   testConnection: "test the connection",
@@ -46,7 +59,8 @@ export class SandboxCarrierProvider implements ShippingProvider {
   private readonly options: SandboxCarrierOptions
   private readonly state: ProviderStateStore
   private readonly recorder: CallRecorder
-  private readonly connectionId: string
+  /** Who checks, in the shared checks' messages. */
+  private readonly checker: { connectionId: string; carrier: string }
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxCarrierOptionsSchema, options)
@@ -56,7 +70,7 @@ export class SandboxCarrierProvider implements ShippingProvider {
     this.options = sandboxCarrierOptionsSchema.parse(options)
     this.state = deps.state
     this.recorder = deps.createRecorder([])
-    this.connectionId = deps.connection.id
+    this.checker = { connectionId: deps.connection.id, carrier: "the sandbox carrier" }
     deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox carrier, a development provider; do not use it in production`)
   }
 
@@ -82,17 +96,18 @@ export class SandboxCarrierProvider implements ShippingProvider {
     })
   }
 
+  /** A return label (`isReturn`) is bought and kept like an outbound one; its id and tracking number say "return" (sbx-ret-…, SBR…). */
   createLabel(input: LabelRequest): Promise<ShippingLabel> {
     return this.recorder.run("sandbox.createLabel", input, async () => {
-      this.check(input)
+      const subject = requireLabelSubject(input, this.checker)
+      this.check(input, subject.isReturn)
       const found = await this.state.get<{ id: string }>(`ref:${input.reference}`)
       const existing = found && (await this.state.get<SandboxLabel>(`label:${found.id}`))
-      if (existing && !existing.voided) return this.toLabel(existing, false)
-      const n = await this.state.next("label-seq")
-      const label: SandboxLabel = {
-        id: `sbx-lbl-${n}`, tracking: `SBX${String(n).padStart(9, "0")}`, reference: input.reference, order_id: input.subject.orderId,
-        fulfillment_id: input.subject.fulfillmentId, status: "pending", voided: false, service: input.serviceCode,
+      if (existing && !existing.voided) {
+        requireSameKindOfLabel({ labelId: existing.id, isReturn: existing.is_return ?? false }, subject, input.reference, this.checker)
+        return this.toLabel(existing, false)
       }
+      const label = this.newLabel(await this.state.next("label-seq"), input, subject)
       await this.state.set(`label:${label.id}`, label)
       await this.state.set(`ref:${input.reference}`, { id: label.id })
       return this.toLabel(label, true)
@@ -138,14 +153,25 @@ export class SandboxCarrierProvider implements ShippingProvider {
       type: "shipment.tracking",
       occurredAt: new Date(event.timestamp),
       subject: label ? { entity_type: "order", entity_id: label.order_id } : null,
-      data: { label_id, fulfillment_id: label?.fulfillment_id ?? null, tracking_number: label?.tracking ?? null, claimed_status: status },
+      data: {
+        label_id, fulfillment_id: label?.fulfillment_id ?? null, return_id: label?.return_id ?? null, is_return: label?.is_return ?? false,
+        tracking_number: label?.tracking ?? null, claimed_status: status,
+      },
     }
   }
 
   /** The same address and parcel checks a real carrier makes, so the demo fails where production would. */
-  private check(input: ShipmentRequest): void {
-    requireShippableAddress(input.to, "ship_to", { connectionId: this.connectionId, carrier: "the sandbox carrier" })
-    requireShippableAddress(input.from, "ship_from", { connectionId: this.connectionId, carrier: "the sandbox carrier" })
+  private check(input: ShipmentRequest, isReturn = false): void {
+    requireShippableAddress(input.to, "ship_to", { ...this.checker, isReturn })
+    requireShippableAddress(input.from, "ship_from", { ...this.checker, isReturn })
+  }
+
+  private newLabel(n: number, input: LabelRequest, subject: LabelSubject): SandboxLabel {
+    const [id, tracking] = subject.isReturn ? [`sbx-ret-${n}`, `SBR${String(n).padStart(9, "0")}`] : [`sbx-lbl-${n}`, `SBX${String(n).padStart(9, "0")}`]
+    return {
+      id, tracking, reference: input.reference, order_id: subject.orderId, fulfillment_id: subject.fulfillmentId, return_id: subject.returnId,
+      is_return: subject.isReturn, status: "pending", voided: false, service: input.serviceCode,
+    }
   }
 
   private toLabel(l: SandboxLabel, created: boolean): ShippingLabel {

@@ -4,7 +4,7 @@ import { IntegrationError } from "../../lib/errors"
 import { HttpClient } from "../../lib/http/client"
 import { headerValue, SignatureVerdict } from "../../lib/webhooks/signatures"
 import type { InboundEvent, InboundRequest, LabelRequest, ProviderDeps, ProviderStateStore, ShipmentAddress, ShipmentRequest, ShippingLabel, ShippingProvider, ShippingRate, TrackingStatus } from "../types"
-import { requireShippableAddress } from "../shipping-address"
+import { isCustomerAddress, LabelSubject, requireLabelSubject, requireSameKindOfLabel, requireShippableAddress } from "../shipping-address"
 import { parseWebhookBody } from "../webhook-body"
 import { assertProviderOptions } from "../validate-options"
 import { ShipStationClient } from "./client"
@@ -20,6 +20,8 @@ const WEBHOOK_TOLERANCE_S = 300
  * ShipStation API v2 as a shipping connection: rates from `/v2/rates` for the configured carrier accounts,
  * labels bought with `/v2/labels` under our reference as `external_shipment_id` (looked up first, so a retry
  * after a lost answer finds the label instead of buying a second), voids, and tracking from `/v2/labels/{id}/track`.
+ * A return label is bought the same way, marked `is_return_label` (the customer ships from, the stock location
+ * receives): not with `/v2/labels/{id}/return`, which takes no external_shipment_id and so could not be idempotent.
  * Addresses and parcels are checked before anything is sent: a missing phone, postal code or weight is refused
  * naming the field.
  */
@@ -81,36 +83,43 @@ export class ShipStationShippingProvider implements ShippingProvider {
   }
 
   async createLabel(input: LabelRequest): Promise<ShippingLabel> {
+    const checker = { connectionId: this.connectionId, carrier: "ShipStation" }
+    const subject = requireLabelSubject(input, checker)
+    const shipment = this.shipment(input, subject.isReturn)
     const externalId = externalShipmentId(input.reference)
     const existing = await this.labelFor(externalId)
     if (existing) {
-      await this.remember(existing.label_id, input)
+      requireSameKindOfLabel({ labelId: existing.label_id, isReturn: existing.is_return_label === true }, subject, input.reference, checker)
+      await this.remember(existing.label_id, subject)
       return toLabel(existing, false)
     }
-    const shipment = this.shipment(input)
     const label = await this.client.createLabel({
       label_format: this.options.labelFormat,
       label_layout: this.options.labelLayout,
       label_download_type: "url",
+      // A return label in ShipStation's words, with the Medusa return as its RMA number ("so you know what is being returned").
+      ...(subject.isReturn ? { is_return_label: true, rma_number: subject.returnId } : {}),
       shipment: {
         ...shipment,
         carrier_id: input.carrierId,
         service_code: input.serviceCode,
         external_shipment_id: externalId,
+        // ShipStation's default, "the ship_from address": on a return label the customer's, where an undeliverable return goes back.
         return_to: shipment.ship_from,
+        ...(subject.isReturn ? { is_return: true } : {}),
         confirmation: "none",
         advanced_options: {},
         insurance_provider: "none",
         tags: [],
       },
     })
-    await this.remember(label.label_id, input)
+    await this.remember(label.label_id, subject)
     return toLabel(label, true)
   }
 
-  /** Which Medusa order and fulfillment a label ships, for its tracking events (kept in the hub's database). */
-  private remember(labelId: string, input: LabelRequest): Promise<void> {
-    return this.state.set(`label:${labelId}`, { order_id: input.subject.orderId, fulfillment_id: input.subject.fulfillmentId })
+  /** What a label ships (the order, and its fulfillment or return), for its tracking events (kept in the hub's database). */
+  private remember(labelId: string, subject: LabelSubject): Promise<void> {
+    return this.state.set(`label:${labelId}`, { order_id: subject.orderId, fulfillment_id: subject.fulfillmentId, return_id: subject.returnId, is_return: subject.isReturn })
   }
 
   /**
@@ -151,13 +160,17 @@ export class ShipStationShippingProvider implements ShippingProvider {
     const occurredAt = occurred && !Number.isNaN(Date.parse(occurred)) ? new Date(occurred) : null
     const labelId = /\/v2\/labels\/([^/]+)\/track/.exec(body.resource_url)?.[1] ?? body.data?.label_id ?? null
     if (!/TRACK/i.test(body.resource_type) || !labelId) return { id, type: body.resource_type, occurredAt, subject: null, data: { resource_url: body.resource_url } }
-    const shipped = await this.state.get<{ order_id: string; fulfillment_id: string }>(`label:${labelId}`)
+    // return_id and is_return are absent on labels remembered before return labels.
+    const shipped = await this.state.get<{ order_id: string; fulfillment_id: string | null; return_id?: string | null; is_return?: boolean }>(`label:${labelId}`)
     return {
       id,
       type: "shipment.tracking",
       occurredAt,
       subject: shipped ? { entity_type: "order", entity_id: shipped.order_id } : null,
-      data: { label_id: labelId, fulfillment_id: shipped?.fulfillment_id ?? null, tracking_number: body.data?.tracking_number ?? null, claimed_status: body.data?.status_code ?? null },
+      data: {
+        label_id: labelId, fulfillment_id: shipped?.fulfillment_id ?? null, return_id: shipped?.return_id ?? null, is_return: shipped?.is_return ?? false,
+        tracking_number: body.data?.tracking_number ?? null, claimed_status: body.data?.status_code ?? null,
+      },
     }
   }
 
@@ -187,11 +200,12 @@ export class ShipStationShippingProvider implements ShippingProvider {
     return labels.find((l) => !l.voided && l.status !== "voided" && l.status !== "error") ?? null
   }
 
-  private shipment(input: ShipmentRequest) {
+  /** On a return (`isReturn`) `from` is the customer and `to` the stock location, as ShipStation's ship_from and ship_to. */
+  private shipment(input: ShipmentRequest, isReturn = false) {
     if (!input.parcels.length) throw this.permanent("The shipment has no parcel to ship", "shipment_no_parcel")
     return {
-      ship_to: shipStationAddress(input.to, "ship_to", this.connectionId),
-      ship_from: shipStationAddress(input.from, "ship_from", this.connectionId),
+      ship_to: shipStationAddress(input.to, "ship_to", this.connectionId, isReturn),
+      ship_from: shipStationAddress(input.from, "ship_from", this.connectionId, isReturn),
       packages: input.parcels.map((p, i) => {
         // ShipStation wants more than 1 of the unit: grams.
         if (!(p.weightGrams > 1)) throw this.permanent(`Parcel ${i + 1} weighs ${p.weightGrams} g: give the products a weight in Medusa (in grams), then retry`, "shipment_no_weight")
@@ -214,10 +228,11 @@ export function externalShipmentId(reference: string): string {
 
 /**
  * An address in ShipStation's shape, refusing one a carrier cannot ship to, naming the field: ShipStation needs
- * every field present. Where a country has no provinces, the city stands in for `state_province`.
+ * every field present. Where a country has no provinces, the city stands in for `state_province`. The customer's
+ * address (the recipient's, or on a return the sender's) is residential unless it names a company.
  */
-export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_from", connectionId: string): ShipStationAddress {
-  const { country, phone, postalCode } = requireShippableAddress(a, role, { connectionId, carrier: "ShipStation" })
+export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_from", connectionId: string, isReturn = false): ShipStationAddress {
+  const { country, phone, postalCode } = requireShippableAddress(a, role, { connectionId, carrier: "ShipStation", isReturn })
   const [line1, ...rest] = a.street.split("\n").map((l) => l.trim()).filter(Boolean)
   return {
     name: a.name.trim() || a.company?.trim() || "Recipient",
@@ -229,7 +244,7 @@ export function shipStationAddress(a: ShipmentAddress, role: "ship_to" | "ship_f
     state_province: a.province?.trim() || a.city.trim(),
     postal_code: postalCode,
     country_code: country,
-    address_residential_indicator: role === "ship_to" && !a.company?.trim() ? "yes" : "no",
+    address_residential_indicator: isCustomerAddress(role, isReturn) && !a.company?.trim() ? "yes" : "no",
   }
 }
 

@@ -72,6 +72,7 @@ export const labelSchema = z.object({
   tracking_url: z.string().nullish(),
   carrier_code: z.string(),
   voided: z.boolean().nullish(),
+  is_return_label: z.boolean().nullish(),
   label_download: z.object({ href: z.string().nullish(), pdf: z.string().nullish(), png: z.string().nullish(), zpl: z.string().nullish() }).partial().nullish(),
 })
 export type ShipStationLabel = z.infer<typeof labelSchema>
