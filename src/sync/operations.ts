@@ -2,9 +2,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { SyncSkipped } from "../lib/errors"
 import type { ConnectionKind } from "../providers/types"
-import { createHash } from "node:crypto"
 import { cancelOrderInErpWorkflow } from "../workflows/cancel-order-in-erp"
-import { moneyMovesOf, ORDER_FIELDS_FOR_PAYMENTS, OrderForPayments, recordPaymentsInErpWorkflow } from "../workflows/record-payments-in-erp"
+import { ORDER_FIELDS_FOR_PAYMENTS, recordPaymentsInErpWorkflow } from "../workflows/record-payments-in-erp"
 import { ORDER_FIELDS_FOR_REFUNDS, recordRefundsInErpWorkflow } from "../workflows/record-refunds-in-erp"
 import type { EffectOutcome } from "../workflows/outcome"
 import { orderReference, OrderForErp } from "../workflows/sync-order-to-erp/order-mapper"
@@ -12,12 +11,14 @@ import { ORDER_FIELDS_FOR_ERP, syncOrderToErpWorkflow } from "../workflows/sync-
 import { Corrections, EditableField, editableOrderFields, isEditableOrderField, isPersonalOrderField } from "../workflows/sync-order-to-erp/corrections"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createShipmentLabelsWorkflow } from "../workflows/create-shipment-labels"
-import { HUB_FULFILLMENT_PROVIDER, OrderForLabels } from "../workflows/create-shipment-labels/plan"
 import { applyInboundEvent } from "./inbound"
 import { syncCustomerToCrmWorkflow } from "../workflows/sync-customer-to-crm"
-import { ContactBaseline, contactEffectKey, contactFieldRules, contactRevision, CUSTOMER_FIELDS_FOR_CRM, crmOwnedFields, CustomerForCrm, sharedFields } from "../workflows/sync-customer-to-crm/contact"
+import { ContactBaseline, contactEffectKey, contactFieldRules, crmOwnedFields, sharedFields } from "../workflows/sync-customer-to-crm/contact"
 import { syncOrderToCrmWorkflow } from "../workflows/sync-order-to-crm"
-import { dealOf, dealReference, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../workflows/sync-order-to-crm/deal"
+import { dealReference } from "../workflows/sync-order-to-crm/deal"
+import { reviseErpSaleWorkflow } from "../workflows/revise-erp-sale"
+import { contactRevisions, dealRevisions, hubFulfillmentsOf, isHubFulfillment, labelRevisions, moneyRevision, oneOf, saleContentRevisions } from "./revisions"
+import { describeFailure, IntegrationError } from "../lib/errors"
 import { hubOf } from "./hub"
 import { importInventory } from "./inventory-import"
 import { contactImportConnections, importContacts } from "./contact-import"
@@ -77,6 +78,16 @@ export type SyncOperation = {
   }
 }
 
+/** Staff may correct the order's data its sale is made from: for its create, and for an edit's replacement sale. */
+const orderCorrections: SyncOperation["corrections"] = {
+  isEditable: isEditableOrderField,
+  isPersonal: isPersonalOrderField,
+  fields: async (container, orderId, corrections) => {
+    const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: orderId } })
+    return data[0] ? editableOrderFields(data[0] as unknown as OrderForErp, corrections) : []
+  },
+}
+
 const placedOrder = { entity: "order", fields: ["id", "status"], wants: (o: Record<string, unknown>) => o.status !== "draft" }
 
 /**
@@ -94,14 +105,34 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
         throwOnError: false,
       }),
     sweep: placedOrder,
-    corrections: {
-      isEditable: isEditableOrderField,
-      isPersonal: isPersonalOrderField,
-      fields: async (container, orderId, corrections) => {
-        const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: orderId } })
-        return data[0] ? editableOrderFields(data[0] as unknown as OrderForErp, corrections) : []
-      },
+    corrections: orderCorrections,
+  },
+  "order.edit": {
+    kind: "erp",
+    effectKey: (id) => `order:${id}:edit`,
+    externalRef: () => null,
+    externalType: "sale",
+    // Each edit (items, quantities, shipping, e-mail, addresses) is new content: the effect runs again and the sale follows.
+    revision: oneOf(saleContentRevisions),
+    revisions: saleContentRevisions,
+    // An edit whose event was lost: Medusa's confirmed order changes (edits and updates) say which orders to look at.
+    sweep: {
+      entity: "order_change",
+      fields: ["change_type", "status", "order_id"],
+      wants: (c) => ["edit", "update_order"].includes(String(c.change_type)) && c.status === "confirmed" && typeof c.order_id === "string",
+      entityId: (c) => String(c.order_id),
     },
+    corrections: orderCorrections,
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: the edit was not sent", "shadow") }] }
+        : inWordsOfTheEdit(
+            i,
+            await reviseErpSaleWorkflow(container).run({
+              input: { connection_id: i.connection_id, order_id: i.entity_id, sync_record_id: i.sync_record_id, corrections: i.corrections },
+              throwOnError: false,
+            })
+          ),
   },
   "order.cancel": {
     kind: "erp",
@@ -257,78 +288,24 @@ async function contactSyncInput(container: MedusaContainer, i: OperationRun) {
   }
 }
 
-const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex")
-
-/** A fulfillment the hub ships: made by its fulfillment provider, naming a connection. */
-const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown }) =>
-  typeof f.provider_id === "string" && f.provider_id.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) && typeof (f.data as { connection_id?: unknown } | null)?.connection_id === "string"
-
-/** The order's fulfillments the hub ships: id, connection, cancelled or not (what the label effect acts on). */
-async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): Promise<Array<{ id: string; connection_id: string; canceled: boolean }>> {
-  return (await hubFulfillmentsOfOrders(container, [orderId])).get(orderId) ?? []
-}
-
-/** The hub's fulfillments of each order, read at once. */
-async function hubFulfillmentsOfOrders(container: MedusaContainer, orderIds: string[]) {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
-    entity: "order", fields: ["id", "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.canceled_at"], filters: { id: orderIds },
-  })
-  return new Map(
-    (data as unknown as Array<OrderForLabels & { id: string }>).map((order) => [
-      order.id,
-      (order.fulfillments ?? [])
-        .filter((f): f is NonNullable<typeof f> => !!f)
-        .filter(isHubFulfillment)
-        .map((f) => ({ id: f.id, connection_id: String(f.data!.connection_id), canceled: !!f.canceled_at }))
-        .sort((a, b) => a.id.localeCompare(b.id)),
-    ])
-  )
-}
-
-/** A one-entity revision from a many-entity one. */
-function oneOf(revisions: (container: MedusaContainer, ids: string[]) => Promise<Map<string, string>>) {
-  return async (container: MedusaContainer, id: string) => (await revisions(container, [id])).get(id)!
-}
-
-/** The labels' content of each order: its hub fulfillments, and whether each is cancelled. */
-async function labelRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
-  const byOrder = await hubFulfillmentsOfOrders(container, orderIds)
-  return new Map(orderIds.map((id) => [id, createHash("sha256").update(JSON.stringify(byOrder.get(id) ?? [])).digest("hex")]))
-}
-
-/** The contact's content of each customer (name, phone, e-mail, company). */
-async function contactRevisions(container: MedusaContainer, customerIds: string[]): Promise<Map<string, string>> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "customer", fields: CUSTOMER_FIELDS_FOR_CRM, filters: { id: customerIds } })
-  const byId = new Map((data as unknown as CustomerForCrm[]).map((c) => [c.id, c]))
-  return new Map(customerIds.map((id) => [id, contactRevision(byId.get(id))]))
-}
-
-/** The deal's content of each order: its stage and amount. */
-async function dealRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: orderIds } })
-  const byId = new Map((data as unknown as OrderForCrm[]).map((o) => [o.id, o]))
-  return new Map(orderIds.map((id) => {
-    const order = byId.get(id)
-    const deal = order ? dealOf(order, "", null) : null
-    return [id, hash(deal ? [deal.state, deal.amount] : null)]
-  }))
+/**
+ * A failed edit says it was an edit the ERP did not follow, then why (a permanent refusal stays permanent: the ERP's
+ * words tell staff what to do there); a skip or a retryable failure is kept as it is.
+ */
+function inWordsOfTheEdit(i: OperationRun, run: OperationResult): OperationResult {
+  if (!run.errors?.length) return run
+  // As the orchestrator hands it back: a live error or its serialized form.
+  const failure = describeFailure(run.errors[0].error)
+  if (failure.skip || failure.retryable) return run
+  return {
+    errors: [{ error: new IntegrationError(`The order was edited in Medusa, but ${i.connection_id} did not follow: ${failure.message}`, { connectionId: i.connection_id, code: failure.code, retryable: false, cause: run.errors[0].error }) }],
+  }
 }
 
 /** What a money workflow needs: the order, the connection, and the zone whose calendar dates the ERP books. */
 function moneyInput(container: MedusaContainer, i: OperationRun) {
   const hub = hubOf(container)
   return { connection_id: i.connection_id, order_id: i.entity_id, time_zone: timeZoneOf(hub.pluginOptions, hub.getConnection(i.connection_id)) }
-}
-
-/**
- * The content of an order's money effect: its captures (or refunds), so that each new one runs the effect again.
- * One revision serves every connection: its days are in the store's zone (a connection with a zone of its own gets
- * its days from the workflow; a capture or refund added changes the revision either way).
- */
-async function moneyRevision(container: MedusaContainer, orderId: string, fields: string[], kind: "captures" | "refunds"): Promise<string> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields, filters: { id: orderId } })
-  const moves = data[0] ? moneyMovesOf(data[0] as unknown as OrderForPayments, kind, hubOf(container).pluginOptions.timeZone) : []
-  return createHash("sha256").update(JSON.stringify(moves)).digest("hex")
 }
 
 export function syncOperation(entityType: string, operation: string): SyncOperation {

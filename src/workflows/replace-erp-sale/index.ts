@@ -18,6 +18,8 @@ export type ReplaceErpSaleInput = {
   replaced_id: string
   /** Staff's corrections to the order's data (edit-and-retry), as the record sends them. */
   corrections?: Corrections | null
+  /** Why it is replaced, in words for the record ("whose total or lines differed" when absent). */
+  reason?: string
 }
 
 export const replaceErpSaleWorkflowId = "replace-erp-sale"
@@ -51,7 +53,7 @@ export const replaceErpSaleWorkflow = createWorkflow(replaceErpSaleWorkflowId, (
         external_id: sale.externalId,
         external_number: sale.number,
         external_ref: replacement.reference,
-        result_summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state}) to replace sale id ${input.replaced_id}, whose total or lines differed${sale.unprocessed ? `. ${sale.unprocessed}` : ""}`,
+        result_summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state}) to replace sale id ${input.replaced_id}, ${input.reason ?? "whose total or lines differed"}${sale.unprocessed ? `. ${sale.unprocessed}` : ""}`,
       },
     }))
   )

@@ -55,7 +55,8 @@ export function dealOf(order: OrderForCrm, contactExternalId: string, companyExt
     currencyCode: order.currency_code.toUpperCase(),
     state,
     closeDate: new Date(order.created_at).toISOString(),
-    lines: (order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => ({
+    // An item an order edit took out keeps its row with quantity 0: it is not bought.
+    lines: (order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i && toNumber(i.quantity) !== 0).map((i) => ({
       sku: i.variant_sku ?? null,
       name: [i.product_title ?? i.title, i.variant_title && i.variant_title !== "Default variant" ? i.variant_title : null].filter(Boolean).join(" / ") || "Item",
       quantity: toNumber(i.quantity),

@@ -143,7 +143,8 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string, timeZon
   if (order.status === "draft") throw new SyncSkipped(`Order #${number} is a draft; it is sent when placed`)
 
   const currency = order.currency_code
-  const items = (order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i)
+  // An item an order edit took out keeps its row with quantity 0: it is no longer sold.
+  const items = (order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i && toNumber(i.quantity ?? i.detail?.quantity) !== 0)
   if (!items.length) throw fail("it has no line items")
   const lines = items.map((item): ErpSalesOrderLine => {
     const title = item.title || item.product_title || item.id

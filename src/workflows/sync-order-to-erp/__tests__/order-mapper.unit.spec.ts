@@ -126,6 +126,12 @@ describe("mapOrderForErp", () => {
     expect(mapOrderForErp(order(), "erp", "UTC", orderChecks).checks).toEqual(checks)
   })
 
+  it("leaves out an item an order edit took out (quantity 0): the ERP sells what is left", () => {
+    const edited = order()
+    edited.items = [...(edited.items ?? []), { id: "item_9", title: "Cap", variant_sku: "CAP", quantity: 0, unit_price: 12, subtotal: 0 }]
+    expect(mapOrderForErp(edited, "erp", "UTC").lines.map((l) => l.sku)).toEqual(["SHIRT-BLUE-M", "SOCKS-3PK"])
+  })
+
   it("uses orderReference for the idempotency key", () => {
     expect(orderReference("order_1")).toBe("medusa:order_1")
   })
@@ -292,7 +298,9 @@ describe("mapOrderForErp", () => {
     ["no items", { items: [] }, "Cannot sync order #1042 to erp: it has no line items"],
     ["items null", { items: null }, "Cannot sync order #1042 to erp: it has no line items"],
     ["only null items", { items: [null] }, "Cannot sync order #1042 to erp: it has no line items"],
-    ["zero quantity", { items: [{ ...item, quantity: 0 }] }, "Cannot sync order #1042 to erp: line item 'Blue shirt' has quantity 0"],
+    // An order edit that took out the only item leaves its row at 0: nothing is sold.
+    ["zero quantity on the only item", { items: [{ ...item, quantity: 0 }] }, "Cannot sync order #1042 to erp: it has no line items"],
+    ["negative quantity", { items: [{ ...item, quantity: -1 }] }, "Cannot sync order #1042 to erp: line item 'Blue shirt' has quantity -1"],
     [
       "no quantity anywhere",
       { items: [{ ...item, quantity: undefined, detail: null }] },

@@ -1,0 +1,93 @@
+/** What each repeating effect's content is (its revision): a hash of what it would send, read for many entities at once. */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { createHash } from "node:crypto"
+import { HUB_FULFILLMENT_PROVIDER, OrderForLabels } from "../workflows/create-shipment-labels/plan"
+import { moneyMovesOf, OrderForPayments } from "../workflows/record-payments-in-erp"
+import { contactRevision, CUSTOMER_FIELDS_FOR_CRM, CustomerForCrm } from "../workflows/sync-customer-to-crm/contact"
+import { dealOf, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../workflows/sync-order-to-crm/deal"
+import { ORDER_FIELDS_FOR_ERP } from "../workflows/sync-order-to-erp"
+import { hubOf } from "./hub"
+
+const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex")
+
+/** A fulfillment the hub ships: made by its fulfillment provider, naming a connection. */
+export const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown }) =>
+  typeof f.provider_id === "string" && f.provider_id.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) && typeof (f.data as { connection_id?: unknown } | null)?.connection_id === "string"
+
+/** The order's fulfillments the hub ships: id, connection, cancelled or not (what the label effect acts on). */
+export async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): Promise<Array<{ id: string; connection_id: string; canceled: boolean }>> {
+  return (await hubFulfillmentsOfOrders(container, [orderId])).get(orderId) ?? []
+}
+
+/** The hub's fulfillments of each order, read at once. */
+async function hubFulfillmentsOfOrders(container: MedusaContainer, orderIds: string[]) {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity: "order", fields: ["id", "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.canceled_at"], filters: { id: orderIds },
+  })
+  return new Map(
+    (data as unknown as Array<OrderForLabels & { id: string }>).map((order) => [
+      order.id,
+      (order.fulfillments ?? [])
+        .filter((f): f is NonNullable<typeof f> => !!f)
+        .filter(isHubFulfillment)
+        .map((f) => ({ id: f.id, connection_id: String(f.data!.connection_id), canceled: !!f.canceled_at }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    ])
+  )
+}
+
+/** A one-entity revision from a many-entity one. */
+export function oneOf(revisions: (container: MedusaContainer, ids: string[]) => Promise<Map<string, string>>) {
+  return async (container: MedusaContainer, id: string) => (await revisions(container, [id])).get(id)!
+}
+
+/** The labels' content of each order: its hub fulfillments, and whether each is cancelled. */
+export async function labelRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  const byOrder = await hubFulfillmentsOfOrders(container, orderIds)
+  return new Map(orderIds.map((id) => [id, createHash("sha256").update(JSON.stringify(byOrder.get(id) ?? [])).digest("hex")]))
+}
+
+/** The contact's content of each customer (name, phone, e-mail, company). */
+export async function contactRevisions(container: MedusaContainer, customerIds: string[]): Promise<Map<string, string>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "customer", fields: CUSTOMER_FIELDS_FOR_CRM, filters: { id: customerIds } })
+  const byId = new Map((data as unknown as CustomerForCrm[]).map((c) => [c.id, c]))
+  return new Map(customerIds.map((id) => [id, contactRevision(byId.get(id))]))
+}
+
+/** The deal's content of each order: its stage, amount and lines (an order edit changes them). */
+export async function dealRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: orderIds } })
+  const byId = new Map((data as unknown as OrderForCrm[]).map((o) => [o.id, o]))
+  return new Map(orderIds.map((id) => {
+    const order = byId.get(id)
+    const deal = order ? dealOf(order, "", null) : null
+    return [id, hash(deal ? [deal.state, deal.amount, deal.lines] : null)]
+  }))
+}
+
+/**
+ * The content of an order's money effect: its captures (or refunds), so that each new one runs the effect again.
+ * One revision serves every connection: its days are in the store's zone (a connection with a zone of its own gets
+ * its days from the workflow; a capture or refund added changes the revision either way).
+ */
+export async function moneyRevision(container: MedusaContainer, orderId: string, fields: string[], kind: "captures" | "refunds"): Promise<string> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields, filters: { id: orderId } })
+  const moves = data[0] ? moneyMovesOf(data[0] as unknown as OrderForPayments, kind, hubOf(container).pluginOptions.timeZone) : []
+  return createHash("sha256").update(JSON.stringify(moves)).digest("hex")
+}
+
+
+/** What of an order its ERP sale carries: the items, shipping and total, the e-mail and both addresses (as content, not rows). */
+export async function saleContentRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: orderIds } })
+  const byId = new Map((data as Array<Record<string, unknown> & { id: string }>).map((o) => [o.id, o]))
+  // An edited address is a new row (new id, new timestamps): only what it says counts.
+  const content = ({ id: _id, created_at: _c, updated_at: _u, deleted_at: _d, metadata: _m, ...address }: Record<string, unknown>) => address
+  return new Map(orderIds.map((id) => {
+    const o = byId.get(id)
+    if (!o) return [id, hash(null)]
+    const { status: _s, created_at: _c, shipping_address, billing_address, ...rest } = o
+    return [id, hash([rest, shipping_address ? content(shipping_address as Record<string, unknown>) : null, billing_address ? content(billing_address as Record<string, unknown>) : null])]
+  }))
+}
