@@ -17,7 +17,8 @@ import { ContactBaseline, contactEffectKey, contactFieldRules, crmOwnedFields, s
 import { syncOrderToCrmWorkflow } from "../workflows/sync-order-to-crm"
 import { dealReference } from "../workflows/sync-order-to-crm/deal"
 import { reviseErpSaleWorkflow } from "../workflows/revise-erp-sale"
-import { contactRevisions, dealRevisions, hubFulfillmentsOf, isHubFulfillment, labelRevisions, moneyRevision, oneOf, saleContentRevisions } from "./revisions"
+import { contactRevisions, dealRevisions, hubFulfillmentsOf, isHubFulfillment, labelRevisions, moneyRevision, oneOf, receivedGoodsRevisions, saleContentRevisions } from "./revisions"
+import { recordReturnsInErpWorkflow } from "../workflows/record-returns-in-erp"
 import { describeFailure, IntegrationError } from "../lib/errors"
 import { hubOf } from "./hub"
 import { importInventory } from "./inventory-import"
@@ -169,6 +170,26 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the refunds were not sent", "shadow") }] }
         : recordRefundsInErpWorkflow(container).run({ input: moneyInput(container, i), throwOnError: false }),
+  },
+  "order.returns": {
+    kind: "erp",
+    effectKey: (id) => `order:${id}:returns`,
+    externalRef: () => null,
+    externalType: "return",
+    // Each receipt (goods received into Medusa) is new content: the effect runs again and the ERP takes them back.
+    revision: oneOf(receivedGoodsRevisions),
+    revisions: receivedGoodsRevisions,
+    // A receipt whose event was lost: the returns Medusa received say which orders to look at.
+    sweep: {
+      entity: "return",
+      fields: ["status", "order_id"],
+      wants: (r) => ["received", "partially_received"].includes(String(r.status)) && typeof r.order_id === "string",
+      entityId: (r) => String(r.order_id),
+    },
+    run: async (container, i) =>
+      i.shadow
+        ? { errors: [{ error: new SyncSkipped("shadow mode: the returned goods were not sent", "shadow") }] }
+        : recordReturnsInErpWorkflow(container).run({ input: { ...moneyInput(container, i), sync_record_id: i.sync_record_id }, throwOnError: false }),
   },
   "order.ship-labels": {
     kind: "shipping",

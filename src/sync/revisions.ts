@@ -91,3 +91,19 @@ export async function saleContentRevisions(container: MedusaContainer, orderIds:
     return [id, hash([rest, shipping_address ? content(shipping_address as Record<string, unknown>) : null, billing_address ? content(billing_address as Record<string, unknown>) : null])]
   }))
 }
+
+/** What of each order's returns its ERP takes back: the units received of each item, per return. */
+export async function receivedGoodsRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity: "order", fields: ["id", "returns.id", "returns.items.item_id", "returns.items.received_quantity"], filters: { id: orderIds },
+  })
+  type Row = { id: string; returns?: Array<{ id: string; items?: Array<{ item_id: string; received_quantity?: unknown } | null> | null } | null> | null }
+  const byId = new Map((data as unknown as Row[]).map((o) => [o.id, o]))
+  return new Map(orderIds.map((id) => {
+    const received = (byId.get(id)?.returns ?? []).filter((r): r is NonNullable<typeof r> => !!r)
+      .map((r) => [r.id, (r.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => [i.item_id, Number(i.received_quantity ?? 0)] as const).filter(([, q]) => q > 0).sort()] as const)
+      .filter(([, items]) => items.length)
+      .sort(([a], [b]) => a.localeCompare(b))
+    return [id, hash(received)]
+  }))
+}

@@ -8,7 +8,7 @@ import type { OrderForErp } from "../sync-order-to-erp/order-mapper"
 import { validateOrderForErpStep } from "../sync-order-to-erp/steps/validate-order-for-erp"
 import type { OrderUpdate } from "./revision"
 import { planSaleRevisionStep } from "./steps/plan-sale-revision"
-import { rememberSaleCustomerStep } from "./steps/remember-sale-customer"
+import { rememberBaselineStep } from "./steps/remember-baseline"
 
 export type ReviseErpSaleInput = {
   connection_id: string
@@ -57,7 +57,7 @@ export const reviseErpSaleWorkflow = createWorkflow(reviseErpSaleWorkflowId, (in
 
   // Only once the sale says it (a retry compares with what the sale said before). A write to the hub's own table:
   // its failure is retryable, which undoes nothing, so the order never loses its sale after the old one is cancelled.
-  rememberSaleCustomerStep(transform({ input, plan }, ({ input, plan }) => ({ sync_record_id: input.sync_record_id, customer_key: plan.customer_key })))
+  rememberBaselineStep(transform({ input, plan }, ({ input, plan }) => ({ sync_record_id: input.sync_record_id, baseline: { customer_key: plan.customer_key } })))
 
   return new WorkflowResponse(
     transform({ plan, replaced, draft }, ({ plan, replaced, draft }): EffectOutcome => {

@@ -1,0 +1,37 @@
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
+import type { EffectOutcome } from "../outcome"
+import { findErpSaleStep } from "../record-payments-in-erp/steps/find-erp-sale"
+import { rememberBaselineStep } from "../revise-erp-sale/steps/remember-baseline"
+import { ORDER_FIELDS_FOR_RETURNS, OrderForReturns } from "./plan"
+import { planErpReturnsStep } from "./steps/plan-erp-returns"
+import { createErpReturnsStep } from "./steps/create-erp-returns"
+import { receiveErpReturnsStep } from "./steps/receive-erp-returns"
+
+export type RecordReturnsInErpInput = { connection_id: string; order_id: string; sync_record_id: string; time_zone: string }
+
+export const recordReturnsInErpWorkflowId = "record-returns-in-erp"
+
+/**
+ * Records the goods customers sent back in an ERP: read the order's returns → plan what each receipt adds (against
+ * what the ERP was told before) → find the order's sale → make each ERP return (checked against the sale; cancelled
+ * again if a later step fails for good) → take the goods into stock → remember what the ERP now has. Money is not
+ * part of it: Medusa's refund of a return is credited once, by its refund id (record-refunds-in-erp).
+ */
+export const recordReturnsInErpWorkflow = createWorkflow(recordReturnsInErpWorkflowId, (input: RecordReturnsInErpInput) => {
+  const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_RETURNS, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
+  const plan = planErpReturnsStep(transform({ orders, input }, ({ orders, input }) => ({ order: orders[0] as unknown as OrderForReturns, connection_id: input.connection_id, sync_record_id: input.sync_record_id, time_zone: input.time_zone })))
+  const sale = findErpSaleStep(transform({ input, plan }, ({ input, plan }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: plan.number, needs: "createReturn" as const })))
+  const common = transform({ input, plan, sale }, ({ input, plan, sale }) => ({ connection_id: input.connection_id, sale_external_id: sale.sale_external_id, order_number: plan.number, returns: plan.returns }))
+  const made = createErpReturnsStep(common)
+  const done = receiveErpReturnsStep(transform({ common, made }, ({ common, made }) => ({ ...common, made })))
+  rememberBaselineStep(transform({ input, plan }, ({ input, plan }) => ({ sync_record_id: input.sync_record_id, baseline: { returned: plan.returned_after } })))
+  return new WorkflowResponse(
+    transform({ done, plan }, ({ done, plan }): EffectOutcome => {
+      const last = done.at(-1)
+      if (!last) return { status: "synced", summary: `order #${plan.number}: the ERP has every return received so far; nothing new came back` }
+      const each = done.map((d) => `${d.number ?? d.externalId}${d.created ? "" : " (found)"}: ${d.lines.map((l) => `${l.sku} ×${l.quantity}`).join(", ")}`)
+      return { status: "synced", external_id: last.externalId, external_number: last.number, summary: `goods back in stock: return ${each.join("; ")}` }
+    })
+  )
+})

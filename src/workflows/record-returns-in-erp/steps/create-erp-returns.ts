@@ -1,0 +1,36 @@
+import { StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { ErpReturn } from "../../../providers/types"
+import { hubOf } from "../../../sync/hub"
+import { createSyncStep } from "../../sync-step"
+import type { PlannedReturn } from "../plan"
+
+export const createErpReturnsStepId = "create-erp-returns"
+
+type Input = { connection_id: string; sale_external_id: string; order_number: string; returns: PlannedReturn[] }
+
+/**
+ * Makes (or finds, by reference) the ERP return of each receipt, not yet taken into stock: the ERP checks each line
+ * against its sale first and refuses in words what it did not sell. Compensation cancels the returns this run made,
+ * while they are not done; one already done keeps its goods in stock and is found by its reference next time.
+ */
+export const createErpReturnsStep = createSyncStep(
+  createErpReturnsStepId,
+  async (input: Input, { container }) => {
+    const erp = hubOf(container).getProvider(input.connection_id, "erp")
+    const made: Array<ErpReturn & { reference: string }> = []
+    for (const r of input.returns) {
+      made.push({ ...(await erp.createReturn!(toErpInput(input, r))), reference: r.reference })
+    }
+    return new StepResponse(made, { connection_id: input.connection_id, ids: made.filter((m) => m.created).map((m) => m.externalId) })
+  },
+  async (undo, { container }) => {
+    if (!undo?.ids.length) return
+    const erp = hubOf(container).getProvider(undo.connection_id, "erp")
+    for (const id of undo.ids) await erp.cancelReturn!(id)
+  },
+  { label: { does: "make the return in the ERP", undoes: "cancel the return made" }, repeatOn: (input) => input.connection_id }
+)
+
+export const toErpInput = (input: Input, r: PlannedReturn) => ({
+  saleExternalId: input.sale_external_id, orderNumber: input.order_number, reference: r.reference, lines: r.lines, date: r.date,
+})
