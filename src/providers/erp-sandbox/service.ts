@@ -24,11 +24,14 @@ import type {
   ProviderDeps,
   ProviderStateStore,
   ErpSaleDetail,
+  ErpReturn,
+  ErpReturnInput,
 } from "../types"
 import { sumBySku } from "../order-checks"
 import { WebhookPayloadError } from "../types"
 import { SimulatedFailures } from "../sandbox-failures"
 import { SandboxCustomer, sandboxEventSchema, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
+import { SandboxReturns } from "./returns"
 
 const VENDOR_RATE_KEY = "vendor-rate"
 /** Stock changed at runtime (the control route), by SKU, with when: over the `stock` option, and for listing changes. */
@@ -49,6 +52,9 @@ const SANDBOX_WORDS: Record<string, string> = {
   cancelSalesOrder: "cancel the sale",
   getStockLevels: "read stock levels",
   listStockLevels: "list stock levels",
+  createReturn: "make the customer return",
+  receiveReturn: "take the returned goods into stock",
+  cancelReturn: "cancel the customer return",
 }
 
 /**
@@ -70,6 +76,7 @@ export class SandboxErpProvider implements ErpProvider {
   private readonly seededSkus: string[]
   /** Makes the next `count` calls fail (the admin sandbox-failures route and the demo use this). */
   readonly simulatedFailures: SimulatedFailures
+  private readonly returns: SandboxReturns
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxOptionsSchema, options)
@@ -82,6 +89,7 @@ export class SandboxErpProvider implements ErpProvider {
     this.connectionId = deps.connection.id
     this.seededSkus = Object.keys(this.options.stock).sort()
     this.simulatedFailures = new SimulatedFailures(deps.state, { connectionId: deps.connection.id, name: "Sandbox ERP" }, this.options.allowFailureInjection)
+    this.returns = new SandboxReturns({ state: deps.state, connectionId: deps.connection.id, addStock: (units) => this.addStock(units) })
     deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox ERP, a development provider; do not use it in production`)
   }
 
@@ -249,6 +257,29 @@ export class SandboxErpProvider implements ErpProvider {
   /** Whether the control routes may be used: outside production, or when the options allow simulated failures. */
   controlsAllowed(nodeEnv: string | undefined): boolean {
     return this.simulatedFailures.allowed(nodeEnv)
+  }
+
+  createReturn(input: ErpReturnInput): Promise<ErpReturn> {
+    return this.call("createReturn", input, () => this.returns.createReturn(input), (r) => r.externalId)
+  }
+
+  receiveReturn(externalId: string): Promise<ErpReturn> {
+    return this.call("receiveReturn", { externalId }, () => this.returns.receiveReturn(externalId), (r) => r.externalId)
+  }
+
+  cancelReturn(externalId: string): Promise<ErpReturn> {
+    return this.call("cancelReturn", { externalId }, () => this.returns.cancelReturn(externalId), (r) => r.externalId)
+  }
+
+  /** Returned goods on hand again: the SKUs the sandbox keeps stock of go up by the units. */
+  private async addStock(units: Record<string, number>): Promise<void> {
+    const at = new Date().toISOString()
+    const changes = await this.stockChanges()
+    for (const [sku, n] of Object.entries(units)) {
+      const now = changes[sku]?.quantity ?? this.options.stock[sku]
+      if (now !== undefined) changes[sku] = { quantity: now + n, at }
+    }
+    await this.state.set(STOCK_CHANGES_KEY, changes)
   }
 
   private async stockChanges(): Promise<StockChanges> {

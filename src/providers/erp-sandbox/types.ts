@@ -52,3 +52,6 @@ export const sandboxEventSchema = z.discriminatedUnion("type", [
   }),
 ])
 export type SandboxEvent = z.infer<typeof sandboxEventSchema>
+
+/** A return the sandbox ERP keeps: the goods back against one sale, taken into stock when done. */
+export type SandboxReturn = { id: string; number: string; reference: string; saleId: string; state: "draft" | "done" | "cancelled"; lines: Array<{ sku: string; title: string; quantity: number }> }
