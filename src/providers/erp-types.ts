@@ -276,7 +276,10 @@ export interface ErpProvider extends IntegrationProvider {
   createReturn?(input: ErpReturnInput): Promise<ErpReturn>
   /** Takes a return's goods into the warehouse's stock (done); idempotent: a done return is returned as it is. */
   receiveReturn?(externalId: string, input: ErpReturnInput): Promise<ErpReturn>
-  /** Cancels a return not yet done (compensation); idempotent. A done one is refused: its goods are in stock. */
+  /**
+   * Cancels a return not yet done (compensation); idempotent. A done one is refused, permanently, with the code
+   * `RETURN_DONE` (providers/returns.ts): its goods are in stock.
+   */
   cancelReturn?(externalId: string): Promise<ErpReturn>
 }
 

@@ -1,4 +1,5 @@
 import { IntegrationError } from "../../lib/errors"
+import { RETURN_DONE } from "../returns"
 import type { ErpReturn, ErpReturnInput, ProviderStateStore } from "../types"
 import type { SandboxReturn, SandboxSale } from "./types"
 
@@ -57,7 +58,7 @@ export class SandboxReturns {
 
   async cancelReturn(externalId: string): Promise<ErpReturn> {
     const ret = await this.read(externalId)
-    if (ret.state === "done") throw this.permanent(`Sandbox return ${ret.number} is done: its goods are in stock and it cannot be cancelled`, "return_done")
+    if (ret.state === "done") throw this.permanent(`Sandbox return ${ret.number} is done: its goods are in stock and it cannot be cancelled`, RETURN_DONE)
     if (ret.state === "draft") await this.deps.state.set(`return:${ret.id}`, { ...ret, state: "cancelled" })
     return { ...view({ ...ret, state: "cancelled" }), created: false }
   }
