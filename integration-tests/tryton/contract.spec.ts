@@ -22,6 +22,17 @@ describeWithTryton()("Tryton (real trytond)", () => {
       const [note] = await tryton.model<Array<{ total_amount: { decimal: string } }>>("account.invoice", "read", [Number(id)], ["total_amount"])
       return { total: note.total_amount.decimal }
     },
+    readStock: async (sku) => {
+      const tryton = await trytonPeer.session()
+      const [warehouse] = await tryton.model<number[]>("stock.location", "search", [["type", "=", "warehouse"]], 0, 1, [["id", "ASC"]])
+      const [row] = await tryton.modelWith<Array<{ quantity: number }>>({ locations: [warehouse] }, "product.product", "search_read", [["code", "=", sku]], 0, 1, null, ["quantity"])
+      return { onHand: row.quantity }
+    },
+    deliver: async (id) => {
+      const tryton = await trytonPeer.session()
+      const [{ shipments }] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [Number(id)], ["shipments"])
+      for (const button of ["wait", "assign_force", "pick", "pack", "done"]) await tryton.model("stock.shipment.out", button, shipments)
+    },
     readSale: async (id) => {
       const tryton = await trytonPeer.session()
       const [sale] = await tryton.model<Array<{ total_amount: { decimal: string }; state: string }>>("sale.sale", "read", [Number(id)], ["total_amount", "state"])

@@ -1,102 +1,15 @@
 import { createServer, Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import type { Logger } from "@medusajs/framework/types"
-import { connectionSchema } from "../modules/integration-hub/options"
 import { IntegrationError } from "../lib/errors"
-import { CallLogEntry, CallRecorder } from "../lib/http/call-recorder"
-import { HttpClient, HttpClientConfig } from "../lib/http/client"
-import type {
-  ErpCustomerInput,
-  ErpProvider,
-  ErpSalesOrderInput,
-  IntegrationProvider,
-  IntegrationProviderClass,
-  ProviderDeps,
-  ProviderStateStore,
-} from "../providers/types"
+import { contractInputs, ErpContractSubject, failure, unique } from "./erp-contract-fixtures"
+import { describeReturnCases } from "./erp-contract-returns"
 
-/**
- * The contract every ERP adapter passes, whatever the ERP: run it from a Jest spec of the adapter against the
- * real ERP (or a protocol-faithful one). It checks what the hub relies on: idempotency by our references, exact
- * totals, typed permanent errors that name what to fix, and retryable failures for timeouts and 5xx.
- *
- *   describeErpContract("Acme ERP", { provider: () => buildProvider(AcmeErpProvider, options).provider, ... })
+/*
+ * The ERP contract (package entry `testing/erp-contract`): its cases by concern, customers, sales and money here,
+ * returns in erp-contract-returns.ts; the subject and the inputs in erp-contract-fixtures.ts.
  */
-export type ErpContractSubject = {
-  /** The adapter on the ERP under test (built with `buildProvider`, exactly as the hub builds it). */
-  provider: () => ErpProvider
-  /** The same adapter pointed at `url` instead (a server of the suite's that hangs or answers 503). */
-  providerAt: (url: string, timeoutMs: number) => ErpProvider
-  /** The adapter with credentials the ERP refuses, and the option its error must name (e.g. "options.password"). */
-  withBadCredentials: () => { provider: ErpProvider; option: string }
-  /** A product the ERP sells: its SKU, title, list price (excluding tax) and the currency sales are made in. */
-  product: { sku: string; title: string; unitPrice: string; currencyCode: string }
-  /** What the ERP itself holds for a sale, read without the adapter: its total (taxes included) and state. */
-  readSale: (externalId: string) => Promise<{ total: string; state: string }>
-  /**
-   * For an adapter that records payments (`recordPayment`): the adapter configured so that its sales are
-   * invoiced when confirmed. Without it the payment cases are not registered (and the hub skips payments).
-   */
-  payments?: { provider: () => ErpProvider }
-  /** What the ERP holds for a credit note (`recordRefund`), read without the adapter: its total, negative. */
-  readCreditNote?: (externalId: string) => Promise<{ total: string }>
-}
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger
-/** Provider state kept in memory, for adapters that keep some (the hub keeps it in its database). */
-export function memoryStateStore(): ProviderStateStore {
-  const values = new Map<string, unknown>()
-  return {
-    get: async <T>(key: string) => (values.has(key) ? (structuredClone(values.get(key)) as T) : null),
-    set: async (key, value) => void values.set(key, structuredClone(value)),
-    delete: async (key) => void values.delete(key),
-    next: async (key) => {
-      const n = ((values.get(key) as { n?: number } | undefined)?.n ?? 0) + 1
-      values.set(key, { n })
-      return n
-    },
-    consume: async <T extends { count: number }>(key: string) => {
-      const value = values.get(key) as T | undefined
-      if (!value || value.count <= 0) return null
-      const left = { ...value, count: value.count - 1 }
-      values.set(key, left)
-      return structuredClone(left)
-    },
-  }
-}
-
-/**
- * An adapter built as the hub builds it (options validated, the shared HTTP layer and call recorder), without a
- * guard (no rate limit, breaker or in-place retries: the contract sees each call's own outcome), its log rows
- * kept in `logs`.
- */
-export function buildProvider<P extends IntegrationProvider>(
-  Provider: Omit<IntegrationProviderClass, "new"> & { new (deps: ProviderDeps, options: unknown): P },
-  options: Record<string, unknown>,
-  opts: {
-    id?: string
-    timeoutMs?: number
-    state?: ProviderStateStore
-    /** Builds the adapter's HTTP client from its config (e.g. one that injects faults); a plain HttpClient by default. */
-    httpClient?: (config: HttpClientConfig) => HttpClient
-  } = {}
-): { provider: P; logs: CallLogEntry[] } {
-  const logs: CallLogEntry[] = []
-  const connection = connectionSchema.parse({ id: opts.id ?? "erp", kind: Provider.kind, provider: Provider.identifier, options, timeoutMs: opts.timeoutMs ?? 8_000 })
-  const createRecorder = (secrets: string[]) => new CallRecorder({ connectionId: connection.id, secrets, log: async (e) => void logs.push(e) })
-  const provider = new Provider(
-    {
-      connection: { id: connection.id, kind: connection.kind, mode: connection.mode, timeoutMs: connection.timeoutMs },
-      logger: silent,
-      createRecorder,
-      createHttpClient: (baseURL, secrets, httpOpts) =>
-        (opts.httpClient ?? ((config) => new HttpClient(config)))({ baseURL, timeoutMs: connection.timeoutMs, recorder: createRecorder(secrets), retryAfter: httpOpts?.retryAfter }),
-      state: opts.state ?? memoryStateStore(),
-    },
-    options
-  )
-  return { provider, logs }
-}
+export type { ErpContractSubject } from "./erp-contract-fixtures"
+export { buildProvider, memoryStateStore } from "./build-provider"
 
 /** A local server that hangs every request, or answers every one 503: what a down or overloaded ERP does. */
 async function failingServer(mode: "hang" | "503"): Promise<{ url: string; close: () => Promise<void> }> {
@@ -115,37 +28,10 @@ async function failingServer(mode: "hang" | "503"): Promise<{ url: string; close
   }
 }
 
-const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`
-
 /** Registers the contract's cases (Jest's describe/it/expect). */
 export function describeErpContract(name: string, subject: ErpContractSubject): void {
   const { product } = subject
-  const address = { name: "Contract Tester", street: "1 Contract Way", city: "Lisbon", postalCode: "1000-001", countryCode: "PT" }
-  const customerInput = (): ErpCustomerInput => ({ email: `contract-${unique()}@example.com`, name: "Contract Tester", phone: null, shippingAddress: address, billingAddress: address })
-  const saleInput = async (erp: ErpProvider, overrides: Partial<ErpSalesOrderInput> = {}): Promise<ErpSalesOrderInput> => {
-    const customer = await erp.upsertCustomer(customerInput())
-    // Two units with 10 % off: the discount must reach the ERP's total.
-    const net = (Number(product.unitPrice) * 2 * 0.9).toFixed(2)
-    return {
-      reference: `medusa:contract-${unique()}`,
-      orderNumber: "9001",
-      customer,
-      currencyCode: product.currencyCode,
-      orderDate: new Date().toISOString().slice(0, 10),
-      lines: [{ sku: product.sku, title: product.title, quantity: 2, unitPrice: product.unitPrice, netAmount: net, taxes: [] }],
-      shipping: [],
-      total: net,
-      checks: { stock: false, priceTolerancePercent: null },
-      ...overrides,
-    }
-  }
-  const failure = (p: Promise<unknown>) =>
-    p.then(
-      () => {
-        throw new Error("expected the call to fail")
-      },
-      (err: unknown) => err
-    )
+  const { customerInput, saleInput } = contractInputs(subject)
 
   describe(`ERP contract: ${name}`, () => {
     it("upserts a customer twice by e-mail: one customer, found the second time", async () => {
@@ -281,5 +167,7 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
       expect(err).toMatchObject({ retryable: false })
       expect((err as Error).message).toContain(option)
     })
+
+    describeReturnCases(subject)
   })
 }

@@ -6,10 +6,10 @@ type Session = { authorization: string; context: Record<string, unknown> }
 
 /**
  * Calls safe to repeat in place: reads, the login, and workflow transitions (Tryton's `Workflow.transition` skips
- * records already past the transition, so a repeated `quote` or `confirm` changes nothing). Creates, writes,
+ * records already past the transition, so a repeated `quote`, `confirm`, `receive` or `done` changes nothing). Creates, writes,
  * deletes and wizards are not: the operation around them repeats, after looking up what the first try made.
  */
-export const SAFE_METHOD = /^common\.db\.login$|\.(read|search|search_read|search_count|get_preferences|quote|confirm|draft|cancel|process|post|validate_invoice)$/
+export const SAFE_METHOD = /^common\.db\.login$|\.(read|search|search_read|search_count|get_preferences|quote|confirm|draft|cancel|process|post|validate_invoice|receive|done)$/
 
 /** Tryton exception types that describe bad data or rights: retrying the same call cannot help. */
 const RETRYABLE_ERROR = /Concurrency|OperationalError|locked|Timeout|RateLimit/i

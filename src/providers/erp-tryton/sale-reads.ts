@@ -5,9 +5,14 @@ import type { ErpSaleDetail, ErpTextSearch, ErpTextSearchPage, LegacyMatchField 
 import { likeLiteral } from "../text-match"
 import type { TrytonClient } from "./client"
 import { toErpOrder } from "./mappers"
-import { productSchema, saleSchema, TrytonSale } from "./types"
+import { productSchema, saleForReturnSchema, saleSchema, TrytonSale, TrytonSaleForReturn } from "./types"
 
 const SALE_FIELDS = ["id", "number", "reference", "state", "shipments", "moves", "total_amount", "invoices"]
+/** What a customer return needs of its sale besides SALE_FIELDS (dotted: Tryton reads the relations in the same call). */
+const RETURN_FIELDS = [
+  "company", "currency", "shipment_address", "warehouse", "party.customer_location", "shipment_party.customer_location", "warehouse.input_location",
+  "lines.type", "lines.quantity", "lines.unit", "lines.unit_price", "lines.product.code", "lines.moves.state",
+]
 
 /** Sales as Tryton has them: by our reference, by id (one or a page), by a legacy integration's text; with their effective state. */
 export class TrytonSaleReads {
@@ -109,11 +114,18 @@ export class TrytonSaleReads {
     return this.withEffectiveState(saleSchema.parse(rows[0]))
   }
 
+  /** The sale with its effective state, its customer, warehouse and product lines (with their moves), for a customer return. */
+  async readSaleForReturn(id: number): Promise<TrytonSaleForReturn> {
+    const rows = await this.client.model<unknown[]>("sale.sale", "read", [[id], [...SALE_FIELDS, ...RETURN_FIELDS]])
+    if (!rows.length) throw this.permanent(`Tryton has no sale with id ${id}`, "tryton_not_found")
+    return this.withEffectiveState(saleForReturnSchema.parse(rows[0]))
+  }
+
   /**
    * Tryton cannot cancel a sale it has processed; it closes it as "done" once every move is cancelled.
    * Such a sale shipped nothing and is reported as cancelled, so it is neither found as live nor cancelled twice.
    */
-  private async withEffectiveState(sale: TrytonSale): Promise<TrytonSale> {
+  private async withEffectiveState<S extends TrytonSale>(sale: S): Promise<S> {
     if (sale.state !== "done" || !sale.moves?.length) return sale
     const moves = await this.client.model<Array<{ state: string }>>("stock.move", "read", [sale.moves, ["state"]])
     return moves.every((m) => m.state === "cancelled") ? { ...sale, state: "cancelled" } : sale

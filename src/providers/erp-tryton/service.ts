@@ -11,6 +11,8 @@ import type {
   ErpPaymentResult,
   ErpRefundInput,
   ErpRefundResult,
+  ErpReturn,
+  ErpReturnInput,
   ErpSalesOrderInput,
   ErpStockLevel,
   ErpStockPage,
@@ -28,6 +30,7 @@ import { TrytonCreditNotes } from "./credit-notes"
 import { TrytonCustomers } from "./customers"
 import { TrytonLookups } from "./lookups"
 import { TrytonPayments } from "./payments"
+import { TrytonReturns } from "./returns"
 import { TrytonSaleReads } from "./sale-reads"
 import { TrytonStock } from "./stock"
 import { describeTrytonCall } from "./describe-call"
@@ -59,12 +62,13 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly client: TrytonClient
   private readonly options: TrytonOptions
   private readonly connectionId: string
-  // The adapter by concern: lookups, payments, credit notes, cancelling, stock; customers and sales are here.
+  // The adapter by concern: lookups, payments, credit notes, cancelling, stock, returns; customers and sales are here.
   private readonly lookups: TrytonLookups
   private readonly payments: TrytonPayments
   private readonly creditNotes: TrytonCreditNotes
   private readonly cancellation: TrytonCancellation
   private readonly stock: TrytonStock
+  private readonly returns: TrytonReturns
   private readonly customers: TrytonCustomers
   private readonly reads: TrytonSaleReads
 
@@ -83,6 +87,7 @@ export class TrytonErpProvider implements ErpProvider {
     this.creditNotes = new TrytonCreditNotes({ client: this.client, connectionId: this.connectionId, paymentMethodId: () => this.lookups.paymentMethodId(), readInvoices: (ids) => this.payments.readInvoices(ids) })
     this.cancellation = new TrytonCancellation(this.client, this.connectionId, this.payments, (id) => this.reads.readSale(id))
     this.stock = new TrytonStock(this.client, this.lookups)
+    this.returns = new TrytonReturns(this.client, this.connectionId, this.reads)
     this.customers = new TrytonCustomers(this.client, this.lookups)
   }
 
@@ -260,6 +265,19 @@ export class TrytonErpProvider implements ErpProvider {
 
   salesCountedInStock(externalIds: string[]): Promise<Set<string>> {
     return this.stock.salesCountedInStock(externalIds)
+  }
+
+  /** A customer return shipment against the sale, checked against what it sold less its other returns. */
+  createReturn(input: ErpReturnInput): Promise<ErpReturn> {
+    return this.returns.createReturn(input)
+  }
+
+  receiveReturn(externalId: string, input: ErpReturnInput): Promise<ErpReturn> {
+    return this.returns.receiveReturn(externalId, input)
+  }
+
+  cancelReturn(externalId: string): Promise<ErpReturn> {
+    return this.returns.cancelReturn(externalId)
   }
 
   /** Credits a refund with a credit note on the sale's invoice, paid out: `creditRefund`, shared by every ERP. */

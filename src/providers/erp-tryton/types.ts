@@ -95,3 +95,38 @@ export const addressSchema = z.object({
   country: z.number().int().nullable(),
 })
 export type TrytonAddress = z.infer<typeof addressSchema>
+
+/**
+ * A sale as a customer return reads it (dotted fields, one call): who and where it shipped to, its warehouse and its
+ * product lines with their moves (the delivery moves a return's moves name as origin).
+ */
+export const saleForReturnSchema = saleSchema.extend({
+  company: z.number().int(),
+  currency: z.number().int(),
+  shipment_address: z.number().int().nullable(),
+  warehouse: z.number().int().nullable(),
+  "party.": z.object({ id: z.number().int(), customer_location: z.number().int().nullable() }),
+  "shipment_party.": z.object({ id: z.number().int(), customer_location: z.number().int().nullable() }).nullable().optional(),
+  "warehouse.": z.object({ input_location: z.number().int().nullable() }).nullable().optional(),
+  "lines.": z.array(
+    z.object({
+      type: z.string(),
+      quantity: z.number(),
+      unit: z.number().int().nullable(),
+      unit_price: z.object({ decimal: z.string() }).nullable(),
+      "product.": z.object({ id: z.number().int(), code: z.string().nullable() }).nullable().optional(),
+      "moves.": z.array(z.object({ id: z.number().int(), state: z.string() })).optional(),
+    })
+  ),
+})
+export type TrytonSaleForReturn = z.infer<typeof saleForReturnSchema>
+
+/** A customer return shipment (`stock.shipment.out.return`) with its incoming moves, by SKU. */
+export const returnShipmentSchema = z.object({
+  id: z.number().int(),
+  number: z.string().nullable(),
+  reference: z.string().nullable(),
+  state: z.enum(["draft", "received", "done", "cancelled"]),
+  "incoming_moves.": z.array(z.object({ quantity: z.number(), "product.": z.object({ code: z.string().nullable() }) })).optional(),
+})
+export type TrytonReturnShipment = z.infer<typeof returnShipmentSchema>
