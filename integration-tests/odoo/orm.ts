@@ -68,11 +68,12 @@ export class Orm {
     this.tables = new Map(Object.keys(schema).map((m) => [m, new Map()]))
   }
 
-  /** Odoo's next number in a sequence: S00001 for sales, PREFIX/YYYY/00001 for the rest. */
-  nextName(prefix: string): string {
+  /** Odoo's next number in a sequence: S00001 for sales, PREFIX/YYYY/00001 for the rest (`yearly`: false, PREFIX/00001). */
+  nextName(prefix: string, yearly = true): string {
     const n = (this.sequences.get(prefix) ?? 0) + 1
     this.sequences.set(prefix, n)
-    return prefix === "S" ? `S${String(n).padStart(5, "0")}` : `${prefix}/${new Date().getFullYear()}/${String(n).padStart(5, "0")}`
+    const number = String(n).padStart(5, "0")
+    return prefix === "S" ? `S${number}` : yearly ? `${prefix}/${new Date().getFullYear()}/${number}` : `${prefix}/${number}`
   }
 
   table(model: string): Map<number, Row> {
@@ -163,12 +164,14 @@ export class Orm {
     return [...new Set(ids)]
   }
 
-  /** one2many commands: [0, 0, values] creates a line; other commands are not what the adapter sends. */
+  /** one2many commands: [0, 0, values] creates a line, [1, id, values] updates one, [2, id] deletes one. */
   private applyCommands(f: Field, parentId: number, value: unknown) {
     if (!Array.isArray(value)) throw valueError(`Wrong value for one2many: ${JSON.stringify(value)}`)
     for (const command of value) {
-      if (!Array.isArray(command) || command[0] !== 0) throw valueError(`Unsupported command ${JSON.stringify(command)}`)
-      this.insert(f.model!, { ...(command[2] as Record<string, unknown>), [f.inverse!]: parentId })
+      if (!Array.isArray(command) || ![0, 1, 2].includes(command[0])) throw valueError(`Unsupported command ${JSON.stringify(command)}`)
+      if (command[0] === 0) this.insert(f.model!, { ...(command[2] as Record<string, unknown>), [f.inverse!]: parentId })
+      else if (command[0] === 1) this.write(f.model!, this.records(f.model!, [command[1]])[0], command[2] as Record<string, unknown>)
+      else this.unlink(f.model!, this.records(f.model!, [command[1]])[0])
     }
   }
 
@@ -201,6 +204,7 @@ export class Orm {
       case "!=": return !equal(actual, expected)
       case "in": return Array.isArray(expected) && expected.some((v) => equal(actual, v))
       case "not in": return Array.isArray(expected) && !expected.some((v) => equal(actual, v))
+      case "=like": return typeof actual === "string" && new RegExp(like(String(expected), true).source, "s").test(actual)
       case "=ilike": return typeof actual === "string" && like(String(expected), true).test(actual)
       case "ilike": return typeof actual === "string" && like(String(expected), false).test(actual)
       case "<": case ">": case "<=": case ">=": {

@@ -6,7 +6,8 @@ import { char, float, m2m, Schema, selection } from "./orm"
 
 /**
  * The models the adapter touches, as Odoo 17 (`version: 17`) or 19 names them: 19 renamed the sale line's
- * `tax_id` to `tax_ids` and the payment's `ref` to `memo` (18). Computed fields are read-only.
+ * `tax_id` to `tax_ids` and the payment's `ref` to `memo` (18); 18 reworked the return wizard (stock.ts). Computed
+ * fields are read-only.
  */
 export function schema(version: 17 | 19): Schema {
   return {
@@ -36,6 +37,8 @@ export function schema(version: 17 | 19): Schema {
       order_line: { type: "one2many", model: "sale.order.line", inverse: "order_id" },
       amount_untaxed: float(), amount_tax: float(), amount_total: float(),
       invoice_ids: m2m("account.move"), invoice_status: selection(["no", "to invoice", "invoiced", "upselling"]),
+      // The sale's transfers: its deliveries and their returns (computed from the pickings' sale_id).
+      picking_ids: m2m("stock.picking"),
     },
     "sale.order.line": {
       order_id: { type: "many2one", model: "sale.order", required: true }, product_id: { type: "many2one", model: "product.product", required: true },
@@ -72,11 +75,41 @@ export function schema(version: 17 | 19): Schema {
       product_id: { type: "many2one", model: "product.product", required: true }, location_id: { type: "many2one", model: "stock.location", required: true },
       quantity: float(), reserved_quantity: float(), write_date: { type: "datetime" },
     },
+    // Operation types (Receipts, Delivery Orders) of a warehouse: a delivery's return is a receipt.
+    "stock.picking.type": {
+      name: char({ required: true }), code: selection(["incoming", "outgoing", "internal"]), sequence_code: char({ required: true }),
+      warehouse_id: { type: "many2one", model: "stock.warehouse" }, return_picking_type_id: { type: "many2one", model: "stock.picking.type" },
+      default_location_src_id: { type: "many2one", model: "stock.location" }, default_location_dest_id: { type: "many2one", model: "stock.location" },
+    },
+    // Transfers and their moves; quantity is what is reserved or done (Odoo 17 merged quantity_done into it).
+    "stock.picking": {
+      name: char({ default: () => "/" }), picking_type_id: { type: "many2one", model: "stock.picking.type", required: true }, picking_type_code: selection(["incoming", "outgoing", "internal"]),
+      state: selection(["draft", "waiting", "confirmed", "assigned", "done", "cancel"]), origin: char(), partner_id: { type: "many2one", model: "res.partner" },
+      location_id: { type: "many2one", model: "stock.location", required: true }, location_dest_id: { type: "many2one", model: "stock.location", required: true },
+      sale_id: { type: "many2one", model: "sale.order" }, return_id: { type: "many2one", model: "stock.picking" },
+      move_ids: { type: "one2many", model: "stock.move", inverse: "picking_id" }, scheduled_date: { type: "datetime" }, date_done: { type: "datetime" },
+    },
+    "stock.move": {
+      name: char(), product_id: { type: "many2one", model: "product.product", required: true }, product_uom_qty: float(), quantity: float(), picked: { type: "boolean", default: () => false },
+      state: selection(["draft", "waiting", "confirmed", "partially_available", "assigned", "done", "cancel"]), picking_id: { type: "many2one", model: "stock.picking" },
+      location_id: { type: "many2one", model: "stock.location", required: true }, location_dest_id: { type: "many2one", model: "stock.location", required: true },
+      origin_returned_move_id: { type: "many2one", model: "stock.move" }, returned_move_ids: { type: "one2many", model: "stock.move", inverse: "origin_returned_move_id" },
+      sale_line_id: { type: "many2one", model: "sale.order.line" },
+    },
     // Wizards (transient models): they act on the records of the context's active_ids.
     "sale.advance.payment.inv": { advance_payment_method: selection(["delivered", "percentage", "fixed"]), sale_order_ids: m2m("sale.order") },
     "account.payment.register": {
       amount: float(), payment_date: { type: "date" }, communication: char(),
       payment_difference_handling: selection(["open", "reconcile"]),
+    },
+    // The "Return" wizard of a done transfer. Odoo 17 picks the return location on the wizard; 18 took the field out.
+    "stock.return.picking": {
+      picking_id: { type: "many2one", model: "stock.picking" }, product_return_moves: { type: "one2many", model: "stock.return.picking.line", inverse: "wizard_id" },
+      ...(version === 17 ? { location_id: { type: "many2one", model: "stock.location" } } : {}),
+    },
+    "stock.return.picking.line": {
+      product_id: { type: "many2one", model: "product.product", required: true }, quantity: float({ required: true }), move_id: { type: "many2one", model: "stock.move" },
+      wizard_id: { type: "many2one", model: "stock.return.picking" }, ...(version === 19 ? { move_quantity: float() } : {}),
     },
   }
 }

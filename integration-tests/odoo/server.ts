@@ -6,8 +6,9 @@
  * adapter uses (orm.ts: domains, search_read/read/create/write/unlink/fields_get, many2one, one2many and many2many
  * values and commands, required and unknown fields, missing records), and by concern: sale orders (sales.ts: taxes
  * rounded per line, states and buttons), invoices and payments (invoices.ts: invoicing from the sale, posting,
- * payments and residuals, credit notes), and the names Odoo 17 and 19 give the same fields (schema.ts). It refuses
- * what Odoo refuses. This file routes the two protocols to the ORM.
+ * payments and residuals, credit notes), deliveries and returns (stock.ts: a sale's delivery, validating transfers,
+ * the return wizard, stock on hand), and the names Odoo 17 and 19 give the same fields (schema.ts). It refuses what
+ * Odoo refuses. This file routes the two protocols to the ORM.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -15,6 +16,7 @@ import { installInvoices } from "./invoices"
 import { accessDenied, Context, OdooException, Orm, Row } from "./orm"
 import { installSales } from "./sales"
 import { schema } from "./schema"
+import { installStock } from "./stock"
 
 export type OdooTestServer = {
   url: string
@@ -30,7 +32,11 @@ export type OdooTestServer = {
   close(): Promise<void>
 }
 
-export async function startOdooTestServer(opts: { database?: string; login?: string; apiKey?: string; version?: 17 | 19 } = {}): Promise<OdooTestServer> {
+/**
+ * `deliverOnConfirm`: the warehouse validates each sale's delivery as soon as the sale is confirmed (as an Odoo with
+ * an automated action would), for suites whose cases return goods right after selling them.
+ */
+export async function startOdooTestServer(opts: { database?: string; login?: string; apiKey?: string; version?: 17 | 19; deliverOnConfirm?: boolean } = {}): Promise<OdooTestServer> {
   const database = opts.database ?? "shop"
   const login = opts.login ?? "medusa-bot"
   const apiKey = opts.apiKey ?? "odoo-test-key-0123456789abcdef"
@@ -39,7 +45,8 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
   const saleTaxField = version === 19 ? "tax_ids" : "tax_id"
   const paymentRefField = version === 19 ? "memo" : "ref"
   const orm = new Orm(SCHEMA)
-  const sales = installSales(orm, saleTaxField, { confirmed: () => undefined, cancelled: () => undefined })
+  const stock = installStock(orm, version, { deliverOnConfirm: opts.deliverOnConfirm })
+  const sales = installSales(orm, saleTaxField, { confirmed: stock.deliver, cancelled: stock.cancelDeliveries })
   installInvoices(orm, { version, saleTaxField, paymentRefField, sales })
 
   const uid = (orm.uid = orm.insert("res.users", { login, name: "Medusa bot" }))

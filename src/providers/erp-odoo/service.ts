@@ -2,7 +2,7 @@ import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { IntegrationError } from "../../lib/errors"
 import { currencyDigits, roundingDifference } from "../../lib/money"
-import type { ErpCancelResult, ErpCustomerInput, ErpCustomerRef, ErpOrderState, ErpPaymentInput, ErpPaymentResult, ErpProvider, ErpRefundInput, ErpRefundResult, ErpSalesOrder, ErpSalesOrderInput, ErpStockLevel, ErpStockPage, ErpStockPageRequest, ErpTaxLine, ProviderDeps, ErpSaleDetail, LegacyMatchField, ErpTextSearch, ErpTextSearchPage } from "../types"
+import type { ErpCancelResult, ErpCustomerInput, ErpCustomerRef, ErpOrderState, ErpPaymentInput, ErpPaymentResult, ErpProvider, ErpRefundInput, ErpRefundResult, ErpSalesOrder, ErpSalesOrderInput, ErpStockLevel, ErpStockPage, ErpStockPageRequest, ErpTaxLine, ProviderDeps, ErpSaleDetail, LegacyMatchField, ErpTextSearch, ErpTextSearchPage, ErpReturn, ErpReturnInput } from "../types"
 import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
 import { likeLiteral } from "../text-match"
 import { assertProviderOptions } from "../validate-options"
@@ -12,8 +12,10 @@ import { odooDateTime } from "./mappers"
 import { OdooCancellation } from "./cancel"
 import { OdooCreditNotes } from "./credit-notes"
 import { OdooCustomers } from "./customers"
+import { describeOdooCall } from "./describe-call"
 import { OdooLookups } from "./lookups"
 import { OdooPayments } from "./payments"
+import { OdooReturns } from "./returns"
 import { OdooStock } from "./stock"
 import { OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, SALE_FIELDS, saleOrderSchema } from "./types"
 
@@ -31,7 +33,8 @@ const MODEL: Record<string, string> = { customer: "res.partner", order: "sale.or
  * Odoo's 2 price digits; a line whose net amount does not divide evenly is split in two (the last unit carries
  * the cents). Taxes are Odoo's own, mapped by `options.taxes`; a rounding line makes Odoo's total Medusa's.
  * Shipping is a line of the service product `MEDUSA-SHIPPING`. Payments invoice the sale, post the invoice and
- * register the captured amount; refunds are credit notes, paid out.
+ * register the captured amount; refunds are credit notes, paid out. Customer returns are return pickings of the
+ * sale's delivery (returns.ts).
  */
 export class OdooErpProvider implements ErpProvider {
   static identifier = "odoo"
@@ -39,13 +42,14 @@ export class OdooErpProvider implements ErpProvider {
   readonly kind = "erp" as const
 
   private readonly client: OdooClient
-  // The adapter by concern: lookups, customers, payments, credit notes, cancelling, stock; sales are here.
+  // The adapter by concern: lookups, customers, payments, credit notes, cancelling, stock, returns; sales are here.
   private readonly lookups: OdooLookups
   private readonly customers: OdooCustomers
   private readonly payments: OdooPayments
   private readonly creditNotes: OdooCreditNotes
   private readonly cancellation: OdooCancellation
   private readonly stock: OdooStock
+  private readonly returns: OdooReturns
   private readonly options: OdooOptions
   private readonly connectionId: string
 
@@ -62,6 +66,7 @@ export class OdooErpProvider implements ErpProvider {
     this.payments = new OdooPayments(this.client, this.connectionId, this.lookups)
     this.cancellation = new OdooCancellation(this.client, this.connectionId, this.payments, (ids) => this.readSales(ids))
     this.stock = new OdooStock(this.client, this.connectionId, this.lookups)
+    this.returns = new OdooReturns(this.client, this.connectionId)
     this.creditNotes = new OdooCreditNotes({
       client: this.client,
       connectionId: this.connectionId,
@@ -85,7 +90,7 @@ export class OdooErpProvider implements ErpProvider {
   }
 
   describeCall(operation: string): string | null {
-    return DESCRIPTIONS[operation] ?? null
+    return describeOdooCall(operation)
   }
 
   upsertCustomer(input: ErpCustomerInput): Promise<ErpCustomerRef> {
@@ -114,6 +119,18 @@ export class OdooErpProvider implements ErpProvider {
 
   salesCountedInStock(externalIds: string[]): Promise<Set<string>> {
     return this.stock.salesCountedInStock(externalIds)
+  }
+
+  createReturn(input: ErpReturnInput): Promise<ErpReturn> {
+    return this.returns.createReturn(input)
+  }
+
+  receiveReturn(externalId: string, input: ErpReturnInput): Promise<ErpReturn> {
+    return this.returns.receiveReturn(externalId, input)
+  }
+
+  cancelReturn(externalId: string): Promise<ErpReturn> {
+    return this.returns.cancelReturn(externalId)
   }
 
   async findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
@@ -310,43 +327,3 @@ export function exactLines(netAmount: string, quantity: number, digits: number):
 function toErpOrder(sale: OdooSaleOrder): ErpSalesOrder {
   return { externalId: String(sale.id), number: sale.name, reference: sale.client_order_ref || "", state: STATE[sale.state] }
 }
-
-const DESCRIPTIONS: Record<string, string> = {
-  "common.login": "log in to Odoo",
-  "res.users.search_count": "check the API key",
-  "res.partner.search_read": "find the customer by e-mail",
-  "res.partner.create": "create the customer",
-  "res.partner.unlink": "remove the customer",
-  "res.country.search_read": "look up the country",
-  "product.product.search_read": "find the products by SKU",
-  "product.product.search": "list the products with an internal reference",
-  "product.product.read": "read a page of products",
-  "stock.warehouse.search_read": "find the warehouse by its short name",
-  "stock.quant.search_read": "read the warehouse's stock quants",
-  "sale.order.search_read": "find the sale order by our reference",
-  "sale.order.create": "create the sale order",
-  "sale.order.read": "read the sale order",
-  "sale.order.action_confirm": "confirm the sale order",
-  "sale.order.action_cancel": "cancel the sale order",
-  "sale.order.write": "add the rounding line to the sale order",
-  "sale.order.line.fields_get": "ask which fields sale lines have",
-  "account.payment.fields_get": "ask which fields payments have",
-  "account.tax.search_read": "find the tax by name",
-  "res.currency.search_read": "look up the currency",
-  "product.pricelist.search_read": "find a pricelist in the order's currency",
-  "sale.advance.payment.inv.create": "open the invoicing wizard",
-  "sale.advance.payment.inv.create_invoices": "invoice the sale order",
-  "account.move.read": "read the invoice",
-  "account.move.search_read": "find the credit note by our reference",
-  "account.move.create": "create the credit note",
-  "account.move.write": "add the rounding line to the credit note",
-  "account.move.action_post": "post the invoice",
-  "account.move.button_draft": "reset the invoice to draft",
-  "account.move.button_cancel": "cancel the invoice",
-  "account.move.line.read": "read the invoice lines",
-  "account.payment.search_read": "find the payment by our reference",
-  "account.payment.register.create": "open the payment wizard",
-  "account.payment.register.action_create_payments": "register the payment",
-}
-
-/** Odoo's datetime text (UTC, "YYYY-MM-DD HH:MM:SS"), as its domains compare it. */

@@ -86,3 +86,32 @@ export const quantSchema = z.object({ id: z.number().int(), product_id: linked, 
 export const SALE_FIELDS = ["id", "name", "client_order_ref", "state", "amount_total", "invoice_ids", "invoice_status"]
 export const MOVE_FIELDS = ["id", "name", "move_type", "state", "partner_id", "currency_id", "amount_total", "amount_residual", "payment_state", "invoice_line_ids"]
 export const PRODUCT_FIELDS = ["id", "default_code", "list_price", "qty_available", "virtual_available"]
+
+/** A transfer (stock.picking) as the returns read it: a sale's delivery (outgoing) or a return of one (incoming). */
+export const pickingSchema = z.object({
+  id: z.number().int(),
+  name: z.union([z.string(), z.literal(false)]),
+  state: z.enum(["draft", "waiting", "confirmed", "assigned", "done", "cancel"]),
+  picking_type_code: z.string(),
+  /** "Source Document": Odoo writes "Return of WH/OUT/…" on a return; the adapter adds its reference in brackets. */
+  origin: z.union([z.string(), z.literal(false)]),
+})
+export type OdooPicking = z.infer<typeof pickingSchema>
+
+/** A stock move of a transfer: `quantity` is what is reserved, or moved once done (Odoo 17 folded quantity_done into it). */
+export const stockMoveSchema = z.object({
+  id: z.number().int(),
+  product_id: linked,
+  product_uom_qty: z.number(),
+  quantity: z.number(),
+  state: z.string(),
+  picking_id: many2one,
+  origin_returned_move_id: many2one,
+})
+export type OdooStockMove = z.infer<typeof stockMoveSchema>
+
+/** A line of the return wizard (stock.return.picking.line): the move of the delivery it returns, and how many. */
+export const returnLineSchema = z.object({ id: z.number().int(), move_id: many2one, quantity: z.number() })
+
+export const PICKING_FIELDS = ["id", "name", "state", "picking_type_code", "origin"]
+export const STOCK_MOVE_FIELDS = ["id", "product_id", "product_uom_qty", "quantity", "state", "picking_id", "origin_returned_move_id"]
