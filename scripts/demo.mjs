@@ -15,6 +15,7 @@ if (!existsSync("node_modules/.bin/medusa")) {
   if (spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { stdio: "inherit" }).status !== 0) process.exit(1)
 }
 const { startDemoStore } = await import("./demo-store.mjs")
+const { afterCheckoutLeg } = await import("./demo-after-checkout.mjs")
 const { StoreClient, adminClient, sendSandboxErpEvent, sendSandboxCarrierEvent, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await import("../demo/storefront.mjs")
 process.env.DEMO_WEBHOOK_SECRET ||= DEMO_WEBHOOK_SECRET
 
@@ -177,6 +178,7 @@ try {
     const shipping = (notifications ?? []).filter((n) => String(n.template ?? "").startsWith("integration-hub-shipment-"))
     console.log(`  Customer notified (Notification module, local provider): ${shipping.map((n) => `${n.template.replace("integration-hub-shipment-", "")} by ${n.channel} to ${n.to}`).join("; ") || "nothing"}`)
   }
+  sync_records.push(...(await afterCheckoutLeg({ admin, storefront, store })))
   await stockLeg(admin, storefront)
   await reconciliationLeg(admin)
   if (store.erp === "sandbox") {

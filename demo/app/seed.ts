@@ -45,6 +45,8 @@ export default async function seedDemoStore({ container }: ExecArgs) {
     }
     const flat = options.find((o) => o.price_type === "flat")
     const locationId = locations[0]?.id
+    // Where returns go back to (the after-checkout leg).
+    seeded = { ...seeded, stockLocationId: locationId }
     if (process.env.DEMO_WITH_PLUGIN !== "false" && flat && locationId && !options.some((o) => o.price_type === "calculated")) {
       await seedCarrierOption(container, { locationId, serviceZoneId: flat.service_zone_id, profileId: flat.shipping_profile_id, connectionId: "carrier" })
       logger.info("Added the carrier-priced shipping option")

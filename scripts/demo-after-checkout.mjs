@@ -1,0 +1,54 @@
+// The demo's after-checkout leg: a second order changed the way customer service changes orders, each change
+// carried to the ERP (and the carrier) by the hub. Everything goes through Medusa's own admin API.
+import { DEMO_ADDRESS } from "../demo/storefront.mjs"
+
+const shown = (r) => (r ? `${r.status} — ${r.result_summary ?? r.last_error}` : "no record")
+
+/**
+ * Places an order of one Blue shirt; staff edit it (a second shirt, a Red mug added) → the ERP sale follows; ship
+ * it → a carrier label; the customer sends a shirt back → a return label, then, when the parcel is received, the
+ * ERP takes the shirt back into stock. Returns the records it showed.
+ */
+export async function afterCheckoutLeg({ admin, storefront, store }) {
+  const order = await storefront.checkout({
+    regionId: store.seed.regionId,
+    email: `edited-${Date.now()}@example.com`,
+    items: [{ variant_id: store.seed.variants["Blue shirt"], quantity: 1 }],
+    address: DEMO_ADDRESS,
+    shipping: "carrier",
+    paymentProvider: store.seed.paymentProviderId ?? "pp_system_default",
+  })
+  const create = await admin.settledEffect(order.id, "create")
+  console.log(`
+  After checkout — order #${order.display_id}, 1 Blue shirt: ERP ${shown(create)}`)
+
+  // Customer service edits the order (the admin's "Edit order"): a second shirt and a mug.
+  const { order: placed } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,*items`)
+  const shirt = placed.items.find((i) => i.title === "Blue shirt")
+  await admin.request("POST", "/admin/order-edits", { order_id: order.id, description: "customer asked by phone" })
+  await admin.request("POST", `/admin/order-edits/${order.id}/items/item/${shirt.id}`, { quantity: 2 })
+  await admin.request("POST", `/admin/order-edits/${order.id}/items`, { items: [{ variant_id: store.seed.variants["Red mug"], quantity: 1 }] })
+  await admin.request("POST", `/admin/order-edits/${order.id}/request`, {})
+  await admin.request("POST", `/admin/order-edits/${order.id}/confirm`, {})
+  const edit = await admin.settledEffect(order.id, "edit")
+  console.log(`  Order edited in the admin (Blue shirt ×2, Red mug added) → ERP: ${shown(edit)}`)
+
+  // Shipped, then one shirt comes back (the admin's "Request return", then "Receive").
+  const { order: edited } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,*items`)
+  const items = edited.items.filter((i) => Number(i.quantity) > 0)
+  await admin.request("POST", `/admin/orders/${order.id}/fulfillments`, { items: items.map((i) => ({ id: i.id, quantity: i.quantity })) })
+  const labels = await admin.settledEffect(order.id, "ship-labels")
+  console.log(`  Fulfilled → carrier: ${shown(labels)}`)
+  const { return: ret } = await admin.request("POST", "/admin/returns", { order_id: order.id, location_id: store.seed.stockLocationId })
+  const back = [{ id: shirt.id, quantity: 1 }]
+  await admin.request("POST", `/admin/returns/${ret.id}/request-items`, { items: back })
+  await admin.request("POST", `/admin/returns/${ret.id}/request`, {})
+  const returnLabel = await admin.settledEffect(order.id, "return-labels")
+  if (returnLabel) console.log(`  Return requested for 1 Blue shirt → carrier: ${shown(returnLabel)}`)
+  await admin.request("POST", `/admin/returns/${ret.id}/receive`, {})
+  await admin.request("POST", `/admin/returns/${ret.id}/receive-items`, { items: back })
+  await admin.request("POST", `/admin/returns/${ret.id}/receive/confirm`, {})
+  const returns = await admin.settledEffect(order.id, "returns")
+  console.log(`  Return received in the admin → ERP: ${shown(returns)}`)
+  return [create, edit, labels, returnLabel, returns].filter(Boolean)
+}
