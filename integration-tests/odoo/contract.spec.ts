@@ -1,6 +1,7 @@
 import { buildProvider, describeErpContract } from "../../src/testing/erp-contract"
 import { OdooErpProvider, SHIPPING_SKU } from "../../src/providers/erp-odoo/service"
 import { OdooTestServer, startOdooTestServer } from "./server"
+import { deliver } from "./staff"
 
 jest.setTimeout(30_000)
 
@@ -10,9 +11,7 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
   describe(`Odoo ${version} over ${protocol} (protocol-faithful test server)`, () => {
     let odoo: OdooTestServer
     beforeAll(async () => {
-      // The contract returns goods right after selling them: this Odoo's warehouse validates each delivery at once
-      // (Odoo returns only against a done delivery; returns.spec.ts validates them as staff do).
-      odoo = await startOdooTestServer({ version, deliverOnConfirm: true })
+      odoo = await startOdooTestServer({ version })
       odoo.seed("product.product", { name: "Red mug", default_code: "MUG-RED", list_price: 9.5, qty_available: 50, virtual_available: 50 })
       odoo.seed("product.product", { name: "Shipping", default_code: SHIPPING_SKU, type: "service" })
     })
@@ -33,6 +32,10 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       payments: { provider: () => buildProvider(OdooErpProvider, options()).provider },
       // Odoo keeps a credit note's amounts positive; the contract reads them signed, as money back.
       readCreditNote: async (id) => ({ total: (-Number(odoo.rows("account.move").find((m) => m.id === Number(id))!.amount_total)).toFixed(2) }),
+      // Odoo returns goods only against a done delivery: staff validate the sale's delivery first.
+      deliver: (saleId) => deliver(odoo, saleId),
+      // The company's on hand (qty_available): the contract's sales ship from Odoo's one warehouse.
+      readStock: async (sku) => ({ onHand: Number(odoo.rows("product.product").find((p) => p.default_code === sku)!.qty_available) }),
     })
   })
 }

@@ -3,6 +3,7 @@ import { OdooErpProvider } from "../../src/providers/erp-odoo/service"
 import type { ErpReturnInput, ErpSalesOrderInput } from "../../src/providers/types"
 import { FaultyHttpClient } from "../helpers/faulty-http"
 import { OdooTestServer, startOdooTestServer } from "./server"
+import * as Staff from "./staff"
 
 jest.setTimeout(30_000)
 
@@ -39,16 +40,10 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       }
       return (await erp.createSalesOrder(input)).externalId
     }
-    /** What staff do in Odoo's UI, as the same calls through JSON-2 (independent of the adapter). */
-    async function staff(model: string, method: string, body: Record<string, unknown>): Promise<unknown> {
-      const res = await fetch(`${odoo.url}/json/2/${model}/${method}`, { method: "POST", headers: { authorization: `bearer ${odoo.apiKey}`, "content-type": "application/json" }, body: JSON.stringify(body) })
-      const answer: unknown = await res.json()
-      if (!res.ok) throw Object.assign(new Error((answer as { message: string }).message), { name: (answer as { name: string }).name })
-      return answer
-    }
     const pickings = (saleId: string) => odoo.rows("stock.picking").filter((p) => p.sale_id === Number(saleId))
-    const deliveryOf = (saleId: string) => pickings(saleId).find((p) => p.picking_type_code === "outgoing")!
-    const deliver = (saleId: string) => staff("stock.picking", "button_validate", { ids: [deliveryOf(saleId).id] })
+    const deliveryOf = (saleId: string) => Staff.deliveryOf(odoo, saleId)
+    const deliver = (saleId: string) => Staff.deliver(odoo, saleId)
+    const staff = (model: string, method: string, body: Record<string, unknown>) => Staff.staff(odoo, model, method, body)
     const product = (id: number) => odoo.rows("product.product").find((p) => p.id === id)!
     const quant = () => odoo.rows("stock.quant").find((q) => q.product_id === ids.mug && q.location_id === ids.stock)!.quantity
     const returnOf = (saleExternalId: string, lines: ErpReturnInput["lines"]): ErpReturnInput => ({ saleExternalId, orderNumber: "81", reference: `medusa:return_${version}_${++seq}`, lines, date: "2026-11-30" })

@@ -32,11 +32,7 @@ export type OdooTestServer = {
   close(): Promise<void>
 }
 
-/**
- * `deliverOnConfirm`: the warehouse validates each sale's delivery as soon as the sale is confirmed (as an Odoo with
- * an automated action would), for suites whose cases return goods right after selling them.
- */
-export async function startOdooTestServer(opts: { database?: string; login?: string; apiKey?: string; version?: 17 | 19; deliverOnConfirm?: boolean } = {}): Promise<OdooTestServer> {
+export async function startOdooTestServer(opts: { database?: string; login?: string; apiKey?: string; version?: 17 | 19 } = {}): Promise<OdooTestServer> {
   const database = opts.database ?? "shop"
   const login = opts.login ?? "medusa-bot"
   const apiKey = opts.apiKey ?? "odoo-test-key-0123456789abcdef"
@@ -45,7 +41,7 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
   const saleTaxField = version === 19 ? "tax_ids" : "tax_id"
   const paymentRefField = version === 19 ? "memo" : "ref"
   const orm = new Orm(SCHEMA)
-  const stock = installStock(orm, version, { deliverOnConfirm: opts.deliverOnConfirm })
+  const stock = installStock(orm, version)
   const sales = installSales(orm, saleTaxField, { confirmed: stock.deliver, cancelled: stock.cancelDeliveries })
   installInvoices(orm, { version, saleTaxField, paymentRefField, sales })
 

@@ -12,8 +12,7 @@
  */
 import { Orm, ormNow, Row, userError } from "./orm"
 
-/** `deliverOnConfirm`: each delivery is validated as soon as the sale is confirmed (a warehouse that ships at once). */
-export function installStock(orm: Orm, version: 17 | 19, opts: { deliverOnConfirm?: boolean } = {}) {
+export function installStock(orm: Orm, version: 17 | 19) {
   const movesOf = (picking: Row) => orm.all("stock.move").filter((m) => m.picking_id === picking.id)
   const internal = (location: unknown) => orm.get("stock.location", location as number).usage === "internal"
 
@@ -104,7 +103,6 @@ export function installStock(orm: Orm, version: 17 | 19, opts: { deliverOnConfir
       move_ids: lines.map((l) => [0, 0, { name: l.name || "/", product_id: l.product_id, product_uom_qty: l.product_uom_qty, location_id: from, location_dest_id: customers, sale_line_id: l.id }]),
     }))
     confirm(picking)
-    if (opts.deliverOnConfirm) done(picking)
   }
   /** sale_stock cancels the sale's transfers that are not done with it. */
   function cancelDeliveries(order: Row) {
