@@ -18,14 +18,16 @@ import {
 } from "@medusajs/medusa/core-flows"
 
 type Item = { id: string; title: string; variant_sku: string | null; quantity: number }
+type ItemRow = Omit<Item, "quantity"> & { quantity?: unknown; detail?: { quantity?: unknown } | null }
 
 /** The order's items, by title. */
 export async function orderItems(container: MedusaContainer, orderId: string): Promise<Map<string, Item>> {
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
-    entity: "order", fields: ["items.id", "items.title", "items.variant_sku", "items.quantity"], filters: { id: orderId },
+    // query.graph fills an item's quantity only when its detail is read too.
+    entity: "order", fields: ["items.id", "items.title", "items.variant_sku", "items.quantity", "items.detail.quantity"], filters: { id: orderId },
   })
-  const items = ((data[0] as { items?: Array<Item | null> })?.items ?? []).filter((i): i is Item => !!i)
-  return new Map(items.map((i) => [i.title, { ...i, quantity: Number(i.quantity) }]))
+  const items = ((data[0] as { items?: Array<ItemRow | null> })?.items ?? []).filter((i): i is ItemRow => !!i)
+  return new Map(items.map(({ detail, ...i }) => [i.title, { ...i, quantity: Number(i.quantity ?? detail?.quantity) }]))
 }
 
 /**

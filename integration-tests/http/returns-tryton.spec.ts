@@ -4,6 +4,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { capturePaymentWorkflow, createOrderFulfillmentWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { orderItems, returnItems } from "../../demo/app/after-checkout"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import { processSyncRecord } from "../../src/sync/engine"
 import { recordReturnsInErpWorkflow } from "../../src/workflows/record-returns-in-erp"
 import { createErpReturnsStepId } from "../../src/workflows/record-returns-in-erp/steps/create-erp-returns"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
@@ -78,7 +79,7 @@ describeWithTryton()("returns → the real Tryton ERP", () => {
 
         const returnId = await returnItems(container, orderId, { "Blue shirt": 1 }, { locationId: store.stockLocationId })
         const record = await waitForSettledSync(container, orderId, "returns")
-        const [shipment, ...more] = await returnShipments(`medusa:${returnId}`)
+                const [shipment, ...more] = await returnShipments(`medusa:${returnId}`)
         expect(more).toHaveLength(0)
         expect(shipment).toMatchObject({ state: "done", units: { "SHIRT-BLUE": 1 } })
         expect(record).toMatchObject({ status: "synced", external_id: String(shipment.id), external_number: shipment.number })
@@ -98,18 +99,15 @@ describeWithTryton()("returns → the real Tryton ERP", () => {
         expect(await creditNotesOfSale(saleId)).toEqual([expect.objectContaining({ total: "-20.00" })])
       })
 
-      it("a return Tryton refuses to take in is undone: the draft customer return is cancelled, nothing enters stock, the record says why", async () => {
+      it("a return whose goods Tryton fails to take in is undone: the customer return made is cancelled, nothing enters stock; the retry takes them in", async () => {
         const { orderId } = await shippedOrder(`refused-${Date.now()}@example.com`)
         const onHand = await shirtsOnHand()
+        // Received while the connection is in shadow mode: the record is made (skipped), nothing reaches Tryton.
+        await hub(container).switchMode("erp", "shadow", "test")
         const returnId = await returnItems(container, orderId, { "Blue shirt": 2 }, { locationId: store.stockLocationId })
-        await waitForSettledSync(container, orderId, "returns")
-        const [record] = await hub(container).listSyncRecords({ entity_id: orderId, operation: "returns" })
-        // Undo what the effect did, then run the workflow with a permanent failure injected after the return is made.
-        const [made] = await returnShipments(`medusa:${returnId}`)
-        expect(made.state).toBe("done")
-        const tryton = await trytonPeer.session()
-        await tryton.model("stock.shipment.out.return", "write", [made.id], { reference: `undone:${returnId}` })
-        await hub(container).execute(`UPDATE sync_record SET baseline = NULL WHERE id = ?`, [record.id])
+        const held = await waitForSettledSync(container, orderId, "returns")
+        expect(held).toMatchObject({ status: "skipped", skip_code: "shadow" })
+        await hub(container).switchMode("erp", "live", "test")
 
         const workflow = recordReturnsInErpWorkflow(container)
         workflow.insertActionAfter(createErpReturnsStepId, "inject-failure", {
@@ -117,10 +115,18 @@ describeWithTryton()("returns → the real Tryton ERP", () => {
             throw new Error("injected: Tryton refused to receive the return")
           },
         })
-        const { errors } = await workflow.run({ input: { connection_id: "erp", order_id: orderId, sync_record_id: record.id, time_zone: "UTC" }, throwOnError: false })
+        const { errors } = await workflow.run({ input: { connection_id: "erp", order_id: orderId, sync_record_id: held.id, time_zone: "UTC" }, throwOnError: false })
         expect(errors[0].error.message).toContain("injected")
-        const [undone] = await returnShipments(`medusa:${returnId}`)
+        const [undone, ...more] = await returnShipments(`medusa:${returnId}`)
+        expect(more).toHaveLength(0)
         expect(undone).toMatchObject({ state: "cancelled", units: { "SHIRT-BLUE": 2 } })
+        expect(await shirtsOnHand()).toBe(onHand)
+
+        // The record run again (Retry): a new customer return, done, the two shirts in stock.
+        const after = await processSyncRecord(container, held.id, { force: true, trigger: "manual" })
+        expect(after).toMatchObject({ status: "synced" })
+        const live = (await returnShipments(`medusa:${returnId}`)).filter((r) => r.state !== "cancelled")
+        expect(live).toEqual([expect.objectContaining({ state: "done", units: { "SHIRT-BLUE": 2 } })])
         expect(await shirtsOnHand()).toBe(onHand + 2)
       })
     },

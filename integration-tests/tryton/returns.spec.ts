@@ -124,12 +124,12 @@ describeWithTryton()("Tryton customer returns (real trytond)", () => {
     expect((await provider.getStockLevels(["MUG-RED"]))["MUG-RED"].onHand).toBe(before.onHand + 1)
 
     const err = await refusal(provider.cancelReturn(made.externalId))
-    expect(err).toMatchObject({ code: "tryton_return_received", retryable: false })
+    expect(err).toMatchObject({ code: "return_done", retryable: false })
     expect(err.message).toContain(`Cannot cancel customer return #${made.number} (${ret.reference}) in Tryton: it is received, its goods are in the warehouse's input location`)
     expect(err.message).toContain("make an outgoing move in Tryton")
     expect(await provider.receiveReturn(made.externalId, ret)).toMatchObject({ state: "done" })
     expect((await provider.getStockLevels(["MUG-RED"]))["MUG-RED"]).toEqual({ onHand: before.onHand + 1, forecast: before.forecast + 1 })
-    expect(await refusal(provider.cancelReturn(made.externalId))).toMatchObject({ code: "tryton_return_done" })
+    expect(await refusal(provider.cancelReturn(made.externalId))).toMatchObject({ code: "return_done" })
   })
 
   it("refuses, in words, a return against a cancelled sale and against a sale Tryton has not processed, a SKU not sold and more units than are left", async () => {

@@ -94,16 +94,15 @@ export async function saleContentRevisions(container: MedusaContainer, orderIds:
 
 /** What of each order's returns its ERP takes back: the units received of each item, per return. */
 export async function receivedGoodsRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  // Read as returns: through the order, query.graph leaves out their items' quantities.
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
-    entity: "order", fields: ["id", "returns.id", "returns.items.item_id", "returns.items.received_quantity"], filters: { id: orderIds },
+    entity: "return", fields: ["id", "order_id", "items.item_id", "items.received_quantity"], filters: { order_id: orderIds },
   })
-  type Row = { id: string; returns?: Array<{ id: string; items?: Array<{ item_id: string; received_quantity?: unknown } | null> | null } | null> | null }
-  const byId = new Map((data as unknown as Row[]).map((o) => [o.id, o]))
-  return new Map(orderIds.map((id) => {
-    const received = (byId.get(id)?.returns ?? []).filter((r): r is NonNullable<typeof r> => !!r)
-      .map((r) => [r.id, (r.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => [i.item_id, Number(i.received_quantity ?? 0)] as const).filter(([, q]) => q > 0).sort()] as const)
-      .filter(([, items]) => items.length)
-      .sort(([a], [b]) => a.localeCompare(b))
-    return [id, hash(received)]
-  }))
+  type Row = { id: string; order_id: string; items?: Array<{ item_id: string; received_quantity?: unknown } | null> | null }
+  const received = new Map<string, Array<readonly [string, Array<readonly [string, number]>]>>()
+  for (const r of data as unknown as Row[]) {
+    const items = (r.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => [i.item_id, Number(i.received_quantity ?? 0)] as const).filter(([, q]) => q > 0).sort()
+    if (items.length) received.set(r.order_id, [...(received.get(r.order_id) ?? []), [r.id, items] as const])
+  }
+  return new Map(orderIds.map((id) => [id, hash((received.get(id) ?? []).sort(([a], [b]) => a.localeCompare(b)))]))
 }

@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { RETURN_DONE } from "../returns"
 import { IntegrationError } from "../../lib/errors"
 import { sumBySku } from "../order-checks"
 import type { ErpReturn, ErpReturnInput } from "../types"
@@ -104,7 +105,8 @@ export class TrytonReturns {
       const where = shipment.state === "done" ? "in the warehouse's stock" : "in the warehouse's input location, counted in its stock"
       throw this.permanent(
         `Cannot cancel customer return ${this.label(shipment)} (${shipment.reference}) in Tryton: it is ${shipment.state}, its goods are ${where}. If they must leave again, make an outgoing move in Tryton (a customer shipment or an inventory correction), then mark this cancellation done.`,
-        shipment.state === "done" ? "tryton_return_done" : "tryton_return_received"
+        // Either way its goods are counted in stock: the code every ERP gives a return that must stay.
+        RETURN_DONE
       )
     }
     await this.client.model(RETURN_MODEL, "cancel", [[shipment.id]])

@@ -3,7 +3,7 @@ import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../outcome"
 import { findErpSaleStep } from "../record-payments-in-erp/steps/find-erp-sale"
 import { rememberBaselineStep } from "../revise-erp-sale/steps/remember-baseline"
-import { ORDER_FIELDS_FOR_RETURNS, OrderForReturns } from "./plan"
+import { ORDER_FIELDS_FOR_RETURNS, OrderForReturns, RETURN_FIELDS } from "./plan"
 import { planErpReturnsStep } from "./steps/plan-erp-returns"
 import { createErpReturnsStep } from "./steps/create-erp-returns"
 import { receiveErpReturnsStep } from "./steps/receive-erp-returns"
@@ -20,7 +20,10 @@ export const recordReturnsInErpWorkflowId = "record-returns-in-erp"
  */
 export const recordReturnsInErpWorkflow = createWorkflow(recordReturnsInErpWorkflowId, (input: RecordReturnsInErpInput) => {
   const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_RETURNS, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
-  const plan = planErpReturnsStep(transform({ orders, input }, ({ orders, input }) => ({ order: orders[0] as unknown as OrderForReturns, connection_id: input.connection_id, sync_record_id: input.sync_record_id, time_zone: input.time_zone })))
+  const { data: returns } = useQueryGraphStep({ entity: "return", fields: RETURN_FIELDS, filters: { order_id: input.order_id } }).config({ name: "read-returns" })
+  const plan = planErpReturnsStep(transform({ orders, returns, input }, ({ orders, returns, input }) => ({
+    order: { ...(orders[0] as unknown as OrderForReturns), returns: returns as unknown as OrderForReturns["returns"] }, connection_id: input.connection_id, sync_record_id: input.sync_record_id, time_zone: input.time_zone,
+  })))
   const sale = findErpSaleStep(transform({ input, plan }, ({ input, plan }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: plan.number, needs: "createReturn" as const })))
   const common = transform({ input, plan, sale }, ({ input, plan, sale }) => ({ connection_id: input.connection_id, sale_external_id: sale.sale_external_id, order_number: plan.number, returns: plan.returns }))
   const made = createErpReturnsStep(common)

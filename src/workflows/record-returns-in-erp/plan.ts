@@ -5,12 +5,13 @@ import { toNumber } from "../sync-order-to-erp/order-mapper"
 
 type Quantity = number | string | { value: string | number } | null | undefined
 
-/** What the workflow reads of an order: its items and every return with what was received of each item. */
-export const ORDER_FIELDS_FOR_RETURNS = [
-  "id", "display_id",
-  "items.id", "items.title", "items.product_title", "items.variant_sku",
-  "returns.id", "returns.status", "returns.received_at", "returns.created_at", "returns.items.item_id", "returns.items.received_quantity",
-]
+/** What the workflow reads of an order: its number and items. */
+export const ORDER_FIELDS_FOR_RETURNS = ["id", "display_id", "items.id", "items.title", "items.product_title", "items.variant_sku"]
+/**
+ * And of its returns, read as returns (through the order, query.graph leaves out their items' quantities): what was
+ * received of each item.
+ */
+export const RETURN_FIELDS = ["id", "status", "received_at", "created_at", "items.item_id", "items.received_quantity"]
 
 export type OrderForReturns = {
   id: string

@@ -18,7 +18,8 @@ export const receiveErpReturnsStep = createSyncStep(
     const done: Array<ErpReturn & { lines: PlannedReturn["lines"] }> = []
     for (const r of input.returns) {
       const made = input.made.find((m) => m.reference === r.reference)!
-      done.push({ ...(await erp.receiveReturn!(made.externalId, toErpInput(input, r))), lines: r.lines })
+      // Made now or found: as the create step found it (receiving is never what makes a return).
+      done.push({ ...(await erp.receiveReturn!(made.externalId, toErpInput(input, r))), created: made.created, lines: r.lines })
     }
     return new StepResponse(done)
   },
