@@ -106,3 +106,14 @@ export async function receivedGoodsRevisions(container: MedusaContainer, orderId
   }
   return new Map(orderIds.map((id) => [id, hash((received.get(id) ?? []).sort(([a], [b]) => a.localeCompare(b)))]))
 }
+
+/** The return labels' content of each order: its returns, the status of each and whether it is cancelled. */
+export async function returnLabelRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
+    entity: "return", fields: ["id", "order_id", "status", "canceled_at"], filters: { order_id: orderIds },
+  })
+  type Row = { id: string; order_id: string; status: string; canceled_at?: unknown }
+  const byOrder = new Map<string, Array<readonly [string, string, boolean]>>()
+  for (const r of data as unknown as Row[]) byOrder.set(r.order_id, [...(byOrder.get(r.order_id) ?? []), [r.id, r.status, !!r.canceled_at] as const])
+  return new Map(orderIds.map((id) => [id, hash((byOrder.get(id) ?? []).sort(([a], [b]) => a.localeCompare(b)))]))
+}
