@@ -22,8 +22,11 @@ import {
 } from "@medusajs/medusa/core-flows"
 import shopperAddress from "./shopper-address.json"
 
-/** A product to seed; `weight` in grams (what carriers rate and label by), none for one a carrier cannot ship. */
-export type SeedProduct = { title: string; sku: string | null; price: number; stock: number; weight?: number }
+/**
+ * A product to seed; `weight` in grams (what carriers rate and label by), none for one a carrier cannot ship;
+ * `allowBackorder`: Medusa sells it beyond its stock (the variant's allow_backorder; off unless given).
+ */
+export type SeedProduct = { title: string; sku: string | null; price: number; stock: number; weight?: number; allowBackorder?: boolean }
 
 export type SeededStore = {
   regionId: string
@@ -137,6 +140,7 @@ export async function seedStore(
             weight: p.weight,
             options: { Size: "One size" },
             manage_inventory: true,
+            ...(p.allowBackorder ? { allow_backorder: true } : {}),
             prices: [{ amount: p.price, currency_code: "usd" }],
           },
         ],

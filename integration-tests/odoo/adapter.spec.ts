@@ -224,6 +224,21 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       expect(err.message).toContain(`sale order ${number} of order #81 (invoice status "no"`)
     })
 
+    it("confirms a backorder line beyond the forecasted quantity and says so with Odoo's figure; the same line sold from stock is refused", async () => {
+      odoo.seed("product.product", { name: "Lamp", default_code: "LAMP", list_price: 30, qty_available: 2, virtual_available: 2 })
+      const { provider: erp } = provider()
+      const lamps = (backorder: boolean) => [{ sku: "LAMP", title: "Lamp", quantity: 5, unitPrice: "30.00", netAmount: "150.00", taxes: [], ...(backorder ? { backorder } : {}) }]
+      const sale = await erp.createSalesOrder(await order(erp, "150.00", lamps(true)))
+      expect(sale).toMatchObject({ created: true, state: "processing", backordered: "LAMP ×5 backordered: Odoo can ship 2 (forecasted quantity)." })
+      expect(linesOf(sale.externalId)).toEqual([["Lamp", 5, 30, 0]])
+      const refused = await order(erp, "150.00", lamps(false))
+      const err = await failure(erp.createSalesOrder(refused))
+      expect(err).toMatchObject({ code: "insufficient_stock", retryable: false })
+      // Odoo's forecast now counts the backorder: nothing to ship.
+      expect(err.message).toBe("Cannot sync order #81 to erp: it wants 5 of SKU 'LAMP', but Odoo can ship 0 (forecasted quantity). Receive stock in Odoo, or turn off orderChecks.stock for this connection, then retry.")
+      expect(odoo.rows("sale.order").filter((s) => s.client_order_ref === refused.reference)).toEqual([])
+    })
+
     /** What staff do in Odoo's UI, as the same calls through JSON-2 (independent of the adapter). */
     async function staff(model: string, method: string, body: Record<string, unknown>): Promise<unknown> {
       const res = await fetch(`${odoo.url}/json/2/${model}/${method}`, { method: "POST", headers: { authorization: `bearer ${odoo.apiKey}`, "content-type": "application/json" }, body: JSON.stringify(body) })

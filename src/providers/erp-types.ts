@@ -45,6 +45,11 @@ export type ErpSalesOrderLine = {
   netAmount: string
   /** Medusa's tax lines on the item; empty when untaxed. */
   taxes: ErpTaxLine[]
+  /**
+   * Medusa sold it whatever the stock (the variant allows backorders or does not manage inventory): the stock check
+   * passes it and says so (`ErpSalesOrder.backordered`). Absent: an ordinary line, refused beyond the ERP's forecast.
+   */
+  backorder?: boolean
 }
 
 /** One shipping method charged, after its discounts and excluding tax (0 when free: then absent). */
@@ -124,6 +129,11 @@ export type ErpSalesOrder = {
   state: ErpOrderState
   /** Set when the ERP has the sale but has not processed it (its stock does not count it yet): why, in words. */
   unprocessed?: string | null
+  /**
+   * Set by `createSalesOrder` when it created a sale with backorder lines beyond the ERP's forecast: which SKUs, how
+   * many, and the ERP's figure, in words ("SHIRT-BLUE ×5 backordered: Tryton can ship 2 (forecast in the warehouse).").
+   */
+  backordered?: string | null
 }
 
 /** A sale as reconciliation compares it with the Medusa order: its total (taxes included) and product lines. */

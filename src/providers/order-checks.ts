@@ -1,7 +1,7 @@
 import { MathBN } from "@medusajs/framework/utils"
 import { IntegrationError } from "../lib/errors"
 import { currencyDigits } from "../lib/money"
-import type { ErpSalesOrderInput, ErpTaxLine } from "./types"
+import type { ErpSalesOrderInput, ErpSalesOrderLine, ErpTaxLine } from "./types"
 
 /** What an ERP says of one product, for the checks before a sale: its forecast and its list price (excluding tax). */
 export type CheckedProduct = { forecast: number | null; listPrice: string | number | null }
@@ -13,42 +13,62 @@ export type CheckWords = { erp: string; forecast: string; listPrice: string }
  * The connection's order checks (`input.checks`) on the products an ERP read: refuses, with the order, the SKU and
  * the figures, a quantity above the forecast and, when `comparePrices`, a unit price off the list price beyond
  * the tolerance. Every ERP adapter calls this before it creates anything.
+ * A backorder line (`line.backorder`: Medusa sold it whatever the stock) is not refused for stock: the ERP takes the
+ * sale and its delivery waits. Returns what was backordered beyond the forecast, in words with the ERP's figure
+ * (for the sale's `backordered`), or null when nothing was.
  */
 export function checkOrderAgainstProducts(
   input: ErpSalesOrderInput,
   products: Map<string, CheckedProduct>,
   opts: { connectionId: string; words: CheckWords; comparePrices: boolean }
-): void {
+): string | null {
   const { connectionId, words } = opts
   const refuse = (message: string, code: string) =>
     new IntegrationError(`Cannot sync order #${input.orderNumber} to ${connectionId}: ${message}`, { connectionId, code, retryable: false })
+  const backordered: string[] = []
   if (input.checks.stock) {
-    const wanted = new Map<string, number>()
-    for (const line of input.lines) wanted.set(line.sku, (wanted.get(line.sku) ?? 0) + line.quantity)
-    for (const [sku, quantity] of wanted) {
+    for (const [sku, { quantity, onBackorder }] of wantedBySku(input.lines)) {
       const forecast = products.get(sku)?.forecast ?? 0
       if (forecast >= quantity) continue
-      throw refuse(
-        `it wants ${quantity} of SKU '${sku}', but ${words.erp} can ship ${Math.max(0, forecast)} (${words.forecast}). ` +
-          `Receive stock in ${words.erp}, or turn off orderChecks.stock for this connection, then retry.`,
-        "insufficient_stock"
-      )
+      const canShip = `${words.erp} can ship ${Math.max(0, forecast)} (${words.forecast})`
+      // The stock there is for the lines Medusa sold from stock; only the rest may wait.
+      const fromStock = quantity - onBackorder
+      if (fromStock > Math.max(0, forecast)) {
+        throw refuse(
+          `it wants ${fromStock} of SKU '${sku}'${onBackorder ? ` from stock (and ${onBackorder} more on backorder)` : ""}, but ${canShip}. ` +
+            `Receive stock in ${words.erp}, or turn off orderChecks.stock for this connection, then retry.`,
+          "insufficient_stock"
+        )
+      }
+      backordered.push(`${sku} ×${quantity} backordered: ${canShip}`)
     }
   }
   const tolerance = input.checks.priceTolerancePercent
-  if (tolerance === null || !opts.comparePrices) return
-  for (const line of input.lines) {
-    const list = products.get(line.sku)?.listPrice
-    if (!list || MathBN.eq(list, 0)) continue
-    const off = MathBN.convert(line.unitPrice).minus(list).abs().div(list).times(100)
-    if (MathBN.lte(off, tolerance)) continue
-    throw refuse(
-      `line item '${line.title}' (SKU '${line.sku}') is priced ${line.unitPrice} ${input.currencyCode} in Medusa, ` +
-        `but its ${words.listPrice} in ${words.erp} is ${MathBN.convert(list).toFixed(currencyDigits(input.currencyCode))} (${off.toFixed(1)} % apart; orderChecks.priceTolerancePercent allows ${tolerance} %). ` +
-        `Correct the price in one of them, or widen the tolerance, then retry.`,
-      "price_mismatch"
-    )
+  if (tolerance !== null && opts.comparePrices) {
+    for (const line of input.lines) {
+      const list = products.get(line.sku)?.listPrice
+      if (!list || MathBN.eq(list, 0)) continue
+      const off = MathBN.convert(line.unitPrice).minus(list).abs().div(list).times(100)
+      if (MathBN.lte(off, tolerance)) continue
+      throw refuse(
+        `line item '${line.title}' (SKU '${line.sku}') is priced ${line.unitPrice} ${input.currencyCode} in Medusa, ` +
+          `but its ${words.listPrice} in ${words.erp} is ${MathBN.convert(list).toFixed(currencyDigits(input.currencyCode))} (${off.toFixed(1)} % apart; orderChecks.priceTolerancePercent allows ${tolerance} %). ` +
+          `Correct the price in one of them, or widen the tolerance, then retry.`,
+        "price_mismatch"
+      )
+    }
   }
+  return backordered.length ? `${backordered.join("; ")}.` : null
+}
+
+/** The quantity wanted per SKU, in the order's SKU order, and how much of it is on backorder lines. */
+function wantedBySku(lines: ErpSalesOrderLine[]): Map<string, { quantity: number; onBackorder: number }> {
+  const wanted = new Map<string, { quantity: number; onBackorder: number }>()
+  for (const line of lines) {
+    const sku = wanted.get(line.sku) ?? { quantity: 0, onBackorder: 0 }
+    wanted.set(line.sku, { quantity: sku.quantity + line.quantity, onBackorder: sku.onBackorder + (line.backorder ? line.quantity : 0) })
+  }
+  return wanted
 }
 
 /**

@@ -183,7 +183,7 @@ export class OdooErpProvider implements ErpProvider {
     const existing = await this.liveSale(input.reference)
     if (existing) return { ...(await this.complete(existing, input)), created: false }
 
-    const products = await this.productsBySku(input)
+    const { products, backordered } = await this.productsBySku(input)
     const pricelist = await this.lookups.pricelistId(input)
     const taxesOf = await mapOrderTaxes(input, { connectionId: this.connectionId, erp: "Odoo", mapping: this.options.taxes, findByName: (name) => this.lookups.taxId(name) })
     const { saleTax } = await this.lookups.fieldNames()
@@ -215,7 +215,8 @@ export class OdooErpProvider implements ErpProvider {
       }] },
     })
     const sale = await this.oneSaleFor(input.reference, id)
-    return { ...(await this.complete(sale, input)), created: sale.id === id }
+    // Odoo confirms a sale beyond its stock (the delivery waits for it): a backorder is confirmed as any sale.
+    return { ...(await this.complete(sale, input)), created: sale.id === id, ...(backordered ? { backordered } : {}) }
   }
 
   /**
@@ -284,7 +285,10 @@ export class OdooErpProvider implements ErpProvider {
     return z.array(saleOrderSchema).parse(rows)
   }
 
-  /** The order's products by SKU (Odoo's internal reference), with the connection's stock and price checks. */
+  /**
+   * The order's products by SKU (Odoo's internal reference), with the connection's stock and price checks; what
+   * Medusa sold on backorder beyond the forecast, in words (`backordered`).
+   */
   private async productsBySku(input: ErpSalesOrderInput) {
     const skus = [...new Set(input.lines.map((l) => l.sku))]
     const bySku = new Map(z.array(productSchema).parse(await this.lookups.readProducts(skus)).map((p) => [String(p.default_code), p]))
@@ -296,8 +300,8 @@ export class OdooErpProvider implements ErpProvider {
       )
     }
     const checked = new Map([...bySku].map(([sku, p]) => [sku, { forecast: p.virtual_available, listPrice: p.list_price }]))
-    checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: ODOO_WORDS, comparePrices: true })
-    return bySku
+    const backordered = checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: ODOO_WORDS, comparePrices: true })
+    return { products: bySku, backordered }
   }
 
   private permanent(message: string, code: string): IntegrationError {

@@ -134,7 +134,7 @@ export class TrytonErpProvider implements ErpProvider {
     const existing = await this.reads.findLiveSale(input.reference)
     if (existing) return { ...(await this.completeSale(existing, input)), created: false }
 
-    const products = await this.productsBySku(input)
+    const { products, backordered } = await this.productsBySku(input)
     const taxes = await this.taxesFor(input)
     const currency = await this.lookups.currencyId(input.currencyCode)
     if (currency === null) {
@@ -176,7 +176,8 @@ export class TrytonErpProvider implements ErpProvider {
     ])
     const sale = await this.oneSaleFor(input.reference, saleId)
     try {
-      return { ...(await this.completeSale(sale, input)), created: sale.id === saleId }
+      // Tryton sells beyond its stock (the shipment waits for it): a backorder is confirmed and processed as any sale.
+      return { ...(await this.completeSale(sale, input)), created: sale.id === saleId, ...(backordered ? { backordered } : {}) }
     } catch (err) {
       // A sale Tryton will never confirm must not linger as a draft; a retryable failure keeps it for the retry.
       if (!(err instanceof IntegrationError) || err.retryable) throw err
@@ -326,7 +327,8 @@ export class TrytonErpProvider implements ErpProvider {
   /**
    * The products of the order's SKUs, read with their list price and forecast in the warehouse (one call), and the
    * connection's order checks made on them: a line is refused, before anything is created, when its SKU is not a
-   * product, when Tryton cannot ship the quantity, or when its price is not the list price (within the tolerance).
+   * product, when Tryton cannot ship the quantity (unless Medusa sold it on backorder: then said in `backordered`),
+   * or when its price is not the list price (within the tolerance).
    */
   private async productsBySku(input: ErpSalesOrderInput) {
     const skus = [...new Set(input.lines.map((l) => l.sku))]
@@ -347,8 +349,8 @@ export class TrytonErpProvider implements ErpProvider {
     }
     const checked = new Map([...bySku].map(([sku, p]) => [sku, { forecast: p.forecast_quantity ?? null, listPrice: p.list_price?.decimal ?? null }]))
     const comparePrices = input.checks.priceTolerancePercent !== null && input.currencyCode === (await this.lookups.companyCurrencyCode())
-    checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: TRYTON_WORDS, comparePrices })
-    return bySku
+    const backordered = checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: TRYTON_WORDS, comparePrices })
+    return { products: bySku, backordered }
   }
 
   private permanent(message: string, code: string): IntegrationError {

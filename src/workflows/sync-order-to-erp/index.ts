@@ -22,6 +22,8 @@ export const ORDER_FIELDS_FOR_ERP = [
   "id", "display_id", "status", "email", "currency_code", "created_at", "total",
   "items.id", "items.title", "items.product_title", "items.variant_sku", "items.quantity", "items.detail.quantity", "items.unit_price", "items.raw_unit_price",
   "items.is_tax_inclusive", "items.subtotal", "items.discount_subtotal", "items.tax_lines.code", "items.tax_lines.rate",
+  // Through the order item ↔ variant link: a line Medusa sold whatever the stock reaches the ERP as a backorder.
+  "items.variant.allow_backorder", "items.variant.manage_inventory",
   "shipping_address.*", "billing_address.*",
   "shipping_methods.name", "shipping_methods.amount", "shipping_methods.raw_amount", "shipping_methods.is_tax_inclusive",
   "shipping_methods.subtotal", "shipping_methods.discount_subtotal", "shipping_methods.tax_lines.code", "shipping_methods.tax_lines.rate",
@@ -77,12 +79,16 @@ export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (
         customer,
       }))
     )
-    return transform({ sale }, ({ sale }): EffectOutcome => ({
-      status: "synced",
-      external_id: sale.externalId,
-      external_number: sale.number,
-      summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state})${sale.unprocessed ? `. ${sale.unprocessed}` : ""}`,
-    }))
+    return transform({ sale }, ({ sale }): EffectOutcome => {
+      // Each note is sentences of its own: what was backordered beyond the ERP's stock, why it is not processed yet.
+      const notes = [sale.backordered, sale.unprocessed].filter(Boolean).join(" ")
+      return {
+        status: "synced",
+        external_id: sale.externalId,
+        external_number: sale.number,
+        summary: `${sale.created ? "created" : "found existing"} sale ${sale.number ?? sale.externalId} (${sale.state})${notes ? `. ${notes}` : ""}`,
+      }
+    })
   })
 
   return new WorkflowResponse(transform({ shadowResult, linkedResult, liveResult }, (r): EffectOutcome => (r.liveResult ?? r.linkedResult ?? r.shadowResult)!))

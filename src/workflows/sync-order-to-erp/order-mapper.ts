@@ -49,6 +49,8 @@ export type OrderForErp = {
     /** The item's share of every promotion (item and order-level), excluding tax. */
     discount_subtotal?: Amount
     tax_lines?: OrderTaxLine[] | null
+    /** The variant sold (Medusa's order item ↔ variant link); null once it was deleted. */
+    variant?: { allow_backorder?: boolean | null; manage_inventory?: boolean | null } | null
   } | null> | null
   shipping_address?: OrderAddress
   billing_address?: OrderAddress
@@ -160,6 +162,7 @@ export function mapOrderForErp(order: OrderForErp, connectionId: string, timeZon
       unitPrice: formatAmount(MathBN.div(subtotal, quantity), currency),
       netAmount: formatAmount(net, currency),
       taxes: taxLinesOf(item.tax_lines),
+      ...(soldWhateverTheStock(item.variant) ? { backorder: true } : {}),
     }
   })
 
@@ -222,6 +225,14 @@ function netOf(
   const net = MathBN.sub(subtotal, big(line.discount_subtotal) ?? 0)
   if (MathBN.lt(net, 0)) throw fail(`${what} comes to ${net.toString()} after its discounts, which is below zero`)
   return { subtotal, net }
+}
+
+/**
+ * Medusa sold the variant whatever its stock: it allows backorders, or Medusa does not manage its inventory. A
+ * variant not read (or deleted since) is an ordinary line: the ERP's stock check applies.
+ */
+function soldWhateverTheStock(variant: NonNullable<NonNullable<OrderForErp["items"]>[number]>["variant"]): boolean {
+  return !!variant && (variant.allow_backorder === true || variant.manage_inventory === false)
 }
 
 function mapAddress(address: OrderAddress | undefined, label: string, fail: (p: string) => Error): ErpAddress {

@@ -1,4 +1,5 @@
 import { IntegrationError, SyncSkipped } from "../../../lib/errors"
+import { applyOrderCorrections } from "../corrections"
 import { currencyDigits, formatAmount, mapOrderForErp, OrderForErp, orderReference } from "../order-mapper"
 
 type Amount = Parameters<typeof formatAmount>[0]
@@ -360,6 +361,34 @@ describe("mapOrderForErp", () => {
       expect(thrown).toBeInstanceOf(SyncSkipped)
       expect({ message: (thrown as SyncSkipped).message, skip: (thrown as SyncSkipped).skip }).toEqual({ message, skip: true })
     }
+  })
+})
+
+describe("mapOrderForErp: a line Medusa sold whatever the stock is a backorder", () => {
+  type Variant = NonNullable<NonNullable<OrderForErp["items"]>[number]>["variant"]
+  const shirt = { id: "item_1", title: "Blue shirt", variant_sku: "SHIRT-BLUE", quantity: 5, unit_price: 20 }
+  it.each<[string, Variant, boolean | undefined]>([
+    ["the variant allows backorders", { allow_backorder: true, manage_inventory: true }, true],
+    ["Medusa does not manage the variant's inventory", { allow_backorder: false, manage_inventory: false }, true],
+    ["both", { allow_backorder: true, manage_inventory: false }, true],
+    ["an ordinary variant (no backorders, inventory managed)", { allow_backorder: false, manage_inventory: true }, undefined],
+    ["a variant whose flags Medusa gave as null", { allow_backorder: null, manage_inventory: null }, undefined],
+    ["a variant deleted since (the link gives null)", null, undefined],
+    ["a variant not read at all", undefined, undefined],
+  ])("%s → backorder %s", (_, variant, backorder) => {
+    const [line] = mapOrderForErp(order({ items: [{ ...shirt, variant }] }), "erp", "UTC").lines
+    expect(line.backorder).toBe(backorder)
+    expect("backorder" in line).toBe(backorder !== undefined)
+  })
+
+  it("keeps each line's own flag: a backorder line next to an ordinary one", () => {
+    const items = [{ ...shirt, variant: { allow_backorder: true, manage_inventory: true } }, { ...shirt, id: "item_2", title: "Red mug", variant_sku: "MUG-RED", variant: { allow_backorder: false, manage_inventory: true } }]
+    expect(mapOrderForErp(order({ items }), "erp", "UTC").lines.map((l) => [l.sku, l.backorder])).toEqual([["SHIRT-BLUE", true], ["MUG-RED", undefined]])
+  })
+
+  it("keeps the flag of the variant sold when staff corrected the line's SKU", () => {
+    const corrected = applyOrderCorrections(order({ items: [{ ...shirt, variant: { allow_backorder: true } }] }), { "items.item_1.variant_sku": "SHIRT-NAVY" })
+    expect(mapOrderForErp(corrected, "erp", "UTC").lines.map((l) => [l.sku, l.backorder])).toEqual([["SHIRT-NAVY", true]])
   })
 })
 
