@@ -13,7 +13,7 @@ function hubOptions() {
     maxDelayMs: Number(process.env.INTEGRATION_RETRY_MAX_DELAY_MS ?? 3_600_000),
   }
   // Tests tune the main connection further (JSON: e.g. {"retry":{"inPlace":{"retries":0}},"circuitBreaker":{"minRequests":1000}}).
-  const overrides = JSON.parse(process.env.INTEGRATION_CONNECTION_OVERRIDES ?? "{}") as { retry?: object; circuitBreaker?: object; rateLimit?: object; legacyMatch?: object; reconciliation?: object }
+  const overrides = JSON.parse(process.env.INTEGRATION_CONNECTION_OVERRIDES ?? "{}") as { retry?: object; circuitBreaker?: object; rateLimit?: object; legacyMatch?: object; reconciliation?: object; fulfilment?: string; shipmentImportEveryMinutes?: number }
   const { retry: retryOverrides, ...tuning } = overrides
   Object.assign(retry, retryOverrides)
   const timeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 8_000)

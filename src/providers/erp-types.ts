@@ -217,6 +217,40 @@ export type ErpReturn = {
   created: boolean
 }
 
+/** An outbound shipment the ERP's warehouse completed (connections[].fulfilment "erp"): what left, for which sale. */
+export type ErpShipment = {
+  externalId: string
+  number: string | null
+  /** The reference of the sale the goods were sold on (ours: "medusa:<order id>", or a replacement's). */
+  saleReference: string
+  /** When the ERP marked it done (ISO 8601). */
+  doneAt: string
+  /** The carrier's tracking number and name, when the ERP keeps them; null otherwise. */
+  trackingNumber: string | null
+  carrier: string | null
+  /** What left, by SKU (lines without a product left out). */
+  lines: Array<{ sku: string; quantity: number }>
+}
+
+/** Which page of done shipments to read (`listShipmentsDone`). */
+export type ErpShipmentPageRequest = {
+  /** A `cursor` of an earlier listing: only shipments done (or changed) since; null: from `notBefore`. */
+  changedSince: string | null
+  /** The first listing reads no shipment done before this instant (ISO 8601): history is not fulfilled again. */
+  notBefore: string
+  /** The `next` of the previous page; null for the first. */
+  after: string | null
+  limit: number
+}
+
+export type ErpShipmentPage = {
+  shipments: ErpShipment[]
+  /** Where the next page starts; null after the last page. */
+  next: string | null
+  /** Where a later listing starts: the ERP's clock when this listing began, less a margin (set on every page). */
+  cursor: string
+}
+
 /** An ERP: where orders become sales orders and where stock is counted. */
 export interface ErpProvider extends IntegrationProvider {
   readonly kind: "erp"
@@ -284,6 +318,12 @@ export interface ErpProvider extends IntegrationProvider {
    * returns, saying so on the order, for an ERP provider without them.
    */
   createReturn?(input: ErpReturnInput): Promise<ErpReturn>
+  /**
+   * Pages (ids ascending) through the outbound shipments the ERP completed since a cursor, for stores whose
+   * warehouse ships in the ERP (connections[].fulfilment "erp"). A shipment may be listed twice (cursor margins):
+   * the hub fulfils each once. Optional: a connection whose provider lacks it cannot take `fulfilment: "erp"`.
+   */
+  listShipmentsDone?(page: ErpShipmentPageRequest): Promise<ErpShipmentPage>
   /** Takes a return's goods into the warehouse's stock (done); idempotent: a done return is returned as it is. */
   receiveReturn?(externalId: string, input: ErpReturnInput): Promise<ErpReturn>
   /**

@@ -10,6 +10,7 @@ import { applyGatewayRefunds, applyPaymentIssue } from "./gateway-payments"
 import { inventoryOwner } from "../modules/integration-hub/options"
 import { hubOf } from "./hub"
 import { importInventoryNow } from "./inventory-schedule"
+import { applyErpShipment, SHIPMENT_DONE } from "./erp-shipments"
 import type { OperationResult, OperationRun } from "./operations"
 
 /** How long an event waits for the one before it about the same record, before its run is retried later. */
@@ -30,6 +31,8 @@ export const INBOUND_HANDLERS: Partial<Record<ConnectionKind, Record<string, Inb
         throwOnError: false,
       }),
     "stock.changed": importStockOnEvent,
+    // Not a webhook: the shipment import stores the shipments the ERP's warehouse completed as its events.
+    [SHIPMENT_DONE]: applyErpShipment,
   },
   shipping: {
     "shipment.tracking": (container, { connection_id, event }) =>

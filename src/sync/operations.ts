@@ -23,6 +23,7 @@ import { describeFailure, IntegrationError } from "../lib/errors"
 import { hubOf } from "./hub"
 import { importInventory } from "./inventory-import"
 import { contactImportConnections, importContacts } from "./contact-import"
+import { importErpShipments } from "./erp-shipments"
 import { inventoryOwner, timeZoneOf } from "../modules/integration-hub/options"
 
 export type OperationRun = {
@@ -203,7 +204,7 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
     // A fulfillment whose event was lost (the process stopped right after it was created) still gets its label.
     sweep: {
       entity: "fulfillment",
-      fields: ["provider_id", "data", "order.id"],
+      fields: ["provider_id", "data", "metadata", "order.id"],
       wants: (f) => isHubFulfillment(f) && !!(f.order as { id?: string } | null)?.id,
       entityId: (f) => (f.order as { id: string }).id,
       connections: (f) => [String((f.data as { connection_id: string }).connection_id)],
@@ -263,6 +264,17 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
       return owner?.id === connectionId ? [owner.id] : []
     },
     run: importInventory,
+  },
+  "shipments.import": {
+    kind: "erp",
+    // One record per shipping ERP (entity_id is the connection's id): each look for completed shipments is a run of it.
+    effectKey: (connectionId) => `shipments:${connectionId}:import`,
+    externalRef: () => null,
+    externalType: "shipment",
+    revision: async () => new Date().toISOString(),
+    connectionsFor: async (container, connectionId) => (hubOf(container).findConnection(connectionId)?.fulfilment === "erp" ? [connectionId] : []),
+    // Called, not referenced: erp-shipments.ts reaches back into the engine, which loads this module.
+    run: (container, run) => importErpShipments(container, run),
   },
   "customer.import": {
     kind: "crm",

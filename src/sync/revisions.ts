@@ -2,7 +2,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createHash } from "node:crypto"
-import { HUB_FULFILLMENT_PROVIDER, OrderForLabels } from "../workflows/create-shipment-labels/plan"
+import { HUB_FULFILLMENT_PROVIDER, madeFromErpShipment, OrderForLabels } from "../workflows/create-shipment-labels/plan"
 import { moneyMovesOf, OrderForPayments } from "../workflows/record-payments-in-erp"
 import { contactRevision, CUSTOMER_FIELDS_FOR_CRM, CustomerForCrm } from "../workflows/sync-customer-to-crm/contact"
 import { dealOf, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "../workflows/sync-order-to-crm/deal"
@@ -12,8 +12,8 @@ import { hubOf } from "./hub"
 const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex")
 
 /** A fulfillment the hub ships: made by its fulfillment provider, naming a connection. */
-export const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown }) =>
-  typeof f.provider_id === "string" && f.provider_id.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) && typeof (f.data as { connection_id?: unknown } | null)?.connection_id === "string"
+export const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown; metadata?: unknown }) =>
+  !madeFromErpShipment(f) && typeof f.provider_id === "string" && f.provider_id.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) && typeof (f.data as { connection_id?: unknown } | null)?.connection_id === "string"
 
 /** The order's fulfillments the hub ships: id, connection, cancelled or not (what the label effect acts on). */
 export async function hubFulfillmentsOf(container: MedusaContainer, orderId: string): Promise<Array<{ id: string; connection_id: string; canceled: boolean }>> {
@@ -23,7 +23,7 @@ export async function hubFulfillmentsOf(container: MedusaContainer, orderId: str
 /** The hub's fulfillments of each order, read at once. */
 async function hubFulfillmentsOfOrders(container: MedusaContainer, orderIds: string[]) {
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({
-    entity: "order", fields: ["id", "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.canceled_at"], filters: { id: orderIds },
+    entity: "order", fields: ["id", "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.metadata", "fulfillments.canceled_at"], filters: { id: orderIds },
   })
   return new Map(
     (data as unknown as Array<OrderForLabels & { id: string }>).map((order) => [

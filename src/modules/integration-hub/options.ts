@@ -169,6 +169,13 @@ export const connectionSchema = z.object({
   circuitBreaker: circuitBreakerSchema.default(CIRCUIT_DEFAULTS),
   /** ERP connections whose books keep another zone than the store's: the zone of this ERP's dates (plugin `timeZone` otherwise). */
   timeZone: timeZoneSchema.optional(),
+  /**
+   * ERP connections: who ships orders. "medusa" (the default): staff fulfil in Medusa. "erp": the ERP's warehouse
+   * ships, and each outbound shipment it completes becomes a Medusa fulfillment (and shipment) of those lines.
+   */
+  fulfilment: z.enum(["medusa", "erp"]).default("medusa"),
+  /** With `fulfilment: "erp"`: minutes between looks for the shipments the ERP completed (the ERP sends no webhooks). */
+  shipmentImportEveryMinutes: z.number().int().min(1).max(1_440).default(5),
 })
 
 const ENCRYPTION_KEY_HINT =
@@ -221,10 +228,18 @@ export const pluginOptionsSchema = z
         ctx.addIssue({ code: "custom", path: ["connections", i, "id"], message: `duplicate connection id "${c.id}"` })
       }
       seen.add(c.id)
+      if (c.fulfilment === "erp" && c.kind !== "erp") {
+        ctx.addIssue({ code: "custom", path: ["connections", i, "fulfilment"], message: `only an ERP connection's warehouse ships orders; "${c.id}" is a ${c.kind} connection` })
+      }
       if (c.legacyMatch && c.kind !== "erp") {
         ctx.addIssue({ code: "custom", path: ["connections", i, "legacyMatch"], message: `only ERP connections match a legacy integration's sales; "${c.id}" is a ${c.kind} connection` })
       }
     })
+    const shippers = opts.connections.filter((c) => c.fulfilment === "erp")
+    if (shippers.length > 1) {
+      // Two warehouses fulfilling the same orders would fulfil each line twice.
+      ctx.addIssue({ code: "custom", path: ["connections", opts.connections.indexOf(shippers[1]), "fulfilment"], message: `only one connection may ship orders (fulfilment "erp"): ${shippers.map((c) => c.id).join(", ")} both do` })
+    }
     const owners = new Set<string>(["medusa", LATEST_WINS, ...CONNECTION_KINDS, ...opts.connections.map((c) => c.id)])
     for (const [entity, owner] of Object.entries(opts.sourceOfTruth)) {
       if (!/^[a-z_]+(\.[a-z_]+)?$/.test(entity)) {

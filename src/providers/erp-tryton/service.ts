@@ -17,6 +17,8 @@ import type {
   ErpStockLevel,
   ErpStockPage,
   ErpStockPageRequest,
+  ErpShipmentPage,
+  ErpShipmentPageRequest,
   ErpTaxLine,
   ErpTextSearch,
   ErpTextSearchPage,
@@ -33,6 +35,7 @@ import { TrytonPayments } from "./payments"
 import { TrytonReturns } from "./returns"
 import { TrytonSaleReads } from "./sale-reads"
 import { TrytonStock } from "./stock"
+import { TrytonShipments } from "./shipments"
 import { describeTrytonCall } from "./describe-call"
 import { netUnitPrice, saleLabel as label, toErpOrder, toTrytonDate, toTrytonDecimal } from "./mappers"
 import {
@@ -68,6 +71,7 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly creditNotes: TrytonCreditNotes
   private readonly cancellation: TrytonCancellation
   private readonly stock: TrytonStock
+  private readonly shipments: TrytonShipments
   private readonly returns: TrytonReturns
   private readonly customers: TrytonCustomers
   private readonly reads: TrytonSaleReads
@@ -87,6 +91,7 @@ export class TrytonErpProvider implements ErpProvider {
     this.creditNotes = new TrytonCreditNotes({ client: this.client, connectionId: this.connectionId, paymentMethodId: () => this.lookups.paymentMethodId(), readInvoices: (ids) => this.payments.readInvoices(ids) })
     this.cancellation = new TrytonCancellation(this.client, this.connectionId, this.payments, (id) => this.reads.readSale(id))
     this.stock = new TrytonStock(this.client, this.lookups)
+    this.shipments = new TrytonShipments(this.client)
     this.returns = new TrytonReturns(this.client, this.connectionId, this.reads)
     this.customers = new TrytonCustomers(this.client, this.lookups)
   }
@@ -262,6 +267,10 @@ export class TrytonErpProvider implements ErpProvider {
 
   listStockLevels(page: ErpStockPageRequest): Promise<ErpStockPage> {
     return this.stock.listStockLevels(page)
+  }
+
+  listShipmentsDone(page: ErpShipmentPageRequest): Promise<ErpShipmentPage> {
+    return this.shipments.listShipmentsDone(page)
   }
 
   salesCountedInStock(externalIds: string[]): Promise<Set<string>> {

@@ -9,7 +9,7 @@ export const HUB_FULFILLMENT_PROVIDER = HubFulfillmentProvider.identifier
 export const ORDER_FIELDS_FOR_LABELS = [
   "id", "display_id", "currency_code", "shipping_address.*",
   "items.id", "items.title", "items.variant.title", "items.variant.weight", "items.variant.length", "items.variant.width", "items.variant.height",
-  "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.canceled_at", "fulfillments.location_id",
+  "fulfillments.id", "fulfillments.provider_id", "fulfillments.data", "fulfillments.metadata", "fulfillments.canceled_at", "fulfillments.location_id",
   "fulfillments.items.line_item_id", "fulfillments.items.quantity",
   "fulfillments.labels.id", "fulfillments.labels.tracking_number", "fulfillments.labels.tracking_url", "fulfillments.labels.label_url",
 ]
@@ -28,6 +28,7 @@ export type OrderForLabels = {
     id: string
     provider_id?: string | null
     data?: Record<string, unknown> | null
+    metadata?: Record<string, unknown> | null
     canceled_at?: string | Date | null
     location_id?: string | null
     items?: Array<{ line_item_id?: string | null; quantity: number | string } | null> | null
@@ -56,7 +57,7 @@ export function planLabels(
   const items = new Map((order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => [i.id, i]))
   const plan: LabelPlan = { number, buy: [], void: [] }
   for (const f of order.fulfillments ?? []) {
-    if (!f || !f.provider_id?.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`)) continue
+    if (!f || !f.provider_id?.startsWith(`${HUB_FULFILLMENT_PROVIDER}_`) || madeFromErpShipment(f)) continue
     const data = (f.data ?? {}) as ShippedData
     if (data.connection_id !== opts.connectionId) continue
     if (f.canceled_at) {
@@ -89,3 +90,7 @@ export function planLabels(
   }
   return plan
 }
+
+/** A fulfillment the hub made from a shipment the ERP's warehouse completed: the ERP shipped it, no label is bought. */
+export const madeFromErpShipment = (f: { metadata?: unknown }) =>
+  typeof ((f.metadata as { integration_hub?: { erp_shipment?: unknown } } | null)?.integration_hub?.erp_shipment) === "string"

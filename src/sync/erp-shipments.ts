@@ -1,0 +1,78 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { IntegrationError } from "../lib/errors"
+import type { ErpShipment } from "../providers/types"
+import { fulfilFromErpShipmentWorkflow } from "../workflows/fulfil-from-erp-shipment"
+import { hubOf } from "./hub"
+import type { OperationResult, OperationRun } from "./operations"
+import { applySoon } from "./webhooks"
+
+export const SHIPMENT_IMPORT = { entity_type: "shipments", operation: "import" } as const
+const PAGE = 50
+/** The event type of a shipment the ERP completed, applied like a webhook event of the ERP's. */
+export const SHIPMENT_DONE = "shipment.done"
+
+/** The Medusa order a sale reference of ours names ("medusa:<order id>", or a replacement's "…/replaces-<id>"). */
+export const orderOfSaleReference = (reference: string) => /^medusa:(order_[A-Za-z0-9]+)(\/|$)/.exec(reference)?.[1] ?? null
+
+/**
+ * The look for shipments the ERP's warehouse completed (connections[].fulfilment "erp"), page by page since the
+ * last look (the record keeps the ERP's cursor). Each shipment of one of our sales is stored once, by the ERP's
+ * shipment id, as an inbound event about its order, and applied like a webhook event: its own record on the order
+ * page, with its retries (fulfil-from-erp-shipment). The first look starts when the connection was first enabled
+ * (as the catch-up sweep does): shipments done before are history, not fulfilled now; an order already fulfilled in
+ * Medusa is not fulfilled again.
+ */
+export async function importErpShipments(container: MedusaContainer, run: OperationRun): Promise<OperationResult> {
+  const hub = hubOf(container)
+  const erp = hub.getProvider(run.connection_id, "erp")
+  if (!erp.listShipmentsDone) {
+    throw new IntegrationError(`The provider of connection "${run.connection_id}" cannot list the shipments its warehouse completed (it has no listShipmentsDone): set connections[].fulfilment of "${run.connection_id}" to "medusa" or use a provider that has it`, {
+      connectionId: run.connection_id, code: "fulfilment_unsupported", retryable: false,
+    })
+  }
+  const record = await hub.retrieveSyncRecord(run.sync_record_id)
+  const baseline = (record.baseline as { cursor?: string | null; not_before?: string } | null) ?? {}
+  const notBefore = baseline.not_before ?? (await hub.ensureConnectionStates([run.connection_id])).get(run.connection_id)!.first_enabled_at.toISOString()
+  let cursor: string | null = null
+  const counts = { listed: 0, stored: 0, repeated: 0, notOurs: 0 }
+  for (let after: string | null = null, first = true; first || after; first = false) {
+    const page = await erp.listShipmentsDone({ changedSince: baseline.cursor ?? null, notBefore, after, limit: PAGE })
+    if (first) cursor = page.cursor
+    for (const shipment of page.shipments) {
+      counts.listed += 1
+      const orderId = orderOfSaleReference(shipment.saleReference)
+      if (!orderId) {
+        counts.notOurs += 1
+        continue
+      }
+      if (run.shadow) continue
+      const stored = await hub.storeWebhookEvent({
+        connection_id: run.connection_id,
+        event: { id: `shipment:${shipment.externalId}:${orderId}`, type: SHIPMENT_DONE, occurredAt: new Date(shipment.doneAt), subject: { entity_type: "order", entity_id: orderId }, data: shipment },
+        payload_hash: "", payload_size: 0,
+        receipt: { duration_ms: 0, request: { shipment: shipment.externalId, read_by: "shipments.import" } },
+      })
+      if (stored.duplicate) counts.repeated += 1
+      else {
+        counts.stored += 1
+        if (stored.sync_record_id) applySoon(container, stored.sync_record_id, () => undefined)
+      }
+    }
+    after = page.next
+  }
+  if (!run.shadow) await hub.saveBaseline(run.connection_id, record.effect_key, { cursor, not_before: notBefore })
+  const since = baseline.cursor ? `since ${baseline.cursor}` : `since ${notBefore} (the first look)`
+  const parts = [`${counts.listed} shipment(s) done ${since}`, `${counts.stored} new for Medusa orders${run.shadow ? " (shadow mode: none fulfilled)" : ""}`]
+  if (counts.repeated) parts.push(`${counts.repeated} seen before`)
+  if (counts.notOurs) parts.push(`${counts.notOurs} of sales the hub did not make, left alone`)
+  return { result: { status: "synced", summary: parts.join("; ") } }
+}
+
+/** An ERP shipment stored by the import, applied: the order's fulfillment of those lines, shipped. */
+export function applyErpShipment(container: MedusaContainer, input: { connection_id: string; event: { data: Record<string, unknown> } }) {
+  const shipment = input.event.data as unknown as ErpShipment
+  return fulfilFromErpShipmentWorkflow(container).run({
+    input: { connection_id: input.connection_id, order_id: orderOfSaleReference(shipment.saleReference)!, shipment },
+    throwOnError: false,
+  })
+}
