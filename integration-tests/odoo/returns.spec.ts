@@ -173,5 +173,15 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
         message: "You cannot cancel a stock move that has been set to 'Done'. Create a return in order to reverse the moves which took place.",
       })
     })
+
+    it("a sale order whose delivery is done is not cancelled (an edit's replacement, an order cancelled in Medusa): refused in words, nothing changed", async () => {
+      const { provider: erp } = provider()
+      const saleId = await sell(erp, [["SHIRT-BLUE", "Blue shirt", 1]])
+      await deliver(saleId)
+      const err = await failure(erp.cancelSalesOrder(saleId))
+      expect(err).toMatchObject({ code: "odoo_already_delivered", retryable: false })
+      expect(err.message).toMatch(/^Cannot cancel sale order S\d+ in Odoo: delivery WH\/OUT\/\d{5} is done, its goods have left the warehouse\. Handle it in Odoo/)
+      expect(odoo.rows("sale.order").find((o) => o.id === Number(saleId))!.state).toBe("sale")
+    })
   })
 }

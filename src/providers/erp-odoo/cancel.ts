@@ -1,3 +1,4 @@
+import { z } from "@medusajs/framework/zod"
 import { IntegrationError } from "../../lib/errors"
 import type { ErpCancelResult } from "../types"
 import { OdooClient } from "./client"
@@ -16,6 +17,14 @@ export class OdooCancellation {
   async cancelSalesOrder(externalId: string): Promise<ErpCancelResult> {
     const [sale] = await this.readSales([Number(externalId)])
     if (sale.state === "cancel") return { state: "cancelled", summary: `sale order ${sale.name} was already cancelled` }
+    // Odoo would cancel a sale order whose goods have left (it keeps the done delivery): the books must say why instead.
+    const delivered = await this.doneDeliveries(sale.id)
+    if (delivered.length) {
+      throw this.permanent(
+        `Cannot cancel sale order ${sale.name} in Odoo: delivery ${delivered.join(", ")} is done, its goods have left the warehouse. Handle it in Odoo (a return of the delivery, a credit note), then mark this cancellation done.`,
+        "odoo_already_delivered"
+      )
+    }
     const invoices = (await this.payments.readMoves(sale.invoice_ids ?? [])).filter((m) => m.move_type === "out_invoice" && m.state !== "cancel")
     const paid = invoices.find((m) => m.state === "posted" && m.payment_state !== "not_paid")
     if (paid) {
@@ -33,6 +42,16 @@ export class OdooCancellation {
     if (after.state !== "cancel") throw this.permanent(`Odoo did not cancel sale order ${after.name} (state ${after.state})`, "odoo_cancel_refused")
     const invoiced = invoices.length ? `, invoice ${invoices.map((i) => i.name || `id ${i.id}`).join(", ")} cancelled` : ""
     return { state: "cancelled", summary: `sale order ${after.name} cancelled${invoiced}` }
+  }
+
+  /** The names of the sale order's outgoing transfers that are done. */
+  private async doneDeliveries(saleId: number): Promise<string[]> {
+    const [row] = z.array(z.object({ picking_ids: z.array(z.number().int()) })).parse(await this.client.call("sale.order", "read", { ids: [saleId], params: { fields: ["picking_ids"] } }))
+    if (!row?.picking_ids.length) return []
+    const pickings = z.array(z.object({ name: z.string(), state: z.string(), picking_type_code: z.string() })).parse(
+      await this.client.call("stock.picking", "read", { ids: row.picking_ids, params: { fields: ["name", "state", "picking_type_code"] } })
+    )
+    return pickings.filter((p) => p.picking_type_code === "outgoing" && p.state === "done").map((p) => p.name)
   }
 
   private permanent(message: string, code: string): IntegrationError {
