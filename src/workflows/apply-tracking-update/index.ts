@@ -10,7 +10,11 @@ export type ApplyTrackingUpdateInput = {
   connection_id: string
   event_id: string
   occurred_at: string
-  data: { label_id?: string | null; fulfillment_id?: string | null; tracking_number?: string | null; claimed_status?: string | null }
+  data: {
+    label_id?: string | null; fulfillment_id?: string | null; tracking_number?: string | null; claimed_status?: string | null
+    /** A return label's event names its Medusa return instead of a fulfillment. */
+    return_id?: string | null; is_return?: boolean | null
+  }
 }
 
 export const applyTrackingUpdateWorkflowId = "apply-tracking-update"
@@ -47,7 +51,8 @@ const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOStrin
 /**
  * A carrier's tracking event, applied: confirm the status with the carrier (the webhook body is not trusted) →
  * move the fulfillment forward through Medusa's workflows (never back) → notify the customer once per status.
- * An event about a label this store did not buy, or a cancelled fulfillment, is recorded and changes nothing.
+ * An event about a label this store did not buy, or a cancelled fulfillment, is recorded and changes nothing; so is
+ * a return label's (about its return): Medusa receives a return when staff check the parcel, not when it is scanned.
  */
 export const applyTrackingUpdateWorkflow = createWorkflow(applyTrackingUpdateWorkflowId, (input: ApplyTrackingUpdateInput) => {
   const ids = transform({ input }, ({ input }) => ({ fulfillment: input.data.fulfillment_id ?? "none" }))
@@ -77,6 +82,13 @@ export const applyTrackingUpdateWorkflow = createWorkflow(applyTrackingUpdateWor
   })
   return new WorkflowResponse(
     transform({ applied, fulfillment, input }, ({ applied, fulfillment, input }): EffectOutcome => {
+      if (!fulfillment && input.data.return_id) {
+        const claimed = input.data.claimed_status ? ` (the event says ${input.data.claimed_status.replace("_", " ")})` : ""
+        return {
+          status: "skipped", skip_code: "return_label",
+          summary: `return label ${input.data.tracking_number ?? input.data.label_id ?? "(none)"} of return ${input.data.return_id}${claimed}: recorded; Medusa receives the return when staff check the parcel, nothing changed`,
+        }
+      }
       if (!fulfillment) return { status: "skipped", skip_code: "unknown_label", summary: `tracking event for label ${input.data.label_id ?? "(none)"}, which no fulfillment of this store has: recorded, nothing changed` }
       if (!applied) return { status: "skipped", skip_code: "fulfillment_canceled", summary: `fulfillment ${fulfillment.id} is cancelled: the tracking event changed nothing` }
       const { tracking, advanced, sent } = applied
