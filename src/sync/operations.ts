@@ -24,6 +24,7 @@ import { hubOf } from "./hub"
 import { importInventory } from "./inventory-import"
 import { contactImportConnections, importContacts } from "./contact-import"
 import { importErpShipments } from "./erp-shipments"
+import { returnLabelsOperation } from "./return-label-operation"
 import { inventoryOwner, timeZoneOf } from "../modules/integration-hub/options"
 
 export type OperationRun = {
@@ -214,6 +215,7 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
         ? { errors: [{ error: new SyncSkipped("shadow mode: no label was bought", "shadow") }] }
         : createShipmentLabelsWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
   },
+  "order.return-labels": returnLabelsOperation,
   "customer.contact": {
     kind: "crm",
     effectKey: contactEffectKey,
