@@ -2,11 +2,12 @@ import { createServer, Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { IntegrationError } from "../lib/errors"
 import { contractInputs, ErpContractSubject, failure, unique } from "./erp-contract-fixtures"
+import { describeEditCases } from "./erp-contract-edits"
 import { describeReturnCases } from "./erp-contract-returns"
 
 /*
  * The ERP contract (package entry `testing/erp-contract`): its cases by concern, customers, sales and money here,
- * returns in erp-contract-returns.ts; the subject and the inputs in erp-contract-fixtures.ts.
+ * order edits in erp-contract-edits.ts, returns in erp-contract-returns.ts; the subject and the inputs in erp-contract-fixtures.ts.
  */
 export type { ErpContractSubject } from "./erp-contract-fixtures"
 export { buildProvider, memoryStateStore } from "./build-provider"
@@ -168,6 +169,7 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
       expect((err as Error).message).toContain(option)
     })
 
+    describeEditCases(subject)
     describeReturnCases(subject)
   })
 }

@@ -25,7 +25,7 @@ export const erpShipmentKey = (connectionId: string, shipmentId: string) => `${c
 export type ErpFulfilmentPlan = {
   number: string
   /** A fulfillment already made from this shipment (a run that stopped after making it): only its shipment is left. */
-  existing: { id: string; shipped: boolean } | null
+  existing: { id: string } | null
   items: Array<{ id: string; quantity: number }>
   /** What the summary says of lines Medusa had already fulfilled (by staff, or an earlier shipment). */
   notes: string[]
@@ -63,7 +63,7 @@ export function planErpFulfilment(order: OrderForErpFulfilment, shipment: ErpShi
     if (left > 0) notes.push(`${left} of ${line.sku} already fulfilled in Medusa, not fulfilled again`)
   }
   // The fulfillment a stopped run made: the items it was made of are the ones to mark shipped.
-  if (made) return { number, existing: { id: made.id, shipped: false }, items: hubMetadata(made.metadata)?.items ?? [], notes: [] }
+  if (made) return { number, existing: { id: made.id }, items: hubMetadata(made.metadata)?.items ?? [], notes: [] }
   if (!plan.length) throw new SyncSkipped(`order #${number}: everything ${connectionId}'s ${name} shipped is fulfilled in Medusa already (${notes.join("; ")})`, "already_fulfilled")
   return { number, existing: null, items: plan, notes }
 }
