@@ -69,7 +69,7 @@ export async function importErpShipments(container: MedusaContainer, run: Operat
 }
 
 /** An ERP shipment stored by the import, applied: the order's fulfillment of those lines, shipped. */
-export function applyErpShipment(container: MedusaContainer, input: { connection_id: string; event: { data: Record<string, unknown> } }) {
+export function applyErpShipment(container: MedusaContainer, input: { connection_id: string; event: { data: Record<string, unknown> } }): Promise<OperationResult> {
   const shipment = input.event.data as unknown as ErpShipment
   return fulfilFromErpShipmentWorkflow(container).run({
     input: { connection_id: input.connection_id, order_id: orderOfSaleReference(shipment.saleReference)!, shipment },
