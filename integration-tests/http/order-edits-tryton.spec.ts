@@ -8,6 +8,7 @@ import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
 import { liveSales } from "../helpers/tryton-sales"
 import { hub, waitForSettledSync } from "../helpers/sync"
+import { keepTrytonAsFound } from "../helpers/tryton-restore"
 
 jest.setTimeout(180_000)
 
@@ -43,6 +44,7 @@ async function shipInTryton(saleId: number) {
 }
 
 describeWithTryton()("order edits → the real Tryton ERP", () => {
+  keepTrytonAsFound()
   medusaIntegrationTestRunner({
     testSuite: ({ getContainer }) => {
       let container: MedusaContainer

@@ -9,6 +9,7 @@ import { recordReturnsInErpWorkflow } from "../../src/workflows/record-returns-i
 import { createErpReturnsStepId } from "../../src/workflows/record-returns-in-erp/steps/create-erp-returns"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
 import { hub, waitForSettledSync } from "../helpers/sync"
+import { keepTrytonAsFound } from "../helpers/tryton-restore"
 
 jest.setTimeout(180_000)
 
@@ -49,6 +50,7 @@ async function creditNotesOfSale(saleId: string): Promise<Array<{ number: string
 }
 
 describeWithTryton()("returns → the real Tryton ERP", () => {
+  keepTrytonAsFound()
   medusaIntegrationTestRunner({
     testSuite: ({ getContainer }) => {
       let container: MedusaContainer

@@ -1,4 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { IntegrationError } from "../lib/errors"
 import type { ErpShipment } from "../providers/types"
 import { fulfilFromErpShipmentWorkflow } from "../workflows/fulfil-from-erp-shipment"
@@ -38,10 +39,12 @@ export async function importErpShipments(container: MedusaContainer, run: Operat
   for (let after: string | null = null, first = true; first || after; first = false) {
     const page = await erp.listShipmentsDone({ changedSince: baseline.cursor ?? null, notBefore, after, limit: PAGE })
     if (first) cursor = page.cursor
+    const known = await ordersOf(container, page.shipments.map((s) => orderOfSaleReference(s.saleReference)).filter((id): id is string => !!id))
     for (const shipment of page.shipments) {
       counts.listed += 1
       const orderId = orderOfSaleReference(shipment.saleReference)
-      if (!orderId) {
+      // A reference of ours naming an order this store does not have (another store on the same ERP): not ours either.
+      if (!orderId || !known.has(orderId)) {
         counts.notOurs += 1
         continue
       }
@@ -64,8 +67,15 @@ export async function importErpShipments(container: MedusaContainer, run: Operat
   const since = baseline.cursor ? `since ${baseline.cursor}` : `since ${notBefore} (the first look)`
   const parts = [`${counts.listed} shipment(s) done ${since}`, `${counts.stored} new for Medusa orders${run.shadow ? " (shadow mode: none fulfilled)" : ""}`]
   if (counts.repeated) parts.push(`${counts.repeated} seen before`)
-  if (counts.notOurs) parts.push(`${counts.notOurs} of sales the hub did not make, left alone`)
+  if (counts.notOurs) parts.push(`${counts.notOurs} of sales not of this store's orders, left alone`)
   return { result: { status: "synced", summary: parts.join("; ") } }
+}
+
+/** Which of these order ids this store has. */
+async function ordersOf(container: MedusaContainer, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set()
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["id"], filters: { id: [...new Set(ids)] } })
+  return new Set((data as Array<{ id: string }>).map((o) => o.id))
 }
 
 /** An ERP shipment stored by the import, applied: the order's fulfillment of those lines, shipped. */
