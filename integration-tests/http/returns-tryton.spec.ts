@@ -4,7 +4,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { capturePaymentWorkflow, createOrderFulfillmentWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import { orderItems, returnItems } from "../../demo/app/after-checkout"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
-import { processSyncRecord } from "../../src/sync/engine"
+import { processSyncRecord, requestEffect } from "../../src/sync/engine"
 import { recordReturnsInErpWorkflow } from "../../src/workflows/record-returns-in-erp"
 import { createErpReturnsStepId } from "../../src/workflows/record-returns-in-erp/steps/create-erp-returns"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
@@ -93,6 +93,12 @@ describeWithTryton()("returns → the real Tryton ERP", () => {
         await new Promise((r) => setTimeout(r, 1_500))
         expect(await hub(container).listSyncRuns({ sync_record_id: record.id })).toHaveLength(1)
         expect(await returnShipments(`medusa:${returnId}`)).toHaveLength(1)
+
+        // Medusa's totals now leave out the returned shirt; the sale keeps it: an order update does not replace the sale.
+        await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "edit" })
+        const edit = await waitForSettledSync(container, orderId, "edit")
+        expect(edit).toMatchObject({ status: "synced", external_id: null })
+        expect(edit.result_summary).toContain("nothing to change")
 
         // Staff refund the returned shirt: one credit note, by the refund; the return made none.
         expect(await creditNotesOfSale(saleId)).toEqual([])

@@ -15,7 +15,7 @@ import { reconcileStock } from "./reconcile-stock"
 
 type OrderRow = {
   id: string; display_id: number | null; status: string; currency_code: string
-  items?: Array<{ id: string; variant_sku?: string | null; quantity?: unknown; detail?: { quantity?: unknown } | null; total?: unknown } | null> | null
+  items?: Array<{ id: string; variant_sku?: string | null; quantity?: unknown; detail?: { quantity?: unknown; return_received_quantity?: unknown; return_dismissed_quantity?: unknown } | null; total?: unknown } | null> | null
   shipping_methods?: Array<{ total?: unknown } | null> | null
 }
 
@@ -43,7 +43,7 @@ export async function reconcileErp(container: MedusaContainer, connection: Conne
     const { data } = await query.graph({
       entity: "order",
       // `total` makes the order module compute the totals of each item and shipping method too.
-      fields: ["id", "display_id", "status", "currency_code", "total", "items.id", "items.variant_sku", "items.quantity", "items.detail.quantity", "items.total", "shipping_methods.total"],
+      fields: ["id", "display_id", "status", "currency_code", "total", "items.id", "items.variant_sku", "items.quantity", "items.detail.quantity", "items.detail.return_received_quantity", "items.detail.return_dismissed_quantity", "items.total", "shipping_methods.total"],
       filters: { status: { $ne: "draft" }, created_at: { $gte: from, $lte: to } },
       pagination: { skip, take: CHECK_PAGE, order: { created_at: "ASC", id: "ASC" } },
     })
@@ -119,9 +119,11 @@ function compareSale(
     if (sale.state !== "cancelled") drift("state", `${label} is canceled in Medusa, but its ${saleLabel} is still ${sale.state} in ${connectionId}`, { medusa: order.status, erp: sale.state }, resend)
     return
   }
-  // What was sold: the items and shipping (refunds are the ERP's credit notes, not a smaller sale).
+  // What was sold: the items and shipping (refunds are the ERP's credit notes, not a smaller sale). Medusa's item
+  // totals leave out the units a return took back, which the ERP keeps on the sale (its return is a shipment of its
+  // own): the total of an order with returned goods is not compared, its lines are.
   const total = amountOf(MathBN.sum(...[...(order.items ?? []), ...(order.shipping_methods ?? [])].map((l) => MathBN.convert((l?.total ?? 0) as number))), order.currency_code)
-  if (sale.total !== null && amountOf(sale.total, order.currency_code) !== total) {
+  if (!hasReturnedGoods(order) && sale.total !== null && amountOf(sale.total, order.currency_code) !== total) {
     const erpTotal = amountOf(sale.total, order.currency_code)
     drift("total", `${label}: ${connectionId}'s ${saleLabel} totals ${erpTotal} ${order.currency_code.toUpperCase()}, Medusa's order ${total}`, { medusa: total, erp: erpTotal }, resend)
   }
@@ -130,6 +132,9 @@ function compareSale(
     drift("lines", `${label}: the lines of ${saleLabel} differ: ${lineDiffs.map((d) => `${d.sku} ${d.medusa} in Medusa, ${d.erp} in ${connectionId}`).join("; ")}`, { lines: lineDiffs }, resend)
   }
 }
+
+const hasReturnedGoods = (order: OrderRow) =>
+  (order.items ?? []).some((i) => Number(i?.detail?.return_received_quantity ?? 0) + Number(i?.detail?.return_dismissed_quantity ?? 0) > 0)
 
 /** An amount with the currency's precision, as text ("45.00"). */
 const amountOf = (v: unknown, currency: string) => MathBN.convert((v ?? 0) as number).toFixed(currencyDigits(currency))

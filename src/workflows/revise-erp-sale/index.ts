@@ -19,7 +19,9 @@ export type ReviseErpSaleInput = {
   corrections?: Corrections | null
 }
 
-export const ORDER_FIELDS_FOR_REVISION = [...ORDER_FIELDS_FOR_ERP, "fulfillments.canceled_at", "fulfillments.labels.tracking_number"]
+export const ORDER_FIELDS_FOR_REVISION = [
+  ...ORDER_FIELDS_FOR_ERP, "items.detail.return_received_quantity", "items.detail.return_dismissed_quantity", "fulfillments.canceled_at", "fulfillments.labels.tracking_number",
+]
 
 export const reviseErpSaleWorkflowId = "revise-erp-sale"
 

@@ -40,7 +40,8 @@ export type OrderForErp = {
     variant_sku?: string | null
     quantity?: Amount
     /** query.graph fills `quantity` only when the detail is selected too; the detail is the source. */
-    detail?: { quantity: Amount } | null
+    /** And, read by an edit, the units returns took back (Medusa's item totals leave them out). */
+    detail?: { quantity: Amount; return_received_quantity?: Amount; return_dismissed_quantity?: Amount } | null
     unit_price: Amount
     raw_unit_price?: { value: string | number } | null
     is_tax_inclusive?: boolean | null

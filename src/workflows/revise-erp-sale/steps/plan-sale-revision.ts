@@ -61,7 +61,9 @@ export const planSaleRevisionStep = createSyncStep(
     if (sale.state === "cancelled") {
       throw new SyncSkipped(`Order ${number} was edited, but its ${saleName} is cancelled in ${input.connection_id}: nothing to follow (reconciliation reports it if the order is still open)`, "sale_cancelled")
     }
-    const changes = lineChanges(input.draft, sale)
+    // Medusa's totals leave out the units a return took back; the ERP's sale keeps them (its return is its own).
+    const returned = (input.order.items ?? []).some((i) => Number(i?.detail?.return_received_quantity ?? 0) + Number(i?.detail?.return_dismissed_quantity ?? 0) > 0)
+    const changes = lineChanges(input.draft, returned ? { ...sale, total: null } : sale)
     const now = customerKey(input.draft)
     const before = ((await hub.retrieveSyncRecord(input.sync_record_id)).baseline as { customer_key?: string } | null)?.customer_key ?? keyAsOf(input, create.synced_at)
     const customerChanged = before !== now
@@ -69,6 +71,12 @@ export const planSaleRevisionStep = createSyncStep(
     const labels = customerChanged
       ? (input.order.fulfillments ?? []).filter((f) => f && !f.canceled_at).flatMap((f) => (f!.labels ?? []).map((l) => l?.tracking_number)).filter((t): t is string => !!t)
       : []
+    if (returned && changes.length) {
+      throw new IntegrationError(
+        `Order ${number} has goods back from a return, so its ${saleName} in ${input.connection_id} is not made anew from the edited order (the ERP's return belongs to that sale): make this change (${changes.join("; ")}) in ${input.connection_id} by hand`,
+        { connectionId: input.connection_id, code: "edit_after_return", retryable: false }
+      )
+    }
     return new StepResponse<SaleRevisionPlan>({
       action: changes.length ? "replace" : "none",
       create_record_id: create.id,
