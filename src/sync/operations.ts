@@ -160,7 +160,7 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the payments were not sent", "shadow") }] }
-        : recordPaymentsInErpWorkflow(container).run({ input: moneyInput(container, i), throwOnError: false }),
+        : recordPaymentsInErpWorkflow(container).run({ input: datedInput(container, i), throwOnError: false }),
   },
   "order.record-refunds": {
     kind: "erp",
@@ -171,7 +171,7 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the refunds were not sent", "shadow") }] }
-        : recordRefundsInErpWorkflow(container).run({ input: moneyInput(container, i), throwOnError: false }),
+        : recordRefundsInErpWorkflow(container).run({ input: datedInput(container, i), throwOnError: false }),
   },
   "order.returns": {
     kind: "erp",
@@ -191,7 +191,7 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
     run: async (container, i) =>
       i.shadow
         ? { errors: [{ error: new SyncSkipped("shadow mode: the returned goods were not sent", "shadow") }] }
-        : recordReturnsInErpWorkflow(container).run({ input: { ...moneyInput(container, i), sync_record_id: i.sync_record_id }, throwOnError: false }),
+        : recordReturnsInErpWorkflow(container).run({ input: { ...datedInput(container, i), sync_record_id: i.sync_record_id }, throwOnError: false }),
   },
   "order.ship-labels": {
     kind: "shipping",
@@ -337,8 +337,8 @@ function inWordsOfTheEdit(i: OperationRun, run: OperationResult): OperationResul
   }
 }
 
-/** What a money workflow needs: the order, the connection, and the zone whose calendar dates the ERP books. */
-function moneyInput(container: MedusaContainer, i: OperationRun) {
+/** What a dated workflow (money, returns) needs: the order, the connection, and the zone whose calendar dates the ERP books. */
+function datedInput(container: MedusaContainer, i: OperationRun) {
   const hub = hubOf(container)
   return { connection_id: i.connection_id, order_id: i.entity_id, time_zone: timeZoneOf(hub.pluginOptions, hub.getConnection(i.connection_id)) }
 }
