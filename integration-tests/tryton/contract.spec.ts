@@ -1,10 +1,13 @@
 import { buildProvider, describeErpContract } from "../../src/testing/erp-contract"
 import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
 import { describeWithTryton, trytonPeer } from "../helpers/tryton-env"
+import { keepTrytonAsFound } from "../helpers/tryton-restore"
 
 jest.setTimeout(60_000)
 
 describeWithTryton()("Tryton (real trytond)", () => {
+  // Its cases ship and return goods: the suites after it read the seeded quantities.
+  keepTrytonAsFound()
   const state = trytonPeer.readState()!
   const options = (overrides: Record<string, unknown> = {}) => ({
     url: state.url, database: state.database, username: state.username, password: state.password, invoiceMethod: "manual", ...overrides,

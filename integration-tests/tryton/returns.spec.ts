@@ -3,6 +3,7 @@ import type { ErpReturnInput, ErpReturnLine, ErpSalesOrderInput } from "../../sr
 import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
 import { buildProvider } from "../../src/testing/erp-contract"
 import { describeWithTryton, trytonPeer } from "../helpers/tryton-env"
+import { keepTrytonAsFound } from "../helpers/tryton-restore"
 
 jest.setTimeout(60_000)
 
@@ -19,6 +20,8 @@ type ReturnRow = {
 }
 
 describeWithTryton()("Tryton customer returns (real trytond)", () => {
+  // Its cases ship and return goods: the suites after it read the seeded quantities.
+  keepTrytonAsFound()
   const state = trytonPeer.readState()!
   const adapter = () => buildProvider(TrytonErpProvider, { url: state.url, database: state.database, username: state.username, password: state.password, invoiceMethod: "manual" })
   const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
