@@ -5,12 +5,22 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import {
   beginOrderEditOrderWorkflow,
   beginReceiveReturnWorkflow,
+  beginClaimOrderWorkflow,
+  beginExchangeOrderWorkflow,
   beginReturnOrderWorkflow,
+  cancelOrderExchangeWorkflow,
+  confirmClaimRequestWorkflow,
+  confirmExchangeRequestWorkflow,
   confirmOrderEditRequestWorkflow,
   confirmReturnReceiveWorkflow,
   confirmReturnRequestWorkflow,
   orderEditAddNewItemWorkflow,
+  orderClaimAddNewItemWorkflow,
+  orderClaimItemWorkflow,
+  orderClaimRequestItemReturnWorkflow,
   orderEditUpdateItemQuantityWorkflow,
+  orderExchangeAddNewItemWorkflow,
+  orderExchangeRequestItemReturnWorkflow,
   receiveItemReturnRequestWorkflow,
   requestItemReturnWorkflow,
   requestOrderEditRequestWorkflow,
@@ -90,4 +100,67 @@ export async function receiveReturn(container: MedusaContainer, returnId: string
   await beginReceiveReturnWorkflow(container).run({ input: { return_id: returnId } })
   await receiveItemReturnRequestWorkflow(container).run({ input: { return_id: returnId, items: lines } })
   await confirmReturnReceiveWorkflow(container).run({ input: { return_id: returnId, confirmed_by: "demo" } })
+}
+
+/** Items by title with a quantity, as the order's item ids Medusa's workflows take. */
+async function linesOf(container: MedusaContainer, orderId: string, items: Record<string, number>): Promise<Array<{ id: string; quantity: number }>> {
+  const byTitle = await orderItems(container, orderId)
+  return Object.entries(items).map(([title, quantity]) => {
+    const item = byTitle.get(title)
+    if (!item) throw new Error(`Order ${orderId} has no item "${title}" (it has ${[...byTitle.keys()].join(", ")})`)
+    return { id: item.id, quantity }
+  })
+}
+
+/**
+ * An exchange as staff make it in the admin: items the customer sends back (by title), variants sent out instead,
+ * confirmed (Medusa emits `order.exchange_created`; the outbound items join the order, the return is requested).
+ * Returns the exchange's and its return's ids.
+ */
+export async function exchangeItems(
+  container: MedusaContainer,
+  orderId: string,
+  exchange: { back: Record<string, number>; out: Array<{ variantId: string; quantity: number }>; locationId?: string }
+): Promise<{ exchangeId: string; returnId: string | null }> {
+  const { result: change } = await beginExchangeOrderWorkflow(container).run({ input: { order_id: orderId, created_by: "demo" } })
+  const exchangeId = (change as { exchange_id?: string | null }).exchange_id
+  if (!exchangeId) throw new Error(`Medusa began no exchange for order ${orderId}`)
+  const back = await linesOf(container, orderId, exchange.back)
+  // The admin's route passes the exchange's return (none yet: the workflow makes it), as here.
+  if (back.length) await orderExchangeRequestItemReturnWorkflow(container).run({ input: { exchange_id: exchangeId, return_id: undefined as unknown as string, items: back, ...(exchange.locationId ? { location_id: exchange.locationId } : {}) } })
+  await orderExchangeAddNewItemWorkflow(container).run({ input: { exchange_id: exchangeId, items: exchange.out.map((o) => ({ variant_id: o.variantId, quantity: o.quantity })) } })
+  await confirmExchangeRequestWorkflow(container).run({ input: { exchange_id: exchangeId, confirmed_by: "demo" } })
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order_exchange", fields: ["id", "return_id"], filters: { id: exchangeId } })
+  return { exchangeId, returnId: (data[0] as { return_id?: string | null } | undefined)?.return_id ?? null }
+}
+
+/** Staff cancel an exchange (Medusa emits no event: the hub's sweep finds it). */
+export async function cancelExchange(container: MedusaContainer, exchangeId: string): Promise<void> {
+  await cancelOrderExchangeWorkflow(container).run({ input: { exchange_id: exchangeId, canceled_by: "demo" } })
+}
+
+/**
+ * A claim as staff make it: items the customer reports (damaged, missing: written off, or `returned` to be sent
+ * back), replacements sent out (`type: "replace"`, at `unitPrice` when staff set one) or money back (`type: "refund"`, refunded by staff as any
+ * refund). Medusa emits `order.claim_created`. Returns the claim's id.
+ */
+export async function claimItems(
+  container: MedusaContainer,
+  orderId: string,
+  claim: { type: "replace" | "refund"; claimed?: Record<string, number>; returned?: Record<string, number>; out?: Array<{ variantId: string; quantity: number; unitPrice?: number }>; locationId?: string }
+): Promise<string> {
+  const { result: change } = await beginClaimOrderWorkflow(container).run({ input: { order_id: orderId, type: claim.type, created_by: "demo" } })
+  const claimId = (change as { claim_id?: string | null }).claim_id
+  if (!claimId) throw new Error(`Medusa began no claim for order ${orderId}`)
+  const claimed = await linesOf(container, orderId, claim.claimed ?? {})
+  if (claimed.length) await orderClaimItemWorkflow(container).run({ input: { claim_id: claimId, items: claimed.map((c) => ({ ...c, reason: "production_failure" as const })) } })
+  const returned = await linesOf(container, orderId, claim.returned ?? {})
+  if (returned.length) await orderClaimRequestItemReturnWorkflow(container).run({ input: { claim_id: claimId, return_id: undefined as unknown as string, items: returned, ...(claim.locationId ? { location_id: claim.locationId } : {}) } })
+  if (claim.out?.length) {
+    // A replacement at no charge is priced 0 by staff; without a price it costs what the variant does.
+    const items = claim.out.map((o) => ({ variant_id: o.variantId, quantity: o.quantity, ...(o.unitPrice !== undefined ? { unit_price: o.unitPrice } : {}) }))
+    await orderClaimAddNewItemWorkflow(container).run({ input: { claim_id: claimId, items } })
+  }
+  await confirmClaimRequestWorkflow(container).run({ input: { claim_id: claimId, confirmed_by: "demo" } })
+  return claimId
 }

@@ -55,6 +55,12 @@ export type ErpSalesOrderLine = {
 /** One shipping method charged, after its discounts and excluding tax (0 when free: then absent). */
 export type ErpShippingLine = { title: string; netAmount: string; taxes: ErpTaxLine[] }
 
+/**
+ * Goods an exchange or a claim takes back, credited on the sale of what it sends out: a line without product (no
+ * stock moves: the goods come back by the return), `netAmount` the positive amount credited, excluding tax.
+ */
+export type ErpCreditLine = { title: string; netAmount: string; taxes: ErpTaxLine[] }
+
 export type ErpSalesOrderInput = {
   /** Stable external reference, e.g. "medusa:order_01H…": the idempotency key in the ERP. */
   reference: string
@@ -72,6 +78,11 @@ export type ErpSalesOrderInput = {
   lines: ErpSalesOrderLine[]
   /** Shipping charged to the customer, each a line without product. */
   shipping: ErpShippingLine[]
+  /**
+   * On the sale of an exchange or a claim: the goods it takes back, each credited as a line without product at a
+   * negative amount. Absent on an order's own sale.
+   */
+  credits?: ErpCreditLine[]
   /**
    * What the ERP checks before it confirms a new sale (the connection's `orderChecks`): stock, and the list price
    * within a tolerance (null: not checked). A provider that cannot check one says so in its README section.

@@ -25,6 +25,7 @@ import { importInventory } from "./inventory-import"
 import { contactImportConnections, importContacts } from "./contact-import"
 import { importErpShipments } from "./erp-shipments"
 import { returnLabelsOperation } from "./return-label-operation"
+import { exchangesOperation } from "./exchange-operation"
 import { inventoryOwner, timeZoneOf } from "../modules/integration-hub/options"
 
 export type OperationRun = {
@@ -216,6 +217,7 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
         : createShipmentLabelsWorkflow(container).run({ input: { connection_id: i.connection_id, order_id: i.entity_id }, throwOnError: false }),
   },
   "order.return-labels": returnLabelsOperation,
+  "order.exchanges": exchangesOperation,
   "customer.contact": {
     kind: "crm",
     effectKey: contactEffectKey,

@@ -5,6 +5,7 @@ import { currencyDigits } from "../lib/money"
 import { isDone } from "../modules/integration-hub/models/sync-record"
 import { ConnectionConfig, inventoryOwner, PluginOptions } from "../modules/integration-hub/options"
 import type { ErpSaleDetail } from "../providers/types"
+import { SENT_OUT_FIELDS, sentOutItems, withoutSentOut } from "../workflows/sync-exchanges-to-erp/sent-out"
 import { Corrections, applyOrderCorrections } from "../workflows/sync-order-to-erp/corrections"
 import { OrderForErp, orderReference } from "../workflows/sync-order-to-erp/order-mapper"
 import { CHECK_PAGE, Drift, DriftFix, Found } from "./drift"
@@ -17,6 +18,15 @@ type OrderRow = {
   id: string; display_id: number | null; status: string; currency_code: string
   items?: Array<{ id: string; variant_sku?: string | null; quantity?: unknown; detail?: { quantity?: unknown; return_received_quantity?: unknown; return_dismissed_quantity?: unknown } | null; total?: unknown } | null> | null
   shipping_methods?: Array<{ total?: unknown } | null> | null
+  /** Its exchanges or claims sent items out (left out of `items`): its total is not the sale's. */
+  exchanged?: boolean
+}
+
+/** The items the exchanges and claims of these orders sent out, by order. */
+async function sentOutOf(container: MedusaContainer, orderIds: string[]) {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const rows = await Promise.all(["order_exchange", "order_claim"].map((entity) => query.graph({ entity, fields: SENT_OUT_FIELDS, filters: { order_id: orderIds } })))
+  return sentOutItems(rows.flatMap((r) => r.data) as Parameters<typeof sentOutItems>[0])
 }
 
 /** Who owns orders by the matrix: Medusa (the default), or this ERP. */
@@ -49,6 +59,7 @@ export async function reconcileErp(container: MedusaContainer, connection: Conne
     })
     const rows = data as unknown as OrderRow[]
     if (!rows.length) break
+    const sentOut = await sentOutOf(container, rows.map((o) => o.id))
     const records = new Map(
       (await hub.listSyncRecords({ connection_id: connection.id, entity_type: "order", operation: "create", entity_id: rows.map((o) => o.id) })).map((r) => [r.entity_id, r])
     )
@@ -58,7 +69,9 @@ export async function reconcileErp(container: MedusaContainer, connection: Conne
       checked += 1
       const record = records.get(row.id)
       // As the hub sent it: with the corrections staff made to its data (edit-and-retry), as JSON (amounts as numbers).
-      const order = applyOrderCorrections(JSON.parse(JSON.stringify(row)) as OrderForErp, record?.corrections as Corrections | null) as unknown as OrderRow
+      // Without the items its exchanges and claims sent out: the ERP has those on their own sales.
+      const order = withoutSentOut(applyOrderCorrections(JSON.parse(JSON.stringify(row)) as OrderForErp, record?.corrections as Corrections | null) as unknown as OrderRow, sentOut.get(row.id))
+      if (sentOut.has(row.id)) order.exchanged = true
       const label = `Order #${order.display_id ?? order.id}`
       if (record && isDone(record.status) && record.external_id) {
         wanted.push({ order, label, externalId: record.external_id, number: record.external_number, recorded: true })
@@ -123,13 +136,14 @@ function compareSale(
   // totals leave out the units a return took back, which the ERP keeps on the sale (its return is a shipment of its
   // own): the total of an order with returned goods is not compared, its lines are.
   const total = amountOf(MathBN.sum(...[...(order.items ?? []), ...(order.shipping_methods ?? [])].map((l) => MathBN.convert((l?.total ?? 0) as number))), order.currency_code)
-  if (!hasReturnedGoods(order) && sale.total !== null && amountOf(sale.total, order.currency_code) !== total) {
+  if (!hasReturnedGoods(order) && !order.exchanged && sale.total !== null && amountOf(sale.total, order.currency_code) !== total) {
     const erpTotal = amountOf(sale.total, order.currency_code)
     drift("total", `${label}: ${connectionId}'s ${saleLabel} totals ${erpTotal} ${order.currency_code.toUpperCase()}, Medusa's order ${total}`, { medusa: total, erp: erpTotal }, resend)
   }
   const lineDiffs = compareLines(order, sale)
   if (lineDiffs.length) {
-    drift("lines", `${label}: the lines of ${saleLabel} differ: ${lineDiffs.map((d) => `${d.sku} ${d.medusa} in Medusa, ${d.erp} in ${connectionId}`).join("; ")}`, { lines: lineDiffs }, resend)
+    // An order with an exchange is not sent anew: its exchange's sale would stay apart from the new one.
+    drift("lines", `${label}: the lines of ${saleLabel} differ: ${lineDiffs.map((d) => `${d.sku} ${d.medusa} in Medusa, ${d.erp} in ${connectionId}`).join("; ")}`, { lines: lineDiffs }, order.exchanged ? ["ignore"] : resend)
   }
 }
 

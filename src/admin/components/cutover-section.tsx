@@ -18,7 +18,7 @@ const OUTCOME: Record<BackfillOutcome, [string, string]> = {
 }
 const FIX_LABEL: Record<DriftFix, string> = { resend: "Send again", accept: "Take theirs", ignore: "Ignore…" }
 const OPERATION_WORDS: Record<string, string> = {
-  "order.create": "order", "order.edit": "order edit", "order.returns": "return record", "order.return-labels": "return label", "order.cancel": "cancellation", "order.record-payments": "payment record", "order.record-refunds": "refund record",
+  "order.create": "order", "order.edit": "order edit", "order.returns": "return record", "order.return-labels": "return label", "order.exchanges": "exchange sale", "order.cancel": "cancellation", "order.record-payments": "payment record", "order.record-refunds": "refund record",
   "order.ship-labels": "label", "customer.contact": "contact", "order.deal": "deal",
 }
 

@@ -174,8 +174,8 @@ export class OdooErpProvider implements ErpProvider {
       ...toErpOrder(sale),
       total: String(sale.amount_total),
       currencyCode: Array.isArray(currency) && typeof currency[1] === "string" ? currency[1] : null,
-      // The service products carrying shipping and rounding are not the order's lines.
-      lines: sumBySku(lines.flatMap((l) => (l.product_id ? [{ sku: skuOf.get(l.product_id[0])!, quantity: l.product_uom_qty }] : [])).filter((l) => l.sku !== SHIPPING_SKU && l.sku !== ROUNDING_SKU)),
+      // The service products carrying shipping, rounding and exchange credits are not the order's lines.
+      lines: sumBySku(lines.flatMap((l) => (l.product_id ? [{ sku: skuOf.get(l.product_id[0])!, quantity: l.product_uom_qty }] : [])).filter((l) => !SERVICE_SKUS.includes(l.sku))),
     }
   }
 
@@ -200,6 +200,11 @@ export class OdooErpProvider implements ErpProvider {
     if (input.shipping.length) {
       const shippingProduct = await this.lookups.serviceProductId(SHIPPING_SKU, input, "to carry the shipping charge")
       for (const s of input.shipping) lines.push({ product_id: shippingProduct, name: s.title, product_uom_qty: 1, price_unit: Number(s.netAmount), ...taxed(s.taxes) })
+    }
+    if (input.credits?.length) {
+      // Goods an exchange takes back: a service line at a negative price, so Odoo moves no stock for it (the return picking does).
+      const creditProduct = await this.lookups.serviceProductId(EXCHANGE_CREDIT_SKU, input, "to credit the goods an exchange or claim takes back")
+      for (const c of input.credits) lines.push({ product_id: creditProduct, name: c.title, product_uom_qty: 1, price_unit: -Number(c.netAmount), ...taxed(c.taxes) })
     }
     const [id] = await this.client.call<number[]>("sale.order", "create", {
       params: { vals_list: [{
@@ -240,7 +245,7 @@ export class OdooErpProvider implements ErpProvider {
     if (sale.state !== "draft" && sale.state !== "sent") return toErpOrder(sale)
     const digits = currencyDigits(input.currencyCode)
     const odooTotal = () => MathBN.convert(sale.amount_total).toFixed(digits)
-    const difference = roundingDifference(input.total, odooTotal(), digits, input.lines.length + input.shipping.length)
+    const difference = roundingDifference(input.total, odooTotal(), digits, input.lines.length + input.shipping.length + (input.credits?.length ?? 0))
     if (difference !== null && !MathBN.eq(difference, 0)) {
       const product = await this.lookups.serviceProductId(ROUNDING_SKU, input, "to carry the rounding difference between Odoo's per-line taxes and Medusa's total")
       await this.client.call("sale.order", "write", {
@@ -313,6 +318,9 @@ export class OdooErpProvider implements ErpProvider {
 export const SHIPPING_SKU = "MEDUSA-SHIPPING"
 /** The internal reference of the service product that carries a rounding difference (needed only when one occurs). */
 export const ROUNDING_SKU = "MEDUSA-ROUNDING"
+/** The internal reference of the service product that credits, on an exchange's or claim's sale, the goods it takes back. */
+export const EXCHANGE_CREDIT_SKU = "MEDUSA-EXCHANGE-CREDIT"
+const SERVICE_SKUS = [SHIPPING_SKU, ROUNDING_SKU, EXCHANGE_CREDIT_SKU]
 
 /**
  * A line's net amount as Odoo lines with its 2-digit unit prices: one line when the amount divides evenly by the

@@ -183,6 +183,7 @@ export class SandboxErpProvider implements ErpProvider {
         currencyCode: input.currencyCode,
         lines: input.lines,
         shipping: input.shipping,
+        ...(input.credits?.length ? { credits: input.credits } : {}),
         total: input.total,
       }
       await this.state.set(`sale:${sale.id}`, sale)

@@ -1,4 +1,4 @@
-import type { ErpSalesOrderLine, ErpShippingLine } from "../types"
+import type { ErpCreditLine, ErpSalesOrderLine, ErpShippingLine } from "../types"
 import { z } from "@medusajs/framework/zod"
 
 export const sandboxOptionsSchema = z.object({
@@ -29,6 +29,7 @@ export type SandboxSale = {
   currencyCode: string
   lines: ErpSalesOrderLine[]
   shipping?: ErpShippingLine[]
+  credits?: ErpCreditLine[]
   /** What Medusa charged, taxes included; the sandbox books it as given. */
   total?: string
 }

@@ -164,6 +164,10 @@ export class TrytonErpProvider implements ErpProvider {
     for (const shipping of input.shipping) {
       lines.push({ type: "line", description: shipping.title, quantity: 1, unit_price: toTrytonDecimal(shipping.netAmount), ...taxes(shipping.taxes) })
     }
+    // Goods an exchange takes back: a credit without product, so Tryton moves no stock for it (the return does).
+    for (const credit of input.credits ?? []) {
+      lines.push({ type: "line", description: credit.title, quantity: 1, unit_price: toTrytonDecimal(MathBN.mult(credit.netAmount, -1).toFixed()), ...taxes(credit.taxes) })
+    }
     const [saleId] = await this.client.model<number[]>("sale.sale", "create", [
       [
         {
@@ -210,7 +214,7 @@ export class TrytonErpProvider implements ErpProvider {
   private async matchTotal(sale: TrytonSale, input: ErpSalesOrderInput): Promise<TrytonSale> {
     const digits = currencyDigits(input.currencyCode)
     const trytonTotal = sale.total_amount?.decimal ?? "0"
-    const difference = roundingDifference(input.total, trytonTotal, digits, input.lines.length + input.shipping.length)
+    const difference = roundingDifference(input.total, trytonTotal, digits, input.lines.length + input.shipping.length + (input.credits?.length ?? 0))
     if (difference === null) {
       throw this.permanent(
         `Cannot sync order #${input.orderNumber} to ${this.connectionId}: Tryton computes a total of ${trytonTotal} ${input.currencyCode} for sale ${label(sale)}, ` +

@@ -3,7 +3,9 @@ import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import { accountingDate } from "../../lib/accounting-date"
 import { formatAmount } from "../sync-order-to-erp/order-mapper"
 import type { EffectOutcome } from "../outcome"
+import { allocatePayments } from "./allocate"
 import { findErpSaleStep } from "./steps/find-erp-sale"
+import { findExchangeSalesStep } from "./steps/find-exchange-sales"
 import { MoneyToRecord, recordErpPaymentsStep } from "./steps/record-erp-payments"
 
 export type RecordPaymentsInErpInput = {
@@ -53,8 +55,8 @@ export function moneyMovesOf(order: OrderForPayments, kind: "captures" | "refund
 export const capturesOf = (order: OrderForPayments, timeZone: string) => moneyMovesOf(order, "captures", timeZone)
 
 /**
- * Records an order's captured payments in an ERP: read the captures → find the order's sale → register each
- * capture against its invoice (once per capture). Runs again, by its content revision, when a capture is added.
+ * Records an order's captured payments in an ERP: read the captures → find the order's sale (and those of its
+ * exchanges) → register each capture against the invoice it pays (once per capture, or per part of one). Runs again, by its content revision, when a capture is added.
  */
 export const recordPaymentsInErpWorkflow = createWorkflow(recordPaymentsInErpWorkflowId, (input: RecordPaymentsInErpInput) => {
   const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_PAYMENTS, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
@@ -63,13 +65,15 @@ export const recordPaymentsInErpWorkflow = createWorkflow(recordPaymentsInErpWor
     return { number: String(o.display_id ?? o.id), currency_code: o.currency_code.toUpperCase(), captures: capturesOf(o, input.time_zone) }
   })
   const sale = findErpSaleStep(transform({ input, order }, ({ input, order }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: order.number, needs: "recordPayment" as const })))
+  const sales = findExchangeSalesStep(
+    transform({ input, order, sale }, ({ input, order, sale }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: order.number, sale_external_id: sale.sale_external_id }))
+  )
   const recorded = recordErpPaymentsStep(
-    transform({ input, order, sale }, ({ input, order, sale }) => ({
+    transform({ input, order, sales }, ({ input, order, sales }) => ({
       connection_id: input.connection_id,
-      sale_external_id: sale.sale_external_id,
       order_number: order.number,
       currency_code: order.currency_code,
-      captures: order.captures,
+      payments: allocatePayments(order.captures, sales),
     }))
   )
   return new WorkflowResponse(

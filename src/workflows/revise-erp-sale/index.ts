@@ -8,6 +8,7 @@ import type { OrderForErp } from "../sync-order-to-erp/order-mapper"
 import { validateOrderForErpStep } from "../sync-order-to-erp/steps/validate-order-for-erp"
 import type { OrderUpdate } from "./revision"
 import { planSaleRevisionStep } from "./steps/plan-sale-revision"
+import { SENT_OUT_FIELDS, sentOutItems, withoutSentOut } from "../sync-exchanges-to-erp/sent-out"
 import { rememberBaselineStep } from "./steps/remember-baseline"
 
 export type ReviseErpSaleInput = {
@@ -39,10 +40,13 @@ export const reviseErpSaleWorkflow = createWorkflow(reviseErpSaleWorkflowId, (in
     fields: ["id", "created_at", "actions.details"],
     filters: { order_id: input.order_id, change_type: "update_order" },
   }).config({ name: "read-order-updates" })
-  const order = transform({ orders, input }, ({ orders, input }) => applyOrderCorrections(orders[0] as unknown as OrderForErp, input.corrections ?? null))
+  const { data: exchanges } = useQueryGraphStep({ entity: "order_exchange", fields: SENT_OUT_FIELDS, filters: { order_id: input.order_id } }).config({ name: "read-exchanges" })
+  const { data: claims } = useQueryGraphStep({ entity: "order_claim", fields: SENT_OUT_FIELDS, filters: { order_id: input.order_id } }).config({ name: "read-claims" })
+  const sentOut = transform({ exchanges, claims, input }, ({ exchanges, claims, input }) => sentOutItems([...exchanges, ...claims] as Parameters<typeof sentOutItems>[0]).get(input.order_id) ?? [])
+  const order = transform({ orders, input, sentOut }, ({ orders, input, sentOut }) => withoutSentOut(applyOrderCorrections(orders[0] as unknown as OrderForErp, input.corrections ?? null), sentOut))
   const updates = transform({ changes }, ({ changes }) => updatesOf(changes as unknown as OrderChangeRow[]))
   const draft = validateOrderForErpStep({ order, connection_id: input.connection_id })
-  const plan = planSaleRevisionStep(transform({ input, order, draft, updates }, ({ input, order, draft, updates }) => ({ connection_id: input.connection_id, order, draft, updates, sync_record_id: input.sync_record_id })))
+  const plan = planSaleRevisionStep(transform({ input, order, draft, updates, sentOut }, ({ input, order, draft, updates, sentOut }) => ({ connection_id: input.connection_id, order, draft, updates, sync_record_id: input.sync_record_id, exchanged: sentOut.length > 0 })))
 
   const replaced = when("replace-sale", { plan }, ({ plan }) => plan.action === "replace").then(() =>
     replaceErpSaleWorkflow.runAsStep({

@@ -5,7 +5,7 @@ import { ORDER_CHECK_DEFAULTS } from "../../modules/integration-hub/options"
 
 type OrderChecks = typeof ORDER_CHECK_DEFAULTS
 import { IntegrationError, SyncSkipped } from "../../lib/errors"
-import type { ErpAddress, ErpCustomerInput, ErpSalesOrderLine, ErpShippingLine, ErpTaxLine } from "../../providers/types"
+import type { ErpAddress, ErpCreditLine, ErpCustomerInput, ErpSalesOrderLine, ErpShippingLine, ErpTaxLine } from "../../providers/types"
 
 type Amount = number | string | { value: string | number } | null | undefined
 type BigNumberValue = ReturnType<typeof MathBN.convert>
@@ -80,6 +80,8 @@ export type ErpOrderDraft = {
   customer: ErpCustomerInput
   lines: ErpSalesOrderLine[]
   shipping: ErpShippingLine[]
+  /** An exchange's or claim's sale: the goods it takes back, credited (plan of sync-exchanges-to-erp). */
+  credits?: ErpCreditLine[]
   total: string
   checks: { stock: boolean; priceTolerancePercent: number | null }
 }

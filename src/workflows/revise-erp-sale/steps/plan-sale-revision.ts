@@ -32,6 +32,8 @@ type Input = {
   updates: OrderUpdate[]
   /** The edit's own record: its baseline holds the customer fingerprint the sale was last made with. */
   sync_record_id: string
+  /** The order has exchanges or claims that sent items out (left out of `order`: they have sales of their own). */
+  exchanged: boolean
 }
 
 /**
@@ -61,9 +63,11 @@ export const planSaleRevisionStep = createSyncStep(
     if (sale.state === "cancelled") {
       throw new SyncSkipped(`Order ${number} was edited, but its ${saleName} is cancelled in ${input.connection_id}: nothing to follow (reconciliation reports it if the order is still open)`, "sale_cancelled")
     }
-    // Medusa's totals leave out the units a return took back; the ERP's sale keeps them (its return is its own).
+    // Medusa's totals leave out the units a return took back; the ERP's sale keeps them (its return is its own). An
+    // exchange's or claim's items are on their own sale (and left out of the order read here), its money too.
     const returned = (input.order.items ?? []).some((i) => Number(i?.detail?.return_received_quantity ?? 0) + Number(i?.detail?.return_dismissed_quantity ?? 0) > 0)
-    const changes = lineChanges(input.draft, returned ? { ...sale, total: null } : sale)
+    const afterCheckout = returned ? "goods back from a return" : input.exchanged ? "an exchange or a claim" : null
+    const changes = lineChanges(input.draft, afterCheckout ? { ...sale, total: null } : sale)
     const now = customerKey(input.draft)
     const before = ((await hub.retrieveSyncRecord(input.sync_record_id)).baseline as { customer_key?: string } | null)?.customer_key ?? keyAsOf(input, create.synced_at)
     const customerChanged = before !== now
@@ -71,10 +75,10 @@ export const planSaleRevisionStep = createSyncStep(
     const labels = customerChanged
       ? (input.order.fulfillments ?? []).filter((f) => f && !f.canceled_at).flatMap((f) => (f!.labels ?? []).map((l) => l?.tracking_number)).filter((t): t is string => !!t)
       : []
-    if (returned && changes.length) {
+    if (afterCheckout && changes.length) {
       throw new IntegrationError(
-        `Order ${number} has goods back from a return, so its ${saleName} in ${input.connection_id} is not made anew from the edited order (the ERP's return belongs to that sale): make this change (${changes.join("; ")}) in ${input.connection_id} by hand`,
-        { connectionId: input.connection_id, code: "edit_after_return", retryable: false }
+        `Order ${number} has ${afterCheckout}, so its ${saleName} in ${input.connection_id} is not made anew from the edited order (the ERP's ${returned ? "return" : "exchange sale"} belongs to that sale): make this change (${changes.join("; ")}) in ${input.connection_id} by hand`,
+        { connectionId: input.connection_id, code: returned ? "edit_after_return" : "edit_after_exchange", retryable: false }
       )
     }
     return new StepResponse<SaleRevisionPlan>({

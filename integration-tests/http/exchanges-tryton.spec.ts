@@ -1,0 +1,214 @@
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { capturePaymentWorkflow, createOrderFulfillmentWorkflow, markPaymentCollectionAsPaid, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { cancelExchange, claimItems, exchangeItems, orderItems, receiveReturn } from "../../demo/app/after-checkout"
+import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
+import { processSyncRecord, requestEffect } from "../../src/sync/engine"
+import { syncExchangesToErpWorkflow } from "../../src/workflows/sync-exchanges-to-erp"
+import { createExchangeSalesStepId } from "../../src/workflows/sync-exchanges-to-erp/steps/create-exchange-sales"
+import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
+import { hub, waitForSettledSync } from "../helpers/sync"
+import { keepTrytonAsFound } from "../helpers/tryton-restore"
+import { displayIdOf, liveSales } from "../helpers/tryton-sales"
+
+jest.setTimeout(180_000)
+
+// Invoiced when confirmed: each payment is registered against an invoice, a refund credited against one.
+useTrytonConnection({ TRYTON_INVOICE_METHOD: "order" })
+
+type SaleInTryton = { id: number; number: string; state: string; description: string; total: string; lines: Array<{ sku: string | null; description: string; quantity: number; amount: string }> }
+
+/** Tryton's sales carrying this reference, with their lines (a line without product has no SKU). */
+async function salesOf(reference: string): Promise<SaleInTryton[]> {
+  const tryton = await trytonPeer.session()
+  const sales = await tryton.model<Array<{ id: number; number: string; state: string; description: string; total_amount: { decimal: string }; lines: number[] }>>(
+    "sale.sale", "search_read", [["reference", "=", reference]], 0, null, [["id", "ASC"]], ["id", "number", "state", "description", "total_amount", "lines"]
+  )
+  return Promise.all(sales.map(async (s) => {
+    const lines = await tryton.model<Array<{ product: number | null; description: string; quantity: number; amount: { decimal: string } }>>("sale.line", "read", s.lines, ["product", "description", "quantity", "amount"])
+    const ids = [...new Set(lines.map((l) => l.product).filter((p): p is number => p !== null))]
+    const codes = new Map((await tryton.model<Array<{ id: number; code: string }>>("product.product", "read", ids, ["code"])).map((p) => [p.id, p.code]))
+    return {
+      id: s.id, number: s.number, state: s.state, description: s.description, total: s.total_amount.decimal,
+      lines: lines.map((l) => ({ sku: l.product === null ? null : codes.get(l.product) ?? null, description: l.description, quantity: l.quantity, amount: l.amount.decimal })),
+    }
+  }))
+}
+
+/** The number staff see on an exchange or a claim. */
+async function displayIdOfChange(container: MedusaContainer, entity: "order_exchange" | "order_claim", id: string): Promise<number> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity, fields: ["display_id"], filters: { id } })
+  return Number((data[0] as { display_id: number }).display_id)
+}
+
+/** What is still due on each of the sale's invoices, and their totals. */
+async function invoicesOf(saleId: number): Promise<Array<{ total: string; due: string }>> {
+  const tryton = await trytonPeer.session()
+  const [sale] = await tryton.model<Array<{ invoices: number[] }>>("sale.sale", "read", [saleId], ["invoices"])
+  const invoices = await tryton.model<Array<{ total_amount: { decimal: string }; amount_to_pay: { decimal: string }; state: string }>>("account.invoice", "read", sale.invoices, ["total_amount", "amount_to_pay", "state"])
+  return invoices.filter((i) => i.state !== "cancelled").map((i) => ({ total: i.total_amount.decimal, due: i.amount_to_pay.decimal }))
+}
+
+/** The party's credit notes (customer invoices with a negative total). */
+async function creditNotesOf(saleId: number): Promise<string[]> {
+  const tryton = await trytonPeer.session()
+  const [sale] = await tryton.model<Array<{ party: number }>>("sale.sale", "read", [saleId], ["party"])
+  const invoices = await tryton.model<Array<{ total_amount: { decimal: string } }>>("account.invoice", "search_read", [["party", "=", sale.party], ["type", "=", "out"], ["state", "!=", "cancelled"]], 0, null, null, ["total_amount"])
+  return invoices.map((i) => i.total_amount.decimal).filter((t) => Number(t) < 0)
+}
+
+describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
+  keepTrytonAsFound()
+  medusaIntegrationTestRunner({
+    testSuite: ({ getContainer }) => {
+      let container: MedusaContainer
+      let store: SeededStore
+
+      beforeEach(async () => {
+        container = getContainer()
+        store = await seedStore(container)
+      })
+
+      /** An order of a Blue shirt and a Red mug, sent to Tryton, paid and shipped. */
+      async function shippedOrder(email: string, items = [{ title: "Blue shirt", quantity: 1 }, { title: "Red mug", quantity: 1 }]) {
+        const orderId = await placeOrder(container, store, { email, items })
+        const create = await waitForSettledSync(container, orderId, "create")
+        expect(create.status).toBe("synced")
+        const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["payment_collections.payments.id"], filters: { id: orderId } })
+        const paymentId = (data[0] as { payment_collections: Array<{ payments: Array<{ id: string }> }> }).payment_collections[0].payments[0].id
+        await capturePaymentWorkflow(container).run({ input: { payment_id: paymentId } })
+        expect(await waitForSettledSync(container, orderId, "record-payments")).toMatchObject({ status: "synced" })
+        const shipped = [...(await orderItems(container, orderId)).values()].map((i) => ({ id: i.id, quantity: i.quantity }))
+        await createOrderFulfillmentWorkflow(container).run({ input: { order_id: orderId, items: shipped, location_id: store.stockLocationId } })
+        return { orderId, saleId: Number(create.external_id), paymentId, number: await displayIdOf(container, orderId) }
+      }
+
+      /** The order's payment collection still awaiting money (what an exchange's difference asks for). */
+      async function collectionAwaiting(orderId: string): Promise<{ id: string; amount: number }> {
+        const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["payment_collections.id", "payment_collections.status", "payment_collections.amount"], filters: { id: orderId } })
+        const open = (data[0] as { payment_collections: Array<{ id: string; status: string; amount: number }> }).payment_collections.filter((c) => c.status === "not_paid")
+        expect(open).toHaveLength(1)
+        return { id: open[0].id, amount: Number(open[0].amount) }
+      }
+
+      it("an exchange for a dearer item is one Tryton sale of the difference, paid once against its own invoice; the goods sent back return to stock", async () => {
+        const { orderId, saleId, number } = await shippedOrder(`exchange-${Date.now()}@example.com`)
+        const { exchangeId, returnId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId })
+
+        const record = await waitForSettledSync(container, orderId, "exchanges")
+        const [sale, ...more] = await salesOf(`medusa:${exchangeId}`)
+        expect(more).toHaveLength(0)
+        expect(record).toMatchObject({ status: "synced", external_id: String(sale.id), external_number: sale.number })
+        expect(sale.description).toBe(`Medusa order #${number} (exchange #${await displayIdOfChange(container, "order_exchange", exchangeId)})`)
+        expect(sale.state).toBe("processing")
+        // The shirt sent out, less the mug coming back: what the customer owes for the exchange.
+        expect(sale.total).toBe("10.50")
+        expect(sale.lines).toEqual(expect.arrayContaining([
+          expect.objectContaining({ sku: "SHIRT-BLUE", quantity: 1, amount: "20.00" }),
+          expect.objectContaining({ sku: null, description: expect.stringMatching(/^Returned in exchange #\d+: Red mug ×1$/), amount: "-9.50" }),
+        ]))
+        // The order's own sale is as it was: one live sale for the order.
+        expect(await liveSales([`medusa:${orderId}`])).toEqual([expect.objectContaining({ id: saleId })])
+
+        // The event again and the sweep's request: the same exchange, nothing more.
+        await container.resolve(Modules.EVENT_BUS).emit({ name: "order.exchange_created", data: { order_id: orderId, exchange_id: exchangeId } })
+        await new Promise((r) => setTimeout(r, 1_500))
+        expect(await hub(container).listSyncRuns({ sync_record_id: record.id })).toHaveLength(1)
+        expect(await salesOf(`medusa:${exchangeId}`)).toHaveLength(1)
+
+        // The customer pays the difference: registered against the exchange's invoice, the order's own untouched.
+        const owed = await collectionAwaiting(orderId)
+        expect(owed.amount).toBe(10.5)
+        await markPaymentCollectionAsPaid(container).run({ input: { payment_collection_id: owed.id, order_id: orderId, captured_by: "test" } })
+        await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "record-payments" })
+        await new Promise((r) => setTimeout(r, 500))
+        expect(await waitForSettledSync(container, orderId, "record-payments")).toMatchObject({ status: "synced" })
+        expect(await invoicesOf(sale.id)).toEqual([{ total: "10.50", due: "0" }])
+        expect(await invoicesOf(saleId)).toEqual([{ total: "34.50", due: "0" }])
+
+        // The mug comes back: one customer return in Tryton, and no credit note (the exchange's sale credited it).
+        expect(returnId).toBeTruthy()
+        const [mug] = [...(await orderItems(container, orderId)).values()].filter((i) => i.title === "Red mug")
+        await receiveReturn(container, returnId!, [{ id: mug.id, quantity: 1 }])
+        expect(await waitForSettledSync(container, orderId, "returns")).toMatchObject({ status: "synced" })
+        expect(await creditNotesOf(saleId)).toEqual([])
+
+        // An order update after it compares the order without the exchange's shirt: nothing to replace.
+        await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "edit" })
+        const edit = await waitForSettledSync(container, orderId, "edit")
+        expect(edit).toMatchObject({ status: "synced", external_id: null, last_error: null })
+      })
+
+      it("an exchange for a cheaper item makes a sale of nothing owed; the refund of the rest is one credit note", async () => {
+        const { orderId, saleId, paymentId } = await shippedOrder(`cheaper-${Date.now()}@example.com`, [{ title: "Blue shirt", quantity: 1 }])
+        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Blue shirt": 1 }, out: [{ variantId: store.variants["Red mug"], quantity: 1 }], locationId: store.stockLocationId })
+        expect(await waitForSettledSync(container, orderId, "exchanges")).toMatchObject({ status: "synced" })
+        const [sale] = await salesOf(`medusa:${exchangeId}`)
+        expect(sale.total).toBe("0.00")
+        expect(sale.lines).toEqual(expect.arrayContaining([
+          expect.objectContaining({ sku: "MUG-RED", amount: "9.50" }),
+          expect.objectContaining({ sku: null, description: expect.stringMatching(/^Returned in exchange #\d+: Blue shirt ×1$/), amount: "-9.50" }),
+        ]))
+        await refundPaymentWorkflow(container).run({ input: { payment_id: paymentId, amount: 10.5 } })
+        expect(await waitForSettledSync(container, orderId, "record-refunds")).toMatchObject({ status: "synced" })
+        expect(await creditNotesOf(saleId)).toEqual(["-10.50"])
+      })
+
+      it("a claim refunded: the goods back once, the money once; a replacement claim is a sale of its own", async () => {
+        const { orderId, saleId, paymentId, number } = await shippedOrder(`claim-${Date.now()}@example.com`, [{ title: "Blue shirt", quantity: 2 }])
+        await claimItems(container, orderId, { type: "refund", returned: { "Blue shirt": 1 }, locationId: store.stockLocationId })
+        expect(await waitForSettledSync(container, orderId, "exchanges")).toMatchObject({ status: "skipped", skip_code: "nothing_sent_out" })
+        await refundPaymentWorkflow(container).run({ input: { payment_id: paymentId, amount: 20 } })
+        expect(await waitForSettledSync(container, orderId, "record-refunds")).toMatchObject({ status: "synced" })
+        expect(await creditNotesOf(saleId)).toEqual(["-20.00"])
+
+        // A shirt arrived torn: a replacement, at no charge (staff set its price to 0 in the claim).
+        const claimId = await claimItems(container, orderId, { type: "replace", claimed: { "Blue shirt": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1, unitPrice: 0 }] })
+        await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "exchanges" })
+        await new Promise((r) => setTimeout(r, 500))
+        const record = await waitForSettledSync(container, orderId, "exchanges")
+        expect(record).toMatchObject({ status: "synced", last_error: null })
+        const [replacement] = await salesOf(`medusa:${claimId}`)
+        expect(replacement.description).toBe(`Medusa order #${number} (claim #${await displayIdOfChange(container, "order_claim", claimId)})`)
+        expect(replacement.lines).toEqual([expect.objectContaining({ sku: "SHIRT-BLUE", quantity: 1 })])
+        expect(await creditNotesOf(saleId)).toEqual(["-20.00"])
+      })
+
+      it("a sale Tryton made for an exchange whose next step fails is cancelled again; Retry makes it; a cancelled exchange cancels it", async () => {
+        const { orderId } = await shippedOrder(`undo-${Date.now()}@example.com`)
+        await hub(container).switchMode("erp", "shadow", "test")
+        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId })
+        const held = await waitForSettledSync(container, orderId, "exchanges")
+        expect(held).toMatchObject({ status: "skipped", skip_code: "shadow" })
+        await hub(container).switchMode("erp", "live", "test")
+
+        const workflow = syncExchangesToErpWorkflow(container)
+        workflow.insertActionAfter(createExchangeSalesStepId, "inject-failure", {
+          invoke: async () => {
+            throw new Error("injected: the hub could not go on after the sale was made")
+          },
+        })
+        const { errors } = await workflow.run({ input: { connection_id: "erp", order_id: orderId, sync_record_id: held.id }, throwOnError: false })
+        expect(errors[0].error.message).toContain("injected")
+        expect(await liveSales([`medusa:${exchangeId}`])).toEqual([])
+        expect((await hub(container).retrieveSyncRecord(held.id)).baseline).toBeNull()
+
+        const after = await processSyncRecord(container, held.id, { force: true, trigger: "manual" })
+        expect(after).toMatchObject({ status: "synced" })
+        const [live, ...more] = await liveSales([`medusa:${exchangeId}`])
+        expect(more).toHaveLength(0)
+
+        await cancelExchange(container, exchangeId)
+        await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "exchanges" })
+        await new Promise((r) => setTimeout(r, 500))
+        const cancelled = await waitForSettledSync(container, orderId, "exchanges")
+        expect(cancelled).toMatchObject({ status: "synced" })
+        expect(cancelled.result_summary).toContain("sale cancelled")
+        // Tryton ends a processed sale that is cancelled as done with every move cancelled: no live sale is left.
+        expect(live.id).toBeGreaterThan(0)
+        expect(await liveSales([`medusa:${exchangeId}`])).toEqual([])
+      })
+    },
+  })
+})
