@@ -27,7 +27,17 @@ export const float = (extra: Partial<Field> = {}): Field => ({ type: "float", de
 export const m2m = (model: string): Field => ({ type: "many2many", model, default: () => [] })
 export const selection = (values: string[], extra: Partial<Field> = {}): Field => ({ type: "selection", selection: values, default: () => values[0], ...extra })
 
-export const roundTo = (n: number, digits: number) => Math.round((n + Math.sign(n) * Number.EPSILON) * 10 ** digits) / 10 ** digits
+/**
+ * Odoo's float_round (HALF-UP, what currency.round and the per-line tax rounding use): the value in units of the
+ * rounding factor is nudged away from zero by one of its own ulps (so 2.675, whose double is 2.67499…, rounds up),
+ * then a half goes away from zero whatever the sign: -2.505 is -2.51, as 2.505 is 2.51 (a credit line's tax).
+ */
+export function roundTo(n: number, digits: number): number {
+  const normalized = n / 10 ** -digits
+  if (normalized === 0 || !Number.isFinite(normalized)) return n + 0
+  const magnitude = Math.abs(normalized)
+  return (Math.sign(n) * Math.round(magnitude + 2 ** (Math.log2(magnitude) - 52))) / 10 ** digits + 0
+}
 export const round2 = (n: number) => roundTo(n, 2)
 export const sum = (values: number[], digits = 2) => roundTo(values.reduce((a, b) => a + b, 0), digits)
 
