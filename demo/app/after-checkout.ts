@@ -10,6 +10,8 @@ import {
   beginReturnOrderWorkflow,
   cancelOrderExchangeWorkflow,
   confirmClaimRequestWorkflow,
+  createClaimShippingMethodWorkflow,
+  createExchangeShippingMethodWorkflow,
   confirmExchangeRequestWorkflow,
   confirmOrderEditRequestWorkflow,
   confirmReturnReceiveWorkflow,
@@ -120,7 +122,7 @@ async function linesOf(container: MedusaContainer, orderId: string, items: Recor
 export async function exchangeItems(
   container: MedusaContainer,
   orderId: string,
-  exchange: { back: Record<string, number>; out: Array<{ variantId: string; quantity: number }>; locationId?: string }
+  exchange: { back: Record<string, number>; out: Array<{ variantId: string; quantity: number }>; locationId?: string; shipping: { optionId: string; amount?: number } }
 ): Promise<{ exchangeId: string; returnId: string | null }> {
   const { result: change } = await beginExchangeOrderWorkflow(container).run({ input: { order_id: orderId, created_by: "demo" } })
   const exchangeId = (change as { exchange_id?: string | null }).exchange_id
@@ -129,6 +131,10 @@ export async function exchangeItems(
   // The admin's route passes the exchange's return (none yet: the workflow makes it), as here.
   if (back.length) await orderExchangeRequestItemReturnWorkflow(container).run({ input: { exchange_id: exchangeId, return_id: undefined as unknown as string, items: back, ...(exchange.locationId ? { location_id: exchange.locationId } : {}) } })
   await orderExchangeAddNewItemWorkflow(container).run({ input: { exchange_id: exchangeId, items: exchange.out.map((o) => ({ variant_id: o.variantId, quantity: o.quantity })) } })
+  // What goes out needs a shipping method (the admin asks for one): with it, Medusa reserves the items' stock.
+  await createExchangeShippingMethodWorkflow(container).run({
+    input: { exchange_id: exchangeId, shipping_option_id: exchange.shipping.optionId, ...(exchange.shipping.amount !== undefined ? { custom_amount: exchange.shipping.amount } : {}) },
+  })
   await confirmExchangeRequestWorkflow(container).run({ input: { exchange_id: exchangeId, confirmed_by: "demo" } })
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order_exchange", fields: ["id", "return_id"], filters: { id: exchangeId } })
   return { exchangeId, returnId: (data[0] as { return_id?: string | null } | undefined)?.return_id ?? null }
@@ -147,7 +153,10 @@ export async function cancelExchange(container: MedusaContainer, exchangeId: str
 export async function claimItems(
   container: MedusaContainer,
   orderId: string,
-  claim: { type: "replace" | "refund"; claimed?: Record<string, number>; returned?: Record<string, number>; out?: Array<{ variantId: string; quantity: number; unitPrice?: number }>; locationId?: string }
+  claim: {
+    type: "replace" | "refund"; claimed?: Record<string, number>; returned?: Record<string, number>; locationId?: string
+    out?: { items: Array<{ variantId: string; quantity: number; unitPrice?: number }>; shipping: { optionId: string; amount?: number } }
+  }
 ): Promise<string> {
   const { result: change } = await beginClaimOrderWorkflow(container).run({ input: { order_id: orderId, type: claim.type, created_by: "demo" } })
   const claimId = (change as { claim_id?: string | null }).claim_id
@@ -156,10 +165,12 @@ export async function claimItems(
   if (claimed.length) await orderClaimItemWorkflow(container).run({ input: { claim_id: claimId, items: claimed.map((c) => ({ ...c, reason: "production_failure" as const })) } })
   const returned = await linesOf(container, orderId, claim.returned ?? {})
   if (returned.length) await orderClaimRequestItemReturnWorkflow(container).run({ input: { claim_id: claimId, return_id: undefined as unknown as string, items: returned, ...(claim.locationId ? { location_id: claim.locationId } : {}) } })
-  if (claim.out?.length) {
+  if (claim.out) {
     // A replacement at no charge is priced 0 by staff; without a price it costs what the variant does.
-    const items = claim.out.map((o) => ({ variant_id: o.variantId, quantity: o.quantity, ...(o.unitPrice !== undefined ? { unit_price: o.unitPrice } : {}) }))
+    const items = claim.out.items.map((o) => ({ variant_id: o.variantId, quantity: o.quantity, ...(o.unitPrice !== undefined ? { unit_price: o.unitPrice } : {}) }))
     await orderClaimAddNewItemWorkflow(container).run({ input: { claim_id: claimId, items } })
+    const { optionId, amount } = claim.out.shipping
+    await createClaimShippingMethodWorkflow(container).run({ input: { claim_id: claimId, shipping_option_id: optionId, ...(amount !== undefined ? { custom_amount: amount } : {}) } })
   }
   await confirmClaimRequestWorkflow(container).run({ input: { claim_id: claimId, confirmed_by: "demo" } })
   return claimId

@@ -2,7 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createOrderFulfillmentWorkflow } from "@medusajs/medusa/core-flows"
-import { orderItems } from "../../demo/app/after-checkout"
+import { exchangeItems, orderItems } from "../../demo/app/after-checkout"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { processSyncRecord, requestEffect } from "../../src/sync/engine"
 import { fulfilFromErpShipmentWorkflow } from "../../src/workflows/fulfil-from-erp-shipment"
@@ -91,6 +91,29 @@ describeWithTryton()("ERP-side fulfilment: Tryton's shipments become Medusa's fu
         await processSyncRecord(container, inbound[0].id, { force: true, trigger: "manual" })
         expect((await fulfillmentsOf(container, orderId)).filter((f) => !f.canceled_at)).toHaveLength(2)
         expect(shipped).toHaveLength(1)
+      })
+
+      it("an exchange's sale shipped by Tryton's warehouse fulfils, in Medusa, the item the exchange sent out", async () => {
+        const orderId = await placeOrder(container, store, { email: `erp-exchange-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 1 }, { title: "Red mug", quantity: 1 }] })
+        const create = await waitForSettledSync(container, orderId, "create")
+        await shipInTryton(create.external_id!)
+        await importShipments(container, orderId)
+        const before = new Set([...(await orderItems(container, orderId)).values()].map((i) => i.id))
+
+        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
+        const exchange = await waitForSettledSync(container, orderId, "exchanges")
+        expect(exchange.status).toBe("synced")
+        const [shipmentId] = await shipInTryton(exchange.external_id!)
+        await hub(container).requeueSettledRecords("erp", ["shipments:erp:import"])
+        const { inbound } = await importShipments(container, orderId)
+        const applied = inbound.find((r) => r.external_id === String(shipmentId))
+        expect(applied).toMatchObject({ status: "synced" })
+
+        // The exchange's shirt is a new line of the order: that one, and only it, is fulfilled from the exchange's shipment.
+        const sentOut = [...(await orderItems(container, orderId)).values()].find((i) => !before.has(i.id))!
+        const made = (await fulfillmentsOf(container, orderId)).filter((f) => (f.metadata?.integration_hub as { erp_shipment?: string } | undefined)?.erp_shipment === `erp:${shipmentId}`)
+        expect(made).toEqual([expect.objectContaining({ canceled_at: null, items: [{ line_item_id: sentOut.id, quantity: 1 }] })])
+        expect(exchangeId).toMatch(/^oexc_/)
       })
 
       it("a failure after the fulfillment is made (before it is shipped) undoes it: nothing fulfilled, the order as it was", async () => {

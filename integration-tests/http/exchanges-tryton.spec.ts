@@ -94,7 +94,7 @@ describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
 
       it("an exchange for a dearer item is one Tryton sale of the difference, paid once against its own invoice; the goods sent back return to stock", async () => {
         const { orderId, saleId, number } = await shippedOrder(`exchange-${Date.now()}@example.com`)
-        const { exchangeId, returnId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId })
+        const { exchangeId, returnId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
 
         const record = await waitForSettledSync(container, orderId, "exchanges")
         const [sale, ...more] = await salesOf(`medusa:${exchangeId}`)
@@ -142,7 +142,7 @@ describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
 
       it("an exchange for a cheaper item makes a sale of nothing owed; the refund of the rest is one credit note", async () => {
         const { orderId, saleId, paymentId } = await shippedOrder(`cheaper-${Date.now()}@example.com`, [{ title: "Blue shirt", quantity: 1 }])
-        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Blue shirt": 1 }, out: [{ variantId: store.variants["Red mug"], quantity: 1 }], locationId: store.stockLocationId })
+        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Blue shirt": 1 }, out: [{ variantId: store.variants["Red mug"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
         expect(await waitForSettledSync(container, orderId, "exchanges")).toMatchObject({ status: "synced" })
         const [sale] = await salesOf(`medusa:${exchangeId}`)
         expect(sale.total).toBe("0.00")
@@ -164,7 +164,7 @@ describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
         expect(await creditNotesOf(saleId)).toEqual(["-20.00"])
 
         // A shirt arrived torn: a replacement, at no charge (staff set its price to 0 in the claim).
-        const claimId = await claimItems(container, orderId, { type: "replace", claimed: { "Blue shirt": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1, unitPrice: 0 }] })
+        const claimId = await claimItems(container, orderId, { type: "replace", claimed: { "Blue shirt": 1 }, out: { items: [{ variantId: store.variants["Blue shirt"], quantity: 1, unitPrice: 0 }], shipping: { optionId: store.shippingOptionId, amount: 0 } } })
         await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "exchanges" })
         await new Promise((r) => setTimeout(r, 500))
         const record = await waitForSettledSync(container, orderId, "exchanges")
@@ -178,7 +178,7 @@ describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
       it("a sale Tryton made for an exchange whose next step fails is cancelled again; Retry makes it; a cancelled exchange cancels it", async () => {
         const { orderId } = await shippedOrder(`undo-${Date.now()}@example.com`)
         await hub(container).switchMode("erp", "shadow", "test")
-        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId })
+        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
         const held = await waitForSettledSync(container, orderId, "exchanges")
         expect(held).toMatchObject({ status: "skipped", skip_code: "shadow" })
         await hub(container).switchMode("erp", "live", "test")

@@ -12,8 +12,11 @@ const PAGE = 50
 /** The event type of a shipment the ERP completed, applied like a webhook event of the ERP's. */
 export const SHIPMENT_DONE = "shipment.done"
 
-/** The Medusa order a sale reference of ours names ("medusa:<order id>", or a replacement's "…/replaces-<id>"). */
-export const orderOfSaleReference = (reference: string) => /^medusa:(order_[A-Za-z0-9]+)(\/|$)/.exec(reference)?.[1] ?? null
+/**
+ * What a sale reference of ours names: an order ("medusa:<order id>", or a replacement's "…/replaces-<id>"), or an
+ * exchange or claim of one ("medusa:<exchange or claim id>", its own sale).
+ */
+export const subjectOfSaleReference = (reference: string) => /^medusa:((?:order|oexc|claim)_[A-Za-z0-9]+)(\/|$)/.exec(reference)?.[1] ?? null
 
 /**
  * The look for shipments the ERP's warehouse completed (connections[].fulfilment "erp"), page by page since the
@@ -39,19 +42,20 @@ export async function importErpShipments(container: MedusaContainer, run: Operat
   for (let after: string | null = null, first = true; first || after; first = false) {
     const page = await erp.listShipmentsDone({ changedSince: baseline.cursor ?? null, notBefore, after, limit: PAGE })
     if (first) cursor = page.cursor
-    const known = await ordersOf(container, page.shipments.map((s) => orderOfSaleReference(s.saleReference)).filter((id): id is string => !!id))
+    const orders = await ordersOf(container, page.shipments.map((s) => subjectOfSaleReference(s.saleReference)).filter((id): id is string => !!id))
     for (const shipment of page.shipments) {
       counts.listed += 1
-      const orderId = orderOfSaleReference(shipment.saleReference)
+      const subject = subjectOfSaleReference(shipment.saleReference)
+      const orderId = subject ? orders.get(subject) : undefined
       // A reference of ours naming an order this store does not have (another store on the same ERP): not ours either.
-      if (!orderId || !known.has(orderId)) {
+      if (!orderId) {
         counts.notOurs += 1
         continue
       }
       if (run.shadow) continue
       const stored = await hub.storeWebhookEvent({
         connection_id: run.connection_id,
-        event: { id: `shipment:${shipment.externalId}:${orderId}`, type: SHIPMENT_DONE, occurredAt: new Date(shipment.doneAt), subject: { entity_type: "order", entity_id: orderId }, data: shipment },
+        event: { id: `shipment:${shipment.externalId}:${orderId}`, type: SHIPMENT_DONE, occurredAt: new Date(shipment.doneAt), subject: { entity_type: "order", entity_id: orderId }, data: { ...shipment, order_id: orderId } },
         payload_hash: "", payload_size: 0,
         receipt: { duration_ms: 0, request: { shipment: shipment.externalId, read_by: "shipments.import" } },
       })
@@ -71,18 +75,26 @@ export async function importErpShipments(container: MedusaContainer, run: Operat
   return { result: { status: "synced", summary: parts.join("; ") } }
 }
 
-/** Which of these order ids this store has. */
-async function ordersOf(container: MedusaContainer, ids: string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set()
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["id"], filters: { id: [...new Set(ids)] } })
-  return new Set((data as Array<{ id: string }>).map((o) => o.id))
+/** The order of each of these orders, exchanges and claims this store has (an order's is itself). */
+async function ordersOf(container: MedusaContainer, ids: string[]): Promise<Map<string, string>> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const found = new Map<string, string>()
+  const of = (prefix: string) => [...new Set(ids.filter((id) => id.startsWith(prefix)))]
+  const lookups: Array<[string, string, string[]]> = [["order", "id", of("order_")], ["order_exchange", "order_id", of("oexc_")], ["order_claim", "order_id", of("claim_")]]
+  for (const [entity, field, wanted] of lookups) {
+    if (!wanted.length) continue
+    const { data } = await query.graph({ entity, fields: ["id", field], filters: { id: wanted } })
+    for (const row of data as Array<Record<string, string>>) found.set(row.id, row[field])
+  }
+  return found
 }
 
 /** An ERP shipment stored by the import, applied: the order's fulfillment of those lines, shipped. */
 export function applyErpShipment(container: MedusaContainer, input: { connection_id: string; event: { data: Record<string, unknown> } }): Promise<OperationResult> {
-  const shipment = input.event.data as unknown as ErpShipment
+  const { order_id, ...shipment } = input.event.data as unknown as ErpShipment & { order_id?: string }
+  // Stored before exchanges had sales of their own, a shipment names its order by the sale's reference only.
   return fulfilFromErpShipmentWorkflow(container).run({
-    input: { connection_id: input.connection_id, order_id: orderOfSaleReference(shipment.saleReference)!, shipment },
+    input: { connection_id: input.connection_id, order_id: order_id ?? subjectOfSaleReference(shipment.saleReference)!, shipment },
     throwOnError: false,
   })
 }

@@ -6,8 +6,8 @@ import { ErpOrderDraft, formatAmount, mapOrderForErp, OrderForErp, orderReferenc
 
 type Amount = number | string | { value: string | number } | null | undefined
 
-/** What the workflow reads of the order besides what its sale is made of: each item's and shipping method's total. */
-export const ORDER_FIELDS_FOR_EXCHANGES = ["items.total", "shipping_methods.id", "shipping_methods.total"]
+/** What the workflow reads of the order besides what its sale is made of: totals, and the units returns took back. */
+export const ORDER_FIELDS_FOR_EXCHANGES = ["items.total", "items.detail.return_received_quantity", "items.detail.return_dismissed_quantity", "shipping_methods.id", "shipping_methods.total"]
 /** Of each exchange and claim: what it sends out, its shipping, its return and whether it was cancelled. */
 export const EXCHANGE_FIELDS = ["id", "display_id", "created_at", "canceled_at", "return_id", "additional_items.item_id", "additional_items.quantity", "shipping_methods.id"]
 export const CLAIM_FIELDS = [...EXCHANGE_FIELDS, "type"]
@@ -135,10 +135,15 @@ function creditsFor(back: ReturnForExchanges[], items: Map<string, OrderItem>, c
     const item = items.get(itemId)
     const sold = toNumber(item?.quantity ?? item?.detail?.quantity)
     if (!item || !(sold > 0)) throw new Error(`${what} takes back item ${itemId}, which the order does not have`)
-    const share = MathBN.div(quantity, sold)
-    const net = MathBN.mult(MathBN.sub(MathBN.convert(toNumber(item.subtotal) || 0), MathBN.convert(toNumber(item.discount_subtotal) || 0)), share)
     const taxes: ErpTaxLine[] = (item.tax_lines ?? []).filter((t): t is NonNullable<typeof t> => !!t).map((t) => ({ code: t.code?.trim() || "", rate: String(toNumber(t.rate) || 0) }))
     const rate = taxes.reduce((sum, t) => MathBN.add(sum, t.rate), MathBN.convert(0))
+    // Medusa's subtotal and discount are of the units not yet received back: what one unit came to, after discounts.
+    const current = sold - (toNumber(item.detail?.return_received_quantity) || 0) - (toNumber(item.detail?.return_dismissed_quantity) || 0)
+    const perUnit = current > 0
+      ? MathBN.div(MathBN.sub(MathBN.convert(toNumber(item.subtotal) || 0), MathBN.convert(toNumber(item.discount_subtotal) || 0)), current)
+      // Every unit is back already: its price, net of an included tax (a discount is no longer in Medusa's figures).
+      : item.is_tax_inclusive ? MathBN.div(toNumber(item.unit_price) || 0, MathBN.add(1, MathBN.div(rate, 100))) : MathBN.convert(toNumber(item.unit_price) || 0)
+    const net = MathBN.mult(perUnit, quantity)
     const gross = MathBN.mult(net, MathBN.add(1, MathBN.div(rate, 100)))
     return { title: `Returned in ${what}: ${item.title || item.product_title || itemId} ×${quantity}`, net, gross, taxes }
   })

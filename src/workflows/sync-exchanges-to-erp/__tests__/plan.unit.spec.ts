@@ -60,6 +60,16 @@ const draftOf = (...args: Parameters<typeof planExchangeSales>) => {
 }
 
 describe("planExchangeSales", () => {
+  it("credits what one unit came to even once a receipt took units back (Medusa's subtotal and discount are then of the units left)", () => {
+    // 1 of the 2 shirts received back: Medusa's figures are of the one left (20 − 5 off).
+    const received = item("item_shirt", "Blue shirt", "SHIRT-BLUE", 2, 20, 20, 16.5, { discount_subtotal: 5, tax_lines: vat, detail: { quantity: 2, return_received_quantity: 1 } })
+    const draft = draftOf(order({ items: [received, cap, greenShirt, socks] }), [exchange()], [takesBack({ item_shirt: 1 })], {}, ctx)
+    expect(draft.credits).toEqual([{ title: "Returned in exchange #1: Blue shirt ×1", netAmount: "15.00", taxes: [{ code: "VAT", rate: "10" }] }])
+    // Every unit back already: its price (the discount is no longer in Medusa's figures).
+    const allBack = item("item_shirt", "Blue shirt", "SHIRT-BLUE", 2, 20, 0, 0, { tax_lines: vat, detail: { quantity: 2, return_received_quantity: 2 } })
+    expect(draftOf(order({ items: [allBack, cap, greenShirt, socks] }), [exchange()], [takesBack({ item_shirt: 1 })], {}, ctx).credits?.[0].netAmount).toBe("20.00")
+  })
+
   it("plans one sale of what an exchange sends out, crediting each item its return takes back at what the customer paid, taxes included", () => {
     expect(planExchangeSales(order(), [exchange()], [takesBack({ item_shirt: 1, item_cap: 2 })], {}, ctx)).toEqual({
       number: "12",
