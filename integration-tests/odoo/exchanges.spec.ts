@@ -107,6 +107,22 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       expect(await erp.getSalesOrder(sale.externalId)).toMatchObject({ total: "0", lines: [{ sku: "SHIRT-BLUE", quantity: 1 }] })
     })
 
+    it("a credit's tax is mapped as a line's is: taxed at the Odoo tax its code maps to, refused in words when its code is not mapped", async () => {
+      const { provider: erp } = provider()
+      const book = [{ title: "Returned in exchange #4: Book ×1", netAmount: "10.00", taxes: vat("VAT5", "5") }]
+      const sale = await erp.createSalesOrder(await exchange(erp, "13.50", shirt(vat("VAT20", "20")), book))
+      expect(linesOf(odoo, sale.externalId)[1]).toEqual([EXCHANGE_CREDIT_SKU, "Returned in exchange #4: Book ×1", 1, -10, 1])
+      expect(saleOf(odoo, sale.externalId)).toMatchObject({ amount_total: 13.5 })
+
+      const { provider: unmapped, logs } = buildProvider(OdooErpProvider, {
+        url: odoo.url, database: odoo.database, apiKey: odoo.apiKey, protocol, taxes: { VAT20: "20%" }, ...(protocol === "jsonrpc" ? { username: odoo.login } : {}),
+      })
+      const err = await failure(unmapped.createSalesOrder(await exchange(unmapped, "13.50", shirt(vat("VAT20", "20")), book)))
+      expect(err).toMatchObject({ code: "unmapped_tax", retryable: false })
+      expect(err.message).toContain("'Returned in exchange #4: Book ×1' is taxed at 5 % by Medusa tax rate 'VAT5'")
+      expect(logs.map((l) => l.operation)).not.toContain("sale.order.create")
+    })
+
     it("a taxed credit's tax is negative and rounded per line away from zero as Odoo does (-2.505 → -2.51); a rounding line makes Odoo's total Medusa's", async () => {
       const { provider: erp } = provider()
       // A $100 lamp out at 5 % (5.00), a $50.10 credit back at 5 % (-2.505, Odoo: -2.51): Odoo 52.39, Medusa rounds 52.395 once to 52.40.

@@ -85,7 +85,7 @@ export async function mapOrderTaxes(
   const refuse = (message: string, code: string) =>
     new IntegrationError(`Cannot sync order #${input.orderNumber} to ${connectionId}: ${message}`, { connectionId, code, retryable: false })
   const ids = new Map<string, number>()
-  const all = [...input.lines.map((l) => ({ what: `line item '${l.title}'`, taxes: l.taxes })), ...input.shipping.map((s) => ({ what: `'${s.title}'`, taxes: s.taxes }))]
+  const all = [...input.lines.map((l) => ({ what: `line item '${l.title}'`, taxes: l.taxes })), ...input.shipping.map((s) => ({ what: `'${s.title}'`, taxes: s.taxes })), ...(input.credits ?? []).map((c) => ({ what: `'${c.title}'`, taxes: c.taxes }))]
   for (const { what, taxes } of all) {
     for (const tax of taxes) {
       if (MathBN.eq(tax.rate, 0) || ids.has(tax.code)) continue
