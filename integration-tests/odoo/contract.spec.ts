@@ -1,5 +1,5 @@
 import { buildProvider, describeErpContract } from "../../src/testing/erp-contract"
-import { OdooErpProvider, SHIPPING_SKU } from "../../src/providers/erp-odoo/service"
+import { EXCHANGE_CREDIT_SKU, OdooErpProvider, SHIPPING_SKU } from "../../src/providers/erp-odoo/service"
 import { OdooTestServer, startOdooTestServer } from "./server"
 import { deliver } from "./staff"
 
@@ -14,6 +14,7 @@ for (const [protocol, version] of [["jsonrpc", 17], ["json2", 19]] as const) {
       odoo = await startOdooTestServer({ version })
       odoo.seed("product.product", { name: "Red mug", default_code: "MUG-RED", list_price: 9.5, qty_available: 50, virtual_available: 50 })
       odoo.seed("product.product", { name: "Shipping", default_code: SHIPPING_SKU, type: "service" })
+      odoo.seed("product.product", { name: "Exchange credit", default_code: EXCHANGE_CREDIT_SKU, type: "service" })
     })
     afterAll(() => odoo.close())
     const options = (overrides: Record<string, unknown> = {}) => ({
