@@ -91,12 +91,16 @@ export async function adminClient(baseUrl, email, password) {
         await new Promise((r) => setTimeout(r, 300))
       }
     },
-    /** The order's sync record of `operation` once it has settled (it appears when its event is handled), or null. */
-    async settledEffect(orderId, operation, timeoutMs = 60_000) {
+    /**
+     * The order's sync record of `operation` once it has settled (it appears when its event is handled), or null;
+     * with `after`, once it settled again after that time (a record that runs again for new content).
+     */
+    async settledEffect(orderId, operation, { timeoutMs = 60_000, after = null } = {}) {
       for (const until = Date.now() + timeoutMs; Date.now() < until; ) {
         const data = await request("GET", `/admin/integrations/orders/${orderId}`)
         const record = data.sync_records.find((r) => r.operation === operation)
-        if (record && !["pending", "running"].includes(record.status)) return record
+        const fresh = !after || new Date(record?.updated_at ?? 0) > new Date(after)
+        if (record && fresh && !["pending", "running"].includes(record.status)) return record
         await new Promise((r) => setTimeout(r, 300))
       }
       return null

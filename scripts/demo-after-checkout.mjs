@@ -7,7 +7,8 @@ const shown = (r) => (r ? `${r.status} — ${r.result_summary ?? r.last_error}` 
 /**
  * Places an order of one Blue shirt; staff edit it (a second shirt, a Red mug added) → the ERP sale follows; ship
  * it → a carrier label; the customer sends a shirt back → a return label, then, when the parcel is received, the
- * ERP takes the shirt back into stock. Returns the records it showed.
+ * ERP takes the shirt back into stock; the mug is exchanged for a shirt → the ERP's sale of the exchange, and the
+ * difference paid → registered against it. Returns the records it showed.
  */
 export async function afterCheckoutLeg({ admin, storefront, store }) {
   const order = await storefront.checkout({
@@ -50,5 +51,24 @@ export async function afterCheckoutLeg({ admin, storefront, store }) {
   await admin.request("POST", `/admin/returns/${ret.id}/receive/confirm`, {})
   const returns = await admin.settledEffect(order.id, "returns")
   console.log(`  Return received in the admin → ERP: ${shown(returns)}`)
-  return [create, edit, labels, returnLabel, returns].filter(Boolean)
+
+  // The customer swaps the mug for a shirt (the admin's "Request exchange"), then pays the difference.
+  const mug = items.find((i) => i.title === "Red mug")
+  const { exchange } = await admin.request("POST", "/admin/exchanges", { order_id: order.id })
+  await admin.request("POST", `/admin/exchanges/${exchange.id}/inbound/items`, { items: [{ id: mug.id, quantity: 1 }], location_id: store.seed.stockLocationId })
+  await admin.request("POST", `/admin/exchanges/${exchange.id}/outbound/items`, { items: [{ variant_id: store.seed.variants["Blue shirt"], quantity: 1 }] })
+  await admin.request("POST", `/admin/exchanges/${exchange.id}/outbound/shipping-method`, { shipping_option_id: store.seed.shippingOptionId, custom_amount: 0 })
+  await admin.request("POST", `/admin/exchanges/${exchange.id}/request`, {})
+  const exchanged = await admin.settledEffect(order.id, "exchanges")
+  console.log(`  Red mug exchanged for a Blue shirt → ERP: ${shown(exchanged)}`)
+  const { order: owing } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,*payment_collections`)
+  const due = owing.payment_collections.find((c) => c.status === "not_paid")
+  let paid = null
+  if (due) {
+    const asked = new Date().toISOString()
+    await admin.request("POST", `/admin/payment-collections/${due.id}/mark-as-paid`, { order_id: order.id })
+    paid = await admin.settledEffect(order.id, "record-payments", { after: asked })
+    console.log(`  Difference of ${due.amount} paid → ERP: ${shown(paid)}`)
+  }
+  return [create, edit, labels, returnLabel, returns, exchanged, paid].filter(Boolean)
 }
