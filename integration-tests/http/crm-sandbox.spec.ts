@@ -1,10 +1,12 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { createCustomersWorkflow } from "@medusajs/medusa/core-flows"
-import { seedStore } from "../../demo/app/store"
+import { capturePaymentWorkflow, createCustomersWorkflow, createOrderFulfillmentWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { orderItems, returnItems } from "../../demo/app/after-checkout"
+import { placeOrder, seedStore } from "../../demo/app/store"
 import { SandboxCrmProvider } from "../../src/providers/crm-sandbox/service"
 import { adminHeaders } from "../helpers/admin"
-import { hub } from "../helpers/sync"
+import { hub, waitForSettledSync } from "../helpers/sync"
 
 jest.setTimeout(120_000)
 
@@ -52,6 +54,28 @@ medusaIntegrationTestRunner({
       })])
       const crm = hub(container).getProvider("crm") as SandboxCrmProvider
       expect(await crm.contacts()).toEqual([expect.objectContaining({ id: "sbx-contact-1", reference: customer.id, email, firstName: "Jane", guest: false })])
+    })
+
+    it("a returned shirt refunded lowers the deal once: to what the customer keeps", async () => {
+      const container = getContainer()
+      const store = await seedStore(container)
+      const orderId = await placeOrder(container, store, { email: `deal-return-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 2 }] })
+      expect(await waitForSettledSync(container, orderId, "deal")).toMatchObject({ status: "synced" })
+      const crm = hub(container).getProvider("crm") as SandboxCrmProvider
+      const dealOf = async () => (await crm.deals()).find((d) => d.reference === `medusa:${orderId}`)!
+      expect((await dealOf()).amount).toBe("45.00")
+
+      const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["payment_collections.payments.id"], filters: { id: orderId } })
+      const paymentId = (data[0] as { payment_collections: Array<{ payments: Array<{ id: string }> }> }).payment_collections[0].payments[0].id
+      await capturePaymentWorkflow(container).run({ input: { payment_id: paymentId } })
+      const items = [...(await orderItems(container, orderId)).values()].map((i) => ({ id: i.id, quantity: i.quantity }))
+      await createOrderFulfillmentWorkflow(container).run({ input: { order_id: orderId, items, location_id: store.stockLocationId } })
+      await returnItems(container, orderId, { "Blue shirt": 1 }, { locationId: store.stockLocationId })
+      await refundPaymentWorkflow(container).run({ input: { payment_id: paymentId, amount: 20 } })
+      // Medusa's total no longer counts the returned shirt, and the refund paid for it: $25 kept, not $5.
+      for (const until = Date.now() + 30_000; (await dealOf()).amount !== "25.00" && Date.now() < until; ) await new Promise((r) => setTimeout(r, 200))
+      await new Promise((r) => setTimeout(r, 1_000))
+      expect(await dealOf()).toMatchObject({ amount: "25.00" })
     })
   },
 })

@@ -14,6 +14,9 @@ export type OrderForCrm = {
   status: string
   created_at: string | Date
   total: Amount
+  /** What the units returns took back were worth (Medusa's order total already leaves them out). */
+  return_received_total?: Amount
+  return_dismissed_total?: Amount
   customer?: CustomerForCrm | null
   shipping_address?: { first_name?: string | null; last_name?: string | null; phone?: string | null; company?: string | null } | null
   items?: Array<{ title?: string | null; product_title?: string | null; variant_title?: string | null; variant_sku?: string | null; quantity: Amount; unit_price: Amount } | null> | null
@@ -21,7 +24,7 @@ export type OrderForCrm = {
 }
 
 export const ORDER_FIELDS_FOR_CRM = [
-  "id", "display_id", "email", "currency_code", "status", "created_at", "total",
+  "id", "display_id", "email", "currency_code", "status", "created_at", "total", "return_received_total", "return_dismissed_total",
   "customer.id", "customer.email", "customer.first_name", "customer.last_name", "customer.phone", "customer.company_name", "customer.has_account",
   "shipping_address.first_name", "shipping_address.last_name", "shipping_address.phone", "shipping_address.company",
   "items.title", "items.product_title", "items.variant_title", "items.variant_sku", "items.quantity", "items.unit_price",
@@ -37,15 +40,19 @@ export function refundedOf(order: OrderForCrm): string {
 }
 
 /**
- * The deal an order is: worth its total less what was refunded; canceled when the order is, refunded once the
- * refunds reach the total, else placed; its lines as the customer bought them. The buyer of a guest order is the
+ * The deal an order is: worth its total less what was refunded beyond the goods returns took back (Medusa's total
+ * already leaves those out: the refund of a return lowers the deal once); canceled when the order is, refunded once
+ * the refunds reach the total, else placed; its lines as the customer bought them. The buyer of a guest order is the
  * order's e-mail and shipping name.
  */
 export function dealOf(order: OrderForCrm, contactExternalId: string, companyExternalId: string | null): CrmDealInput {
   const total = formatAmount(order.total, order.currency_code)
+  const returned = MathBN.add(MathBN.convert(toNumber(order.return_received_total) || 0), MathBN.convert(toNumber(order.return_dismissed_total) || 0))
   const refunded = refundedOf(order)
-  const net = MathBN.sub(total, refunded)
-  const state = order.status === "canceled" ? "canceled" : MathBN.gt(total, 0) && !MathBN.gt(net, 0) ? "refunded" : "placed"
+  const beyondReturns = MathBN.sub(refunded, returned)
+  const net = MathBN.gt(beyondReturns, 0) ? MathBN.sub(total, beyondReturns) : MathBN.convert(total)
+  const bought = MathBN.add(total, returned)
+  const state = order.status === "canceled" ? "canceled" : MathBN.gt(bought, 0) && !MathBN.gt(net, 0) ? "refunded" : "placed"
   return {
     reference: dealReference(order.id),
     contactExternalId,
