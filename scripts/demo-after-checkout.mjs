@@ -40,6 +40,9 @@ export async function afterCheckoutLeg({ admin, storefront, store }) {
   await admin.request("POST", `/admin/orders/${order.id}/fulfillments`, { items: items.map((i) => ({ id: i.id, quantity: i.quantity })) })
   const labels = await admin.settledEffect(order.id, "ship-labels")
   console.log(`  Fulfilled → carrier: ${shown(labels)}`)
+  // The edit asked for a new payment of the whole edited order (Medusa's payment collection): staff collect it.
+  const collected = await payWhatIsDue(admin, order.id)
+  if (collected) console.log(`  Edited order paid (${collected.amount}) → ERP: ${shown(collected.record)}`)
   const { return: ret } = await admin.request("POST", "/admin/returns", { order_id: order.id, location_id: store.seed.stockLocationId })
   const back = [{ id: shirt.id, quantity: 1 }]
   await admin.request("POST", `/admin/returns/${ret.id}/request-items`, { items: back })
@@ -51,6 +54,15 @@ export async function afterCheckoutLeg({ admin, storefront, store }) {
   await admin.request("POST", `/admin/returns/${ret.id}/receive/confirm`, {})
   const returns = await admin.settledEffect(order.id, "returns")
   console.log(`  Return received in the admin → ERP: ${shown(returns)}`)
+  let refunds = null
+  if (collected) {
+    const { order: paidOrder } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,*payment_collections.payments`)
+    const payment = paidOrder.payment_collections.flatMap((c) => c.payments ?? []).find((p) => p.captured_at)
+    const asked = new Date().toISOString()
+    await admin.request("POST", `/admin/payments/${payment.id}/refund`, { amount: 20 })
+    refunds = await admin.settledEffect(order.id, "record-refunds", { after: asked })
+    console.log(`  The returned shirt refunded (20.00) → ERP: ${shown(refunds)}`)
+  }
 
   // The customer swaps the mug for a shirt (the admin's "Request exchange"), then pays the difference.
   const mug = items.find((i) => i.title === "Red mug")
@@ -61,14 +73,17 @@ export async function afterCheckoutLeg({ admin, storefront, store }) {
   await admin.request("POST", `/admin/exchanges/${exchange.id}/request`, {})
   const exchanged = await admin.settledEffect(order.id, "exchanges")
   console.log(`  Red mug exchanged for a Blue shirt → ERP: ${shown(exchanged)}`)
-  const { order: owing } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,*payment_collections`)
-  const due = owing.payment_collections.find((c) => c.status === "not_paid")
-  let paid = null
-  if (due) {
-    const asked = new Date().toISOString()
-    await admin.request("POST", `/admin/payment-collections/${due.id}/mark-as-paid`, { order_id: order.id })
-    paid = await admin.settledEffect(order.id, "record-payments", { after: asked })
-    console.log(`  Difference of ${due.amount} paid → ERP: ${shown(paid)}`)
-  }
-  return [create, edit, labels, returnLabel, returns, exchanged, paid].filter(Boolean)
+  const paid = await payWhatIsDue(admin, order.id)
+  if (paid) console.log(`  The difference (${paid.amount}) paid → ERP: ${shown(paid.record)}`)
+  return [create, edit, labels, collected?.record, returnLabel, returns, refunds, exchanged, paid?.record].filter(Boolean)
+}
+
+/** Staff mark the order's payment collection that awaits money as paid (the admin's "Mark as paid"); its ERP record. */
+async function payWhatIsDue(admin, orderId) {
+  const { order } = await admin.request("GET", `/admin/orders/${orderId}?fields=id,*payment_collections`)
+  const due = order.payment_collections.find((c) => c.status === "not_paid")
+  if (!due) return null
+  const asked = new Date().toISOString()
+  await admin.request("POST", `/admin/payment-collections/${due.id}/mark-as-paid`, { order_id: orderId })
+  return { amount: Number(due.amount).toFixed(2), record: await admin.settledEffect(orderId, "record-payments", { after: asked }) }
 }

@@ -175,6 +175,21 @@ describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
         expect(await creditNotesOf(saleId)).toEqual(["-20.00"])
       })
 
+      it("an exchange of an order Tryton does not have makes no sale there, saying why", async () => {
+        // Placed while the connection was in shadow mode: the order never went to Tryton.
+        await hub(container).switchMode("erp", "shadow", "test")
+        const orderId = await placeOrder(container, store, { email: `unknown-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+        expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "skipped", skip_code: "shadow" })
+        await hub(container).switchMode("erp", "live", "test")
+        const shipped = [...(await orderItems(container, orderId)).values()].map((i) => ({ id: i.id, quantity: i.quantity }))
+        await createOrderFulfillmentWorkflow(container).run({ input: { order_id: orderId, items: shipped, location_id: store.stockLocationId } })
+        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
+        const record = await waitForSettledSync(container, orderId, "exchanges")
+        expect(record).toMatchObject({ status: "skipped", skip_code: "order_not_sent" })
+        expect(record.result_summary).toMatch(/^order #\d+ was not sent to erp \(.*\); its exchanges and claims are not sent either$/)
+        expect(await salesOf(`medusa:${exchangeId}`)).toEqual([])
+      })
+
       it("a sale Tryton made for an exchange whose next step fails is cancelled again; Retry makes it; a cancelled exchange cancels it", async () => {
         const { orderId } = await shippedOrder(`undo-${Date.now()}@example.com`)
         await hub(container).switchMode("erp", "shadow", "test")

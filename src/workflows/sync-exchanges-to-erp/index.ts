@@ -1,6 +1,7 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../outcome"
+import { findErpSaleStep } from "../record-payments-in-erp/steps/find-erp-sale"
 import { rememberBaselineStep } from "../revise-erp-sale/steps/remember-baseline"
 import { ORDER_FIELDS_FOR_ERP } from "../sync-order-to-erp"
 import { ensureErpCustomerStep } from "../sync-order-to-erp/steps/ensure-erp-customer"
@@ -16,7 +17,7 @@ export const syncExchangesToErpWorkflowId = "sync-exchanges-to-erp"
 /**
  * Sends an order's exchanges and claims to an ERP: read the order, its exchanges, claims and returns → plan a sale
  * for each one that sends items out (what it sends, its shipping, a credit for what it takes back) and a cancel for
- * each cancelled since → find or create the customer → create the sales (cancelled again if a later step fails) →
+ * each cancelled since → check the order's own sale is in the ERP → find or create the customer → create the sales (cancelled again if a later step fails) →
  * cancel those of cancelled exchanges → remember the sales. The goods coming back are the returns effect's; a
  * refund is credited as any refund.
  */
@@ -40,6 +41,8 @@ export const syncExchangesToErpWorkflow = createWorkflow(syncExchangesToErpWorkf
     }))
   )
   const made = when("exchange-sales-to-make", { plan }, ({ plan }) => plan.create.length > 0).then(() => {
+    // An exchange of an order the ERP does not have waits for it, or is skipped with it, saying so.
+    findErpSaleStep(transform({ input, plan }, ({ input, plan }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: plan.number, needs: "createSalesOrder" as const })))
     const customer = ensureErpCustomerStep(transform({ input, plan }, ({ input, plan }) => ({ connection_id: input.connection_id, customer: plan.create[0].draft.customer })))
     return createExchangeSalesStep(transform({ input, plan, customer }, ({ input, plan, customer }) => ({ connection_id: input.connection_id, sales: plan.create, customer })))
   })

@@ -14,17 +14,17 @@ export const findErpSaleStepId = "find-erp-sale"
  */
 export const findErpSaleStep = createSyncStep(
   findErpSaleStepId,
-  async (input: { connection_id: string; order_id: string; order_number: string; needs: "recordPayment" | "recordRefund" | "createReturn" }, { container }) => {
+  async (input: { connection_id: string; order_id: string; order_number: string; needs: "recordPayment" | "recordRefund" | "createReturn" | "createSalesOrder" }, { container }) => {
     const hub = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
+    const what = { recordPayment: "payments", recordRefund: "refunds", createReturn: "returns", createSalesOrder: "exchanges and claims" }[input.needs]
     if (!hub.getProvider(input.connection_id, "erp")[input.needs]) {
-      const what = { recordPayment: "payments", recordRefund: "refunds", createReturn: "returns" }[input.needs]
       throw new SyncSkipped(`the ${input.connection_id} provider does not record ${what}; nothing to send`, "not_supported")
     }
     const [create] = await hub.listSyncRecords({ connection_id: input.connection_id, entity_type: "order", entity_id: input.order_id, operation: "create" })
-    if (create?.status === "skipped") throw new SyncSkipped(`order #${input.order_number} was not sent to ${input.connection_id} (${create.result_summary ?? "skipped"}); its money is not either`, "order_not_sent")
+    if (create?.status === "skipped") throw new SyncSkipped(`order #${input.order_number} was not sent to ${input.connection_id} (${create.result_summary ?? "skipped"}); its ${what} are not sent either`, "order_not_sent")
     if (!isDone(create?.status) || !create?.external_id) {
       throw new IntegrationError(
-        `The sale of order #${input.order_number} is not in ${input.connection_id} yet: its ${{ recordPayment: "payments are", recordRefund: "refunds are", createReturn: "returns are" }[input.needs]} recorded once the order has been sent (will retry)`,
+        `The sale of order #${input.order_number} is not in ${input.connection_id} yet: its ${what} are recorded once the order has been sent (will retry)`,
         { connectionId: input.connection_id, code: "sale_not_synced", retryable: true }
       )
     }
