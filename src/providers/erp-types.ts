@@ -243,6 +243,29 @@ export type ErpShipment = {
   lines: Array<{ sku: string; quantity: number }>
 }
 
+/**
+ * Goods Medusa shipped (a fulfillment marked shipped, with the hub's carrier or by hand), for stores that ship from
+ * Medusa (connections[].fulfilment "medusa"): the ERP's outbound shipment of the sale moves these lines only, and
+ * keeps the rest waiting for a later parcel.
+ */
+export type ErpDeliveryInput = {
+  /** The sale the goods were sold on (the ERP's id: the order's, or an exchange's). */
+  saleExternalId: string
+  orderNumber: string
+  /** Stable reference of the Medusa fulfillment, "medusa:<fulfillment id>": the same reference ships once. */
+  reference: string
+  lines: Array<{ sku: string; title: string; quantity: number }>
+  /** ISO date (YYYY-MM-DD) the goods left: the store's calendar date, as `orderDate`. */
+  date: string
+}
+
+export type ErpDelivery = {
+  /** The ERP's outbound shipments that carried these lines (one, unless the sale's goods waited in several). */
+  shipments: Array<{ externalId: string; number: string | null }>
+  /** False when shipments with this reference were done before (nothing moved now). */
+  created: boolean
+}
+
 /** Which page of done shipments to read (`listShipmentsDone`). */
 export type ErpShipmentPageRequest = {
   /** A `cursor` of an earlier listing: only shipments done (or changed) since; null: from `notBefore`. */
@@ -335,6 +358,13 @@ export interface ErpProvider extends IntegrationProvider {
    * the hub fulfils each once. Optional: a connection whose provider lacks it cannot take `fulfilment: "erp"`.
    */
   listShipmentsDone?(page: ErpShipmentPageRequest): Promise<ErpShipmentPage>
+  /**
+   * Marks these lines of the sale shipped: its waiting outbound shipment moves exactly them (the ERP keeps the rest
+   * for a later parcel), idempotent by `input.reference`. Refuses, permanently and naming the order and the SKU,
+   * lines the sale's open shipments do not hold (shipped or cancelled in the ERP); retryable while the ERP has not
+   * planned the sale's shipment yet. Optional: the hub skips deliveries, saying so on the order, without it.
+   */
+  recordDelivery?(input: ErpDeliveryInput): Promise<ErpDelivery>
   /** Takes a return's goods into the warehouse's stock (done); idempotent: a done return is returned as it is. */
   receiveReturn?(externalId: string, input: ErpReturnInput): Promise<ErpReturn>
   /**

@@ -26,12 +26,15 @@ import type {
   ErpSaleDetail,
   ErpReturn,
   ErpReturnInput,
+  ErpDelivery,
+  ErpDeliveryInput,
 } from "../types"
 import { sumBySku } from "../order-checks"
 import { WebhookPayloadError } from "../types"
 import { SimulatedFailures } from "../sandbox-failures"
 import { SandboxCustomer, sandboxEventSchema, SandboxOptions, sandboxOptionsSchema, SandboxSale } from "./types"
 import { SandboxReturns } from "./returns"
+import { SandboxDeliveries } from "./deliveries"
 
 const VENDOR_RATE_KEY = "vendor-rate"
 /** Stock changed at runtime (the control route), by SKU, with when: over the `stock` option, and for listing changes. */
@@ -55,6 +58,7 @@ const SANDBOX_WORDS: Record<string, string> = {
   createReturn: "make the customer return",
   receiveReturn: "take the returned goods into stock",
   cancelReturn: "cancel the customer return",
+  recordDelivery: "ship the fulfillment's lines",
 }
 
 /**
@@ -77,6 +81,7 @@ export class SandboxErpProvider implements ErpProvider {
   /** Makes the next `count` calls fail (the admin sandbox-failures route and the demo use this). */
   readonly simulatedFailures: SimulatedFailures
   private readonly returns: SandboxReturns
+  private readonly deliveries: SandboxDeliveries
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxOptionsSchema, options)
@@ -90,6 +95,7 @@ export class SandboxErpProvider implements ErpProvider {
     this.seededSkus = Object.keys(this.options.stock).sort()
     this.simulatedFailures = new SimulatedFailures(deps.state, { connectionId: deps.connection.id, name: "Sandbox ERP" }, this.options.allowFailureInjection)
     this.returns = new SandboxReturns({ state: deps.state, connectionId: deps.connection.id, addStock: (units) => this.addStock(units) })
+    this.deliveries = new SandboxDeliveries({ state: deps.state, connectionId: deps.connection.id, addStock: (units) => this.addStock(units) })
     deps.logger.warn(`integration-hub: connection "${deps.connection.id}" uses the sandbox ERP, a development provider; do not use it in production`)
   }
 
@@ -272,7 +278,11 @@ export class SandboxErpProvider implements ErpProvider {
     return this.call("cancelReturn", { externalId }, () => this.returns.cancelReturn(externalId), (r) => r.externalId)
   }
 
-  /** Returned goods on hand again: the SKUs the sandbox keeps stock of go up by the units. */
+  recordDelivery(input: ErpDeliveryInput): Promise<ErpDelivery> {
+    return this.call("recordDelivery", input, () => this.deliveries.recordDelivery(input), (r) => r.shipments[0]?.externalId ?? null)
+  }
+
+  /** Returned goods on hand again, shipped goods gone: the SKUs the sandbox keeps stock of change by the units. */
   private async addStock(units: Record<string, number>): Promise<void> {
     const at = new Date().toISOString()
     const changes = await this.stockChanges()

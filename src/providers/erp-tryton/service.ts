@@ -19,6 +19,8 @@ import type {
   ErpStockPageRequest,
   ErpShipmentPage,
   ErpShipmentPageRequest,
+  ErpDelivery,
+  ErpDeliveryInput,
   ErpTaxLine,
   ErpTextSearch,
   ErpTextSearchPage,
@@ -36,6 +38,7 @@ import { TrytonReturns } from "./returns"
 import { TrytonSaleReads } from "./sale-reads"
 import { TrytonStock } from "./stock"
 import { TrytonShipments } from "./shipments"
+import { TrytonDeliveries } from "./deliveries"
 import { describeTrytonCall } from "./describe-call"
 import { netUnitPrice, saleLabel as label, toErpOrder, toTrytonDate, toTrytonDecimal } from "./mappers"
 import {
@@ -72,6 +75,7 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly cancellation: TrytonCancellation
   private readonly stock: TrytonStock
   private readonly shipments: TrytonShipments
+  private readonly deliveries: TrytonDeliveries
   private readonly returns: TrytonReturns
   private readonly customers: TrytonCustomers
   private readonly reads: TrytonSaleReads
@@ -92,6 +96,7 @@ export class TrytonErpProvider implements ErpProvider {
     this.cancellation = new TrytonCancellation(this.client, this.connectionId, this.payments, (id) => this.reads.readSale(id))
     this.stock = new TrytonStock(this.client, this.lookups)
     this.shipments = new TrytonShipments(this.client)
+    this.deliveries = new TrytonDeliveries(this.client, this.connectionId)
     this.returns = new TrytonReturns(this.client, this.connectionId, this.reads)
     this.customers = new TrytonCustomers(this.client, this.lookups)
   }
@@ -275,6 +280,11 @@ export class TrytonErpProvider implements ErpProvider {
 
   listShipmentsDone(page: ErpShipmentPageRequest): Promise<ErpShipmentPage> {
     return this.shipments.listShipmentsDone(page)
+  }
+
+  /** The fulfillment's lines leave through the sale's waiting customer shipment; Tryton plans the rest again. */
+  recordDelivery(input: ErpDeliveryInput): Promise<ErpDelivery> {
+    return this.deliveries.recordDelivery(input)
   }
 
   salesCountedInStock(externalIds: string[]): Promise<Set<string>> {
