@@ -12,6 +12,8 @@ import {
   confirmClaimRequestWorkflow,
   createClaimShippingMethodWorkflow,
   createExchangeShippingMethodWorkflow,
+  createOrderFulfillmentWorkflow,
+  createOrderShipmentWorkflow,
   confirmExchangeRequestWorkflow,
   confirmOrderEditRequestWorkflow,
   confirmReturnReceiveWorkflow,
@@ -174,4 +176,14 @@ export async function claimItems(
   }
   await confirmClaimRequestWorkflow(container).run({ input: { claim_id: claimId, confirmed_by: "demo" } })
   return claimId
+}
+
+/**
+ * A parcel as staff send it: these items fulfilled from the location, then marked shipped (the admin's "Mark as
+ * shipped"; Medusa emits `shipment.created`). Returns the fulfillment's id.
+ */
+export async function shipParcel(container: MedusaContainer, orderId: string, items: Array<{ id: string; quantity: number }>, locationId: string): Promise<string> {
+  const { result: fulfillment } = await createOrderFulfillmentWorkflow(container).run({ input: { order_id: orderId, items, location_id: locationId } })
+  await createOrderShipmentWorkflow(container).run({ input: { order_id: orderId, fulfillment_id: fulfillment.id, items, labels: [] } })
+  return fulfillment.id
 }

@@ -25,3 +25,16 @@ export async function displayIdOf(container: MedusaContainer, orderId: string): 
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["display_id"], filters: { id: orderId } })
   return Number((data[0] as { display_id: number }).display_id)
 }
+
+type ShipmentRow = { id: number; state: string; reference: string | null; "outgoing_moves.": Array<{ quantity: number; state: string; "product.": { code: string } }> }
+
+/** The sale's customer shipments as Tryton has them, oldest first: state, reference and what each moves by SKU. */
+export async function shipmentsOfSale(saleId: string | number): Promise<Array<{ state: string; reference: string | null; moves: Record<string, number> }>> {
+  const tryton = await trytonPeer.session()
+  const [{ shipments }] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [Number(saleId)], ["shipments"])
+  const rows = await tryton.model<ShipmentRow[]>("stock.shipment.out", "read", shipments, ["state", "reference", "outgoing_moves.quantity", "outgoing_moves.state", "outgoing_moves.product.code"])
+  return rows.sort((a, b) => a.id - b.id).map((r) => ({
+    state: r.state, reference: r.reference,
+    moves: Object.fromEntries(r["outgoing_moves."].filter((m) => m.state !== "cancelled").map((m) => [m["product."].code, m.quantity]).sort()),
+  }))
+}

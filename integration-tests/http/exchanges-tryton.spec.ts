@@ -2,7 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { capturePaymentWorkflow, createOrderFulfillmentWorkflow, markPaymentCollectionAsPaid, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import { cancelExchange, claimItems, exchangeItems, orderItems, receiveReturn } from "../../demo/app/after-checkout"
+import { cancelExchange, claimItems, exchangeItems, orderItems, receiveReturn, shipParcel } from "../../demo/app/after-checkout"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { processSyncRecord, requestEffect } from "../../src/sync/engine"
 import { syncExchangesToErpWorkflow } from "../../src/workflows/sync-exchanges-to-erp"
@@ -10,7 +10,7 @@ import { createExchangeSalesStepId } from "../../src/workflows/sync-exchanges-to
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { keepTrytonAsFound } from "../helpers/tryton-restore"
-import { displayIdOf, liveSales } from "../helpers/tryton-sales"
+import { displayIdOf, liveSales, shipmentsOfSale } from "../helpers/tryton-sales"
 
 jest.setTimeout(180_000)
 
@@ -58,7 +58,7 @@ async function creditNotesOf(saleId: number): Promise<string[]> {
   return invoices.map((i) => i.total_amount.decimal).filter((t) => Number(t) < 0)
 }
 
-describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
+describeWithTryton()("exchanges, claims and parcels → the real Tryton ERP", () => {
   keepTrytonAsFound()
   medusaIntegrationTestRunner({
     testSuite: ({ getContainer }) => {
@@ -223,6 +223,68 @@ describeWithTryton()("exchanges and claims → the real Tryton ERP", () => {
         // Tryton ends a processed sale that is cancelled as done with every move cancelled: no live sale is left.
         expect(live.id).toBeGreaterThan(0)
         expect(await liveSales([`medusa:${exchangeId}`])).toEqual([])
+      })
+      /** The order's deliveries record once it names this fulfillment (a later parcel runs the same record again). */
+      async function deliveriesNaming(orderId: string, fulfillmentId: string) {
+        const until = Date.now() + 30_000
+        for (;;) {
+          const record = await waitForSettledSync(container, orderId, "deliveries")
+          if (record.status !== "synced" || record.result_summary?.includes(fulfillmentId)) return record
+          if (Date.now() > until) throw new Error(`the deliveries record never named ${fulfillmentId}: ${JSON.stringify(record)}`)
+          await new Promise((r) => setTimeout(r, 200))
+        }
+      }
+
+      it("an order shipped in two parcels: each parcel's lines leave through Tryton's shipment and the rest waits; the same event again moves nothing", async () => {
+        const orderId = await placeOrder(container, store, { email: `parcels-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 2 }, { title: "Red mug", quantity: 1 }] })
+        const create = await waitForSettledSync(container, orderId, "create")
+        expect(create.status).toBe("synced")
+        const items = await orderItems(container, orderId)
+        const first = await shipParcel(container, orderId, [{ id: items.get("Blue shirt")!.id, quantity: 1 }], store.stockLocationId)
+        const record = await deliveriesNaming(orderId, first)
+        expect(record).toMatchObject({ status: "synced" })
+        expect(record.result_summary).toMatch(new RegExp(`^shipped in the ERP: fulfillment ${first} → shipment \\S+: SHIRT-BLUE ×1$`))
+        expect(await shipmentsOfSale(create.external_id!)).toEqual([
+          { state: "done", reference: `medusa:${first}`, moves: { "SHIRT-BLUE": 1 } },
+          { state: "waiting", reference: null, moves: { "MUG-RED": 1, "SHIRT-BLUE": 1 } },
+        ])
+        // The event again (a redelivery): the revision is the same, nothing runs, nothing moves.
+        await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "deliveries" })
+        expect((await waitForSettledSync(container, orderId, "deliveries")).attempts).toBe(record.attempts)
+
+        const second = await shipParcel(container, orderId, [{ id: items.get("Blue shirt")!.id, quantity: 1 }, { id: items.get("Red mug")!.id, quantity: 1 }], store.stockLocationId)
+        expect((await deliveriesNaming(orderId, second)).result_summary).toMatch(new RegExp(`fulfillment ${second} → shipment \\S+: MUG-RED ×1, SHIRT-BLUE ×1$`))
+        expect(await shipmentsOfSale(create.external_id!)).toEqual([
+          { state: "done", reference: `medusa:${first}`, moves: { "SHIRT-BLUE": 1 } },
+          { state: "done", reference: `medusa:${second}`, moves: { "MUG-RED": 1, "SHIRT-BLUE": 1 } },
+        ])
+      })
+
+      it("the item an exchange sends out leaves through the exchange's own sale in Tryton", async () => {
+        const { orderId } = await shippedOrder(`exchange-parcel-${Date.now()}@example.com`, [{ title: "Red mug", quantity: 1 }])
+        const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
+        expect(await waitForSettledSync(container, orderId, "exchanges")).toMatchObject({ status: "synced" })
+        const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order_exchange", fields: ["additional_items.item_id"], filters: { id: exchangeId } })
+        const itemId = (data[0] as { additional_items: Array<{ item_id: string }> }).additional_items[0].item_id
+        const parcel = await shipParcel(container, orderId, [{ id: itemId, quantity: 1 }], store.stockLocationId)
+        const record = await deliveriesNaming(orderId, parcel)
+        expect(record).toMatchObject({ status: "synced" })
+        const [sale] = await salesOf(`medusa:${exchangeId}`)
+        expect(await shipmentsOfSale(sale.id)).toEqual([{ state: "done", reference: `medusa:${parcel}/${exchangeId}`, moves: { "SHIRT-BLUE": 1 } }])
+      })
+
+      it("a parcel Tryton's warehouse already shipped is refused once, in words naming the order and the SKU", async () => {
+        const orderId = await placeOrder(container, store, { email: `shipped-there-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+        const create = await waitForSettledSync(container, orderId, "create")
+        const tryton = await trytonPeer.session()
+        const [{ shipments }] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [Number(create.external_id)], ["shipments"])
+        for (const step of ["assign_force", "pick", "pack", "done"]) await tryton.model("stock.shipment.out", step, shipments)
+        const items = await orderItems(container, orderId)
+        const parcel = await shipParcel(container, orderId, [{ id: items.get("Red mug")!.id, quantity: 1 }], store.stockLocationId)
+        const record = await waitForSettledSync(container, orderId, "deliveries")
+        expect(record).toMatchObject({ status: "failed", attempts: 1 })
+        expect(record.last_error).toMatch(new RegExp(`^Cannot record fulfillment medusa:${parcel} of order #${await displayIdOf(container, orderId)} in Tryton: it shipped MUG-RED ×1, but the waiting shipments of sale \\S+ hold only 0 \\(the rest was shipped or cancelled in Tryton\\)`))
+        expect(await shipmentsOfSale(create.external_id!)).toEqual([{ state: "done", reference: null, moves: { "MUG-RED": 1 } }])
       })
     },
   })

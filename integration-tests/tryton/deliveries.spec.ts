@@ -4,10 +4,9 @@ import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
 import { buildProvider } from "../../src/testing/erp-contract"
 import { describeWithTryton, trytonPeer } from "../helpers/tryton-env"
 import { keepTrytonAsFound } from "../helpers/tryton-restore"
+import { shipmentsOfSale as shipmentsOf } from "../helpers/tryton-sales"
 
 jest.setTimeout(60_000)
-
-type ShipmentRow = { id: number; state: string; reference: string | null; "outgoing_moves.": Array<{ quantity: number; state: string; "product.": { code: string } }> }
 
 describeWithTryton()("Tryton deliveries: the lines Medusa shipped leave through the sale's shipment (real trytond)", () => {
   // Its cases ship goods: the suites after it read the seeded quantities.
@@ -34,16 +33,6 @@ describeWithTryton()("Tryton deliveries: the lines Medusa shipped leave through 
     saleExternalId: saleId, orderNumber: "5150", reference: `medusa:ful_${unique()}`, date: new Date().toISOString().slice(0, 10),
     lines: lines.map(([sku, quantity]) => ({ sku, title: sku, quantity })),
   })
-  /** The sale's shipments as Tryton has them: state, reference and what each moves by SKU. */
-  async function shipmentsOf(saleId: string): Promise<Array<{ state: string; reference: string | null; moves: Record<string, number> }>> {
-    const tryton = await trytonPeer.session()
-    const [{ shipments }] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [Number(saleId)], ["shipments"])
-    const rows = await tryton.model<ShipmentRow[]>("stock.shipment.out", "read", shipments, ["state", "reference", "outgoing_moves.quantity", "outgoing_moves.state", "outgoing_moves.product.code"])
-    return rows.sort((a, b) => a.id - b.id).map((r) => ({
-      state: r.state, reference: r.reference,
-      moves: Object.fromEntries(r["outgoing_moves."].filter((m) => m.state !== "cancelled").map((m) => [m["product."].code, m.quantity]).sort()),
-    }))
-  }
   const onHand = async (provider: TrytonErpProvider) => Object.fromEntries(Object.entries(await provider.getStockLevels(["MUG-RED", "SHIRT-BLUE"])).map(([sku, l]) => [sku, l.onHand]))
 
   it("ships one mug of three: that shipment is done with our reference, Tryton waits with the rest; the same fulfillment again moves nothing; the second parcel ships the rest", async () => {

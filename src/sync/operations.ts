@@ -26,6 +26,7 @@ import { contactImportConnections, importContacts } from "./contact-import"
 import { importErpShipments } from "./erp-shipments"
 import { returnLabelsOperation } from "./return-label-operation"
 import { exchangesOperation } from "./exchange-operation"
+import { deliveriesOperation } from "./delivery-operation"
 import { inventoryOwner, timeZoneOf } from "../modules/integration-hub/options"
 
 export type OperationRun = {
@@ -218,6 +219,7 @@ export const SYNC_OPERATIONS: Readonly<Record<string, SyncOperation>> = Object.f
   },
   "order.return-labels": returnLabelsOperation,
   "order.exchanges": exchangesOperation,
+  "order.deliveries": deliveriesOperation,
   "customer.contact": {
     kind: "crm",
     effectKey: contactEffectKey,

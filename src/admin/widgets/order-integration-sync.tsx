@@ -7,7 +7,7 @@ import { orderSyncsKey, useOrderSyncs } from "../hooks/use-order-syncs"
 import { useRetryWithToasts } from "../hooks/use-retry-sync"
 import type { PaymentIssue } from "../lib/types"
 
-const OPERATION_LABEL: Record<string, string> = { create: "Order", edit: "Order edit", returns: "Returns", "return-labels": "Return labels", exchanges: "Exchanges & claims", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds", "ship-labels": "Shipping labels", deal: "Deal" }
+const OPERATION_LABEL: Record<string, string> = { create: "Order", edit: "Order edit", returns: "Returns", "return-labels": "Return labels", exchanges: "Exchanges & claims", cancel: "Cancellation", "record-payments": "Payments", "record-refunds": "Refunds", "ship-labels": "Shipping labels", deliveries: "Shipped in ERP", deal: "Deal" }
 
 /** "Order → erp", "Cancellation → erp", or "Event ← erp" for what the external system told us. */
 const rowTitle = rowTitleBy(OPERATION_LABEL)

@@ -14,9 +14,9 @@ export const findErpSaleStepId = "find-erp-sale"
  */
 export const findErpSaleStep = createSyncStep(
   findErpSaleStepId,
-  async (input: { connection_id: string; order_id: string; order_number: string; needs: "recordPayment" | "recordRefund" | "createReturn" | "createSalesOrder" }, { container }) => {
+  async (input: { connection_id: string; order_id: string; order_number: string; needs: "recordPayment" | "recordRefund" | "createReturn" | "createSalesOrder" | "recordDelivery" }, { container }) => {
     const hub = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
-    const what = { recordPayment: "payments", recordRefund: "refunds", createReturn: "returns", createSalesOrder: "exchanges and claims" }[input.needs]
+    const what = { recordPayment: "payments", recordRefund: "refunds", createReturn: "returns", createSalesOrder: "exchanges and claims", recordDelivery: "deliveries" }[input.needs]
     if (!hub.getProvider(input.connection_id, "erp")[input.needs]) {
       throw new SyncSkipped(`the ${input.connection_id} provider does not record ${what}; nothing to send`, "not_supported")
     }
