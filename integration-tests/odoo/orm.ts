@@ -48,8 +48,8 @@ export function ormNow(): string {
 
 /** A computed field: its value from the record (read-only: values written to it are ignored, as Odoo does). */
 export type Compute = (row: Row) => unknown
-/** A button (a public record method): what it does to the records, and its answer. */
-export type Button = (rows: Row[]) => unknown
+/** A button (a public record method): what it does to the records (in the call's context), and its answer. */
+export type Button = (rows: Row[], context: Context) => unknown
 
 export class Orm {
   private readonly tables: Map<string, Map<number, Row>>

@@ -86,7 +86,7 @@ export function schema(version: 17 | 19): Schema {
       name: char({ default: () => "/" }), picking_type_id: { type: "many2one", model: "stock.picking.type", required: true }, picking_type_code: selection(["incoming", "outgoing", "internal"]),
       state: selection(["draft", "waiting", "confirmed", "assigned", "done", "cancel"]), origin: char(), partner_id: { type: "many2one", model: "res.partner" },
       location_id: { type: "many2one", model: "stock.location", required: true }, location_dest_id: { type: "many2one", model: "stock.location", required: true },
-      sale_id: { type: "many2one", model: "sale.order" }, return_id: { type: "many2one", model: "stock.picking" },
+      sale_id: { type: "many2one", model: "sale.order" }, return_id: { type: "many2one", model: "stock.picking" }, backorder_id: { type: "many2one", model: "stock.picking" },
       move_ids: { type: "one2many", model: "stock.move", inverse: "picking_id" }, scheduled_date: { type: "datetime" }, date_done: { type: "datetime" },
     },
     "stock.move": {

@@ -83,7 +83,7 @@ export async function startOdooTestServer(opts: { database?: string; login?: str
       }
     }
     const button = orm.buttons[`${model}.${method}`]
-    if (button) return button(orm.records(model, ids))
+    if (button) return button(orm.records(model, ids), context)
     throw new OdooException("AttributeError", `The method '${method}' does not exist on the model '${model}'`, 404)
   }
 

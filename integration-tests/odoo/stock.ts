@@ -75,6 +75,32 @@ export function installStock(orm: Orm, version: 17 | 19) {
     Object.assign(picking, { state: "done", date_done: ormNow() })
   }
 
+  /**
+   * `_create_backorder`: what a transfer validated with less than planned did not move goes to a copy of it (its
+   * Source Document included: Odoo copies the transfer), ready for the next parcel; the moves keep what they move.
+   */
+  function backorder(picking: Row) {
+    const short = movesOf(picking).filter((m) => m.state !== "cancel" && (m.quantity as number) < (m.product_uom_qty as number))
+    if (!short.length) return
+    const copy = orm.get("stock.picking", orm.insert("stock.picking", {
+      name: orm.nextName(typeName(picking.picking_type_id), false), picking_type_id: picking.picking_type_id, origin: picking.origin, partner_id: picking.partner_id,
+      location_id: picking.location_id, location_dest_id: picking.location_dest_id, sale_id: picking.sale_id, backorder_id: picking.id, state: "draft",
+    }))
+    for (const move of short) {
+      const rest = (move.product_uom_qty as number) - (move.quantity as number)
+      if ((move.quantity as number) === 0) {
+        Object.assign(move, { picking_id: copy.id, state: "draft" })
+        plan(move, -1)
+      } else {
+        plan(move, -1)
+        orm.insert("stock.move", { name: move.name, product_id: move.product_id, product_uom_qty: rest, picking_id: copy.id, location_id: move.location_id, location_dest_id: move.location_dest_id, sale_line_id: move.sale_line_id })
+        move.product_uom_qty = move.quantity
+        plan(move, 1)
+      }
+    }
+    confirm(copy)
+  }
+
   function cancel(picking: Row) {
     if (picking.state === "done") throw userError("You cannot cancel a stock move that has been set to 'Done'. Create a return in order to reverse the moves which took place.")
     for (const move of movesOf(picking).filter((m) => m.state !== "cancel")) {
@@ -166,18 +192,25 @@ export function installStock(orm: Orm, version: 17 | 19) {
       for (const picking of pickings) if (picking.state === "draft") confirm(picking)
       return true
     },
-    "stock.picking.button_validate": (pickings: Row[]) => {
+    "stock.picking.button_validate": (pickings: Row[], context: { skip_backorder?: boolean }) => {
       for (const picking of pickings) {
         if (picking.state === "done") continue
         if (picking.state === "draft") confirm(picking)
         const moves = movesOf(picking).filter((m) => m.state !== "cancel")
+        // Once a move is picked, the moves not picked count as nothing moved (Odoo 17's `picked`).
+        if (moves.some((m) => m.picked)) for (const m of moves.filter((mv) => !mv.picked)) m.quantity = 0
         if (!moves.some((m) => (m.quantity as number) > 0)) {
           throw userError("You cannot validate a transfer if no quantities are reserved nor done. You can use the info button on the top right corner of your screen to change the quantity done.")
         }
-        // Less than planned: Odoo asks whether to make a backorder, and validates nothing yet.
-        if (moves.some((m) => (m.quantity as number) < (m.product_uom_qty as number))) return { type: "ir.actions.act_window", res_model: "stock.backorder.confirmation", target: "new" }
+        // Less than planned: Odoo asks whether to make a backorder, and validates nothing yet — unless the wizard's
+        // "Create Backorder" (skip_backorder in the context) asked for one.
+        if (!context.skip_backorder && moves.some((m) => (m.quantity as number) < (m.product_uom_qty as number))) return { type: "ir.actions.act_window", res_model: "stock.backorder.confirmation", target: "new" }
       }
-      for (const picking of pickings) if (picking.state !== "done") done(picking)
+      for (const picking of pickings) {
+        if (picking.state === "done") continue
+        backorder(picking)
+        done(picking)
+      }
       return true
     },
     "stock.picking.action_cancel": (pickings: Row[]) => {

@@ -5,10 +5,11 @@ import { contractInputs, ErpContractSubject, failure, unique } from "./erp-contr
 import { describeEditCases } from "./erp-contract-edits"
 import { describeReturnCases } from "./erp-contract-returns"
 import { describeExchangeCases } from "./erp-contract-exchanges"
+import { describeDeliveryCases } from "./erp-contract-deliveries"
 
 /*
  * The ERP contract (package entry `testing/erp-contract`): its cases by concern, customers, sales and money here,
- * order edits in erp-contract-edits.ts, returns in erp-contract-returns.ts, exchanges' sales in erp-contract-exchanges.ts; the subject and the inputs in erp-contract-fixtures.ts.
+ * order edits in erp-contract-edits.ts, returns in erp-contract-returns.ts, exchanges' sales in erp-contract-exchanges.ts, deliveries in erp-contract-deliveries.ts; the subject and the inputs in erp-contract-fixtures.ts.
  */
 export type { ErpContractSubject } from "./erp-contract-fixtures"
 export { buildProvider, memoryStateStore } from "./build-provider"
@@ -173,5 +174,6 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
     describeEditCases(subject)
     describeReturnCases(subject)
     describeExchangeCases(subject)
+    describeDeliveryCases(subject)
   })
 }

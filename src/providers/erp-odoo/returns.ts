@@ -5,18 +5,13 @@ import { RETURN_DONE } from "../returns"
 import { likeLiteral } from "../text-match"
 import type { ErpReturn, ErpReturnInput } from "../types"
 import { OdooClient } from "./client"
-import { OdooPicking, OdooStockMove, PICKING_FIELDS, pickingSchema, returnLineSchema, STOCK_MOVE_FIELDS, stockMoveSchema } from "./types"
+import { OdooPickings, OdooSaleWithPickings, pickingLabel, tag, TAGGED } from "./pickings"
+import { OdooPicking, OdooStockMove, PICKING_FIELDS, pickingSchema, returnLineSchema } from "./types"
 
 /** What the hub calls a return picking's state: anything before done is a draft return (goods not in stock yet). */
 const STATES: Record<OdooPicking["state"], ErpReturn["state"]> = { draft: "draft", waiting: "draft", confirmed: "draft", assigned: "draft", done: "done", cancel: "cancelled" }
 
-/** How our reference ends a return picking's Source Document: "Return of WH/OUT/00012 [medusa:return_01…]". */
-const tag = (reference: string) => ` [${reference}]`
-/** A Source Document that carries a reference of ours (or anyone's, in brackets at its end). */
-const TAGGED = /\s\[[^\]]+\]$/
-
-const saleSchema = z.object({ id: z.number().int(), name: z.string(), state: z.string(), picking_ids: z.array(z.number().int()) })
-type Sale = z.infer<typeof saleSchema>
+type Sale = OdooSaleWithPickings
 
 /** A sale's live deliveries as a return is checked against them, and what earlier returns took back from them. */
 type Deliveries = {
@@ -38,8 +33,11 @@ type Deliveries = {
  */
 export class OdooReturns {
   private button?: Promise<string>
+  private readonly pickings: OdooPickings
 
-  constructor(private readonly client: OdooClient, private readonly connectionId: string) {}
+  constructor(private readonly client: OdooClient, private readonly connectionId: string) {
+    this.pickings = new OdooPickings(client, connectionId)
+  }
 
   /** The live return with `input.reference` when it has these lines; otherwise a new one (replacing one not done with other lines). */
   async createReturn(input: ErpReturnInput): Promise<ErpReturn> {
@@ -232,15 +230,12 @@ export class OdooReturns {
     return this.button
   }
 
-  private async readSale(input: ErpReturnInput): Promise<Sale> {
-    const rows = await this.client.call<unknown[]>("sale.order", "read", { ids: [Number(input.saleExternalId)], params: { fields: ["id", "name", "state", "picking_ids"] } })
-    if (!rows.length) throw this.permanent(`Odoo has no sale order with id ${input.saleExternalId} (order #${input.orderNumber})`, "odoo_not_found")
-    return saleSchema.parse(rows[0])
+  private readSale(input: ErpReturnInput): Promise<Sale> {
+    return this.pickings.readSale(input.saleExternalId, input.orderNumber)
   }
 
-  private async readPickings(ids: number[]): Promise<OdooPicking[]> {
-    if (!ids.length) return []
-    return z.array(pickingSchema).parse(await this.client.call("stock.picking", "read", { ids, params: { fields: PICKING_FIELDS } }))
+  private readPickings(ids: number[]): Promise<OdooPicking[]> {
+    return this.pickings.readPickings(ids)
   }
 
   private async readReturn(externalId: string): Promise<OdooPicking> {
@@ -253,17 +248,12 @@ export class OdooReturns {
     return this.searchMoves([["picking_id", "in", pickingIds]])
   }
 
-  private async searchMoves(domain: unknown[]): Promise<OdooStockMove[]> {
-    return z.array(stockMoveSchema).parse(await this.client.call("stock.move", "search_read", { params: { domain, fields: STOCK_MOVE_FIELDS, order: "id asc" } }))
+  private searchMoves(domain: unknown[]): Promise<OdooStockMove[]> {
+    return this.pickings.searchMoves(domain)
   }
 
-  private async skusOf(moves: OdooStockMove[]): Promise<Map<number, string>> {
-    const ids = [...new Set(moves.map((m) => m.product_id[0]))]
-    if (!ids.length) return new Map()
-    const rows = z.array(z.object({ id: z.number().int(), default_code: z.union([z.string(), z.literal(false)]) })).parse(
-      await this.client.call("product.product", "read", { ids, params: { fields: ["default_code"] } })
-    )
-    return new Map(rows.map((p) => [p.id, p.default_code || `product ${p.id}`]))
+  private skusOf(moves: OdooStockMove[]): Promise<Map<number, string>> {
+    return this.pickings.skusOf(moves)
   }
 
   private view(picking: OdooPicking, created: boolean): ErpReturn {
@@ -271,7 +261,7 @@ export class OdooReturns {
   }
 
   private label(picking: OdooPicking): string {
-    return picking.name || `id ${picking.id}`
+    return pickingLabel(picking)
   }
 
   /** A permanent refusal of the Medusa return, naming it and its order. */

@@ -2,7 +2,7 @@ import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { IntegrationError } from "../../lib/errors"
 import { currencyDigits, roundingDifference } from "../../lib/money"
-import type { ErpCancelResult, ErpCustomerInput, ErpCustomerRef, ErpOrderState, ErpPaymentInput, ErpPaymentResult, ErpProvider, ErpRefundInput, ErpRefundResult, ErpSalesOrder, ErpSalesOrderInput, ErpStockLevel, ErpStockPage, ErpStockPageRequest, ErpTaxLine, ProviderDeps, ErpSaleDetail, LegacyMatchField, ErpTextSearch, ErpTextSearchPage, ErpReturn, ErpReturnInput } from "../types"
+import type { ErpCancelResult, ErpCustomerInput, ErpCustomerRef, ErpOrderState, ErpPaymentInput, ErpPaymentResult, ErpProvider, ErpRefundInput, ErpRefundResult, ErpSalesOrder, ErpSalesOrderInput, ErpStockLevel, ErpStockPage, ErpStockPageRequest, ErpTaxLine, ProviderDeps, ErpSaleDetail, LegacyMatchField, ErpTextSearch, ErpTextSearchPage, ErpReturn, ErpReturnInput, ErpDelivery, ErpDeliveryInput } from "../types"
 import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
 import { likeLiteral } from "../text-match"
 import { assertProviderOptions } from "../validate-options"
@@ -16,6 +16,7 @@ import { describeOdooCall } from "./describe-call"
 import { OdooLookups } from "./lookups"
 import { OdooPayments } from "./payments"
 import { OdooReturns } from "./returns"
+import { OdooDeliveries } from "./deliveries"
 import { OdooStock } from "./stock"
 import { OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, SALE_FIELDS, saleOrderSchema } from "./types"
 
@@ -42,7 +43,7 @@ export class OdooErpProvider implements ErpProvider {
   readonly kind = "erp" as const
 
   private readonly client: OdooClient
-  // The adapter by concern: lookups, customers, payments, credit notes, cancelling, stock, returns; sales are here.
+  // The adapter by concern: lookups, customers, payments, credit notes, cancelling, stock, returns, deliveries; sales are here.
   private readonly lookups: OdooLookups
   private readonly customers: OdooCustomers
   private readonly payments: OdooPayments
@@ -50,6 +51,7 @@ export class OdooErpProvider implements ErpProvider {
   private readonly cancellation: OdooCancellation
   private readonly stock: OdooStock
   private readonly returns: OdooReturns
+  private readonly deliveries: OdooDeliveries
   private readonly options: OdooOptions
   private readonly connectionId: string
 
@@ -67,6 +69,7 @@ export class OdooErpProvider implements ErpProvider {
     this.cancellation = new OdooCancellation(this.client, this.connectionId, this.payments, (ids) => this.readSales(ids))
     this.stock = new OdooStock(this.client, this.connectionId, this.lookups)
     this.returns = new OdooReturns(this.client, this.connectionId)
+    this.deliveries = new OdooDeliveries(this.client, this.connectionId)
     this.creditNotes = new OdooCreditNotes({
       client: this.client,
       connectionId: this.connectionId,
@@ -131,6 +134,11 @@ export class OdooErpProvider implements ErpProvider {
 
   cancelReturn(externalId: string): Promise<ErpReturn> {
     return this.returns.cancelReturn(externalId)
+  }
+
+  /** The lines shipped leave through the sale's open delivery; Odoo keeps the rest on a backorder. */
+  recordDelivery(input: ErpDeliveryInput): Promise<ErpDelivery> {
+    return this.deliveries.recordDelivery(input)
   }
 
   async findSalesOrderByReference(reference: string): Promise<ErpSalesOrder | null> {
