@@ -75,6 +75,7 @@ export function schema(version: 17 | 19): Schema {
       product_id: { type: "many2one", model: "product.product", required: true }, location_id: { type: "many2one", model: "stock.location", required: true },
       quantity: float(), reserved_quantity: float(), write_date: { type: "datetime" },
     },
+    "delivery.carrier": { name: char({ required: true }) },
     // Operation types (Receipts, Delivery Orders) of a warehouse: a delivery's return is a receipt.
     "stock.picking.type": {
       name: char({ required: true }), code: selection(["incoming", "outgoing", "internal"]), sequence_code: char({ required: true }),
@@ -88,6 +89,9 @@ export function schema(version: 17 | 19): Schema {
       location_id: { type: "many2one", model: "stock.location", required: true }, location_dest_id: { type: "many2one", model: "stock.location", required: true },
       sale_id: { type: "many2one", model: "sale.order" }, return_id: { type: "many2one", model: "stock.picking" }, backorder_id: { type: "many2one", model: "stock.picking" },
       move_ids: { type: "one2many", model: "stock.move", inverse: "picking_id" }, scheduled_date: { type: "datetime" }, date_done: { type: "datetime" },
+      write_date: { type: "datetime" },
+      // The Delivery app's fields (delivery.carrier and the tracking number the carrier gave).
+      carrier_id: { type: "many2one", model: "delivery.carrier" }, carrier_tracking_ref: char(),
     },
     "stock.move": {
       name: char(), product_id: { type: "many2one", model: "product.product", required: true }, product_uom_qty: float(), quantity: float(), picked: { type: "boolean", default: () => false },

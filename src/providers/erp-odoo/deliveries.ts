@@ -33,7 +33,7 @@ export class OdooDeliveries {
       })
     }
     const moves = open.length ? await this.pickings.searchMoves([["picking_id", "in", open.map((p) => p.id)], ["state", "not in", ["done", "cancel"]]]) : []
-    const skuOf = await this.pickings.skusOf(moves)
+    const skuOf = await this.pickings.skusOf(moves.map((m) => m.product_id[0]))
     const plan = this.allocate(input, sale.name, open, moves, skuOf)
     for (const [picking, take] of plan) await this.validate(picking, moves.filter((m) => m.picking_id && m.picking_id[0] === picking.id), take, input)
     return { shipments: [...plan.keys()].map(toRef), created: true }

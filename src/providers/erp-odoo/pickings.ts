@@ -30,9 +30,9 @@ export class OdooPickings {
     return z.array(stockMoveSchema).parse(await this.client.call("stock.move", "search_read", { params: { domain, fields: STOCK_MOVE_FIELDS, order: "id asc" } }))
   }
 
-  /** Each move's product's SKU (its Internal Reference), "product <id>" for one without. */
-  async skusOf(moves: OdooStockMove[]): Promise<Map<number, string>> {
-    const ids = [...new Set(moves.map((m) => m.product_id[0]))]
+  /** Each product's SKU (its Internal Reference), "product <id>" for one without. */
+  async skusOf(productIds: number[]): Promise<Map<number, string>> {
+    const ids = [...new Set(productIds)]
     if (!ids.length) return new Map()
     const rows = z.array(z.object({ id: z.number().int(), default_code: z.union([z.string(), z.literal(false)]) })).parse(
       await this.client.call("product.product", "read", { ids, params: { fields: ["default_code"] } })

@@ -253,7 +253,7 @@ export class OdooReturns {
   }
 
   private skusOf(moves: OdooStockMove[]): Promise<Map<number, string>> {
-    return this.pickings.skusOf(moves)
+    return this.pickings.skusOf(moves.map((m) => m.product_id[0]))
   }
 
   private view(picking: OdooPicking, created: boolean): ErpReturn {

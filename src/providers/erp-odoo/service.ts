@@ -2,7 +2,7 @@ import { MathBN } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { IntegrationError } from "../../lib/errors"
 import { currencyDigits, roundingDifference } from "../../lib/money"
-import type { ErpCancelResult, ErpCustomerInput, ErpCustomerRef, ErpOrderState, ErpPaymentInput, ErpPaymentResult, ErpProvider, ErpRefundInput, ErpRefundResult, ErpSalesOrder, ErpSalesOrderInput, ErpStockLevel, ErpStockPage, ErpStockPageRequest, ErpTaxLine, ProviderDeps, ErpSaleDetail, LegacyMatchField, ErpTextSearch, ErpTextSearchPage, ErpReturn, ErpReturnInput, ErpDelivery, ErpDeliveryInput } from "../types"
+import type { ErpCancelResult, ErpCustomerInput, ErpCustomerRef, ErpOrderState, ErpPaymentInput, ErpPaymentResult, ErpProvider, ErpRefundInput, ErpRefundResult, ErpSalesOrder, ErpSalesOrderInput, ErpStockLevel, ErpStockPage, ErpStockPageRequest, ErpTaxLine, ProviderDeps, ErpSaleDetail, LegacyMatchField, ErpTextSearch, ErpTextSearchPage, ErpReturn, ErpReturnInput, ErpDelivery, ErpDeliveryInput, ErpShipmentPage, ErpShipmentPageRequest } from "../types"
 import { checkOrderAgainstProducts, mapOrderTaxes, sumBySku } from "../order-checks"
 import { likeLiteral } from "../text-match"
 import { assertProviderOptions } from "../validate-options"
@@ -17,6 +17,7 @@ import { OdooLookups } from "./lookups"
 import { OdooPayments } from "./payments"
 import { OdooReturns } from "./returns"
 import { OdooDeliveries } from "./deliveries"
+import { OdooShipments } from "./shipments"
 import { OdooStock } from "./stock"
 import { OdooOptions, odooOptionsSchema, OdooSaleOrder, productSchema, SALE_FIELDS, saleOrderSchema } from "./types"
 
@@ -52,6 +53,7 @@ export class OdooErpProvider implements ErpProvider {
   private readonly stock: OdooStock
   private readonly returns: OdooReturns
   private readonly deliveries: OdooDeliveries
+  private readonly shipments: OdooShipments
   private readonly options: OdooOptions
   private readonly connectionId: string
 
@@ -70,6 +72,7 @@ export class OdooErpProvider implements ErpProvider {
     this.stock = new OdooStock(this.client, this.connectionId, this.lookups)
     this.returns = new OdooReturns(this.client, this.connectionId)
     this.deliveries = new OdooDeliveries(this.client, this.connectionId)
+    this.shipments = new OdooShipments(this.client, this.connectionId)
     this.creditNotes = new OdooCreditNotes({
       client: this.client,
       connectionId: this.connectionId,
@@ -134,6 +137,11 @@ export class OdooErpProvider implements ErpProvider {
 
   cancelReturn(externalId: string): Promise<ErpReturn> {
     return this.returns.cancelReturn(externalId)
+  }
+
+  /** The deliveries Odoo's warehouse validated since a cursor (connections[].fulfilment "erp"). */
+  listShipmentsDone(page: ErpShipmentPageRequest): Promise<ErpShipmentPage> {
+    return this.shipments.listShipmentsDone(page)
   }
 
   /** The lines shipped leave through the sale's open delivery; Odoo keeps the rest on a backorder. */
