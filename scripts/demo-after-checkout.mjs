@@ -6,7 +6,7 @@ const shown = (r) => (r ? `${r.status} — ${r.result_summary ?? r.last_error}` 
 
 /**
  * Places an order of one Blue shirt; staff edit it (a second shirt, a Red mug added) → the ERP sale follows; ship
- * it → a carrier label; the customer sends a shirt back → a return label, then, when the parcel is received, the
+ * it in two parcels → a label each, and the ERP's shipment moves each parcel's lines; the customer sends a shirt back → a return label, then, when the parcel is received, the
  * ERP takes the shirt back into stock; the mug is exchanged for a shirt → the ERP's sale of the exchange, and the
  * difference paid → registered against it. Returns the records it showed.
  */
@@ -34,12 +34,22 @@ export async function afterCheckoutLeg({ admin, storefront, store }) {
   const edit = await admin.settledEffect(order.id, "edit")
   console.log(`  Order edited in the admin (Blue shirt ×2, Red mug added) → ERP: ${shown(edit)}`)
 
-  // Shipped, then one shirt comes back (the admin's "Request return", then "Receive").
+  // Shipped in two parcels (the shirts today, the mug when it is in), then one shirt comes back (the admin's
+  // "Request return", then "Receive").
   const { order: edited } = await admin.request("GET", `/admin/orders/${order.id}?fields=id,*items`)
   const items = edited.items.filter((i) => Number(i.quantity) > 0)
-  await admin.request("POST", `/admin/orders/${order.id}/fulfillments`, { items: items.map((i) => ({ id: i.id, quantity: i.quantity })) })
-  const labels = await admin.settledEffect(order.id, "ship-labels")
-  console.log(`  Fulfilled → carrier: ${shown(labels)}`)
+  const parcels = []
+  for (const [n, parcel] of [items.filter((i) => i.title === "Blue shirt"), items.filter((i) => i.title !== "Blue shirt")].entries()) {
+    const asked = new Date().toISOString()
+    const lines = parcel.map((i) => ({ id: i.id, quantity: Number(i.quantity) }))
+    const { order: fulfilled } = await admin.request("POST", `/admin/orders/${order.id}/fulfillments?fields=id,*fulfillments`, { items: lines })
+    const fulfillment = fulfilled.fulfillments.filter((f) => !f.canceled_at).sort((a, b) => new Date(b.created_at) - new Date(a.created_at))[0]
+    const labels = await admin.settledEffect(order.id, "ship-labels", { after: asked })
+    await admin.request("POST", `/admin/orders/${order.id}/fulfillments/${fulfillment.id}/shipments`, { items: lines })
+    const delivered = await admin.settledEffect(order.id, "deliveries", { after: asked })
+    console.log(`  Parcel ${n + 1} (${parcel.map((i) => `${i.title} ×${Number(i.quantity)}`).join(", ")}) → carrier: ${shown(labels)}; marked shipped → ERP: ${shown(delivered)}`)
+    parcels.push(labels, delivered)
+  }
   // The edit asked for a new payment of the whole edited order (Medusa's payment collection): staff collect it.
   const collected = await payWhatIsDue(admin, order.id)
   if (collected) console.log(`  Edited order paid (${collected.amount}) → ERP: ${shown(collected.record)}`)
@@ -75,7 +85,7 @@ export async function afterCheckoutLeg({ admin, storefront, store }) {
   console.log(`  Red mug exchanged for a Blue shirt → ERP: ${shown(exchanged)}`)
   const paid = await payWhatIsDue(admin, order.id)
   if (paid) console.log(`  The difference (${paid.amount}) paid → ERP: ${shown(paid.record)}`)
-  return [create, edit, labels, collected?.record, returnLabel, returns, refunds, exchanged, paid?.record].filter(Boolean)
+  return [create, edit, ...parcels, collected?.record, returnLabel, returns, refunds, exchanged, paid?.record].filter(Boolean)
 }
 
 /** Staff mark the order's payment collection that awaits money as paid (the admin's "Mark as paid"); its ERP record. */

@@ -174,6 +174,10 @@ try {
       console.log(`  Carrier event "${status}" (signed webhook → HTTP ${sent.status}): ${applied ? `${applied.status} — ${applied.result_summary ?? applied.last_error}` : "not applied"}`)
       if (applied) sync_records.push(applied)
     }
+    // Shipped in Medusa (the carrier's "in transit"): the ERP's shipment of the sale moves those lines.
+    const delivered = await admin.settledEffect(order.id, "deliveries")
+    console.log(`  Marked shipped → ERP: ${delivered ? `${delivered.status} — ${delivered.result_summary ?? delivered.last_error}` : "no delivery effect"}`)
+    if (delivered) sync_records.push(delivered)
     const { notifications } = await admin.request("GET", "/admin/notifications?limit=20&order=-created_at")
     const shipping = (notifications ?? []).filter((n) => String(n.template ?? "").startsWith("integration-hub-shipment-"))
     console.log(`  Customer notified (Notification module, local provider): ${shipping.map((n) => `${n.template.replace("integration-hub-shipment-", "")} by ${n.channel} to ${n.to}`).join("; ") || "nothing"}`)

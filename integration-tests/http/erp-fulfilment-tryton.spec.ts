@@ -5,6 +5,7 @@ import { createOrderFulfillmentWorkflow } from "@medusajs/medusa/core-flows"
 import { exchangeItems, orderItems } from "../../demo/app/after-checkout"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { processSyncRecord, requestEffect } from "../../src/sync/engine"
+import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { fulfilFromErpShipmentWorkflow } from "../../src/workflows/fulfil-from-erp-shipment"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
 import { hub, waitForSettledSync } from "../helpers/sync"
@@ -82,6 +83,10 @@ describeWithTryton()("ERP-side fulfilment: Tryton's shipments become Medusa's fu
         expect(made[0].shipped_at).not.toBeNull()
         await new Promise((r) => setTimeout(r, 500))
         expect(shipped).toEqual([made[0].id])
+        // The ERP shipped it: no delivery of Medusa's parcels is made for a connection whose warehouse ships, not even by the sweep.
+        await requestEffect(container, { entity_type: "order", entity_id: orderId, operation: "deliveries" })
+        await sweepMissingSyncs(container)
+        expect(await hub(container).listSyncRecords({ entity_id: orderId, operation: "deliveries" })).toEqual([])
 
         // Looking again (the cursor's margin lists it again), and the event's record run again: nothing more.
         await hub(container).requeueSettledRecords("erp", ["shipments:erp:import"])

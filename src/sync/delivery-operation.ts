@@ -30,7 +30,7 @@ export const deliveriesOperation: SyncOperation = {
   revision: oneOf(deliveryRevisions),
   revisions: deliveryRevisions,
   // Stores whose ERP ships (fulfilment "erp") tell Medusa what left, not the other way round.
-  connectionsFor: async (container) => hubOf(container).listConnections({ kind: "erp", enabledOnly: true }).filter((c) => c.fulfilment !== "erp").map((c) => c.id),
+  serves: (connection) => connection.fulfilment !== "erp",
   // A shipment whose event was lost: the fulfillments Medusa marked shipped say which orders to look at.
   sweep: {
     entity: "fulfillment",

@@ -40,7 +40,7 @@ export async function requestEffect(
   // Shutting down: the database may be gone already. The catch-up sweep gives the entity its record after the restart.
   if (hub.stopping) return
   const op = syncOperation(request.entity_type, request.operation)
-  const enabled = hub.listConnections({ kind: op.kind, enabledOnly: true })
+  const enabled = hub.listConnections({ kind: op.kind, enabledOnly: true }).filter((c) => !op.serves || op.serves(c))
   const concerned = op.connectionsFor ? new Set(await op.connectionsFor(container, request.entity_id)) : null
   const connections = concerned ? enabled.filter((c) => concerned.has(c.id)) : enabled
   if (!connections.length) return

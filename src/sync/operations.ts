@@ -27,7 +27,7 @@ import { importErpShipments } from "./erp-shipments"
 import { returnLabelsOperation } from "./return-label-operation"
 import { exchangesOperation } from "./exchange-operation"
 import { deliveriesOperation } from "./delivery-operation"
-import { inventoryOwner, timeZoneOf } from "../modules/integration-hub/options"
+import { ConnectionConfig, inventoryOwner, timeZoneOf } from "../modules/integration-hub/options"
 
 export type OperationRun = {
   sync_record_id: string
@@ -62,6 +62,8 @@ export type SyncOperation = {
   batchable?: boolean
   /** The connections of its kind the effect concerns, when not all of them (e.g. the carrier chosen at checkout). */
   connectionsFor?: (container: MedusaContainer, entityId: string) => Promise<string[]>
+  /** Which connections of its kind the effect is for at all (by their options), on events and in the sweep alike; all when absent. */
+  serves?: (connection: ConnectionConfig) => boolean
   /**
    * How the catch-up sweep finds entities that should have this effect (read with query.graph): `entity` rows
    * changed since the last sweep that `wants`; `entityId` when the effect is about another entity than the row

@@ -22,7 +22,7 @@ export async function sweepMissingSyncs(container: MedusaContainer, now = new Da
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const ops = allSyncOperations().flatMap(([name, op]) => {
     if (!op.sweep) return []
-    const connections = hub.listConnections({ kind: op.kind, enabledOnly: true })
+    const connections = hub.listConnections({ kind: op.kind, enabledOnly: true }).filter((c) => !op.serves || op.serves(c))
     return connections.length ? [{ name, op, sweep: op.sweep, connections }] : []
   })
   const connections = [...new Map(ops.flatMap((o) => o.connections).map((c) => [c.id, c])).values()]
