@@ -2,7 +2,7 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { capturePaymentWorkflow, createOrderFulfillmentWorkflow, markPaymentCollectionAsPaid, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import { cancelExchange, claimItems, exchangeItems, orderItems, receiveReturn, shipParcel } from "../../demo/app/after-checkout"
+import { cancelExchange, claimItems, exchangeItems, orderItems, receiveReturn, returnItems, shipParcel } from "../../demo/app/after-checkout"
 import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { processSyncRecord, requestEffect } from "../../src/sync/engine"
 import { syncExchangesToErpWorkflow } from "../../src/workflows/sync-exchanges-to-erp"
@@ -260,7 +260,7 @@ describeWithTryton()("exchanges, claims and parcels → the real Tryton ERP", ()
         ])
       })
 
-      it("the item an exchange sends out leaves through the exchange's own sale in Tryton", async () => {
+      it("the item an exchange sends out leaves through the exchange's own sale in Tryton, and comes back against it", async () => {
         const { orderId } = await shippedOrder(`exchange-parcel-${Date.now()}@example.com`, [{ title: "Red mug", quantity: 1 }])
         const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
         expect(await waitForSettledSync(container, orderId, "exchanges")).toMatchObject({ status: "synced" })
@@ -271,6 +271,14 @@ describeWithTryton()("exchanges, claims and parcels → the real Tryton ERP", ()
         expect(record).toMatchObject({ status: "synced" })
         const [sale] = await salesOf(`medusa:${exchangeId}`)
         expect(await shipmentsOfSale(sale.id)).toEqual([{ state: "done", reference: `medusa:${parcel}/${exchangeId}`, moves: { "SHIRT-BLUE": 1 } }])
+
+        // The customer sends that shirt back: Tryton takes it back against the exchange's sale (the order's sold none).
+        const returnId = await returnItems(container, orderId, { "Blue shirt": 1 }, { locationId: store.stockLocationId, receive: true })
+        const returned = await waitForSettledSync(container, orderId, "returns")
+        expect(returned).toMatchObject({ status: "synced" })
+        const tryton = await trytonPeer.session()
+        const back = await tryton.model<Array<{ state: string; incoming_moves: number[] }>>("stock.shipment.out.return", "search_read", [["reference", "=", `medusa:${returnId}/${exchangeId}`]], 0, null, null, ["state", "incoming_moves"])
+        expect(back.map((r) => r.state)).toEqual(["done"])
       })
 
       it("a parcel Tryton's warehouse already shipped is refused once, in words naming the order and the SKU", async () => {

@@ -4,8 +4,8 @@ import type { EffectOutcome } from "../outcome"
 import { findErpSaleStep } from "../record-payments-in-erp/steps/find-erp-sale"
 import { rememberBaselineStep } from "../revise-erp-sale/steps/remember-baseline"
 import { SENT_OUT_FIELDS } from "../sync-exchanges-to-erp/sent-out"
+import { findSubjectSalesStep } from "../sync-exchanges-to-erp/steps/find-subject-sales"
 import { ORDER_FIELDS_FOR_DELIVERIES, OrderForDeliveries } from "./plan"
-import { findDeliverySalesStep } from "./steps/find-delivery-sales"
 import { planErpDeliveriesStep } from "./steps/plan-erp-deliveries"
 import { recordErpDeliveriesStep } from "./steps/record-erp-deliveries"
 
@@ -30,10 +30,13 @@ export const recordDeliveriesInErpWorkflow = createWorkflow(recordDeliveriesInEr
     connection_id: input.connection_id, sync_record_id: input.sync_record_id, time_zone: input.time_zone,
   })))
   const sale = findErpSaleStep(transform({ input, plan }, ({ input, plan }) => ({ connection_id: input.connection_id, order_id: input.order_id, order_number: plan.number, needs: "recordDelivery" as const })))
-  const deliveries = findDeliverySalesStep(transform({ input, plan, sale }, ({ input, plan, sale }) => ({
-    connection_id: input.connection_id, order_id: input.order_id, order_number: plan.number, sale_external_id: sale.sale_external_id, deliveries: plan.deliveries,
+  const sales = findSubjectSalesStep(transform({ input, plan, sale }, ({ input, plan, sale }) => ({
+    connection_id: input.connection_id, order_id: input.order_id, order_number: plan.number, sale_external_id: sale.sale_external_id,
+    items: plan.deliveries.map((d) => ({ label: `Fulfillment ${d.fulfillment_id}`, subject: d.subject })),
   })))
-  const done = recordErpDeliveriesStep(transform({ input, plan, deliveries }, ({ input, plan, deliveries }) => ({ connection_id: input.connection_id, order_number: plan.number, deliveries })))
+  const done = recordErpDeliveriesStep(transform({ input, plan, sales }, ({ input, plan, sales }) => ({
+    connection_id: input.connection_id, order_number: plan.number, deliveries: plan.deliveries.map((d, i) => ({ ...d, sale_external_id: sales[i] })),
+  })))
   rememberBaselineStep(transform({ input, plan }, ({ input, plan }) => ({ sync_record_id: input.sync_record_id, baseline: { delivered: plan.delivered_after } })))
   return new WorkflowResponse(
     transform({ done, plan }, ({ done, plan }): EffectOutcome => {

@@ -1,6 +1,7 @@
 import { accountingDate } from "../../lib/accounting-date"
 import { IntegrationError } from "../../lib/errors"
 import { toNumber } from "../sync-order-to-erp/order-mapper"
+import { SaleSubject, subjectOf } from "../sync-exchanges-to-erp/sent-out"
 
 type Quantity = number | string | { value: string | number } | null | undefined
 
@@ -24,15 +25,13 @@ export type OrderForDeliveries = {
   } | null> | null
 }
 
-/** Which sale a delivery's lines were sold on: the order's own, or an exchange's or claim's (its id). */
-export type DeliverySubject = { kind: "order" } | { kind: "exchange"; change_id: string }
 
 /** One ERP delivery to record: the lines of one shipped fulfillment sold on one sale. */
 export type PlannedDelivery = {
   fulfillment_id: string
   /** "medusa:<fulfillment id>"; "medusa:<fulfillment id>/<exchange id>" for its lines an exchange or claim sent out. */
   reference: string
-  subject: DeliverySubject
+  subject: SaleSubject
   lines: Array<{ sku: string; title: string; quantity: number }>
   /** The store's calendar date the goods left. */
   date: string
@@ -72,10 +71,10 @@ export function planErpDeliveries(
           connectionId: ctx.connectionId, code: "invalid_delivery", retryable: false,
         })
       }
-      const changeId = ctx.sentOutBy.get(fi.line_item_id)
-      const reference = changeId ? `medusa:${f.id}/${changeId}` : `medusa:${f.id}`
+      const { subject, suffix } = subjectOf(fi.line_item_id, ctx.sentOutBy)
+      const reference = `medusa:${f.id}${suffix}`
       if (told.has(reference)) continue
-      const delivery = bySale.get(reference) ?? { fulfillment_id: f.id, reference, subject: changeId ? { kind: "exchange", change_id: changeId } : { kind: "order" }, lines: [], date: accountingDate(new Date(f.shipped_at!), ctx.timeZone) }
+      const delivery = bySale.get(reference) ?? { fulfillment_id: f.id, reference, subject, lines: [], date: accountingDate(new Date(f.shipped_at!), ctx.timeZone) }
       const same = delivery.lines.find((l) => l.sku === sku)
       if (same) same.quantity += quantity
       else delivery.lines.push({ sku, title, quantity })
@@ -85,13 +84,6 @@ export function planErpDeliveries(
     deliveries.push(...[...bySale.values()].sort((a, b) => a.reference.localeCompare(b.reference)))
   }
   return { number, deliveries, delivered_after: [...told, ...deliveries.map((d) => d.reference)] }
-}
-
-/** The items exchanges and claims sent out, to the exchange or claim that sent each (rows of `order_exchange`/`order_claim`). */
-export function sentOutBy(rows: Array<{ id: string; additional_items?: Array<{ item_id?: string | null } | null> | null }>): Map<string, string> {
-  const map = new Map<string, string>()
-  for (const row of rows) for (const a of row.additional_items ?? []) if (a?.item_id) map.set(a.item_id, row.id)
-  return map
 }
 
 function madeFromThisErp(metadata: Record<string, unknown> | null | undefined, connectionId: string): boolean {

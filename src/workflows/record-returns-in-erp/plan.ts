@@ -2,6 +2,7 @@ import { accountingDate } from "../../lib/accounting-date"
 import { IntegrationError } from "../../lib/errors"
 import type { ErpReturnLine } from "../../providers/types"
 import { toNumber } from "../sync-order-to-erp/order-mapper"
+import { SaleSubject, subjectOf } from "../sync-exchanges-to-erp/sent-out"
 
 type Quantity = number | string | { value: string | number } | null | undefined
 
@@ -32,8 +33,12 @@ export type ReturnedGoods = Record<string, Record<string, number>>
 /** One ERP return to make: goods received into Medusa since the last one of the same Medusa return. */
 export type PlannedReturn = {
   return_id: string
-  /** "medusa:<return id>" for its first receipt; "medusa:<return id>/<units received in all>" for a later one. */
+  /**
+   * "medusa:<return id>" for its first receipt; "medusa:<return id>/<units received in all>" for a later one; either
+   * followed by "/<exchange id>" for the items an exchange or claim sent out (taken back against its own sale).
+   */
   reference: string
+  subject: SaleSubject
   lines: ErpReturnLine[]
   /** The store's calendar date of the receipt. */
   date: string
@@ -46,10 +51,11 @@ export type ReturnsPlan = { number: string; returns: PlannedReturn[]; returned_a
 /**
  * The ERP returns an order's received goods still need, against what earlier runs told the ERP (`returned`): for
  * each Medusa return, the units received since, by SKU. A partial receipt now and the rest later are two ERP
- * returns, each with a reference of its own, stable across retries. An item without a SKU is refused, naming the
+ * returns, each with a reference of its own, stable across retries; the items an exchange or claim sent out come
+ * back against that exchange's sale, as an ERP return of their own. An item without a SKU is refused, naming the
  * order and the line. Pure: no I/O.
  */
-export function planErpReturns(order: OrderForReturns, returned: ReturnedGoods, ctx: { connectionId: string; timeZone: string; now: Date }): ReturnsPlan {
+export function planErpReturns(order: OrderForReturns, returned: ReturnedGoods, ctx: { connectionId: string; timeZone: string; now: Date; sentOutBy?: Map<string, string> }): ReturnsPlan {
   const number = String(order.display_id ?? order.id)
   const items = new Map((order.items ?? []).filter((i): i is NonNullable<typeof i> => !!i).map((i) => [i.id, i]))
   const plan: PlannedReturn[] = []
@@ -59,7 +65,8 @@ export function planErpReturns(order: OrderForReturns, returned: ReturnedGoods, 
     const told = returned[ret.id] ?? {}
     const received = new Map<string, number>()
     for (const ri of ret.items ?? []) if (ri) received.set(ri.item_id, (received.get(ri.item_id) ?? 0) + toNumber(ri.received_quantity ?? 0))
-    const lines: ErpReturnLine[] = []
+    // The goods of each sale they were sold on: the order's, or (items an exchange sent out) the exchange's.
+    const bySale = new Map<string, { subject: SaleSubject; lines: ErpReturnLine[] }>()
     for (const [itemId, units] of [...received].sort(([a], [b]) => a.localeCompare(b))) {
       const more = units - (told[itemId] ?? 0)
       if (more <= 0) continue
@@ -71,20 +78,26 @@ export function planErpReturns(order: OrderForReturns, returned: ReturnedGoods, 
         })
       }
       const sku = item.variant_sku.trim()
-      const same = lines.find((l) => l.sku === sku)
+      const { subject, suffix } = subjectOf(itemId, ctx.sentOutBy ?? new Map())
+      const group = bySale.get(suffix) ?? { subject, lines: [] }
+      const same = group.lines.find((l) => l.sku === sku)
       if (same) same.quantity += more
-      else lines.push({ sku, title, quantity: more })
+      else group.lines.push({ sku, title, quantity: more })
+      bySale.set(suffix, group)
     }
-    if (!lines.length) continue
+    if (!bySale.size) continue
     const total = [...received.values()].reduce((a, b) => a + b, 0)
     const first = Object.keys(told).length === 0
-    plan.push({
-      return_id: ret.id,
-      reference: first ? `medusa:${ret.id}` : `medusa:${ret.id}/${total}`,
-      lines,
-      date: accountingDate(ret.received_at ?? ctx.now, ctx.timeZone),
-      returned_after: Object.fromEntries(received),
-    })
+    for (const [suffix, { subject, lines }] of [...bySale].sort(([a], [b]) => a.localeCompare(b))) {
+      plan.push({
+        return_id: ret.id,
+        reference: `${first ? `medusa:${ret.id}` : `medusa:${ret.id}/${total}`}${suffix}`,
+        subject,
+        lines: lines.sort((a, b) => a.sku.localeCompare(b.sku)),
+        date: accountingDate(ret.received_at ?? ctx.now, ctx.timeZone),
+        returned_after: Object.fromEntries(received),
+      })
+    }
     after[ret.id] = Object.fromEntries(received)
   }
   return { number, returns: plan, returned_after: after }

@@ -25,3 +25,19 @@ export function withoutSentOut<T extends { items?: Array<{ id: string } | null> 
   if (!sentOut?.length) return order
   return { ...order, items: (order.items ?? []).filter((i) => !i || !sentOut.includes(i.id)) }
 }
+
+/** Which ERP sale goods were sold on: the order's own, or an exchange's or claim's (its id). */
+export type SaleSubject = { kind: "order" } | { kind: "exchange"; change_id: string }
+
+/** The items exchanges and claims sent out, to the exchange or claim that sent each (rows of `order_exchange`/`order_claim`). */
+export function sentOutBy(rows: Array<{ id: string; additional_items?: Array<{ item_id?: string | null } | null> | null }>): Map<string, string> {
+  const map = new Map<string, string>()
+  for (const row of rows) for (const a of row.additional_items ?? []) if (a?.item_id) map.set(a.item_id, row.id)
+  return map
+}
+
+/** The subject of an order item's goods, and the reference suffix that keeps an exchange's part apart ("/<exchange id>"). */
+export function subjectOf(itemId: string, sentOut: Map<string, string>): { subject: SaleSubject; suffix: string } {
+  const changeId = sentOut.get(itemId)
+  return changeId ? { subject: { kind: "exchange", change_id: changeId }, suffix: `/${changeId}` } : { subject: { kind: "order" }, suffix: "" }
+}

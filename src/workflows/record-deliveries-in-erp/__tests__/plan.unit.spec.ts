@@ -1,5 +1,6 @@
 import { IntegrationError } from "../../../lib/errors"
-import { OrderForDeliveries, planErpDeliveries, sentOutBy } from "../plan"
+import { sentOutBy } from "../../sync-exchanges-to-erp/sent-out"
+import { OrderForDeliveries, planErpDeliveries } from "../plan"
 
 const ctx = { connectionId: "erp", timeZone: "America/New_York", sentOutBy: new Map<string, string>() }
 const items = [

@@ -2,7 +2,8 @@ import { StepResponse } from "@medusajs/framework/workflows-sdk"
 import { SyncSkipped } from "../../../lib/errors"
 import { hubOf } from "../../../sync/hub"
 import { createSyncStep } from "../../sync-step"
-import { DeliveriesPlan, OrderForDeliveries, planErpDeliveries, sentOutBy } from "../plan"
+import { sentOutBy } from "../../sync-exchanges-to-erp/sent-out"
+import { DeliveriesPlan, OrderForDeliveries, planErpDeliveries } from "../plan"
 
 export const planErpDeliveriesStepId = "plan-erp-deliveries"
 

@@ -2,7 +2,10 @@ import { StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { ErpDelivery } from "../../../providers/types"
 import { hubOf } from "../../../sync/hub"
 import { createSyncStep } from "../../sync-step"
-import type { DeliveryToRecord } from "./find-delivery-sales"
+import type { PlannedDelivery } from "../plan"
+
+/** A delivery with the ERP sale its goods were sold on. */
+export type DeliveryToRecord = PlannedDelivery & { sale_external_id: string }
 
 export const recordErpDeliveriesStepId = "record-erp-deliveries"
 

@@ -19,7 +19,7 @@ describe("planErpReturns", () => {
   it("makes one ERP return per receipt, by the return's reference, dated in the store's zone", () => {
     expect(planErpReturns(order([received("ret_1", { item_shirt: 1, item_mug: 2 })]), {}, ctx)).toEqual({
       number: "12",
-      returns: [{ return_id: "ret_1", reference: "medusa:ret_1", date: "2026-12-05", lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 2 }, { sku: "SHIRT-BLUE", title: "Blue shirt", quantity: 1 }], returned_after: { item_shirt: 1, item_mug: 2 } }],
+      returns: [{ return_id: "ret_1", reference: "medusa:ret_1", subject: { kind: "order" }, date: "2026-12-05", lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 2 }, { sku: "SHIRT-BLUE", title: "Blue shirt", quantity: 1 }], returned_after: { item_shirt: 1, item_mug: 2 } }],
       returned_after: { ret_1: { item_shirt: 1, item_mug: 2 } },
     })
   })
@@ -29,6 +29,17 @@ describe("planErpReturns", () => {
     const plan = planErpReturns(later, { ret_1: { item_shirt: 1, item_mug: 2 } }, ctx)
     expect(plan.returns).toEqual([expect.objectContaining({ reference: "medusa:ret_1/4", lines: [{ sku: "SHIRT-BLUE", title: "Blue shirt", quantity: 1 }] })])
     expect(planErpReturns(later, plan.returned_after, ctx).returns).toEqual([])
+  })
+
+  it("takes the items an exchange sent out back against the exchange's sale, as an ERP return of their own", () => {
+    const withExchange = { ...order([received("ret_1", { item_mug: 1, item_shirt_out: 1 })]), items: [...order([]).items!, { id: "item_shirt_out", title: "Blue shirt", variant_sku: "SHIRT-BLUE" }] }
+    const plan = planErpReturns(withExchange, {}, { ...ctx, sentOutBy: new Map([["item_shirt_out", "oexc_1"]]) })
+    expect(plan.returns.map((r) => [r.reference, r.subject, r.lines.map((l) => `${l.sku} ×${l.quantity}`)])).toEqual([
+      ["medusa:ret_1", { kind: "order" }, ["MUG-RED ×1"]],
+      ["medusa:ret_1/oexc_1", { kind: "exchange", change_id: "oexc_1" }, ["SHIRT-BLUE ×1"]],
+    ])
+    expect(plan.returned_after).toEqual({ ret_1: { item_mug: 1, item_shirt_out: 1 } })
+    expect(planErpReturns(withExchange, plan.returned_after, { ...ctx, sentOutBy: new Map([["item_shirt_out", "oexc_1"]]) }).returns).toEqual([])
   })
 
   it("leaves out returns not received yet (received 0) and keeps every return's baseline", () => {

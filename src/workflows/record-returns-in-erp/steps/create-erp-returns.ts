@@ -7,7 +7,9 @@ import type { PlannedReturn } from "../plan"
 
 export const createErpReturnsStepId = "create-erp-returns"
 
-type Input = { connection_id: string; sale_external_id: string; order_number: string; returns: PlannedReturn[] }
+/** A planned return with the ERP sale its goods were sold on. */
+export type ReturnToRecord = PlannedReturn & { sale_external_id: string }
+type Input = { connection_id: string; order_number: string; returns: ReturnToRecord[] }
 
 /**
  * Makes (or finds, by reference) the ERP return of each receipt, not yet taken into stock: the ERP checks each line
@@ -37,6 +39,6 @@ export const createErpReturnsStep = createSyncStep(
   { label: { does: "make the return in the ERP", undoes: "cancel the return made" }, repeatOn: (input) => input.connection_id }
 )
 
-export const toErpInput = (input: Input, r: PlannedReturn) => ({
-  saleExternalId: input.sale_external_id, orderNumber: input.order_number, reference: r.reference, lines: r.lines, date: r.date,
+export const toErpInput = (input: { order_number: string }, r: ReturnToRecord) => ({
+  saleExternalId: r.sale_external_id, orderNumber: input.order_number, reference: r.reference, lines: r.lines, date: r.date,
 })

@@ -3,7 +3,7 @@ import type { ErpReturn } from "../../../providers/types"
 import { hubOf } from "../../../sync/hub"
 import { createSyncStep } from "../../sync-step"
 import type { PlannedReturn } from "../plan"
-import { toErpInput } from "./create-erp-returns"
+import { ReturnToRecord, toErpInput } from "./create-erp-returns"
 
 export const receiveErpReturnsStepId = "receive-erp-returns"
 
@@ -13,7 +13,7 @@ export const receiveErpReturnsStepId = "receive-erp-returns"
  */
 export const receiveErpReturnsStep = createSyncStep(
   receiveErpReturnsStepId,
-  async (input: { connection_id: string; sale_external_id: string; order_number: string; returns: PlannedReturn[]; made: Array<ErpReturn & { reference: string }> }, { container }) => {
+  async (input: { connection_id: string; order_number: string; returns: ReturnToRecord[]; made: Array<ErpReturn & { reference: string }> }, { container }) => {
     const erp = hubOf(container).getProvider(input.connection_id, "erp")
     const done: Array<ErpReturn & { lines: PlannedReturn["lines"] }> = []
     for (const r of input.returns) {
