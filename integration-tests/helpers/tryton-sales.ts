@@ -38,3 +38,11 @@ export async function shipmentsOfSale(saleId: string | number): Promise<Array<{ 
     moves: Object.fromEntries(r["outgoing_moves."].filter((m) => m.state !== "cancelled").map((m) => [m["product."].code, m.quantity]).sort()),
   }))
 }
+
+/** Ships the sale's customer shipments in Tryton, as its warehouse does: assigned, picked, packed, done. Their ids. */
+export async function shipInTryton(saleId: string | number): Promise<number[]> {
+  const tryton = await trytonPeer.session()
+  const [sale] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [Number(saleId)], ["shipments"])
+  for (const step of ["assign_force", "pick", "pack", "done"]) await tryton.model("stock.shipment.out", step, sale.shipments)
+  return sale.shipments
+}

@@ -7,9 +7,10 @@ import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { processSyncRecord, requestEffect } from "../../src/sync/engine"
 import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { fulfilFromErpShipmentWorkflow } from "../../src/workflows/fulfil-from-erp-shipment"
-import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
+import { describeWithTryton, useTrytonConnection } from "../helpers/tryton-env"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { keepTrytonAsFound } from "../helpers/tryton-restore"
+import { shipInTryton } from "../helpers/tryton-sales"
 
 jest.setTimeout(180_000)
 
@@ -23,14 +24,6 @@ async function fulfillmentsOf(container: MedusaContainer, orderId: string): Prom
     entity: "order", fields: ["fulfillments.id", "fulfillments.shipped_at", "fulfillments.canceled_at", "fulfillments.metadata", "fulfillments.items.line_item_id", "fulfillments.items.quantity"], filters: { id: orderId },
   })
   return ((data[0] as { fulfillments: Fulfillment[] }).fulfillments ?? []).map((f) => ({ ...f, items: f.items.map((i) => ({ line_item_id: i.line_item_id, quantity: Number(i.quantity) })) }))
-}
-
-/** Ships the sale's customer shipments in Tryton, as its warehouse does: assigned, picked, packed, done. */
-async function shipInTryton(saleId: string): Promise<number[]> {
-  const tryton = await trytonPeer.session()
-  const [sale] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [Number(saleId)], ["shipments"])
-  for (const step of ["assign_force", "pick", "pack", "done"]) await tryton.model("stock.shipment.out", step, sale.shipments)
-  return sale.shipments
 }
 
 /** The look for completed shipments, run now; then the records of the shipments it stored, settled. */

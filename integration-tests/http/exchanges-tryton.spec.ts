@@ -10,7 +10,7 @@ import { createExchangeSalesStepId } from "../../src/workflows/sync-exchanges-to
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { keepTrytonAsFound } from "../helpers/tryton-restore"
-import { displayIdOf, liveSales, shipmentsOfSale } from "../helpers/tryton-sales"
+import { displayIdOf, liveSales, shipInTryton, shipmentsOfSale } from "../helpers/tryton-sales"
 
 jest.setTimeout(180_000)
 
@@ -284,9 +284,7 @@ describeWithTryton()("exchanges, claims and parcels → the real Tryton ERP", ()
       it("a parcel Tryton's warehouse already shipped is refused once, in words naming the order and the SKU", async () => {
         const orderId = await placeOrder(container, store, { email: `shipped-there-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
         const create = await waitForSettledSync(container, orderId, "create")
-        const tryton = await trytonPeer.session()
-        const [{ shipments }] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [Number(create.external_id)], ["shipments"])
-        for (const step of ["assign_force", "pick", "pack", "done"]) await tryton.model("stock.shipment.out", step, shipments)
+        await shipInTryton(create.external_id!)
         const items = await orderItems(container, orderId)
         const parcel = await shipParcel(container, orderId, [{ id: items.get("Red mug")!.id, quantity: 1 }], store.stockLocationId)
         const record = await waitForSettledSync(container, orderId, "deliveries")

@@ -6,7 +6,7 @@ import { DEMO_ADDRESS, placeOrder, seedStore, SeededStore } from "../../demo/app
 import { requestEffect } from "../../src/sync/engine"
 import { sweepMissingSyncs } from "../../src/sync/sweep"
 import { describeWithTryton, trytonPeer, useTrytonConnection } from "../helpers/tryton-env"
-import { liveSales } from "../helpers/tryton-sales"
+import { liveSales, shipInTryton } from "../helpers/tryton-sales"
 import { hub, waitForSettledSync } from "../helpers/sync"
 import { keepTrytonAsFound } from "../helpers/tryton-restore"
 
@@ -34,13 +34,6 @@ async function salesOf(orderId: string) {
 async function orderTotal(container: MedusaContainer, orderId: string): Promise<string> {
   const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["total"], filters: { id: orderId } })
   return Number((data[0] as { total: number }).total).toFixed(2)
-}
-
-/** Ships the sale's customer shipments in Tryton: assigned, picked, packed, done. */
-async function shipInTryton(saleId: number) {
-  const tryton = await trytonPeer.session()
-  const [sale] = await tryton.model<Array<{ shipments: number[] }>>("sale.sale", "read", [saleId], ["shipments"])
-  for (const step of ["assign_force", "pick", "pack", "done"]) await tryton.model("stock.shipment.out", step, sale.shipments)
 }
 
 describeWithTryton()("order edits → the real Tryton ERP", () => {

@@ -3,7 +3,7 @@ import type { LabelRequest, ShipmentAddress } from "../../providers/types"
 import { requireShippableAddress } from "../../providers/shipping-address"
 import { LineToShip, MedusaAddress, shipmentFrom } from "../../providers/fulfillment/shipment"
 import { toNumber } from "../sync-order-to-erp/order-mapper"
-import { HUB_FULFILLMENT_PROVIDER, ShippedData } from "../create-shipment-labels/plan"
+import { HUB_FULFILLMENT_PROVIDER, OrderForLabels, ShippedData } from "../create-shipment-labels/plan"
 
 type Quantity = number | string | { value: string | number } | null | undefined
 
@@ -38,20 +38,11 @@ export type ReturnForLabels = {
   items?: Array<{ item_id: string; quantity: Quantity } | null> | null
 }
 
-export type OrderForReturnLabels = {
-  id: string
-  display_id?: number | null
-  currency_code: string
-  shipping_address?: MedusaAddress | null
-  items?: Array<{ id: string; title: string; variant?: LineToShip["variant"] } | null> | null
-  fulfillments?: Array<{
-    id: string
-    provider_id?: string | null
-    data?: Record<string, unknown> | null
-    canceled_at?: string | Date | null
-    location_id?: string | null
-    items?: Array<{ line_item_id?: string | null } | null> | null
-  } | null> | null
+type LabelledFulfillment = NonNullable<NonNullable<OrderForLabels["fulfillments"]>[number]>
+
+/** The order as the shipping labels read it (its address, items and hub fulfillments), with its returns. */
+export type OrderForReturnLabels = Pick<OrderForLabels, "id" | "display_id" | "currency_code" | "shipping_address" | "items"> & {
+  fulfillments?: Array<(Pick<LabelledFulfillment, "id" | "provider_id" | "data" | "canceled_at" | "location_id"> & { items?: Array<{ line_item_id?: string | null } | null> | null }) | null> | null
   returns?: Array<ReturnForLabels | null> | null
 }
 
