@@ -93,12 +93,12 @@ describeWithTryton()("adopting the plugin in a running store (real Tryton)", () 
 
       it("sends nothing of a store's history on first boot; a dry run says what a backfill would do; the backfill links what the legacy integration wrote and creates the rest, once", async () => {
         // Orders placed before the plugin: the hub is in shadow mode while they are placed, and then forgets them.
-        await hub(container).switchMode("erp", "shadow", null)
+        await hub(container).switches.switchMode("erp", "shadow", null)
         const legacyOrder = await placeOrder(container, store, { email: `old-a-${Date.now()}@example.com`, items: ITEMS })
         const newOrder = await placeOrder(container, store, { email: `old-b-${Date.now()}@example.com`, items: ITEMS })
         const badOrder = await placeOrder(container, store, { email: `old-c-${Date.now()}@example.com`, items: [{ title: "Unlabelled scarf", quantity: 1 }] })
         for (const id of [legacyOrder, newOrder, badOrder]) await waitForSettledSync(container, id, "create")
-        await hub(container).switchMode("erp", "live", null)
+        await hub(container).switches.switchMode("erp", "live", null)
         const legacySale = await writeLegacySale(container, legacyOrder)
         await makeHistory(container, [legacyOrder, newOrder, badOrder])
 

@@ -177,10 +177,10 @@ describeWithTryton()("exchanges, claims and parcels → the real Tryton ERP", ()
 
       it("an exchange of an order Tryton does not have makes no sale there, saying why", async () => {
         // Placed while the connection was in shadow mode: the order never went to Tryton.
-        await hub(container).switchMode("erp", "shadow", "test")
+        await hub(container).switches.switchMode("erp", "shadow", "test")
         const orderId = await placeOrder(container, store, { email: `unknown-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
         expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "skipped", skip_code: "shadow" })
-        await hub(container).switchMode("erp", "live", "test")
+        await hub(container).switches.switchMode("erp", "live", "test")
         const shipped = [...(await orderItems(container, orderId)).values()].map((i) => ({ id: i.id, quantity: i.quantity }))
         await createOrderFulfillmentWorkflow(container).run({ input: { order_id: orderId, items: shipped, location_id: store.stockLocationId } })
         const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
@@ -192,11 +192,11 @@ describeWithTryton()("exchanges, claims and parcels → the real Tryton ERP", ()
 
       it("a sale Tryton made for an exchange whose next step fails is cancelled again; Retry makes it; a cancelled exchange cancels it", async () => {
         const { orderId } = await shippedOrder(`undo-${Date.now()}@example.com`)
-        await hub(container).switchMode("erp", "shadow", "test")
+        await hub(container).switches.switchMode("erp", "shadow", "test")
         const { exchangeId } = await exchangeItems(container, orderId, { back: { "Red mug": 1 }, out: [{ variantId: store.variants["Blue shirt"], quantity: 1 }], locationId: store.stockLocationId, shipping: { optionId: store.shippingOptionId, amount: 0 } })
         const held = await waitForSettledSync(container, orderId, "exchanges")
         expect(held).toMatchObject({ status: "skipped", skip_code: "shadow" })
-        await hub(container).switchMode("erp", "live", "test")
+        await hub(container).switches.switchMode("erp", "live", "test")
 
         const workflow = syncExchangesToErpWorkflow(container)
         workflow.insertActionAfter(createExchangeSalesStepId, "inject-failure", {

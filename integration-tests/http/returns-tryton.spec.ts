@@ -111,11 +111,11 @@ describeWithTryton()("returns → the real Tryton ERP", () => {
         const { orderId } = await shippedOrder(`refused-${Date.now()}@example.com`)
         const onHand = await shirtsOnHand()
         // Received while the connection is in shadow mode: the record is made (skipped), nothing reaches Tryton.
-        await hub(container).switchMode("erp", "shadow", "test")
+        await hub(container).switches.switchMode("erp", "shadow", "test")
         const returnId = await returnItems(container, orderId, { "Blue shirt": 2 }, { locationId: store.stockLocationId })
         const held = await waitForSettledSync(container, orderId, "returns")
         expect(held).toMatchObject({ status: "skipped", skip_code: "shadow" })
-        await hub(container).switchMode("erp", "live", "test")
+        await hub(container).switches.switchMode("erp", "live", "test")
 
         const workflow = recordReturnsInErpWorkflow(container)
         workflow.insertActionAfter(createErpReturnsStepId, "inject-failure", {

@@ -7,6 +7,11 @@ import {
   ListDriftItemsQuery,
   StartBackfillBody,
   SwitchModeBody,
+  PauseConnectionBody,
+  ListQueueQuery,
+  ExportQueueQuery,
+  RetryQueueBody,
+  IgnoreSyncRecordBody,
 } from "./admin/integrations/validators"
 
 import { guardErpOwnedStock } from "./admin/inventory-guard"
@@ -79,6 +84,11 @@ export default defineMiddlewares({
     },
     { matcher: "/admin/integrations/backfills", methods: ["POST"], middlewares: [validateAndTransformBody(StartBackfillBody)] },
     { matcher: "/admin/integrations/connections/:id/mode", methods: ["POST"], middlewares: [validateAndTransformBody(SwitchModeBody)] },
+    { matcher: "/admin/integrations/queue", methods: ["GET"], middlewares: [validateAndTransformQuery(ListQueueQuery, {})] },
+    { matcher: "/admin/integrations/queue/export", methods: ["GET"], middlewares: [validateAndTransformQuery(ExportQueueQuery, {})] },
+    { matcher: "/admin/integrations/queue/retry", methods: ["POST"], middlewares: [validateAndTransformBody(RetryQueueBody)] },
+    { matcher: "/admin/integrations/sync-records/:id/ignore", methods: ["POST"], middlewares: [validateAndTransformBody(IgnoreSyncRecordBody)] },
+    { matcher: "/admin/integrations/connections/:id/pause", methods: ["POST"], middlewares: [validateAndTransformBody(PauseConnectionBody)] },
     { matcher: "/admin/integrations/drift-items/:id/fix", methods: ["POST"], middlewares: [validateAndTransformBody(FixDriftBody)] },
     {
       matcher: "/admin/integrations/drift-items",

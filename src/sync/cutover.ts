@@ -11,7 +11,7 @@ import { cleanDays } from "./reconcile"
  */
 export async function cutoverView(container: MedusaContainer) {
   const hub = hubOf(container)
-  const switches = await hub.modeSwitches()
+  const switches = await hub.switches.modeSwitches()
   const connections = hub.listConnections().filter((c) => c.kind !== "shipping")
   return Promise.all(
     connections.map(async (c) => {
@@ -61,7 +61,7 @@ export async function switchConnectionMode(container: MedusaContainer, connectio
   if (mode === "live" && connection.kind === "erp" && !connection.enabled) {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${connectionId}" is disabled: enable it (connections[].enabled) before it goes live`)
   }
-  const before = await hub.switchMode(connectionId, mode, actorId)
+  const before = await hub.switches.switchMode(connectionId, mode, actorId)
   if (mode === "shadow" || before === "live") {
     return { mode, backfill: null, message: before === mode ? `"${connectionId}" was ${mode} already` : `"${connectionId}" is in shadow mode now: it validates and logs, and writes nothing to ${connectionId}` }
   }

@@ -193,7 +193,8 @@ function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: bo
 }
 
 /** Connections whose records are paused: disabled ones (removed ones are not paused; their records fail with why). */
-const pausedConnectionIds = (hub: IntegrationHubModuleService) => hub.listConnections().filter((c) => !c.enabled).map((c) => c.id)
+/** Connections whose records wait: disabled in their options or paused from the admin. */
+const pausedConnectionIds = (hub: IntegrationHubModuleService) => hub.listConnections().filter((c) => hub.isPaused(c.id)).map((c) => c.id)
 
 /** How many records of a batchable operation run side by side, sharing their provider calls. */
 export const BATCH_GROUP_SIZE = 50

@@ -1,12 +1,16 @@
 import { generateEntityId } from "@medusajs/framework/utils"
+import { QueueSnapshot, readQueues, VENDOR_ERROR_SQL } from "./health-rollup"
 
 type Execute = <T>(sql: string, params: unknown[]) => Promise<T[]>
 
 /** A connection's health as its tables tell it (the circuit and rate limit come from its guard). */
 export type ConnectionHealthRow = {
   calls: { last_hour: number; errors_last_hour: number; last_day: number; errors_last_day: number; last_call_at: Date | null; last_success_at: Date | null }
+  /** The last 15 minutes' calls, for the status (credentials refused, down). */
+  recent: { calls: number; successes: number; vendor_errors: number; auth_errors: number; throttled: number }
+  vendor_errors_last_hour: number
   /** Records waiting, by state: "retrying" has a retry scheduled, "needs_attention" waits for a person. */
-  queue: { pending: number; running: number; retrying: number; needs_attention: number; dead: number }
+  queue: QueueSnapshot
   syncs: { consecutive_failures: number; last_success_at: Date | null; last_failure_at: Date | null; alert_open_since: Date | null }
 }
 
@@ -42,14 +46,21 @@ export async function recordConnectionOutcome(execute: Execute, connectionId: st
 
 /**
  * What the connections API shows per connection: calls and errors over the last hour and day (from the
- * call log), the records waiting by state, and the durable alert state. Two grouped reads, whatever the size.
+ * call log, and the last 15 minutes' for the status), the records waiting by state with the oldest's age, and the
+ * durable alert state. Grouped reads over indexes, whatever the size.
  */
 export async function readConnectionHealth(execute: Execute): Promise<Map<string, ConnectionHealthRow>> {
   const [calls, queue, states] = await Promise.all([
-    execute<{ connection_id: string; calls_1h: string; errors_1h: string; calls_24h: string; errors_24h: string; last_success_at: Date | null; last_call_at: Date | null }>(
+    execute<Record<"calls_1h" | "errors_1h" | "vendor_errors_1h" | "calls_24h" | "errors_24h" | "calls_15m" | "successes_15m" | "vendor_errors_15m" | "auth_errors_15m" | "throttled_15m", string> & { connection_id: string; last_success_at: Date | null; last_call_at: Date | null }>(
       `SELECT connection_id,
               count(*) FILTER (WHERE created_at > now() - interval '1 hour') AS calls_1h,
               count(*) FILTER (WHERE created_at > now() - interval '1 hour' AND status = 'error') AS errors_1h,
+              count(*) FILTER (WHERE created_at > now() - interval '1 hour' AND ${VENDOR_ERROR_SQL}) AS vendor_errors_1h,
+              count(*) FILTER (WHERE created_at > now() - interval '15 minutes') AS calls_15m,
+              count(*) FILTER (WHERE created_at > now() - interval '15 minutes' AND status = 'success') AS successes_15m,
+              count(*) FILTER (WHERE created_at > now() - interval '15 minutes' AND ${VENDOR_ERROR_SQL}) AS vendor_errors_15m,
+              count(*) FILTER (WHERE created_at > now() - interval '15 minutes' AND http_status IN (401, 403)) AS auth_errors_15m,
+              count(*) FILTER (WHERE created_at > now() - interval '15 minutes' AND http_status = 429) AS throttled_15m,
               count(*) AS calls_24h,
               count(*) FILTER (WHERE status = 'error') AS errors_24h,
               max(created_at) FILTER (WHERE status = 'success') AS last_success_at,
@@ -59,16 +70,7 @@ export async function readConnectionHealth(execute: Execute): Promise<Map<string
         GROUP BY connection_id`,
       []
     ),
-    execute<{ connection_id: string; state: keyof ConnectionHealthRow["queue"]; n: string }>(
-      `SELECT connection_id,
-              CASE WHEN status = 'failed' AND next_attempt_at IS NOT NULL THEN 'retrying'
-                   WHEN status = 'failed' THEN 'needs_attention' ELSE status END AS state,
-              count(*) AS n
-         FROM sync_record
-        WHERE deleted_at IS NULL AND status IN ('pending', 'running', 'failed', 'dead')
-        GROUP BY 1, 2`,
-      []
-    ),
+    readQueues(execute),
     execute<{ connection_id: string; consecutive_failures: number; alerted_at: Date | null; last_success_at: Date | null; last_failure_at: Date | null }>(
       `SELECT connection_id, consecutive_failures, alerted_at, last_success_at, last_failure_at FROM connection_state WHERE deleted_at IS NULL`,
       []
@@ -80,7 +82,9 @@ export async function readConnectionHealth(execute: Execute): Promise<Map<string
     if (!r) {
       r = {
         calls: { last_hour: 0, errors_last_hour: 0, last_day: 0, errors_last_day: 0, last_call_at: null, last_success_at: null },
-        queue: { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0 },
+        recent: { calls: 0, successes: 0, vendor_errors: 0, auth_errors: 0, throttled: 0 },
+        vendor_errors_last_hour: 0,
+        queue: { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0, oldest_waiting_at: null },
         syncs: { consecutive_failures: 0, last_success_at: null, last_failure_at: null, alert_open_since: null },
       }
       rows.set(id, r)
@@ -88,12 +92,18 @@ export async function readConnectionHealth(execute: Execute): Promise<Map<string
     return r
   }
   for (const c of calls) {
-    row(c.connection_id).calls = {
+    const r = row(c.connection_id)
+    r.calls = {
       last_hour: Number(c.calls_1h), errors_last_hour: Number(c.errors_1h), last_day: Number(c.calls_24h),
       errors_last_day: Number(c.errors_24h), last_call_at: c.last_call_at, last_success_at: c.last_success_at,
     }
+    r.recent = {
+      calls: Number(c.calls_15m), successes: Number(c.successes_15m), vendor_errors: Number(c.vendor_errors_15m),
+      auth_errors: Number(c.auth_errors_15m), throttled: Number(c.throttled_15m),
+    }
+    r.vendor_errors_last_hour = Number(c.vendor_errors_1h)
   }
-  for (const q of queue) row(q.connection_id).queue[q.state] = Number(q.n)
+  for (const [id, q] of queue) row(id).queue = q
   for (const st of states) {
     row(st.connection_id).syncs = {
       consecutive_failures: st.consecutive_failures, last_success_at: st.last_success_at, last_failure_at: st.last_failure_at, alert_open_since: st.alerted_at,

@@ -18,6 +18,7 @@ import { BackfillRun } from "./models/backfill-run"
 import { DriftItem } from "./models/drift-item"
 import { ReconciliationRun } from "./models/reconciliation-run"
 import { ErpStockLevel } from "./models/erp-stock-level"
+import { HealthBucket } from "./models/health-bucket"
 import { PaymentDrift } from "./models/payment-drift"
 import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
@@ -27,6 +28,7 @@ import { WebhookEvent } from "./models/webhook-event"
 import { timeZoneOf } from "./options"
 import type { ConnectionConfig, PluginOptions } from "./options"
 import { createProviderStateStore } from "./provider-state-store"
+import { ConnectionSwitches } from "./connection-switches"
 import { purgeRejectedWebhooksBefore, recordWebhookRejection, WebhookRejection } from "./webhook-rejections"
 
 type InjectedDependencies = { logger: Logger }
@@ -79,8 +81,6 @@ export type ClaimedSyncRecord = {
   corrections: Record<string, string | null> | null
 }
 
-/** A connection's mode as staff last switched it (cutover). */
-export type ModeSwitch = { mode: "live" | "shadow"; changed_at: Date; changed_by: string | null }
 
 /** How a run ended, as the engine decided it. */
 export type Settlement =
@@ -98,8 +98,6 @@ export type Settlement =
 export const LEASE_MS = 30_000
 /** A pending record younger than this is left to the subscriber that created it. */
 const PENDING_GRACE_MS = 30_000
-/** How stale this instance's view of the connections' switched modes may be. */
-const MODE_TTL_MS = 5_000
 
 const CLAIMED_COLUMNS =
   "id, attempts, connection_id, effect_key, direction, entity_type, entity_id, operation, revision, external_ref, external_id, failing_since, corrections"
@@ -118,6 +116,7 @@ export default class IntegrationHubModuleService extends MedusaService({
   BackfillRun,
   ReconciliationRun,
   DriftItem,
+  HealthBucket,
 }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
@@ -635,47 +634,30 @@ export default class IntegrationHubModuleService extends MedusaService({
     await this.execute(`UPDATE connection_state SET stock_full_at = NULL, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`, [connectionId])
   }
 
-  private modes_?: { at: number; modes: Promise<Map<string, ModeSwitch>> }
-  /** The switches as last read, for answers that cannot wait (serializers). */
-  private modesRead_ = new Map<string, ModeSwitch>()
+  private switches_?: ConnectionSwitches
+  /** What staff switched per connection (mode, pause), for every instance: see connection-switches.ts. */
+  get switches(): ConnectionSwitches {
+    return (this.switches_ ??= new ConnectionSwitches(
+      (sql, params) => this.execute(sql, params),
+      async (id) => void (await this.ensureConnectionStates([id])),
+      (id) => this.findConnection(id)?.mode
+    ))
+  }
 
-  /** `modeOf` without waiting: from the switches as last read (refreshed in the background when stale). */
+  /** The mode a connection runs in now (without waiting: as last read). */
   modeNow(connectionId: string): "live" | "shadow" {
-    this.modeSwitches().catch(() => undefined)
-    return this.modesRead_.get(connectionId)?.mode ?? this.findConnection(connectionId)?.mode ?? "live"
+    return this.switches.modeNow(connectionId)
   }
 
-  /**
-   * The mode a connection runs in now: the one staff last switched it to (cutover), else its options' `mode`.
-   * Read from the database at most every MODE_TTL_MS, so a switch on one instance reaches the others within it.
-   */
-  async modeOf(connectionId: string): Promise<"live" | "shadow"> {
-    return (await this.modeSwitches()).get(connectionId)?.mode ?? this.findConnection(connectionId)?.mode ?? "live"
+  /** The mode a connection runs in now: the one staff last switched it to (cutover), else its options' `mode`. */
+  modeOf(connectionId: string): Promise<"live" | "shadow"> {
+    return this.switches.modeOf(connectionId)
   }
 
-  /** The switches staff made (cutover), per connection: to which mode, when, by whom. */
-  async modeSwitches(): Promise<Map<string, ModeSwitch>> {
-    if (!this.modes_ || Date.now() - this.modes_.at > MODE_TTL_MS) {
-      const modes = this.execute<{ connection_id: string; mode: "live" | "shadow"; mode_changed_at: Date; mode_changed_by: string | null }>(
-        `SELECT connection_id, mode, mode_changed_at, mode_changed_by FROM connection_state WHERE deleted_at IS NULL AND mode IS NOT NULL`, []
-      ).then((rows) => (this.modesRead_ = new Map(rows.map((r) => [r.connection_id, { mode: r.mode, changed_at: new Date(r.mode_changed_at), changed_by: r.mode_changed_by }]))))
-      this.modes_ = { at: Date.now(), modes }
-      modes.catch(() => (this.modes_ = undefined))
-    }
-    return this.modes_.modes
-  }
-
-  /** Switches a connection's mode (kept across restarts, for every instance); returns the mode it had. */
-  async switchMode(connectionId: string, mode: "live" | "shadow", actorId: string | null): Promise<"live" | "shadow"> {
-    const before = await this.modeOf(connectionId)
-    await this.ensureConnectionStates([connectionId])
-    await this.execute(
-      `UPDATE connection_state SET mode = ?, mode_changed_at = now(), mode_changed_by = ?, updated_at = now() WHERE deleted_at IS NULL AND connection_id = ?`,
-      [mode, actorId, connectionId]
-    )
-    this.modes_ = undefined
-    await this.modeSwitches()
-    return before
+  /** Whether a connection's records wait: disabled in its options, or paused from the admin (as last read). */
+  isPaused(connectionId: string): boolean {
+    const c = this.findConnection(connectionId)
+    return !c || !c.enabled || this.switches.pauseNow(connectionId) !== null
   }
 
   /** Counts a run's outcome in the connection's durable streaks; says when an alert is due or may be lifted. */

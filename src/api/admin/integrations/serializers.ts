@@ -3,6 +3,7 @@ import type { ConnectionConfig } from "../../../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import type { ConnectionHealthRow } from "../../../modules/integration-hub/connection-health"
 import { stepLabel } from "../../../workflows/sync-step"
+import { connectionOverview } from "../../../console/overview"
 // The workflows' steps register their words when loaded.
 import "../../../workflows"
 
@@ -26,8 +27,8 @@ export function serializeSyncRecord(hub: HubService, r: SyncRecordRow) {
     id: r.id,
     connection_id: r.connection_id,
     connection: connection ? { kind: connection.kind, provider: connection.provider, mode: hub.modeNow(connection.id) } : null,
-    /** Not run while its connection is disabled (or no longer configured); resumes when it is enabled again. */
-    paused: !connection || !connection.enabled,
+    /** Not run while its connection is disabled, paused from the admin or no longer configured; resumes with it. */
+    paused: hub.isPaused(r.connection_id),
     direction: r.direction,
     effect_key: r.effect_key,
     revision: r.revision,
@@ -112,8 +113,8 @@ export async function serializeConnectionHealth(hub: HubService, c: ConnectionCo
         /** Share of calls that succeeded over the last day: the connection's uptime as the hub saw it. */
         success_rate_last_day: calls.last_day ? 1 - rate(calls.errors_last_day, calls.last_day)! : null,
       },
-      queue: health?.queue ?? { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0 },
       syncs: health?.syncs ?? { consecutive_failures: 0, last_success_at: null, last_failure_at: null, alert_open_since: null },
+      ...(await connectionOverview(hub, c, health, circuit)),
     },
   }
 }

@@ -171,6 +171,9 @@ export type StartBackfillBodyType = z.infer<typeof StartBackfillBody>
 export const SwitchModeBody = z.object({ mode: z.enum(["live", "shadow"]) })
 export type SwitchModeBodyType = z.infer<typeof SwitchModeBody>
 
+export const PauseConnectionBody = z.object({ reason: z.string().trim().max(500).optional() })
+export type PauseConnectionBodyType = z.infer<typeof PauseConnectionBody>
+
 export const FixDriftBody = z.object({
   fix: z.enum(["resend", "accept", "ignore"]),
   /** Required to ignore: why the difference is fine. */
@@ -186,3 +189,38 @@ export const ListDriftItemsQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 })
 export type ListDriftItemsQueryType = z.infer<typeof ListDriftItemsQuery>
+
+const queueStates = z.preprocess(
+  (v) => (typeof v === "string" ? v.split(",") : v),
+  z.array(z.enum(["needs_attention", "dead", "paused", "retrying"])).min(1)
+)
+/** The work queue's filter: which records (open by default), of which connection, entity, error, age or cause. */
+const QueueFilter = z.object({
+  /** "open" (needs a person: needs attention, dead, paused), "in_flight" (a retry is planned), "resolved". */
+  view: z.enum(["open", "in_flight", "resolved"]).default("open"),
+  /** Within the open view: some of its states only. */
+  state: queueStates.optional(),
+  connection_id: z.string().min(1).optional(),
+  entity_type: z.string().min(1).optional(),
+  error_code: z.string().min(1).optional(),
+  older_than_minutes: z.coerce.number().int().min(1).max(525_600).optional(),
+  /** A cause group's key, as the queue's groups give it. */
+  cause: z.string().regex(/^[0-9a-f]{32}$/, "a cause key from the queue's groups").optional(),
+})
+export const ListQueueQuery = QueueFilter.extend({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListQueueQueryType = z.infer<typeof ListQueueQuery>
+export const ExportQueueQuery = QueueFilter.extend({ view: z.enum(["open", "in_flight"]).default("open") })
+export type ExportQueueQueryType = z.infer<typeof ExportQueueQuery>
+
+/** Retries what a filter or a cause group of the work queue holds (oldest waiting first, at most `limit`). */
+export const RetryQueueBody = QueueFilter.omit({ view: true })
+  .extend({ view: z.enum(["open", "in_flight"]).default("open"), limit: z.number().int().min(1).max(500).default(100) })
+  .strict()
+export type RetryQueueBodyType = z.infer<typeof RetryQueueBody>
+
+/** Ignore a record: why it needs nothing (kept in the audit). */
+export const IgnoreSyncRecordBody = z.object({ reason: z.string().trim().min(3, "say why the record needs nothing (at least 3 characters)").max(500) }).strict()
+export type IgnoreSyncRecordBodyType = z.infer<typeof IgnoreSyncRecordBody>

@@ -31,5 +31,11 @@ export const ConnectionState = model
     /** The minute whose rejected webhook deliveries `rejections_in_window` counts (webhooks.maxRejectionsPerMinute). */
     rejections_window_at: model.dateTime().nullable(),
     rejections_in_window: model.number().default(0),
+    /** Call log rows before this are rolled up into health buckets. */
+    health_rolled_until: model.dateTime().nullable(),
+    /** Paused from the admin: its records wait (nothing is lost) until it is resumed. */
+    paused_at: model.dateTime().nullable(),
+    paused_by: model.text().nullable(),
+    paused_reason: model.text().nullable(),
   })
   .indexes([{ on: ["connection_id"], unique: true, where: "deleted_at IS NULL" }])

@@ -1,5 +1,5 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { retrySyncRecordNow } from "../../../../../sync/retry-now"
+import { retrySyncRecordsNow } from "../../../../../sync/retry-now"
 import { hubOf } from "../../serializers"
 import type { BulkRetrySyncRecordsBodyType } from "../../validators"
 
@@ -24,20 +24,5 @@ export async function POST(req: AuthenticatedMedusaRequest<BulkRetrySyncRecordsB
     )
   ).map((r) => r.id)
 
-  const results = []
-  for (const id of ids) {
-    try {
-      const outcome = await retrySyncRecordNow(req.scope, id)
-      if (outcome.retried) await hub.createSyncAudits({ sync_record_id: id, action: "bulk_retry", actor_id: req.auth_context?.actor_id ?? null, note: outcome.message })
-      results.push({ id, retried: outcome.retried, status: outcome.record.status, message: outcome.message, error: outcome.record.last_error })
-    } catch (err) {
-      results.push({ id, retried: false, status: null, message: (err as Error).message, error: null })
-    }
-  }
-  res.json({
-    results,
-    count: results.length,
-    synced: results.filter((r) => r.status === "synced").length,
-    failed: results.filter((r) => r.status === "failed" || r.status === "dead").length,
-  })
+  res.json(await retrySyncRecordsNow(req.scope, ids, req.auth_context?.actor_id ?? null))
 }
