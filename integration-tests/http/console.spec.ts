@@ -4,7 +4,7 @@ import { placeOrder, seedStore, SeededStore } from "../../demo/app/store"
 import { floorToBucket, rollUpHealth } from "../../src/modules/integration-hub/health-rollup"
 import { readHealthWindow } from "../../src/modules/integration-hub/health-windows"
 import { summarizeWindow } from "../../src/console/overview"
-import rollUpHealthJob from "../../src/jobs/roll-up-health"
+import { rollUpConnectionsHealth } from "../../src/console/roll-up"
 import { drainDueSyncs } from "../../src/sync/engine"
 import { SandboxErpProvider } from "../../src/providers/erp-sandbox/service"
 import { adminHeaders } from "../helpers/admin"
@@ -136,7 +136,7 @@ medusaIntegrationTestRunner({
       await sandbox(container).simulatedFailures.set({ count: 1, kind: "outage" })
       const orderId = await placeOrder(container, store, { email: `down-${Date.now()}@example.com`, items: [{ title: "Blue shirt", quantity: 1 }] })
       expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "failed", last_error_code: "http_503" })
-      await rollUpHealthJob(container, new Date(Date.now() + 6 * 60_000))
+      await rollUpConnectionsHealth(container, new Date(Date.now() + 6 * 60_000))
 
       const { data } = await api.get("/admin/integrations/connections", auth)
       const [erp] = data.connections

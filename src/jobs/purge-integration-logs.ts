@@ -11,7 +11,9 @@ const BUCKET_RETENTION_DAYS = 397
  * batches, and health buckets older than 13 months; returns how many rows went. Accepted webhook events stay (their
  * records point at them).
  */
-export default async function purgeIntegrationLogsJob(container: MedusaContainer, now = new Date()) {
+export default async function purgeIntegrationLogsJob(container: MedusaContainer) {
+  // Medusa passes its step context after the container: the time is taken here, never from an argument.
+  const now = new Date()
   const hub = hubOf(container)
   const before = new Date(now.getTime() - hub.pluginOptions.logRetentionDays * DAY_MS)
   const bucketsBefore = new Date(now.getTime() - BUCKET_RETENTION_DAYS * DAY_MS)

@@ -1,18 +1,25 @@
 import { Button, Drawer, Input, Label, Text, toast } from "@medusajs/ui"
+import type { QueryKey } from "@tanstack/react-query"
 import { useState } from "react"
 import { useEditAndRetrySync } from "../hooks/use-order-syncs"
 import type { SyncRecord } from "../lib/types"
 
 /**
  * Edit-and-retry: staff correct the data the error named (a line's SKU, an address field) for this sync only,
- * then it runs again. Only changed fields are sent; an emptied field takes its correction back. Audited.
+ * then it runs again. Only changed fields are sent; an emptied field takes its correction back. Audited. The rows
+ * under `refreshKey` (an order's syncs, the work queue) refresh afterwards; `initiallyOpen` opens it at once (the
+ * work queue fetches the record when its button is pressed), `onClosed` says when it was closed.
  */
-export const EditAndRetryDrawer = ({ record, orderId }: { record: SyncRecord; orderId: string }) => {
+export const EditAndRetryDrawer = ({ record, refreshKey, initiallyOpen = false, onClosed }: { record: SyncRecord; refreshKey: QueryKey; initiallyOpen?: boolean; onClosed?: () => void }) => {
   const fields = record.editable_fields ?? []
-  const [open, setOpen] = useState(false)
+  const [open, setOpenState] = useState(initiallyOpen)
+  const setOpen = (next: boolean) => {
+    setOpenState(next)
+    if (!next) onClosed?.()
+  }
   const [values, setValues] = useState<Record<string, string>>({})
   const [note, setNote] = useState("")
-  const edit = useEditAndRetrySync(orderId)
+  const edit = useEditAndRetrySync(refreshKey)
   if (!fields.length) return null
 
   const changed = Object.fromEntries(

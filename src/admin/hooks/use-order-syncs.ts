@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { QueryKey, useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
 import type { EditRequest, OrderSyncsResponse, RetryResponse } from "../lib/types"
 import { refreshWhileMoving } from "./use-retry-sync"
@@ -14,12 +14,12 @@ export function useOrderSyncs(orderId: string) {
   })
 }
 
-/** Edit-and-retry: saves the corrections (audited) and runs the record again; the order's rows refresh afterwards. */
-export function useEditAndRetrySync(orderId: string) {
+/** Edit-and-retry: saves the corrections (audited) and runs the record again; the rows under `refreshKey` refresh afterwards. */
+export function useEditAndRetrySync(refreshKey: QueryKey) {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: ({ id, corrections, note }: EditRequest) =>
       sdk.client.fetch<RetryResponse>(`/admin/integrations/sync-records/${id}/edit`, { method: "POST", body: { corrections, note } }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: orderSyncsKey(orderId) }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: refreshKey }),
   })
 }

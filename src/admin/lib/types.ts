@@ -39,7 +39,7 @@ export type SyncRun = {
 
 export type SyncAudit = {
   id: string
-  action: "edit" | "retry" | "bulk_retry"
+  action: "edit" | "retry" | "bulk_retry" | "ignore"
   actor_id: string | null
   changes: Array<{ field: string; from: string | null; to: string | null }>
   note: string | null
@@ -52,7 +52,7 @@ export type SyncRecord = {
   id: string
   connection_id: string
   connection: { kind: string; provider: string; mode: string } | null
-  /** Its connection is disabled (or gone): not run until it is enabled again. */
+  /** Its connection is disabled, paused or gone: not run until it runs again. */
   paused: boolean
   /** "in": an event from the external system applied to this order. */
   direction: "in" | "out"

@@ -44,7 +44,7 @@ const OrderIntegrationSyncWidget = ({ data: order }: DetailWidgetProps<AdminOrde
             title={rowTitle}
             onRetry={onRetry}
             retryingId={retryingId}
-            extraActions={(record) => !record.paused && <EditAndRetryDrawer record={record} orderId={order.id} />}
+            extraActions={(record) => !record.paused && <EditAndRetryDrawer record={record} refreshKey={orderSyncsKey(order.id)} />}
           />
         ))}
     </Container>

@@ -2,6 +2,7 @@ import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { ArrowPath } from "@medusajs/icons"
 import { Button, Container, Heading, Table, Text, toast } from "@medusajs/ui"
 import { Link } from "react-router-dom"
+import { ConnectionsOverview } from "../../components/connections-overview"
 import { CutoverSection } from "../../components/cutover-section"
 import { useConflicts } from "../../hooks/use-conflicts"
 import { useCheckPaymentDrift, usePaymentDrift } from "../../hooks/use-payment-drift"
@@ -19,9 +20,13 @@ const since = (iso: string) => new Date(iso).toLocaleString()
 /** A status in words ("partially refunded"); amounts as they are. */
 const shown = (row: PaymentDrift, value: string | null) => (value === null ? "—" : row.field === "status" ? value.replace(/_/g, " ") : value)
 
-/** The Integrations page: moving from the integration being replaced, then how the connected systems agree with Medusa: payment drift, conflicts. */
+/**
+ * The Integrations page: every connection's health at a glance (the work queue one click away), moving from the
+ * integration being replaced, then how the connected systems agree with Medusa: payment drift, conflicts.
+ */
 const IntegrationsPage = () => (
   <div className="flex flex-col gap-y-3">
+    <ConnectionsOverview />
     <CutoverSection />
     <PaymentDriftSection />
     <ConflictsSection />

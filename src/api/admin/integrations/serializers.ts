@@ -1,4 +1,5 @@
-import { findSyncOperation } from "../../../sync/operations"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { findSyncOperation, syncOperation } from "../../../sync/operations"
 import type { ConnectionConfig } from "../../../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../../../modules/integration-hub/service"
 import type { ConnectionHealthRow } from "../../../modules/integration-hub/connection-health"
@@ -179,4 +180,10 @@ export async function serializeRecordWithHistory<E>(hub: HubService, r: SyncReco
     hub.listSyncAudits({ sync_record_id: r.id }, { order: { created_at: "DESC" }, take: AUDITS_PER_RECORD }),
   ])
   return { ...serializeSyncRecord(hub, r), runs: runs.map(serializeRun), logs: logs.map((l) => serializeLog(hub, l)), audits: audits.map(serializeAudit), editable_fields }
+}
+
+/** The fields staff may correct before a retry (edit-and-retry), for a failed or dead outbound record whose operation allows it; else null. */
+export async function editableFieldsOf(scope: MedusaContainer, r: SyncRecordRow) {
+  const editing = r.direction === "out" && (r.status === "failed" || r.status === "dead") ? syncOperation(r.entity_type, r.operation).corrections : undefined
+  return editing ? editing.fields(scope, r.entity_id, r.corrections as Record<string, string | null> | null) : null
 }

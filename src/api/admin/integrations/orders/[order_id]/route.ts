@@ -1,7 +1,6 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { syncOperation } from "../../../../../sync/operations"
 import { paymentIssuesOf } from "../../../../../sync/payment-issues"
-import { hubOf, serializeConnections, serializeRecordWithHistory } from "../../serializers"
+import { editableFieldsOf, hubOf, serializeConnections, serializeRecordWithHistory } from "../../serializers"
 
 /**
  * GET /admin/integrations/orders/:order_id — every effect on this order, outbound syncs and inbound events
@@ -16,11 +15,7 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
     { order: { created_at: "ASC" } }
   )
   const sync_records = await Promise.all(
-    records.map(async (r) => {
-      const editing = r.direction === "out" && (r.status === "failed" || r.status === "dead") ? syncOperation(r.entity_type, r.operation).corrections : undefined
-      const editable = editing ? await editing.fields(req.scope, r.entity_id, r.corrections as Record<string, string | null> | null) : null
-      return serializeRecordWithHistory(hub, r, editable)
-    })
+    records.map(async (r) => serializeRecordWithHistory(hub, r, await editableFieldsOf(req.scope, r)))
   )
   const fromGateways = records.filter((r) => r.direction === "in" && hub.findConnection(r.connection_id)?.kind === "payment").map((r) => r.id)
   const gatewayEvents = fromGateways.length ? await hub.listWebhookEvents({ sync_record_id: fromGateways }) : []

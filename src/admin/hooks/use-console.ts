@@ -1,0 +1,91 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { sdk } from "../lib/sdk"
+import type {
+  BulkRetryResponse, ConnectionsResponse, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
+} from "../lib/console-types"
+
+const CONSOLE = ["integration-hub", "console"] as const
+const connectionsKey = [...CONSOLE, "connections"]
+const queueKey = (filter: QueueFilter, page: { limit: number; offset: number }) => [...CONSOLE, "queue", filter, page]
+
+/** Every connection with its health; refreshed every 15 s while the page is open. */
+export function useConnectionsHealth() {
+  return useQuery({
+    queryKey: connectionsKey,
+    queryFn: () => sdk.client.fetch<ConnectionsResponse>("/admin/integrations/connections"),
+    refetchInterval: 15_000,
+  })
+}
+
+/** Whatever the console shows changes after an action: refresh all of it. */
+function useRefreshConsole() {
+  const queryClient = useQueryClient()
+  return () => queryClient.invalidateQueries({ queryKey: CONSOLE })
+}
+
+export function useTestConnection() {
+  const refresh = useRefreshConsole()
+  return useMutation({
+    mutationFn: (id: string) => sdk.client.fetch<TestConnectionResponse>(`/admin/integrations/connections/${id}/test`, { method: "POST" }),
+    onSettled: refresh,
+  })
+}
+
+export function usePauseConnection() {
+  const refresh = useRefreshConsole()
+  return useMutation({
+    mutationFn: ({ id, paused, reason }: { id: string; paused: boolean; reason?: string }) =>
+      sdk.client.fetch<PauseResponse>(`/admin/integrations/connections/${id}/${paused ? "pause" : "resume"}`, { method: "POST", body: paused ? { reason } : {} }),
+    onSettled: refresh,
+  })
+}
+
+const query = (values: Record<string, string | number | undefined>) => {
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== "") params.set(k, String(v))
+  return params.toString()
+}
+
+/** The work queue under a filter: groups by cause and one page of records (or the resolved ones). */
+export function useQueue(filter: QueueFilter, page: { limit: number; offset: number }) {
+  return useQuery({
+    queryKey: queueKey(filter, page),
+    queryFn: () => sdk.client.fetch<QueueResponse | ResolvedResponse>(`/admin/integrations/queue?${query({ ...filter, ...page })}`),
+    refetchInterval: 15_000,
+  })
+}
+
+/** Where the open list downloads as CSV, under the same filter. */
+export const queueExportUrl = (filter: QueueFilter) => {
+  const base = typeof __BACKEND_URL__ !== "undefined" && __BACKEND_URL__ ? __BACKEND_URL__.replace(/\/$/, "") : ""
+  return `${base}/admin/integrations/queue/export?${query({ ...filter, view: filter.view === "resolved" ? "open" : filter.view })}`
+}
+
+export function useRetryQueue() {
+  const refresh = useRefreshConsole()
+  return useMutation({
+    mutationFn: (body: Omit<QueueFilter, "view"> & { view?: "open" | "in_flight"; limit?: number }) =>
+      sdk.client.fetch<BulkRetryResponse>("/admin/integrations/queue/retry", { method: "POST", body }),
+    onSettled: refresh,
+  })
+}
+
+export function useIgnoreRecord() {
+  const refresh = useRefreshConsole()
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      sdk.client.fetch<SyncRecordResponse>(`/admin/integrations/sync-records/${id}/ignore`, { method: "POST", body: { reason } }),
+    onSettled: refresh,
+  })
+}
+
+/** One record with its editable fields, fetched when its Edit & retry opens. */
+export function useSyncRecord(id: string | null) {
+  return useQuery({
+    queryKey: [...CONSOLE, "record", id],
+    queryFn: () => sdk.client.fetch<SyncRecordResponse>(`/admin/integrations/sync-records/${id}`),
+    enabled: id !== null,
+  })
+}
+
+export { CONSOLE as consoleKey }

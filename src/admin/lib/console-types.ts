@@ -1,0 +1,91 @@
+/** Shapes of the console's admin API responses (connections overview, work queue). */
+import type { SyncRecord } from "./types"
+
+export type ConnectionStatus = "healthy" | "degraded" | "down" | "circuit_open" | "credentials_refused" | "paused"
+
+export type HealthWindow = {
+  from: string
+  to: string
+  /** Share of 5-minute buckets in which calls succeeded or none were needed; null before the first roll-up. */
+  availability: number | null
+  buckets: number
+  down_buckets: number
+  calls: number
+  errors: number
+  vendor_errors: number
+  error_rate: number | null
+  throttled: number
+  auth_errors: number
+  latency_ms: { p50: number | null; p95: number | null; max: number | null }
+  rate_limit_headroom: number | null
+}
+
+export type ConnectionHealth = {
+  id: string
+  kind: string
+  provider: string
+  enabled: boolean
+  mode: "live" | "shadow"
+  health: {
+    status: ConnectionStatus
+    status_words: string
+    pause: { paused_at: string; paused_by: string | null; reason: string | null } | null
+    circuit: { state: "closed" | "open" | "half_open"; retry_at: string | null }
+    rate_limit: { requests: number | null; perSeconds: number | null; paused_for_ms: number }
+    calls: { last_hour: number; errors_last_hour: number; last_call_at: string | null; last_success_at: string | null }
+    queue: { pending: number; running: number; retrying: number; needs_attention: number; dead: number; oldest_waiting_at: string | null; oldest_waiting_ms: number | null }
+    windows: Record<"24h" | "7d" | "30d", HealthWindow>
+  }
+}
+export type ConnectionsResponse = { connections: ConnectionHealth[] }
+export type TestConnectionResponse = { connection_id: string; ok: boolean; duration_ms: number; message: string; code?: string }
+export type PauseResponse = { connection_id: string; paused: boolean; message: string }
+
+export type QueueView = "open" | "in_flight" | "resolved"
+export type QueueState = "needs_attention" | "dead" | "paused" | "retrying"
+export type QueueFilter = { view: QueueView; connection_id?: string; entity_type?: string; state?: QueueState; older_than_minutes?: number; cause?: string }
+
+export type QueueGroup = {
+  cause: string
+  connection_id: string
+  entity_type: string
+  operation: string
+  error_code: string | null
+  cause_text: string
+  count: number
+  waiting_since: string
+  sample_id: string
+}
+export type QueueRecord = {
+  id: string
+  connection_id: string
+  entity_type: string
+  entity_id: string
+  operation: string
+  state: QueueState
+  state_words: string
+  status: string
+  attempts: number
+  last_error: string | null
+  last_error_code: string | null
+  next_attempt_at: string | null
+  waiting_since: string
+  admin_path: string | null
+}
+export type ResolvedRecord = {
+  sync_record_id: string
+  connection_id: string
+  entity_type: string
+  entity_id: string
+  operation: string
+  status: string
+  resolved_at: string
+  resolved_by: "person" | "auto"
+  actor_id: string | null
+  last_failure: string | null
+  admin_path: string | null
+}
+export type QueueResponse = { view: QueueView; groups: QueueGroup[]; records: QueueRecord[]; count: number; limit: number; offset: number }
+export type ResolvedResponse = { view: "resolved"; resolved: ResolvedRecord[]; limit: number; offset: number }
+export type BulkRetryResponse = { results: Array<{ id: string; retried: boolean; status: string | null; message: string }>; count: number; synced: number; failed: number }
+export type SyncRecordResponse = { sync_record: SyncRecord }
