@@ -105,24 +105,30 @@ async function oldestCall(execute: Execute, connectionId: string): Promise<Date 
   return row?.at ? floorToBucket(new Date(row.at)) : null
 }
 
+/**
+ * A connection's outbound calls in [from, to) grouped into 5-minute buckets, with the figures a bucket keeps: the
+ * roll-up writes these, and the console reads the last ones not rolled up yet the same way. Params: connection, from, to.
+ */
+export const SPAN_BUCKETS_SQL = `SELECT to_timestamp(floor(extract(epoch FROM created_at) / 300) * 300) AS bucket_start,
+         count(*) AS calls,
+         count(*) FILTER (WHERE status = 'success') AS successes,
+         count(*) FILTER (WHERE status = 'error') AS errors,
+         count(*) FILTER (WHERE ${VENDOR_ERROR_SQL}) AS vendor_errors,
+         count(*) FILTER (WHERE http_status = 429) AS throttled,
+         count(*) FILTER (WHERE http_status IN (401, 403)) AS auth_errors,
+         COALESCE(sum(duration_ms), 0) AS total, COALESCE(max(duration_ms), 0) AS longest,
+         ${binsSql()} AS bins
+    FROM integration_log
+   WHERE connection_id = ? AND direction = 'out' AND created_at >= ? AND created_at < ?
+   GROUP BY 1`
+
 /** One statement: the span's calls grouped into buckets and written whole (the queue snapshot a bucket has is kept). */
 function rollUpSpan(execute: Execute, connectionId: string, from: Date, to: Date) {
   return execute<{ id: string }>(
     `INSERT INTO health_bucket AS b (id, connection_id, bucket_start, calls, successes, errors, vendor_errors, throttled, auth_errors,
             duration_ms_total, duration_ms_max, latency_bins)
      SELECT 'ihb_' || md5(? || bucket_start::text), ?, bucket_start, calls, successes, errors, vendor_errors, throttled, auth_errors, total, longest, bins
-       FROM (SELECT to_timestamp(floor(extract(epoch FROM created_at) / 300) * 300) AS bucket_start,
-                    count(*) AS calls,
-                    count(*) FILTER (WHERE status = 'success') AS successes,
-                    count(*) FILTER (WHERE status = 'error') AS errors,
-                    count(*) FILTER (WHERE ${VENDOR_ERROR_SQL}) AS vendor_errors,
-                    count(*) FILTER (WHERE http_status = 429) AS throttled,
-                    count(*) FILTER (WHERE http_status IN (401, 403)) AS auth_errors,
-                    COALESCE(sum(duration_ms), 0) AS total, COALESCE(max(duration_ms), 0) AS longest,
-                    ${binsSql()} AS bins
-               FROM integration_log
-              WHERE connection_id = ? AND direction = 'out' AND created_at >= ? AND created_at < ?
-              GROUP BY 1) spans
+       FROM (${SPAN_BUCKETS_SQL}) spans
      ON CONFLICT (connection_id, bucket_start) WHERE deleted_at IS NULL DO UPDATE SET
        calls = EXCLUDED.calls, successes = EXCLUDED.successes, errors = EXCLUDED.errors, vendor_errors = EXCLUDED.vendor_errors,
        throttled = EXCLUDED.throttled, auth_errors = EXCLUDED.auth_errors, duration_ms_total = EXCLUDED.duration_ms_total,

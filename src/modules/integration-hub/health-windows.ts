@@ -1,4 +1,4 @@
-import { BUCKET_MS, LATENCY_BINS_MS } from "./health-rollup"
+import { BUCKET_MS, floorToBucket, LATENCY_BINS_MS, SPAN_BUCKETS_SQL } from "./health-rollup"
 
 type Execute = <T>(sql: string, params: unknown[]) => Promise<T[]>
 
@@ -22,45 +22,53 @@ export type HealthWindow = {
   latency_bins: number[]
 }
 
+/** How far back the calls not rolled up yet are read from the log itself (the roll-up runs every 5 minutes). */
+const LIVE_TAIL_MS = 3600_000
+
 /** SQL: a bucket in which the connection was unavailable (see HealthWindow.down_buckets). */
 export const DOWN_BUCKET_SQL = `((calls > 0 AND successes = 0 AND vendor_errors > 0) OR circuit = 'open')`
 
 /**
- * The connection's figures over [from, to) as far as they are known (since it was first enabled, up to its last
- * roll-up), read from its buckets through the (connection, bucket_start) index: grouped reads, whatever the size of
- * the call log.
+ * The connection's figures over [from, to) as far as they are known (since it was first enabled): its buckets up to
+ * the last roll-up, through the (connection, bucket_start) index, and the calls since from the log (the same
+ * figures, grouped the same way): grouped reads, whatever the size of the call log.
  */
 export async function readHealthWindow(execute: Execute, connectionId: string, from: Date, to: Date): Promise<HealthWindow> {
   const [state] = await execute<{ first_enabled_at: Date; health_rolled_until: Date | null }>(
     `SELECT first_enabled_at, health_rolled_until FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`,
     [connectionId]
   )
-  // The window as far as it is known: from when the connection was first enabled, to its last roll-up.
-  const start = new Date(Math.max(from.getTime(), state ? Math.floor(new Date(state.first_enabled_at).getTime() / BUCKET_MS) * BUCKET_MS : to.getTime()))
-  const end = new Date(Math.max(start.getTime(), Math.min(to.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
-  const [[sums], bins] = await Promise.all([
+  // The window as far as it is known: from when the connection was first enabled, through its buckets up to the last
+  // roll-up, then the calls since read from the log (at most its last hour, through the log's index).
+  const start = new Date(Math.max(from.getTime(), state ? floorToBucket(new Date(state.first_enabled_at)).getTime() : to.getTime()))
+  const rolled = new Date(Math.max(start.getTime(), Math.min(to.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
+  const tailStart = new Date(Math.max(rolled.getTime(), floorToBucket(new Date(to.getTime() - LIVE_TAIL_MS)).getTime()))
+  const [[sums], bins, tail] = await Promise.all([
     execute<Record<"down" | "calls" | "successes" | "errors" | "vendor_errors" | "throttled" | "auth_errors" | "longest" | "peak", string | null>>(
       `SELECT count(*) FILTER (WHERE ${DOWN_BUCKET_SQL}) AS down, sum(calls) AS calls, sum(successes) AS successes, sum(errors) AS errors,
               sum(vendor_errors) AS vendor_errors, sum(throttled) AS throttled, sum(auth_errors) AS auth_errors,
               max(duration_ms_max) AS longest, max(calls) AS peak
          FROM health_bucket WHERE connection_id = ? AND deleted_at IS NULL AND bucket_start >= ? AND bucket_start < ?`,
-      [connectionId, start, end]
+      [connectionId, start, rolled]
     ),
     execute<{ idx: string; n: string }>(
       `SELECT e.idx, sum(e.n::bigint) AS n
          FROM health_bucket b, jsonb_array_elements_text(b.latency_bins) WITH ORDINALITY AS e(n, idx)
         WHERE b.connection_id = ? AND b.deleted_at IS NULL AND b.bucket_start >= ? AND b.bucket_start < ? AND b.calls > 0
         GROUP BY e.idx`,
-      [connectionId, start, end]
+      [connectionId, start, rolled]
     ),
+    tailStart < to
+      ? execute<Record<"calls" | "successes" | "errors" | "vendor_errors" | "throttled" | "auth_errors" | "total" | "longest", string> & { bins: number[] }>(SPAN_BUCKETS_SQL, [connectionId, tailStart, to])
+      : Promise.resolve([]),
   ])
   const latency_bins = new Array<number>(LATENCY_BINS_MS.length + 1).fill(0)
   for (const b of bins) latency_bins[Number(b.idx) - 1] = Number(b.n)
   const n = (v: string | null | undefined) => Number(v ?? 0)
-  return {
+  const w: HealthWindow = {
     from,
     to,
-    buckets: Math.ceil((end.getTime() - start.getTime()) / BUCKET_MS),
+    buckets: Math.ceil((rolled.getTime() - start.getTime()) / BUCKET_MS) + Math.ceil(Math.max(0, to.getTime() - tailStart.getTime()) / BUCKET_MS),
     down_buckets: n(sums?.down),
     calls: n(sums?.calls),
     successes: n(sums?.successes),
@@ -72,4 +80,18 @@ export async function readHealthWindow(execute: Execute, connectionId: string, f
     peak_calls_per_bucket: n(sums?.peak),
     latency_bins,
   }
+  for (const t of tail) {
+    const calls = n(t.calls)
+    w.calls += calls
+    w.successes += n(t.successes)
+    w.errors += n(t.errors)
+    w.vendor_errors += n(t.vendor_errors)
+    w.throttled += n(t.throttled)
+    w.auth_errors += n(t.auth_errors)
+    w.duration_ms_max = Math.max(w.duration_ms_max, n(t.longest))
+    w.peak_calls_per_bucket = Math.max(w.peak_calls_per_bucket, calls)
+    if (calls > 0 && n(t.successes) === 0 && n(t.vendor_errors) > 0) w.down_buckets += 1
+    t.bins.forEach((count, i) => (w.latency_bins[i] += Number(count)))
+  }
+  return w
 }
