@@ -6,7 +6,12 @@ declare module "*/scripts/demo-store.mjs" {
     /** `paymentProviderId`: the sandbox gateway's checkout provider, when the store has the plugin. */
     seed: { regionId: string; publishableKey: string; variants: Record<string, string>; paymentProviderId?: string }
     erp: "tryton" | "sandbox"
-    tryton: { stopAndWait(): Promise<void>; restart(): Promise<void> } | null
+    tryton: {
+      stopAndWait(): Promise<void>
+      restart(): Promise<void>
+      /** A logged-in JSON-RPC session on the store's Tryton: `model(name, method, ...args)`. */
+      session(): Promise<{ model(name: string, method: string, ...args: unknown[]): Promise<unknown> }>
+    } | null
     stop(): Promise<void>
   }
   export function startDemoStore(opts: Record<string, unknown>): Promise<DemoStore>
@@ -27,7 +32,7 @@ declare module "*/demo/storefront.mjs" {
   export type AdminApi = {
     request(method: string, path: string, body?: unknown): Promise<unknown>
     settledSyncs(orderId: string): Promise<{
-      sync_records: Array<{ connection_id: string; status: string; last_error: string | null; corrections: Record<string, string> | null; audits: Array<{ action: string; actor_id: string | null }> }>
+      sync_records: Array<{ connection_id: string; status: string; last_error: string | null; last_error_code: string | null; corrections: Record<string, string> | null; audits: Array<{ action: string; actor_id: string | null }> }>
     }>
     settledEffect(orderId: string, operation: string): Promise<{ status: string; external_number: string | null; result_summary: string | null; last_error: string | null } | null>
   }

@@ -165,7 +165,7 @@ const RecordsTable = ({ data, isLoading, pagination, setPagination, filter }: {
       }),
       columns.accessor("last_error", {
         header: "Why",
-        cell: ({ row }) => <Text size="xsmall" className="max-w-[480px] whitespace-normal" data-testid="queue-record-error">{row.original.last_error ?? "—"}</Text>,
+        cell: ({ row }) => <Text size="xsmall" className="min-w-[320px] max-w-[560px] whitespace-normal" data-testid="queue-record-error">{row.original.last_error ?? "—"}</Text>,
       }),
       columns.accessor("attempts", { header: "Attempts" }),
       columns.accessor("waiting_since", { header: "Waiting since", cell: ({ row }) => since(row.original.waiting_since) }),

@@ -1,0 +1,172 @@
+import { existsSync, mkdirSync, readFileSync } from "node:fs"
+import path from "node:path"
+import type { Browser, Page } from "playwright-core"
+import type { DemoStore } from "../../scripts/demo-store.mjs"
+import type { AdminApi } from "../../demo/storefront.mjs"
+
+jest.setTimeout(420_000)
+
+const CHROMIUM = "/usr/bin/chromium"
+const ARTIFACTS = path.join(__dirname, "..", "..", "test-artifacts")
+const strict = process.env.CI === "true" || process.env.REQUIRE_PEERS === "1"
+
+function testDatabaseUrl(name: string): string {
+  const user = encodeURIComponent(process.env.DB_USERNAME || "postgres")
+  const password = process.env.DB_PASSWORD ? `:${encodeURIComponent(process.env.DB_PASSWORD)}` : ""
+  return `postgres://${user}${password}@${process.env.DB_HOST || "localhost"}:${process.env.DB_PORT || "5432"}/${name}`
+}
+
+const describeWithChromium = existsSync(CHROMIUM) ? describe : strict ? describe : describe.skip
+if (!existsSync(CHROMIUM)) console.log(`[skip] ${CHROMIUM} not installed (apt-get install chromium); browser test skipped`)
+
+type SyncRecord = { connection_id: string; status: string; last_error_code: string | null }
+const erpRecord = (syncs: { sync_records: SyncRecord[] }) => syncs.sync_records.find((r) => r.connection_id === "erp")!
+
+describeWithChromium("the Integrations console in the real admin (Chromium)", () => {
+  let store: DemoStore
+  let browser: Browser
+  let page: Page
+  let admin: AdminApi
+
+  beforeAll(async () => {
+    const { startDemoStore } = await import("../../scripts/demo-store.mjs")
+    store = await startDemoStore({
+      name: "browser-console",
+      port: 9102,
+      trytonPort: 8792,
+      erp: "tryton",
+      databaseUrl: testDatabaseUrl(`mih_browser_console_${Date.now()}`),
+      dropDatabaseOnStop: true,
+      // No automatic retry during the test: only the console's buttons may recover a sync.
+      env: { INTEGRATION_RETRY_BASE_DELAY_MS: "600000", INTEGRATION_RETRY_MAX_DELAY_MS: "600000" },
+    })
+    const { adminClient } = await import("../../demo/storefront.mjs")
+    admin = await adminClient(store.url, store.admin.email, store.admin.password)
+    const { chromium } = await import("playwright-core")
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    })
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })
+    page = await context.newPage()
+    await page.goto(`${store.url}/app/login`)
+    await page.fill('input[name="email"]', store.admin.email)
+    await page.fill('input[name="password"]', store.admin.password)
+    await page.click('button[type="submit"]')
+    await page.waitForURL(/\/app\/orders/, { timeout: 60_000 })
+    mkdirSync(ARTIFACTS, { recursive: true })
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await store?.stop()
+  })
+
+  async function checkout(title: string, tag: string) {
+    const { StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
+    return new StoreClient(store.url, store.seed.publishableKey).checkout({
+      regionId: store.seed.regionId,
+      email: `console-${tag}-${Date.now()}@example.com`,
+      items: [{ variant_id: store.seed.variants[title], quantity: 1 }],
+      address: DEMO_ADDRESS,
+    })
+  }
+
+  /** The hat's SKU becomes a product in Tryton, with stock: what staff would do there to fix the queue's cause. */
+  async function createGhostHatInTryton() {
+    const D = (v: string) => ({ __class__: "Decimal", decimal: v })
+    const s = await store.tryton!.session()
+    const [shirt] = (await s.model("product.template", "search_read", [["name", "=", "Blue shirt"]], 0, 1, null, ["account_category", "default_uom"])) as Array<{ account_category: number; default_uom: number }>
+    await s.model("product.template", "create", [{
+      name: "Ghost hat", type: "goods", default_uom: shirt.default_uom, salable: true, sale_uom: shirt.default_uom,
+      list_price: D("15.00"), account_category: shirt.account_category, products: [["create", [{ suffix_code: "HAT-GHOST" }]]],
+    }])
+    const [product] = (await s.model("product.product", "search", [["code", "=", "HAT-GHOST"]], 0, 1, null)) as number[]
+    const [supplier] = (await s.model("stock.location", "search", [["type", "=", "supplier"]], 0, 1, null)) as number[]
+    const [storage] = (await s.model("stock.location", "search", [["code", "=", "STO"]], 0, 1, null)) as number[]
+    const [shirtMove] = (await s.model("stock.move", "search_read", [["to_location", "=", storage]], 0, 1, null, ["currency", "company"])) as Array<{ currency: number; company: number }>
+    const [move] = (await s.model("stock.move", "create", [{
+      product, from_location: supplier, to_location: storage, quantity: 20, uom: shirt.default_uom, unit_price: D("15.00"), currency: shirtMove.currency, company: shirtMove.company,
+    }])) as number[]
+    await s.model("stock.move", "do", [move])
+  }
+
+  it("shows every connection's health at a glance, and pausing one from it holds its records until it is resumed", async () => {
+    expect(erpRecord(await admin.settledSyncs((await checkout("Red mug", "ok")).id)).status).toBe("synced")
+
+    await page.goto(`${store.url}/app/integrations`)
+    const row = page.getByTestId("connections-overview").getByTestId("connection-row-erp")
+    await row.waitFor({ timeout: 60_000 })
+    await expect(row.getByTestId("connection-status").textContent()).resolves.toBe("Healthy")
+    await expect(row.getByTestId("connection-status-words").textContent()).resolves.toBe("Healthy: calls succeed and nothing waits long.")
+    // Live between roll-ups: the calls of the order just synced count already.
+    await expect(row.getByTestId("connection-availability").textContent()).resolves.toMatch(/^100\.00 %7 d 100\.00 % · 30 d 100\.00 %$/)
+    await expect(row.getByTestId("connection-queue").textContent()).resolves.toBe("Nothing waiting")
+    await page.waitForTimeout(300)
+    await page.getByTestId("connections-overview").screenshot({ path: path.join(ARTIFACTS, "integrations-connections.png") })
+
+    await row.getByTestId("connection-pause").click()
+    await page.getByTestId("connection-pause-reason").fill("ERP maintenance until 14:00")
+    await page.getByTestId("connection-pause-confirm").click()
+    await row.getByTestId("connection-resume").waitFor({ timeout: 15_000 })
+    await expect(row.getByTestId("connection-status").textContent()).resolves.toBe("Paused")
+    await expect(row.getByTestId("connection-status-words").textContent()).resolves.toMatch(/^Paused by user_\w+ since .* \(ERP maintenance until 14:00\): its records wait until it is resumed\.$/)
+
+    const waiting = await checkout("Red mug", "paused")
+    await page.waitForTimeout(2_000)
+    const { sync_records } = (await admin.request("GET", `/admin/integrations/orders/${waiting.id}`)) as { sync_records: Array<SyncRecord & { paused: boolean; attempts: number }> }
+    expect(sync_records.find((r) => r.connection_id === "erp")).toMatchObject({ status: "pending", paused: true, attempts: 0 })
+
+    await row.getByTestId("connection-resume").click()
+    await row.getByTestId("connection-pause").waitFor({ timeout: 15_000 })
+    expect(erpRecord(await admin.settledSyncs(waiting.id))).toMatchObject({ status: "synced" })
+  })
+
+  it("groups what needs a person by cause, exports it as CSV, ignores one with a reason, and a retry of the group fixes the rest", async () => {
+    const hats = []
+    for (const tag of ["hat-1", "hat-2", "hat-3"]) {
+      const order = await checkout("Ghost hat", tag)
+      expect(erpRecord(await admin.settledSyncs(order.id))).toMatchObject({ status: "failed", last_error_code: "unknown_sku" })
+      hats.push(order)
+    }
+
+    await page.goto(`${store.url}/app/integrations/queue`)
+    const group = page.getByTestId("queue-group")
+    await group.first().waitFor({ timeout: 60_000 })
+    await expect(group.count()).resolves.toBe(1)
+    await expect(group.getByTestId("queue-group-title").textContent()).resolves.toMatch(
+      /^3 orders: Cannot sync order … to erp: line item 'Ghost hat' has SKU 'HAT-GHOST', which is not a product in Tryton\./
+    )
+    const records = page.getByTestId("queue-records")
+    await expect(records.getByTestId("queue-record-link").count()).resolves.toBe(3)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, "integrations-queue.png"), fullPage: true })
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("queue-export").click()])
+    const csv = readFileSync((await download.path())!, "utf8").trim().split("\r\n")
+    expect(csv[0]).toBe("id,connection_id,entity_type,entity_id,operation,state,attempts,last_error_code,last_error,waiting_since,next_attempt_at,admin_path")
+    expect(csv.slice(1).map((line) => line.split(",")[3]).sort()).toEqual(hats.map((o) => o.id).sort())
+
+    // The first hat was entered in the ERP by hand: it is ignored, with why.
+    const first = records.locator("tr", { hasText: hats[0].id })
+    await first.getByTestId("queue-record-ignore").click()
+    await page.getByTestId("queue-ignore-reason").fill("entered in Tryton by hand")
+    await page.getByTestId("queue-ignore-confirm").click()
+    await page.getByText(/^2 orders: Cannot sync order/).waitFor({ timeout: 15_000 })
+
+    await createGhostHatInTryton()
+    await group.getByTestId("queue-group-retry").click()
+    await page.getByText("Retried 2 records: 2 synced, 0 still failing").waitFor({ timeout: 60_000 })
+    await page.getByTestId("queue-empty").waitFor({ timeout: 15_000 })
+    for (const order of hats.slice(1)) expect(erpRecord(await admin.settledSyncs(order.id)).status).toBe("synced")
+    expect(erpRecord(await admin.settledSyncs(hats[0].id)).status).toBe("skipped")
+
+    await page.getByTestId("queue-view-resolved").click()
+    const resolved = page.getByTestId("queue-resolved")
+    await resolved.getByText(/^by user_/).first().waitFor({ timeout: 15_000 })
+    await expect(resolved.getByText(/^by user_/).count()).resolves.toBe(3)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, "integrations-queue-resolved.png"), fullPage: true })
+  })
+})
