@@ -12,6 +12,7 @@ import {
   ExportQueueQuery,
   RetryQueueBody,
   IgnoreSyncRecordBody,
+  ConnectionHistoryQuery,
 } from "./admin/integrations/validators"
 
 import { guardErpOwnedStock } from "./admin/inventory-guard"
@@ -84,6 +85,7 @@ export default defineMiddlewares({
     },
     { matcher: "/admin/integrations/backfills", methods: ["POST"], middlewares: [validateAndTransformBody(StartBackfillBody)] },
     { matcher: "/admin/integrations/connections/:id/mode", methods: ["POST"], middlewares: [validateAndTransformBody(SwitchModeBody)] },
+    { matcher: "/admin/integrations/connections/:id/history", methods: ["GET"], middlewares: [validateAndTransformQuery(ConnectionHistoryQuery, {})] },
     { matcher: "/admin/integrations/queue", methods: ["GET"], middlewares: [validateAndTransformQuery(ListQueueQuery, {})] },
     { matcher: "/admin/integrations/queue/export", methods: ["GET"], middlewares: [validateAndTransformQuery(ExportQueueQuery, {})] },
     { matcher: "/admin/integrations/queue/retry", methods: ["POST"], middlewares: [validateAndTransformBody(RetryQueueBody)] },

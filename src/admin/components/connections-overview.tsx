@@ -4,7 +4,7 @@ import { Link } from "react-router-dom"
 import { useConnectionsHealth, usePauseConnection, useTestConnection } from "../hooks/use-console"
 import type { ConnectionHealth, ConnectionStatus, HealthWindow } from "../lib/console-types"
 
-const STATUS: Record<ConnectionStatus, { label: string; color: "green" | "orange" | "red" | "purple" | "grey" }> = {
+export const STATUS_BADGE: Record<ConnectionStatus, { label: string; color: "green" | "orange" | "red" | "purple" | "grey" }> = {
   healthy: { label: "Healthy", color: "green" },
   degraded: { label: "Degraded", color: "orange" },
   down: { label: "Down", color: "red" },
@@ -94,7 +94,7 @@ export const ConnectionsOverview = () => {
 }
 
 const ConnectionRow = ({ c }: { c: ConnectionHealth }) => {
-  const status = STATUS[c.health.status]
+  const status = STATUS_BADGE[c.health.status]
   const test = useTestConnection()
   const pause = usePauseConnection()
   const onTest = () =>
@@ -107,7 +107,7 @@ const ConnectionRow = ({ c }: { c: ConnectionHealth }) => {
   return (
     <Table.Row data-testid={`connection-row-${c.id}`}>
       <Table.Cell>
-        <Text size="small" weight="plus">{c.id}</Text>
+        <Link to={`/integrations/connections/${c.id}`} className="text-ui-fg-interactive txt-compact-small-plus" data-testid="connection-link">{c.id}</Link>
         <Text size="xsmall" className="text-ui-fg-subtle">{c.kind} · {c.provider} · {c.mode}</Text>
       </Table.Cell>
       <Table.Cell className="max-w-[320px]">

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
 import type {
-  BulkRetryResponse, ConnectionsResponse, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
+  BulkRetryResponse, ConnectionHistoryResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
 } from "../lib/console-types"
 
 const CONSOLE = ["integration-hub", "console"] as const
@@ -14,6 +14,15 @@ export function useConnectionsHealth() {
     queryKey: connectionsKey,
     queryFn: () => sdk.client.fetch<ConnectionsResponse>("/admin/integrations/connections"),
     refetchInterval: 15_000,
+  })
+}
+
+/** One connection's history over a window (charts and incidents); refreshed every minute. */
+export function useConnectionHistory(id: string, window: HistoryWindow) {
+  return useQuery({
+    queryKey: [...CONSOLE, "history", id, window],
+    queryFn: () => sdk.client.fetch<ConnectionHistoryResponse>(`/admin/integrations/connections/${id}/history?window=${window}`),
+    refetchInterval: 60_000,
   })
 }
 

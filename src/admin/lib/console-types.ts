@@ -89,3 +89,8 @@ export type QueueResponse = { view: QueueView; groups: QueueGroup[]; records: Qu
 export type ResolvedResponse = { view: "resolved"; resolved: ResolvedRecord[]; limit: number; offset: number }
 export type BulkRetryResponse = { results: Array<{ id: string; retried: boolean; status: string | null; message: string }>; count: number; synced: number; failed: number }
 export type SyncRecordResponse = { sync_record: SyncRecord }
+
+export type HistoryWindow = "24h" | "7d" | "30d"
+export type HistoryPoint = { t: string; calls: number; errors: number; throttled: number; p95_ms: number | null; waiting: number | null; down: boolean }
+export type Incident = { kind: "outage" | "circuit_open"; start: string; end: string; duration_ms: number; buckets: number }
+export type ConnectionHistoryResponse = { connection: ConnectionHealth; window: HistoryWindow; step_ms: number; points: HistoryPoint[]; incidents: Incident[] }

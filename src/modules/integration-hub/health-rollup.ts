@@ -7,6 +7,8 @@ export const BUCKET_MS = 5 * 60_000
 export const LATENCY_BINS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000] as const
 /** A span is rolled up once every call of it is surely written: its end plus this. */
 const GRACE_MS = 60_000
+/** How far back readers take the calls not rolled up yet from the log itself (the roll-up runs every 5 minutes). */
+export const LIVE_TAIL_MS = 3600_000
 /** At most this much of the log per statement, so a first roll-up over a long log is a series of bounded reads. */
 const CHUNK_MS = 24 * 3600_000
 

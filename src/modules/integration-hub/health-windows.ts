@@ -1,4 +1,4 @@
-import { BUCKET_MS, floorToBucket, LATENCY_BINS_MS, SPAN_BUCKETS_SQL } from "./health-rollup"
+import { BUCKET_MS, floorToBucket, LATENCY_BINS_MS, LIVE_TAIL_MS, SPAN_BUCKETS_SQL } from "./health-rollup"
 
 type Execute = <T>(sql: string, params: unknown[]) => Promise<T[]>
 
@@ -21,9 +21,6 @@ export type HealthWindow = {
   peak_calls_per_bucket: number
   latency_bins: number[]
 }
-
-/** How far back the calls not rolled up yet are read from the log itself (the roll-up runs every 5 minutes). */
-const LIVE_TAIL_MS = 3600_000
 
 /** SQL: a bucket in which the connection was unavailable (see HealthWindow.down_buckets). */
 export const DOWN_BUCKET_SQL = `((calls > 0 AND successes = 0 AND vendor_errors > 0) OR circuit = 'open')`

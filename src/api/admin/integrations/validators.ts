@@ -224,3 +224,6 @@ export type RetryQueueBodyType = z.infer<typeof RetryQueueBody>
 /** Ignore a record: why it needs nothing (kept in the audit). */
 export const IgnoreSyncRecordBody = z.object({ reason: z.string().trim().min(3, "say why the record needs nothing (at least 3 characters)").max(500) }).strict()
 export type IgnoreSyncRecordBodyType = z.infer<typeof IgnoreSyncRecordBody>
+
+export const ConnectionHistoryQuery = z.object({ window: z.enum(["24h", "7d", "30d"]).default("24h") })
+export type ConnectionHistoryQueryType = z.infer<typeof ConnectionHistoryQuery>
