@@ -106,6 +106,17 @@ describeWithChromium("the Integrations console in the real admin (Chromium)", ()
     await page.waitForTimeout(300)
     await page.getByTestId("connections-overview").screenshot({ path: path.join(ARTIFACTS, "integrations-connections.png") })
 
+    // Its own page: the day's calls, latency, queue and 429s charted, and its incidents.
+    await row.getByTestId("connection-link").click()
+    await page.waitForURL(/\/app\/integrations\/connections\/erp$/)
+    await page.getByTestId("connection-chart").nth(3).locator("svg.recharts-surface").waitFor({ timeout: 30_000 })
+    await expect(page.getByTestId("connection-chart").count()).resolves.toBe(4)
+    await expect(page.getByTestId("connection-incidents-empty").textContent()).resolves.toBe("No incident in this window.")
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, "integrations-connection.png"), fullPage: true })
+    await page.goto(`${store.url}/app/integrations`)
+    await row.waitFor({ timeout: 60_000 })
+
     await row.getByTestId("connection-pause").click()
     await page.getByTestId("connection-pause-reason").fill("ERP maintenance until 14:00")
     await page.getByTestId("connection-pause-confirm").click()

@@ -33,6 +33,10 @@ type Body = {
   records: QueueRecord[]
   count: number
   resolved: Array<{ entity_id: string; resolved_by: string }>
+  window: string
+  step_ms: number
+  points: Array<{ t: string; calls: number; errors: number; down: boolean; p95_ms: number | null }>
+  incidents: unknown[]
   sync_record: unknown
 }
 type Api = {
@@ -130,6 +134,36 @@ medusaIntegrationTestRunner({
       expect(w.latency_ms).toEqual({ p50: 83, p95: 8750, max: 10000 })
       // The busiest bucket held 4 calls of the 3000 that 10 a second allow in 5 minutes.
       expect(w.rate_limit_headroom).toBe(0.999)
+    })
+
+    it("charts a connection's history over a window, and lists its outages as incidents with start, end and duration", async () => {
+      await hub(container).ensureConnectionStates(["erp"])
+      await execute(container)(`UPDATE connection_state SET first_enabled_at = now() - interval '2 days', health_rolled_until = NULL WHERE connection_id = 'erp'`, [])
+      const start = floorToBucket(new Date(Date.now() - 3 * 3600_000))
+      const at = (minutes: number) => new Date(start.getTime() + minutes * 60_000)
+      // 15 minutes in which every call failed without an answer, then calls succeed again.
+      for (const m of [1, 6, 11, 12]) {
+        await execute(container)(
+          `INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, created_at) VALUES ('ilog_' || md5(random()::text), 'erp', 'out', 'test.call', 'error', NULL, 10000, ?)`,
+          [at(m)]
+        )
+      }
+      await execute(container)(
+        `INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, created_at) VALUES ('ilog_' || md5(random()::text), 'erp', 'out', 'test.call', 'success', 200, 40, ?)`,
+        [at(16)]
+      )
+      await rollUpConnectionsHealth(container)
+
+      const { data } = await api.get("/admin/integrations/connections/erp/history?window=24h", auth)
+      expect(data.window).toBe("24h")
+      expect(data.step_ms).toBe(300_000)
+      expect(data.points.length).toBeGreaterThanOrEqual(288)
+      expect(data.points.length).toBeLessThanOrEqual(289)
+      const point = (t: Date) => data.points.find((p) => p.t === t.toISOString())
+      expect(point(at(10))).toMatchObject({ calls: 2, errors: 2, down: true, p95_ms: 9750 })
+      expect(point(at(15))).toMatchObject({ calls: 1, errors: 0, down: false, p95_ms: 38 })
+      expect(data.incidents).toEqual([{ kind: "outage", start: at(0).toISOString(), end: at(15).toISOString(), duration_ms: 900_000, buckets: 3 }])
+      expect((await failing(api.get("/admin/integrations/connections/erp/history?window=2h", auth))).status).toBe(400)
     })
 
     it("shows each connection's status in words, its queue and oldest wait, and its figures over 24 h, 7 d and 30 d", async () => {
