@@ -64,7 +64,11 @@ export const ConnectionsOverview = () => {
             Each connected system's health. Availability: the share of 5-minute spans in which its calls succeeded or none were needed.
           </Text>
         </div>
-        <Link to="/integrations/queue" className="text-ui-fg-interactive txt-compact-small" data-testid="open-queue">Work queue →</Link>
+        <div className="flex gap-x-4">
+          <Link to="/integrations/queue" className="text-ui-fg-interactive txt-compact-small" data-testid="open-queue">Work queue →</Link>
+          <Link to="/integrations/webhooks" className="text-ui-fg-interactive txt-compact-small">Webhook events →</Link>
+          <Link to="/integrations/calls" className="text-ui-fg-interactive txt-compact-small">Call log →</Link>
+        </div>
       </div>
       {isLoading && <Text className="px-6 py-4 text-ui-fg-subtle" size="small">Loading…</Text>}
       {isError && <Text className="px-6 py-4 text-ui-fg-error" size="small">Could not load the connections: {error.message}</Text>}

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
 import type {
-  BulkRetryResponse, ConnectionHistoryResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
+  BulkRetryResponse, CallLogResponse, ConnectionHistoryResponse, WebhookEventsResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
 } from "../lib/console-types"
 
 const CONSOLE = ["integration-hub", "console"] as const
@@ -94,6 +94,31 @@ export function useSyncRecord(id: string | null) {
     queryKey: [...CONSOLE, "record", id],
     queryFn: () => sdk.client.fetch<SyncRecordResponse>(`/admin/integrations/sync-records/${id}`),
     enabled: id !== null,
+  })
+}
+
+/** Webhook deliveries, newest first, under a filter (connection, status, event type). */
+export function useWebhookEvents(filter: Record<string, string | undefined>, page: { limit: number; offset: number }) {
+  return useQuery({
+    queryKey: [...CONSOLE, "webhooks", filter, page],
+    queryFn: () => sdk.client.fetch<WebhookEventsResponse>(`/admin/integrations/webhook-events?${query({ ...filter, ...page })}`),
+    refetchInterval: 15_000,
+  })
+}
+
+export function useRetryWebhookEvent() {
+  const refresh = useRefreshConsole()
+  return useMutation({
+    mutationFn: (id: string) => sdk.client.fetch<{ message: string }>(`/admin/integrations/webhook-events/${id}/retry`, { method: "POST" }),
+    onSettled: refresh,
+  })
+}
+
+/** The call log, newest first, under a filter (connection, direction, outcome). */
+export function useCallLog(filter: Record<string, string | undefined>, page: { limit: number; offset: number }) {
+  return useQuery({
+    queryKey: [...CONSOLE, "calls", filter, page],
+    queryFn: () => sdk.client.fetch<CallLogResponse>(`/admin/integrations/logs?${query({ ...filter, ...page })}`),
   })
 }
 

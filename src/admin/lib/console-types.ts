@@ -94,3 +94,23 @@ export type HistoryWindow = "24h" | "7d" | "30d"
 export type HistoryPoint = { t: string; calls: number; errors: number; throttled: number; p95_ms: number | null; waiting: number | null; down: boolean }
 export type Incident = { kind: "outage" | "circuit_open"; start: string; end: string; duration_ms: number; buckets: number }
 export type ConnectionHistoryResponse = { connection: ConnectionHealth; window: HistoryWindow; step_ms: number; points: HistoryPoint[]; incidents: Incident[] }
+
+export type WebhookEventRow = {
+  id: string
+  connection_id: string
+  provider_event_id: string | null
+  event_type: string | null
+  status: "received" | "processed" | "failed" | "dead" | "ignored" | "rejected"
+  signature_valid: boolean
+  rejection_reason: string | null
+  payload_hash: string
+  payload_size: number
+  entity_type: string | null
+  entity_id: string | null
+  sync_record_id: string | null
+  error: string | null
+  processed_at: string | null
+  created_at: string
+}
+export type WebhookEventsResponse = { webhook_events: WebhookEventRow[]; count: number; limit: number; offset: number }
+export type CallLogResponse = { logs: import("./types").IntegrationLogEntry[]; count: number; limit: number; offset: number }

@@ -3,6 +3,7 @@ export type SyncStatus = "pending" | "running" | "synced" | "linked" | "failed" 
 
 export type IntegrationLogEntry = {
   id: string
+  connection_id: string
   created_at: string
   direction: "in" | "out"
   operation: string

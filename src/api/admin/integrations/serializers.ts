@@ -67,6 +67,7 @@ export function serializeLog(hub: HubService, l: LogRow) {
   const provider = hub.findConnection(l.connection_id) ? hub.getProvider(l.connection_id) : null
   return {
     id: l.id,
+    connection_id: l.connection_id,
     created_at: l.created_at,
     direction: l.direction,
     operation: l.operation,

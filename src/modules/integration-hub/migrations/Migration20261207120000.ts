@@ -2,7 +2,8 @@ import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 
 /**
  * The console: each connection's health in 5-minute buckets (rolled up from the call log by a job, with a cursor on
- * the connection's state); pausing a connection from the admin; ignoring a record with a reason (audited).
+ * the connection's state); pausing a connection from the admin; ignoring a record with a reason (audited); the call
+ * log and webhook events listed newest first across connections.
  */
 export class Migration20261207120000 extends Migration {
 
@@ -15,9 +16,15 @@ export class Migration20261207120000 extends Migration {
 
     this.addSql(`alter table if exists "sync_audit" drop constraint if exists "sync_audit_action_check";`);
     this.addSql(`alter table if exists "sync_audit" add constraint "sync_audit_action_check" check("action" in ('edit', 'retry', 'bulk_retry', 'ignore'));`);
+
+    // The console's call log and webhook events, newest first across connections.
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_integration_log_created_at" ON "integration_log" ("created_at") WHERE deleted_at IS NULL;`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_webhook_event_created_at" ON "webhook_event" ("created_at") WHERE deleted_at IS NULL;`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop index if exists "IDX_webhook_event_created_at";`);
+    this.addSql(`drop index if exists "IDX_integration_log_created_at";`);
     this.addSql(`alter table if exists "sync_audit" drop constraint if exists "sync_audit_action_check";`);
     this.addSql(`alter table if exists "sync_audit" add constraint "sync_audit_action_check" check("action" in ('edit', 'retry', 'bulk_retry'));`);
     this.addSql(`alter table if exists "connection_state" drop column if exists "health_rolled_until", drop column if exists "paused_at", drop column if exists "paused_by", drop column if exists "paused_reason";`);

@@ -29,4 +29,6 @@ export const IntegrationLog = model
   .indexes([
     { on: ["connection_id", "direction", "created_at"] },
     { on: ["sync_record_id"], where: "sync_record_id IS NOT NULL" },
+    // The console's call log, newest first across connections.
+    { on: ["created_at"] },
   ])

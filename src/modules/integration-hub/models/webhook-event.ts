@@ -38,4 +38,6 @@ export const WebhookEvent = model
     { on: ["entity_type", "entity_id"], where: "deleted_at IS NULL AND entity_id IS NOT NULL" },
     // The daily purge of rejected deliveries (logRetentionDays).
     { name: "IDX_webhook_event_rejected_created_at", on: ["created_at"], where: "status = 'rejected' AND deleted_at IS NULL" },
+    // The console's webhook events, newest first across connections.
+    { on: ["created_at"] },
   ])

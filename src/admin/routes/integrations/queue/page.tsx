@@ -1,9 +1,10 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import {
-  Button, Container, createDataTableColumnHelper, DataTable, DataTablePaginationState, Heading, Select, StatusBadge, Text, toast, useDataTable,
+  Button, Container, createDataTableColumnHelper, DataTable, DataTablePaginationState, Heading, StatusBadge, Text, toast, useDataTable,
 } from "@medusajs/ui"
 import { useMemo, useState } from "react"
 import { Link } from "react-router-dom"
+import { FilterSelect } from "../../../components/filter-select"
 import { IgnoreDrawer, QueueEditAndRetry } from "../../../components/queue-actions"
 import { consoleKey, queueExportUrl, useConnectionsHealth, useQueue, useRetryQueue } from "../../../hooks/use-console"
 import { useRetrySync } from "../../../hooks/use-retry-sync"
@@ -16,9 +17,9 @@ const VIEWS: Array<{ view: QueueView; label: string }> = [
   { view: "resolved", label: "Resolved" },
 ]
 const STATE_COLOR: Record<QueueState, "red" | "orange" | "purple"> = { needs_attention: "red", dead: "red", paused: "purple", retrying: "orange" }
-const ANY = "any"
-const AGES: Array<{ value: string; label: string }> = [
-  { value: ANY, label: "Any age" },
+const ENTITIES = [{ value: "order", label: "Orders" }, { value: "customer", label: "Customers" }, { value: "payment", label: "Payments" }, { value: "refund", label: "Refunds" }]
+const OPEN_STATES = [{ value: "needs_attention", label: "Needs attention" }, { value: "dead", label: "Out of retries" }, { value: "paused", label: "Connection paused" }]
+const AGES = [
   { value: "15", label: "Waiting 15 min or more" },
   { value: "60", label: "Waiting 1 h or more" },
   { value: "1440", label: "Waiting 1 day or more" },
@@ -73,21 +74,14 @@ const QueuePage = () => {
 
 const Filters = ({ filter, onChange }: { filter: QueueFilter; onChange: (patch: Partial<QueueFilter>) => void }) => {
   const connections = useConnectionsHealth().data?.connections ?? []
-  const select = (value: string | undefined, items: Array<{ value: string; label: string }>, set: (v: string | undefined) => void, testId: string) => (
-    <Select size="small" value={value ?? ANY} onValueChange={(v) => set(v === ANY ? undefined : v)}>
-      <Select.Trigger className="w-[200px]" data-testid={testId}><Select.Value /></Select.Trigger>
-      <Select.Content>
-        {items.map((i) => <Select.Item key={i.value} value={i.value}>{i.label}</Select.Item>)}
-      </Select.Content>
-    </Select>
-  )
   return (
     <div className="flex flex-wrap items-center gap-2 px-6 py-3" data-testid="queue-filters">
-      {select(filter.connection_id, [{ value: ANY, label: "Every connection" }, ...connections.map((c) => ({ value: c.id, label: `${c.id} (${c.kind})` }))], (v) => onChange({ connection_id: v }), "queue-filter-connection")}
-      {select(filter.entity_type, [{ value: ANY, label: "Every record" }, { value: "order", label: "Orders" }, { value: "customer", label: "Customers" }, { value: "payment", label: "Payments" }, { value: "refund", label: "Refunds" }], (v) => onChange({ entity_type: v }), "queue-filter-entity")}
-      {filter.view === "open" &&
-        select(filter.state, [{ value: ANY, label: "Every state" }, { value: "needs_attention", label: "Needs attention" }, { value: "dead", label: "Out of retries" }, { value: "paused", label: "Connection paused" }], (v) => onChange({ state: v as QueueState | undefined }), "queue-filter-state")}
-      {select(filter.older_than_minutes ? String(filter.older_than_minutes) : undefined, AGES, (v) => onChange({ older_than_minutes: v ? Number(v) : undefined }), "queue-filter-age")}
+      <FilterSelect value={filter.connection_id} anyLabel="Every connection" items={connections.map((c) => ({ value: c.id, label: `${c.id} (${c.kind})` }))} onChange={(v) => onChange({ connection_id: v })} testId="queue-filter-connection" />
+      <FilterSelect value={filter.entity_type} anyLabel="Every record" items={ENTITIES} onChange={(v) => onChange({ entity_type: v })} testId="queue-filter-entity" />
+      {filter.view === "open" && (
+        <FilterSelect value={filter.state} anyLabel="Every state" items={OPEN_STATES} onChange={(v) => onChange({ state: v as QueueState | undefined })} testId="queue-filter-state" />
+      )}
+      <FilterSelect value={filter.older_than_minutes ? String(filter.older_than_minutes) : undefined} anyLabel="Any age" items={AGES} onChange={(v) => onChange({ older_than_minutes: v ? Number(v) : undefined })} testId="queue-filter-age" />
       {filter.cause && (
         <Button size="small" variant="transparent" onClick={() => onChange({ cause: undefined })} data-testid="queue-filter-cause-clear">Show every cause</Button>
       )}
