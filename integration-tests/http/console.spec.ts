@@ -37,6 +37,9 @@ type Body = {
   step_ms: number
   points: Array<{ t: string; calls: number; errors: number; down: boolean; p95_ms: number | null }>
   incidents: unknown[]
+  thresholds: unknown
+  open: unknown[]
+  alerts: Array<{ state: string }>
   sync_record: unknown
 }
 type Api = {
@@ -134,6 +137,40 @@ medusaIntegrationTestRunner({
       expect(w.latency_ms).toEqual({ p50: 83, p95: 8750, max: 10000 })
       // The busiest bucket held 4 calls of the 3000 that 10 a second allow in 5 minutes.
       expect(w.rate_limit_headroom).toBe(0.999)
+    })
+
+    it("keeps every alert and recovery notice sent, with why, to whom and what took it, and shows the thresholds", async () => {
+      for (let i = 0; i < 3; i++) {
+        await sandbox(container).simulatedFailures.set({ count: 1, kind: "outage" })
+        const orderId = await placeOrder(container, store, { email: `alert-${i}-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+        expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "failed" })
+      }
+      // The alert is sent right after the run that crossed the threshold is settled.
+      const alertsWhen = async (ready: (b: Body) => boolean) => {
+        for (let i = 0; ; i++) {
+          const { data } = await api.get("/admin/integrations/alerts?connection_id=erp", auth)
+          if (ready(data) || i === 50) return data
+          await new Promise((r) => setTimeout(r, 100))
+        }
+      }
+      const failing = await alertsWhen((b) => b.alerts.length === 1)
+      expect(failing.thresholds).toEqual({ after_consecutive_failures: 3, recover_after_consecutive_successes: 3, notify: [] })
+      expect(failing.open).toEqual([expect.objectContaining({ connection_id: "erp", consecutive_failures: 3 })])
+      expect(failing.alerts).toEqual([
+        expect.objectContaining({
+          connection_id: "erp", state: "failing", title: `Integration "erp" is failing`,
+          description: expect.stringMatching(/^The last 3 syncs on connection "erp" failed in a row\. Last error: /),
+          recipients: [{ channel: "feed", to: null }],
+        }),
+      ])
+      for (let i = 0; i < 3; i++) {
+        const orderId = await placeOrder(container, store, { email: `ok-${i}-${Date.now()}@example.com`, items: [{ title: "Red mug", quantity: 1 }] })
+        expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "synced" })
+      }
+      const recovered = await alertsWhen((b) => b.alerts.length === 2)
+      expect(recovered.alerts.map((a: { state: string }) => a.state)).toEqual(["recovered", "failing"])
+      expect(recovered.open).toEqual([])
+      expect((await api.get("/admin/integrations/alerts?connection_id=crm", auth)).data.count).toBe(0)
     })
 
     it("charts a connection's history over a window, and lists its outages as incidents with start, end and duration", async () => {

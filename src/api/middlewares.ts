@@ -13,6 +13,7 @@ import {
   RetryQueueBody,
   IgnoreSyncRecordBody,
   ConnectionHistoryQuery,
+  ListAlertsQuery,
 } from "./admin/integrations/validators"
 
 import { guardErpOwnedStock } from "./admin/inventory-guard"
@@ -86,6 +87,7 @@ export default defineMiddlewares({
     { matcher: "/admin/integrations/backfills", methods: ["POST"], middlewares: [validateAndTransformBody(StartBackfillBody)] },
     { matcher: "/admin/integrations/connections/:id/mode", methods: ["POST"], middlewares: [validateAndTransformBody(SwitchModeBody)] },
     { matcher: "/admin/integrations/connections/:id/history", methods: ["GET"], middlewares: [validateAndTransformQuery(ConnectionHistoryQuery, {})] },
+    { matcher: "/admin/integrations/alerts", methods: ["GET"], middlewares: [validateAndTransformQuery(ListAlertsQuery, {})] },
     { matcher: "/admin/integrations/queue", methods: ["GET"], middlewares: [validateAndTransformQuery(ListQueueQuery, {})] },
     { matcher: "/admin/integrations/queue/export", methods: ["GET"], middlewares: [validateAndTransformQuery(ExportQueueQuery, {})] },
     { matcher: "/admin/integrations/queue/retry", methods: ["POST"], middlewares: [validateAndTransformBody(RetryQueueBody)] },

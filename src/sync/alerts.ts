@@ -1,5 +1,5 @@
 import type { INotificationModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, generateEntityId, Modules } from "@medusajs/framework/utils"
 import type { Settlement } from "../modules/integration-hub/service"
 import { hubOf } from "./hub"
 
@@ -50,15 +50,14 @@ export type StaffAlert = {
  * Through Medusa's Notification module: the admin feed, and an e-mail to each `alerts.notify` address (template
  * `integration-hub-connection-alert` unless the alert names another). A channel without a provider is logged,
  * never thrown: an alert must not fail the sync that raised it. The text has no personal data (errors are
- * redacted before they get here). Returns the channels it reached.
+ * redacted before they get here). Each alert is kept in the history the console shows (alert_log), whatever it
+ * reached. Returns the channels it reached.
  */
 export async function sendAlert(container: MedusaContainer, connectionId: string, alert: StaffAlert): Promise<string[]> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const line = `integration-hub: ${alert.title}: ${alert.description}`
   if (alert.state === "recovered") logger.info(line)
   else logger.warn(line)
-  if (!container.hasRegistration(Modules.NOTIFICATION)) return []
-  const notifications = container.resolve<INotificationModuleService>(Modules.NOTIFICATION)
   const data = { connection_id: connectionId, state: alert.state, title: alert.title, description: alert.description, ...alert.data }
   const resource = alert.resource ? { resource_type: alert.resource.type, resource_id: alert.resource.id } : {}
   const hub = hubOf(container)
@@ -67,7 +66,9 @@ export async function sendAlert(container: MedusaContainer, connectionId: string
     ...hub.pluginOptions.alerts.notify.map((to) => ({ to, channel: "email", template: alert.template ?? ALERT_TEMPLATE, data, ...resource })),
   ]
   const reached: string[] = []
+  const notifications = container.hasRegistration(Modules.NOTIFICATION) ? container.resolve<INotificationModuleService>(Modules.NOTIFICATION) : null
   for (const [i, message] of messages.entries()) {
+    if (!notifications) break
     const idempotency_key = alert.idempotencyKey ? `${alert.idempotencyKey}:${message.channel}:${i}` : undefined
     try {
       await notifications.createNotifications({ ...message, ...(idempotency_key ? { idempotency_key } : {}) })
@@ -76,5 +77,21 @@ export async function sendAlert(container: MedusaContainer, connectionId: string
       logger.warn(`integration-hub: could not send the ${message.channel} alert for connection "${connectionId}": ${(err as Error).message}`)
     }
   }
+  await recordAlert(container, connectionId, alert, messages.map((m) => ({ channel: m.channel, to: m.to || null })), reached)
   return reached
+}
+
+/** Keeps the alert in the history the console shows (once per idempotency key); never fails the caller. */
+async function recordAlert(container: MedusaContainer, connectionId: string, alert: StaffAlert, recipients: Array<{ channel: string; to: string | null }>, reached: string[]) {
+  try {
+    await hubOf(container).execute(
+      `INSERT INTO alert_log (id, connection_id, state, title, description, recipients, reached, resource_type, resource_id, idempotency_key)
+       VALUES (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?)
+       ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL AND deleted_at IS NULL DO NOTHING`,
+      [generateEntityId(undefined, "ialr"), connectionId, alert.state, alert.title, alert.description, JSON.stringify(recipients), JSON.stringify(reached),
+        alert.resource?.type ?? null, alert.resource?.id ?? null, alert.idempotencyKey ?? null]
+    )
+  } catch (err) {
+    container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).warn(`integration-hub: could not keep the alert for connection "${connectionId}" in its history: ${(err as Error).message}`)
+  }
 }

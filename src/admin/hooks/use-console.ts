@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
 import type {
-  BulkRetryResponse, CallLogResponse, ConnectionHistoryResponse, WebhookEventsResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
+  AlertsResponse, BulkRetryResponse, CallLogResponse, ConnectionHistoryResponse, WebhookEventsResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
 } from "../lib/console-types"
 
 const CONSOLE = ["integration-hub", "console"] as const
@@ -119,6 +119,15 @@ export function useCallLog(filter: Record<string, string | undefined>, page: { l
   return useQuery({
     queryKey: [...CONSOLE, "calls", filter, page],
     queryFn: () => sdk.client.fetch<CallLogResponse>(`/admin/integrations/logs?${query({ ...filter, ...page })}`),
+  })
+}
+
+/** The alerts sent, newest first, with the thresholds and the alerts open now. */
+export function useAlerts(filter: { connection_id?: string }, page: { limit: number; offset: number }) {
+  return useQuery({
+    queryKey: [...CONSOLE, "alerts", filter, page],
+    queryFn: () => sdk.client.fetch<AlertsResponse>(`/admin/integrations/alerts?${query({ ...filter, ...page })}`),
+    refetchInterval: 30_000,
   })
 }
 

@@ -114,3 +114,24 @@ export type WebhookEventRow = {
 }
 export type WebhookEventsResponse = { webhook_events: WebhookEventRow[]; count: number; limit: number; offset: number }
 export type CallLogResponse = { logs: import("./types").IntegrationLogEntry[]; count: number; limit: number; offset: number }
+
+export type AlertRow = {
+  id: string
+  connection_id: string
+  state: string
+  title: string
+  description: string
+  recipients: Array<{ channel: string; to: string | null }>
+  reached: string[]
+  resource_type: string | null
+  resource_id: string | null
+  created_at: string
+}
+export type AlertsResponse = {
+  alerts: AlertRow[]
+  count: number
+  limit: number
+  offset: number
+  thresholds: { after_consecutive_failures: number; recover_after_consecutive_successes: number; notify: string[] }
+  open: Array<{ connection_id: string; since: string; consecutive_failures: number }>
+}

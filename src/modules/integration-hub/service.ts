@@ -19,6 +19,7 @@ import { DriftItem } from "./models/drift-item"
 import { ReconciliationRun } from "./models/reconciliation-run"
 import { ErpStockLevel } from "./models/erp-stock-level"
 import { HealthBucket } from "./models/health-bucket"
+import { AlertLog } from "./models/alert-log"
 import { PaymentDrift } from "./models/payment-drift"
 import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
@@ -117,6 +118,7 @@ export default class IntegrationHubModuleService extends MedusaService({
   ReconciliationRun,
   DriftItem,
   HealthBucket,
+  AlertLog,
 }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger

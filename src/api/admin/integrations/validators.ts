@@ -227,3 +227,10 @@ export type IgnoreSyncRecordBodyType = z.infer<typeof IgnoreSyncRecordBody>
 
 export const ConnectionHistoryQuery = z.object({ window: z.enum(["24h", "7d", "30d"]).default("24h") })
 export type ConnectionHistoryQueryType = z.infer<typeof ConnectionHistoryQuery>
+
+export const ListAlertsQuery = z.object({
+  connection_id: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).default(0),
+})
+export type ListAlertsQueryType = z.infer<typeof ListAlertsQuery>

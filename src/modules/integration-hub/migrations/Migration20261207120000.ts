@@ -3,7 +3,7 @@ import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 /**
  * The console: each connection's health in 5-minute buckets (rolled up from the call log by a job, with a cursor on
  * the connection's state); pausing a connection from the admin; ignoring a record with a reason (audited); the call
- * log and webhook events listed newest first across connections.
+ * log and webhook events listed newest first across connections; the history of the alerts sent.
  */
 export class Migration20261207120000 extends Migration {
 
@@ -17,12 +17,19 @@ export class Migration20261207120000 extends Migration {
     this.addSql(`alter table if exists "sync_audit" drop constraint if exists "sync_audit_action_check";`);
     this.addSql(`alter table if exists "sync_audit" add constraint "sync_audit_action_check" check("action" in ('edit', 'retry', 'bulk_retry', 'ignore'));`);
 
+    this.addSql(`create table if not exists "alert_log" ("id" text not null, "connection_id" text not null, "state" text not null, "title" text not null, "description" text not null, "recipients" jsonb not null, "reached" jsonb not null, "resource_type" text null, "resource_id" text null, "idempotency_key" text null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "alert_log_pkey" primary key ("id"));`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_alert_log_created_at" ON "alert_log" ("created_at") WHERE deleted_at IS NULL;`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_alert_log_connection_id_created_at" ON "alert_log" ("connection_id", "created_at") WHERE deleted_at IS NULL;`);
+    this.addSql(`CREATE UNIQUE INDEX IF NOT EXISTS "IDX_alert_log_idempotency_key_unique" ON "alert_log" ("idempotency_key") WHERE idempotency_key IS NOT NULL AND deleted_at IS NULL;`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_alert_log_deleted_at" ON "alert_log" ("deleted_at") WHERE deleted_at IS NULL;`);
+
     // The console's call log and webhook events, newest first across connections.
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_integration_log_created_at" ON "integration_log" ("created_at") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_webhook_event_created_at" ON "webhook_event" ("created_at") WHERE deleted_at IS NULL;`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop table if exists "alert_log" cascade;`);
     this.addSql(`drop index if exists "IDX_webhook_event_created_at";`);
     this.addSql(`drop index if exists "IDX_integration_log_created_at";`);
     this.addSql(`alter table if exists "sync_audit" drop constraint if exists "sync_audit_action_check";`);
