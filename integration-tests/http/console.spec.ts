@@ -5,6 +5,7 @@ import { floorToBucket, rollUpHealth } from "../../src/modules/integration-hub/h
 import { readHealthWindow } from "../../src/modules/integration-hub/health-windows"
 import { summarizeWindow } from "../../src/console/overview"
 import { rollUpConnectionsHealth } from "../../src/console/roll-up"
+import { sendMonthlyHealthReport } from "../../src/console/report-mail"
 import { drainDueSyncs } from "../../src/sync/engine"
 import { SandboxErpProvider } from "../../src/providers/erp-sandbox/service"
 import { adminHeaders } from "../helpers/admin"
@@ -40,6 +41,7 @@ type Body = {
   thresholds: unknown
   open: unknown[]
   alerts: Array<{ state: string }>
+  report: { connections: Array<{ top_causes: unknown[]; verdict: { grade: string; words: string }; previous: unknown; trend: { availability: string } }> }
   sync_record: unknown
 }
 type Api = {
@@ -171,6 +173,55 @@ medusaIntegrationTestRunner({
       expect(recovered.alerts.map((a: { state: string }) => a.state)).toEqual(["recovered", "failing"])
       expect(recovered.open).toEqual([])
       expect((await api.get("/admin/integrations/alerts?connection_id=crm", auth)).data.count).toBe(0)
+    })
+
+    it("reports a period's health per connection: figures, top causes, incidents, trend and a verdict; as CSV, as a printable page, and sent once a month", async () => {
+      await hub(container).ensureConnectionStates(["erp"])
+      await execute(container)(`UPDATE connection_state SET first_enabled_at = now() - interval '3 days' WHERE connection_id = 'erp'`, [])
+      const start = floorToBucket(new Date(Date.now() - 3 * 3600_000))
+      for (const m of [1, 6, 11]) {
+        await execute(container)(
+          `INSERT INTO integration_log (id, connection_id, direction, operation, status, http_status, duration_ms, created_at) VALUES ('ilog_' || md5(random()::text), 'erp', 'out', 'test.call', 'error', 503, 200, ?)`,
+          [new Date(start.getTime() + m * 60_000)]
+        )
+      }
+      for (let i = 0; i < 2; i++) {
+        const orderId = await placeOrder(container, store, { email: `report-${i}-${Date.now()}@example.com`, items: [{ title: "Ghost hat", quantity: 1 }] })
+        expect(await waitForSettledSync(container, orderId, "create")).toMatchObject({ status: "failed" })
+      }
+      await rollUpConnectionsHealth(container)
+      const from = new Date(Date.now() - 86_400_000).toISOString()
+      const to = new Date(Date.now() + 60_000).toISOString()
+      const { data } = await api.get(`/admin/integrations/reports/health?from=${from}&to=${to}`, auth)
+      const [erp] = data.report.connections
+      expect(erp).toMatchObject({ id: "erp", dead_letters: 0, incidents: [expect.objectContaining({ kind: "outage", duration_ms: 900_000 })] })
+      expect(erp.top_causes).toEqual([
+        { cause: expect.stringMatching(/^Cannot sync order … to erp: line item 'Ghost hat' has SKU 'HAT-GHOST'/), code: "unknown_sku", failures: 2, records: 2 },
+      ])
+      expect(erp.verdict.grade).toBe("unreliable")
+      expect(erp.verdict.words).toMatch(/^unreliable: \d+(\.\d)? % of calls failed on the vendor's side, 1 outage, longest 15 min — talk to the vendor about its reliability$/)
+      // The day before: no call, nothing down — so availability went down against it.
+      expect(erp.previous).toMatchObject({ availability: 1, calls: 0 })
+      expect(erp.trend.availability).toMatch(/^down \d+(\.\d)? points?$/)
+
+      const csv = String((await api.get(`/admin/integrations/reports/health?from=${from}&to=${to}&format=csv`, auth)).data).trim().split("\r\n")
+      expect(csv).toHaveLength(2)
+      expect(csv[0]).toMatch(/^connection,kind,provider,from,to,availability_pct,/)
+      expect(csv[1]).toMatch(/^erp,erp,sandbox,.*,"unreliable: .* talk to the vendor about its reliability"$/)
+      const html = String((await api.get(`/admin/integrations/reports/health?from=${from}&to=${to}&format=html`, auth)).data)
+      expect(html).toMatch(/^<!doctype html>/)
+      expect(html).toContain("unreliable: ")
+      expect((await failing(api.get(`/admin/integrations/reports/health?month=2026-11&from=${from}`, auth))).status).toBe(400)
+      expect((await failing(api.get(`/admin/integrations/reports/health?from=2026-01-01&to=2026-06-01`, auth))).data.message).toMatch(/^A health report covers at most 92 days/)
+
+      // The monthly e-mail: once per month, whatever the number of runs, kept in the alerts history.
+      const month = new Date().toISOString().slice(0, 7)
+      const sent = await sendMonthlyHealthReport(container, { month })
+      await sendMonthlyHealthReport(container, { month })
+      expect(sent.link).toMatch(new RegExp(`/app/integrations/report\\?month=${month}$`))
+      const reports = await hub(container).listAlertLogs({ state: "report" })
+      expect(reports).toHaveLength(1)
+      expect(reports[0]).toMatchObject({ connection_id: "*", title: `Integrations health report for ${month}`, description: expect.stringMatching(/^erp \(erp\): /) })
     })
 
     it("charts a connection's history over a window, and lists its outages as incidents with start, end and duration", async () => {

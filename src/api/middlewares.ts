@@ -14,6 +14,7 @@ import {
   IgnoreSyncRecordBody,
   ConnectionHistoryQuery,
   ListAlertsQuery,
+  HealthReportQuery,
 } from "./admin/integrations/validators"
 
 import { guardErpOwnedStock } from "./admin/inventory-guard"
@@ -87,6 +88,7 @@ export default defineMiddlewares({
     { matcher: "/admin/integrations/backfills", methods: ["POST"], middlewares: [validateAndTransformBody(StartBackfillBody)] },
     { matcher: "/admin/integrations/connections/:id/mode", methods: ["POST"], middlewares: [validateAndTransformBody(SwitchModeBody)] },
     { matcher: "/admin/integrations/connections/:id/history", methods: ["GET"], middlewares: [validateAndTransformQuery(ConnectionHistoryQuery, {})] },
+    { matcher: "/admin/integrations/reports/health", methods: ["GET"], middlewares: [validateAndTransformQuery(HealthReportQuery, {})] },
     { matcher: "/admin/integrations/alerts", methods: ["GET"], middlewares: [validateAndTransformQuery(ListAlertsQuery, {})] },
     { matcher: "/admin/integrations/queue", methods: ["GET"], middlewares: [validateAndTransformQuery(ListQueueQuery, {})] },
     { matcher: "/admin/integrations/queue/export", methods: ["GET"], middlewares: [validateAndTransformQuery(ExportQueueQuery, {})] },

@@ -27,7 +27,8 @@ export type QueueFilter = {
  * An error in words with what names one record taken out (order numbers "#1042", Medusa ids): the same cause on
  * 37 orders reads the same 37 times, so they group. Done in SQL so that grouping and filtering by a cause agree.
  */
-export const CAUSE_SQL = `regexp_replace(COALESCE(last_error, ''), '(#[0-9]+|\\m[a-z]+_[0-9A-Z]{26}\\M)', '…', 'g')`
+export const causeSql = (column = "last_error") => `regexp_replace(COALESCE(${column}, ''), '(#[0-9]+|\\m[a-z]+_[0-9A-Z]{26}\\M)', '…', 'g')`
+const CAUSE_SQL = causeSql()
 const CAUSE_KEY_SQL = `md5(connection_id || '|' || entity_type || '|' || operation || '|' || COALESCE(last_error_code, '') || '|' || ${CAUSE_SQL})`
 
 const STATE_SQL = (paused: string) => `CASE

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
 import type {
-  AlertsResponse, BulkRetryResponse, CallLogResponse, ConnectionHistoryResponse, WebhookEventsResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
+  AlertsResponse, BulkRetryResponse, HealthReportResponse, CallLogResponse, ConnectionHistoryResponse, WebhookEventsResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
 } from "../lib/console-types"
 
 const CONSOLE = ["integration-hub", "console"] as const
@@ -64,10 +64,12 @@ export function useQueue(filter: QueueFilter, page: { limit: number; offset: num
   })
 }
 
+/** The backend the admin talks to, for links the browser follows itself (downloads, printable pages). */
+const backend = () => (typeof __BACKEND_URL__ !== "undefined" && __BACKEND_URL__ ? __BACKEND_URL__.replace(/\/$/, "") : "")
+
 /** Where the open list downloads as CSV, under the same filter. */
 export const queueExportUrl = (filter: QueueFilter) => {
-  const base = typeof __BACKEND_URL__ !== "undefined" && __BACKEND_URL__ ? __BACKEND_URL__.replace(/\/$/, "") : ""
-  return `${base}/admin/integrations/queue/export?${query({ ...filter, view: filter.view === "resolved" ? "open" : filter.view })}`
+  return `${backend()}/admin/integrations/queue/export?${query({ ...filter, view: filter.view === "resolved" ? "open" : filter.view })}`
 }
 
 export function useRetryQueue() {
@@ -130,5 +132,16 @@ export function useAlerts(filter: { connection_id?: string }, page: { limit: num
     refetchInterval: 30_000,
   })
 }
+
+/** The health report of a month (YYYY-MM, the store's time zone). */
+export function useHealthReport(month: string) {
+  return useQuery({
+    queryKey: [...CONSOLE, "report", month],
+    queryFn: () => sdk.client.fetch<HealthReportResponse>(`/admin/integrations/reports/health?month=${month}`),
+  })
+}
+
+/** The report as a download (csv) or a printable page (html), for links. */
+export const reportUrl = (month: string, format: "csv" | "html") => `${backend()}/admin/integrations/reports/health?month=${month}&format=${format}`
 
 export { CONSOLE as consoleKey }

@@ -135,3 +135,24 @@ export type AlertsResponse = {
   thresholds: { after_consecutive_failures: number; recover_after_consecutive_successes: number; notify: string[] }
   open: Array<{ connection_id: string; since: string; consecutive_failures: number }>
 }
+
+export type ReportConnection = {
+  id: string
+  kind: string
+  provider: string
+  availability: number | null
+  calls: number
+  errors: number
+  error_rate: number | null
+  vendor_error_rate: number | null
+  throttled: number
+  rate_limit_headroom: number | null
+  latency_ms: { p50: number | null; p95: number | null; max: number | null }
+  dead_letters: number
+  top_causes: Array<{ cause: string; code: string | null; failures: number; records: number }>
+  incidents: Incident[]
+  previous: { availability: number | null; error_rate: number | null; p95_ms: number | null; calls: number }
+  trend: { availability: string | null; error_rate: string | null; p95_ms: string | null }
+  verdict: { grade: "idle" | "healthy" | "flaky" | "unreliable"; words: string }
+}
+export type HealthReportResponse = { report: { from: string; to: string; previous: { from: string; to: string }; generated_at: string; connections: ReportConnection[] } }

@@ -234,3 +234,14 @@ export const ListAlertsQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 })
 export type ListAlertsQueryType = z.infer<typeof ListAlertsQuery>
+
+export const HealthReportQuery = z
+  .object({
+    /** A calendar month of the store's time zone (the plugin's timeZone option). */
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month as YYYY-MM").optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    format: z.enum(["json", "csv", "html"]).default("json"),
+  })
+  .refine((q) => Boolean(q.month) !== Boolean(q.from), { message: "give a month (YYYY-MM), or a from date (and optionally to), not both" })
+export type HealthReportQueryType = z.infer<typeof HealthReportQuery>

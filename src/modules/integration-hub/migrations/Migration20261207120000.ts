@@ -26,9 +26,12 @@ export class Migration20261207120000 extends Migration {
     // The console's call log and webhook events, newest first across connections.
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_integration_log_created_at" ON "integration_log" ("created_at") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_webhook_event_created_at" ON "webhook_event" ("created_at") WHERE deleted_at IS NULL;`);
+    // The health report: the failed and dead runs of a period.
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_sync_run_failures_created_at" ON "sync_run" ("created_at") WHERE status IN ('failed', 'dead') AND deleted_at IS NULL;`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop index if exists "IDX_sync_run_failures_created_at";`);
     this.addSql(`drop table if exists "alert_log" cascade;`);
     this.addSql(`drop index if exists "IDX_webhook_event_created_at";`);
     this.addSql(`drop index if exists "IDX_integration_log_created_at";`);

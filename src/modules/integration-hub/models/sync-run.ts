@@ -24,4 +24,8 @@ export const SyncRun = model
     /** A failed run a later run of the same record made good (auto-resolve): no longer needs anyone. */
     resolved_at: model.dateTime().nullable(),
   })
-  .indexes([{ on: ["sync_record_id", "created_at"] }])
+  .indexes([
+    { on: ["sync_record_id", "created_at"] },
+    // The health report: the failed and dead runs of a period.
+    { name: "IDX_sync_run_failures_created_at", on: ["created_at"], where: "status IN ('failed', 'dead') AND deleted_at IS NULL" },
+  ])

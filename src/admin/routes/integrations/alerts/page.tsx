@@ -6,6 +6,11 @@ import { useAlerts, useConnectionsHealth } from "../../../hooks/use-console"
 import type { AlertRow } from "../../../lib/console-types"
 
 const columns = createDataTableColumnHelper<AlertRow>()
+const KINDS: Record<string, { label: string; color: "green" | "red" | "blue" }> = {
+  failing: { label: "Failing", color: "red" },
+  recovered: { label: "Recovered", color: "green" },
+  report: { label: "Health report", color: "blue" },
+}
 
 /** Each alert and recovery notice sent: when, about what, why, to whom and which channels took it; the thresholds above. */
 const AlertsPage = () => {
@@ -18,7 +23,10 @@ const AlertsPage = () => {
       columns.accessor("created_at", { header: "Sent", cell: ({ row }) => new Date(row.original.created_at).toLocaleString() }),
       columns.accessor("state", {
         header: "Kind",
-        cell: ({ row }) => <StatusBadge color={row.original.state === "recovered" ? "green" : "red"}>{row.original.state === "recovered" ? "Recovered" : row.original.state === "failing" ? "Failing" : row.original.state}</StatusBadge>,
+        cell: ({ row }) => {
+          const kind = KINDS[row.original.state] ?? { label: row.original.state.replace(/_/g, " "), color: "red" as const }
+          return <StatusBadge color={kind.color}>{kind.label}</StatusBadge>
+        },
       }),
       columns.accessor("title", {
         header: "Why",
