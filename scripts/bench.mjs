@@ -6,9 +6,10 @@
 // Then P5, webhook ingest (scripts/bench-webhooks.mjs): the hub's webhook route against a bare route doing the same
 // signature check, in one store. Then P2, backlog drain at the vendor's limit (scripts/bench-backlog.mjs), with one and two
 // store processes. Then the stock import of 50,000 SKUs against Medusa's own batch route (scripts/bench-inventory.mjs).
-// Env: BENCH_ONLY=checkout|webhooks|backlog|inventory (one part), BENCH_ORDERS (default 300 per store),
+// Then the Integrations console at scale: 1,000,000 call-log rows and 100,000 sync records (scripts/bench-console.mjs).
+// Env: BENCH_ONLY=checkout|webhooks|backlog|inventory|console (one part), BENCH_ORDERS (default 300 per store),
 // BENCH_WARMUP (default 20), BENCH_WEBHOOKS, BENCH_CONCURRENCY, BENCH_BACKLOG_ORDERS, BENCH_BACKLOG_RATE,
-// BENCH_INVENTORY_SKUS, DATABASE_URL (else embedded PostgreSQL).
+// BENCH_INVENTORY_SKUS, BENCH_CONSOLE_LOGS, BENCH_CONSOLE_RECORDS, BENCH_CONSOLE_CALLS, DATABASE_URL (else embedded PostgreSQL).
 import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import path from "node:path"
@@ -24,6 +25,7 @@ const { StoreClient, adminClient, DEMO_ADDRESS, DEMO_WEBHOOK_SECRET } = await im
 const { benchWebhooks } = await import("./bench-webhooks.mjs")
 const { benchBacklog } = await import("./bench-backlog.mjs")
 const { benchInventory } = await import("./bench-inventory.mjs")
+const { benchConsole } = await import("./bench-console.mjs")
 
 const ONLY = process.env.BENCH_ONLY
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 300)
@@ -155,6 +157,10 @@ try {
   if (!ONLY || ONLY === "inventory") {
     const build = ONLY === "inventory"
     await benchInventory({ startDemoStore: (opts) => startDemoStore({ ...opts, build: opts.build ?? build }), databaseUrl, adminClient, log })
+  }
+  if (!ONLY || ONLY === "console") {
+    const build = ONLY === "console"
+    await benchConsole({ startDemoStore: (opts) => startDemoStore({ ...opts, build }), databaseUrl, adminClient, log })
   }
 } catch (err) {
   console.error(`[bench] ${err.stack ?? err}`)

@@ -133,7 +133,7 @@ medusaIntegrationTestRunner({
       // The window to at(60): 4 buckets rolled up (t0 to at(20)), then 8 read from the log itself, one of them with a
       // call that failed (down); the late row before the cursor is in neither.
       await log(at(26), "error", 503, 30)
-      const w = summarizeWindow(await readHealthWindow(execute(container), "erp", t0, at(60)), { requests: 10, perSeconds: 1 })
+      const w = summarizeWindow(await readHealthWindow(execute(container), "erp", t0, at(60), at(60)), { requests: 10, perSeconds: 1 })
       expect(w).toMatchObject({ buckets: 12, down_buckets: 2, availability: 0.8333, calls: 10, errors: 5, vendor_errors: 4, error_rate: 0.5, auth_errors: 1 })
       // 10 calls: 3 ≤ 50 ms, 3 ≤ 100, 1 ≤ 500, 1 ≤ 2500, 2 ≤ 10000 — p50 in the second bin, p95 in the eighth.
       expect(w.latency_ms).toEqual({ p50: 83, p95: 8750, max: 10000 })

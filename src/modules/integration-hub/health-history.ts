@@ -24,13 +24,14 @@ const num = (v: unknown) => Number(v ?? 0)
  * rolled-up ones through the (connection, bucket_start) index, then the calls since the last roll-up from the log.
  * At most 30 days of 5-minute buckets (8,640 rows of a few numbers each).
  */
-export async function readBuckets(execute: Execute, connectionId: string, from: Date, to: Date): Promise<BucketFigures[]> {
+export async function readBuckets(execute: Execute, connectionId: string, from: Date, to: Date, now = new Date()): Promise<BucketFigures[]> {
   const [state] = await execute<{ health_rolled_until: Date | null }>(
     `SELECT health_rolled_until FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`,
     [connectionId]
   )
-  const rolled = new Date(Math.max(from.getTime(), Math.min(to.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
-  const tailStart = new Date(Math.max(rolled.getTime(), floorToBucket(new Date(to.getTime() - LIVE_TAIL_MS)).getTime()))
+  const until = new Date(Math.min(to.getTime(), now.getTime()))
+  const rolled = new Date(Math.max(from.getTime(), Math.min(until.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
+  const tailStart = new Date(Math.max(rolled.getTime(), floorToBucket(new Date(until.getTime() - LIVE_TAIL_MS)).getTime()))
   const [rows, tail] = await Promise.all([
     execute<Record<string, unknown> & { bucket_start: Date; latency_bins: number[]; queue: Record<string, number> | null; circuit: string | null }>(
       `SELECT bucket_start, calls, errors, vendor_errors, throttled, successes, duration_ms_max, latency_bins, queue, circuit
@@ -38,7 +39,7 @@ export async function readBuckets(execute: Execute, connectionId: string, from: 
         ORDER BY bucket_start`,
       [connectionId, from, rolled]
     ),
-    tailStart < to ? execute<Record<string, unknown> & { bucket_start: Date; bins: number[] }>(`${SPAN_BUCKETS_SQL} ORDER BY 1`, [connectionId, tailStart, to]) : Promise.resolve([]),
+    tailStart < until ? execute<Record<string, unknown> & { bucket_start: Date; bins: number[] }>(`${SPAN_BUCKETS_SQL} ORDER BY 1`, [connectionId, tailStart, until]) : Promise.resolve([]),
   ])
   const waitingOf = (q: Record<string, number> | null) =>
     q ? num(q.pending) + num(q.running) + num(q.retrying) + num(q.needs_attention) + num(q.dead) : null

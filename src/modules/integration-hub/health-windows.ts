@@ -30,16 +30,18 @@ export const DOWN_BUCKET_SQL = `((calls > 0 AND successes = 0 AND vendor_errors 
  * the last roll-up, through the (connection, bucket_start) index, and the calls since from the log (the same
  * figures, grouped the same way): grouped reads, whatever the size of the call log.
  */
-export async function readHealthWindow(execute: Execute, connectionId: string, from: Date, to: Date): Promise<HealthWindow> {
+export async function readHealthWindow(execute: Execute, connectionId: string, from: Date, to: Date, now = new Date()): Promise<HealthWindow> {
   const [state] = await execute<{ first_enabled_at: Date; health_rolled_until: Date | null }>(
     `SELECT first_enabled_at, health_rolled_until FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`,
     [connectionId]
   )
   // The window as far as it is known: from when the connection was first enabled, through its buckets up to the last
   // roll-up, then the calls since read from the log (at most its last hour, through the log's index).
-  const start = new Date(Math.max(from.getTime(), state ? floorToBucket(new Date(state.first_enabled_at)).getTime() : to.getTime()))
-  const rolled = new Date(Math.max(start.getTime(), Math.min(to.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
-  const tailStart = new Date(Math.max(rolled.getTime(), floorToBucket(new Date(to.getTime() - LIVE_TAIL_MS)).getTime()))
+  // A window reaching into the future (this month's report) is known up to now.
+  const until = new Date(Math.min(to.getTime(), now.getTime()))
+  const start = new Date(Math.min(until.getTime(), Math.max(from.getTime(), state ? floorToBucket(new Date(state.first_enabled_at)).getTime() : until.getTime())))
+  const rolled = new Date(Math.max(start.getTime(), Math.min(until.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
+  const tailStart = new Date(Math.max(rolled.getTime(), floorToBucket(new Date(until.getTime() - LIVE_TAIL_MS)).getTime()))
   const [[sums], bins, tail] = await Promise.all([
     execute<Record<"down" | "calls" | "successes" | "errors" | "vendor_errors" | "throttled" | "auth_errors" | "longest" | "peak", string | null>>(
       `SELECT count(*) FILTER (WHERE ${DOWN_BUCKET_SQL}) AS down, sum(calls) AS calls, sum(successes) AS successes, sum(errors) AS errors,
@@ -55,8 +57,8 @@ export async function readHealthWindow(execute: Execute, connectionId: string, f
         GROUP BY e.idx`,
       [connectionId, start, rolled]
     ),
-    tailStart < to
-      ? execute<Record<"calls" | "successes" | "errors" | "vendor_errors" | "throttled" | "auth_errors" | "total" | "longest", string> & { bins: number[] }>(SPAN_BUCKETS_SQL, [connectionId, tailStart, to])
+    tailStart < until
+      ? execute<Record<"calls" | "successes" | "errors" | "vendor_errors" | "throttled" | "auth_errors" | "total" | "longest", string> & { bins: number[] }>(SPAN_BUCKETS_SQL, [connectionId, tailStart, until])
       : Promise.resolve([]),
   ])
   const latency_bins = new Array<number>(LATENCY_BINS_MS.length + 1).fill(0)
@@ -65,7 +67,7 @@ export async function readHealthWindow(execute: Execute, connectionId: string, f
   const w: HealthWindow = {
     from,
     to,
-    buckets: Math.ceil((rolled.getTime() - start.getTime()) / BUCKET_MS) + Math.ceil(Math.max(0, to.getTime() - tailStart.getTime()) / BUCKET_MS),
+    buckets: Math.ceil((rolled.getTime() - start.getTime()) / BUCKET_MS) + Math.ceil(Math.max(0, until.getTime() - tailStart.getTime()) / BUCKET_MS),
     down_buckets: n(sums?.down),
     calls: n(sums?.calls),
     successes: n(sums?.successes),
