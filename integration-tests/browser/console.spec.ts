@@ -215,6 +215,6 @@ describeWithChromium("the Integrations console in the real admin (Chromium)", ()
     expect(csv.slice(1).map((line) => line.split(",")[0]).sort()).toEqual(["carrier", "crm", "erp", "gateway"])
 
     await page.goto(`${store.url}/app/integrations/alerts`)
-    await expect(page.getByTestId("alert-thresholds").textContent()).resolves.toMatch(/A connection alerts after 3 failed syncs in a row/)
+    await page.getByTestId("alert-thresholds").getByText(/^A connection alerts after 3 failed syncs in a row/).waitFor({ timeout: 30_000 })
   })
 })

@@ -43,7 +43,7 @@ export type PauseResponse = { connection_id: string; paused: boolean; message: s
 
 export type QueueView = "open" | "in_flight" | "resolved"
 export type QueueState = "needs_attention" | "dead" | "paused" | "retrying"
-export type QueueFilter = { view: QueueView; connection_id?: string; entity_type?: string; state?: QueueState; older_than_minutes?: number; cause?: string }
+export type QueueFilter = { view: QueueView; connection_id?: string; entity_type?: string; state?: QueueState; error_code?: string; older_than_minutes?: number; cause?: string }
 
 export type QueueGroup = {
   cause: string

@@ -93,6 +93,6 @@ const AlertsPage = () => {
   )
 }
 
-export const config = defineRouteConfig({ label: "Alerts" })
+export const config = defineRouteConfig({ label: "Alerts", rank: 4 })
 
 export default AlertsPage

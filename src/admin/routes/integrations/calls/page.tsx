@@ -87,6 +87,6 @@ const CallsPage = () => {
   )
 }
 
-export const config = defineRouteConfig({ label: "Call log" })
+export const config = defineRouteConfig({ label: "Call log", rank: 3 })
 
 export default CallsPage

@@ -62,7 +62,7 @@ const QueuePage = () => {
             ))}
           </div>
         </div>
-        <Filters filter={filter} onChange={change} />
+        <Filters filter={filter} onChange={change} errorCodes={[...new Set((open?.groups ?? []).map((g) => g.error_code).filter((c): c is string => Boolean(c)))]} />
         {isError && <Text className="px-6 py-4 text-ui-fg-error" size="small">Could not load the queue: {error.message}</Text>}
         {open && filter.view !== "resolved" && <Groups groups={open.groups} filter={filter} onShow={(cause) => change({ cause })} />}
       </Container>
@@ -72,7 +72,7 @@ const QueuePage = () => {
   )
 }
 
-const Filters = ({ filter, onChange }: { filter: QueueFilter; onChange: (patch: Partial<QueueFilter>) => void }) => {
+const Filters = ({ filter, onChange, errorCodes }: { filter: QueueFilter; onChange: (patch: Partial<QueueFilter>) => void; errorCodes: string[] }) => {
   const connections = useConnectionsHealth().data?.connections ?? []
   return (
     <div className="flex flex-wrap items-center gap-2 px-6 py-3" data-testid="queue-filters">
@@ -81,6 +81,7 @@ const Filters = ({ filter, onChange }: { filter: QueueFilter; onChange: (patch: 
       {filter.view === "open" && (
         <FilterSelect value={filter.state} anyLabel="Every state" items={OPEN_STATES} onChange={(v) => onChange({ state: v as QueueState | undefined })} testId="queue-filter-state" />
       )}
+      <FilterSelect value={filter.error_code} anyLabel="Every error" items={[...new Set([...errorCodes, ...(filter.error_code ? [filter.error_code] : [])])].map((c) => ({ value: c, label: c.replace(/_/g, " ") }))} onChange={(v) => onChange({ error_code: v })} testId="queue-filter-error" />
       <FilterSelect value={filter.older_than_minutes ? String(filter.older_than_minutes) : undefined} anyLabel="Any age" items={AGES} onChange={(v) => onChange({ older_than_minutes: v ? Number(v) : undefined })} testId="queue-filter-age" />
       {filter.cause && (
         <Button size="small" variant="transparent" onClick={() => onChange({ cause: undefined })} data-testid="queue-filter-cause-clear">Show every cause</Button>
@@ -257,6 +258,6 @@ const ResolvedTable = ({ data, isLoading, pagination, setPagination }: {
   )
 }
 
-export const config = defineRouteConfig({ label: "Work queue" })
+export const config = defineRouteConfig({ label: "Work queue", rank: 1 })
 
 export default QueuePage

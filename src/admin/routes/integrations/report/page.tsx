@@ -55,7 +55,7 @@ const ConnectionReport = ({ c }: { c: ReportConnection }) => (
       </div>
       <Text size="small" data-testid="report-verdict">{c.verdict.words}</Text>
     </div>
-    <div className="grid grid-cols-2 gap-4 px-6 py-4 md:grid-cols-6">
+    <div className="flex flex-wrap gap-x-12 gap-y-4 px-6 py-4">
       {[
         ["Availability", pct(c.availability, 3), c.trend.availability],
         ["Error rate", pct(c.error_rate), c.trend.error_rate],
@@ -101,6 +101,6 @@ const ConnectionReport = ({ c }: { c: ReportConnection }) => (
   </Container>
 )
 
-export const config = defineRouteConfig({ label: "Health report" })
+export const config = defineRouteConfig({ label: "Health report", rank: 5 })
 
 export default ReportPage

@@ -127,6 +127,6 @@ const WebhooksPage = () => {
   )
 }
 
-export const config = defineRouteConfig({ label: "Webhook events" })
+export const config = defineRouteConfig({ label: "Webhook events", rank: 2 })
 
 export default WebhooksPage

@@ -70,7 +70,7 @@ const ConnectionPage = () => {
         {isLoading && <Text className="px-6 py-4 text-ui-fg-subtle" size="small">Loading…</Text>}
         {isError && <Text className="px-6 py-4 text-ui-fg-error" size="small">Could not load the history: {error.message}</Text>}
         {c && (
-          <div className="grid grid-cols-2 gap-4 px-6 py-4 md:grid-cols-5" data-testid="connection-figures">
+          <div className="flex flex-wrap gap-x-12 gap-y-4 px-6 py-4" data-testid="connection-figures">
             {[
               ["Availability", share(c.health.windows[span].availability, 2)],
               ["Error rate", share(c.health.windows[span].error_rate, 1)],
@@ -87,7 +87,7 @@ const ConnectionPage = () => {
         )}
       </Container>
       {data && (
-        <Container className="grid grid-cols-1 divide-y p-0 xl:grid-cols-2 xl:divide-y-0">
+        <Container className="divide-y p-0">
           <Chart title="Calls and errors">
             <BarChart data={points}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
@@ -104,7 +104,7 @@ const ConnectionPage = () => {
               <XAxis {...x} />
               <YAxis fontSize={11} width={48} />
               <Tooltip labelFormatter={(v) => new Date(String(v)).toLocaleString()} />
-              <Line dataKey="p95_ms" name="p95 ms" stroke={COLOR.latency} dot={false} connectNulls isAnimationActive={false} />
+              <Line dataKey="p95_ms" name="p95 ms" stroke={COLOR.latency} dot={{ r: 2 }} connectNulls isAnimationActive={false} />
             </LineChart>
           </Chart>
           <Chart title="Records waiting">
