@@ -37,7 +37,7 @@ async function seed(client, log) {
      SELECT 'ilog_bench_' || g, ($2::text[])[1 + g % 4], CASE WHEN g % 10 = 0 THEN 'in' ELSE 'out' END, 'bench.call',
             CASE WHEN g % 50 = 0 OR g % 333 = 0 THEN 'error' ELSE 'success' END,
             CASE WHEN g % 333 = 0 THEN 429 WHEN g % 100 = 0 THEN 503 WHEN g % 50 = 0 THEN 422 WHEN g % 177 = 0 THEN NULL ELSE 200 END,
-            20 + (g * 7919) % 2500, now() - interval '30 days' + (g::double precision / $1) * interval '30 days'
+            20 + (g::bigint * 7919) % 2500, now() - interval '30 days' + (g::double precision / $1) * interval '30 days'
        FROM generate_series(1, $1) g`,
     [LOGS, CONNECTIONS]
   )

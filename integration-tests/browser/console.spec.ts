@@ -1,23 +1,11 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import path from "node:path"
 import type { Browser, Page } from "playwright-core"
 import type { DemoStore } from "../../scripts/demo-store.mjs"
 import type { AdminApi } from "../../demo/storefront.mjs"
+import { ARTIFACTS, describeWithChromium, launchChromium, logInToAdmin, testDatabaseUrl } from "../helpers/browser"
 
 jest.setTimeout(420_000)
-
-const CHROMIUM = "/usr/bin/chromium"
-const ARTIFACTS = path.join(__dirname, "..", "..", "test-artifacts")
-const strict = process.env.CI === "true" || process.env.REQUIRE_PEERS === "1"
-
-function testDatabaseUrl(name: string): string {
-  const user = encodeURIComponent(process.env.DB_USERNAME || "postgres")
-  const password = process.env.DB_PASSWORD ? `:${encodeURIComponent(process.env.DB_PASSWORD)}` : ""
-  return `postgres://${user}${password}@${process.env.DB_HOST || "localhost"}:${process.env.DB_PORT || "5432"}/${name}`
-}
-
-const describeWithChromium = existsSync(CHROMIUM) ? describe : strict ? describe : describe.skip
-if (!existsSync(CHROMIUM)) console.log(`[skip] ${CHROMIUM} not installed (apt-get install chromium); browser test skipped`)
 
 type SyncRecord = { connection_id: string; status: string; last_error_code: string | null }
 const erpRecord = (syncs: { sync_records: SyncRecord[] }) => syncs.sync_records.find((r) => r.connection_id === "erp")!
@@ -42,20 +30,8 @@ describeWithChromium("the Integrations console in the real admin (Chromium)", ()
     })
     const { adminClient } = await import("../../demo/storefront.mjs")
     admin = await adminClient(store.url, store.admin.email, store.admin.password)
-    const { chromium } = await import("playwright-core")
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    })
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true })
-    page = await context.newPage()
-    await page.goto(`${store.url}/app/login`)
-    await page.fill('input[name="email"]', store.admin.email)
-    await page.fill('input[name="password"]', store.admin.password)
-    await page.click('button[type="submit"]')
-    await page.waitForURL(/\/app\/orders/, { timeout: 60_000 })
-    mkdirSync(ARTIFACTS, { recursive: true })
+    ;({ browser, page } = await launchChromium())
+    await logInToAdmin(page, store)
   })
 
   afterAll(async () => {

@@ -1,24 +1,10 @@
-import { existsSync, mkdirSync } from "node:fs"
 import path from "node:path"
 import type { Browser, Page } from "playwright-core"
 import type { DemoStore } from "../../scripts/demo-store.mjs"
 import type { AdminApi } from "../../demo/storefront.mjs"
+import { ARTIFACTS, describeWithChromium, launchChromium, logInToAdmin, testDatabaseUrl } from "../helpers/browser"
 
 jest.setTimeout(420_000)
-
-const CHROMIUM = "/usr/bin/chromium"
-const ARTIFACTS = path.join(__dirname, "..", "..", "test-artifacts")
-const strict = process.env.CI === "true" || process.env.REQUIRE_PEERS === "1"
-
-/** The PostgreSQL the other suites use (DB_HOST, DB_USERNAME, DB_PASSWORD, DB_PORT), with a database of this test's own. */
-function testDatabaseUrl(name: string): string {
-  const user = encodeURIComponent(process.env.DB_USERNAME || "postgres")
-  const password = process.env.DB_PASSWORD ? `:${encodeURIComponent(process.env.DB_PASSWORD)}` : ""
-  return `postgres://${user}${password}@${process.env.DB_HOST || "localhost"}:${process.env.DB_PORT || "5432"}/${name}`
-}
-
-const describeWithChromium = existsSync(CHROMIUM) ? describe : strict ? describe : describe.skip
-if (!existsSync(CHROMIUM)) console.log(`[skip] ${CHROMIUM} not installed (apt-get install chromium); browser test skipped`)
 
 /** The order's ERP record (the order also has its CRM deal, and may have more). */
 const erpRecord = <R extends { connection_id: string }>(syncs: { sync_records: R[] }): R => syncs.sync_records.find((r) => r.connection_id === "erp")!
@@ -44,14 +30,7 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
         INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify({ orderChecks: { price: false } }),
       },
     })
-    const { chromium } = await import("playwright-core")
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    })
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    mkdirSync(ARTIFACTS, { recursive: true })
+    ;({ browser, page } = await launchChromium())
   })
 
   afterAll(async () => {
@@ -63,11 +42,7 @@ describeWithChromium("order page widget in the real admin (Chromium)", () => {
   /** Opens an admin page, logging in first if this page has not yet (each test may run on its own). */
   async function openAdminPage(pathname: string) {
     if (!loggedIn) {
-      await page.goto(`${store.url}/app/login`)
-      await page.fill('input[name="email"]', store.admin.email)
-      await page.fill('input[name="password"]', store.admin.password)
-      await page.click('button[type="submit"]')
-      await page.waitForURL(/\/app\/orders/, { timeout: 60_000 })
+      await logInToAdmin(page, store)
       loggedIn = true
     }
     await page.goto(`${store.url}${pathname}`)

@@ -1,6 +1,7 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
-import { Container, createDataTableColumnHelper, DataTable, DataTablePaginationState, Heading, StatusBadge, Text, useDataTable } from "@medusajs/ui"
+import { Container, createDataTableColumnHelper, DataTablePaginationState, Heading, StatusBadge, Text } from "@medusajs/ui"
 import { useMemo, useState } from "react"
+import { ConsoleTable } from "../../../components/console-table"
 import { FilterSelect } from "../../../components/filter-select"
 import { useAlerts, useConnectionsHealth } from "../../../hooks/use-console"
 import type { AlertRow } from "../../../lib/console-types"
@@ -53,14 +54,6 @@ const AlertsPage = () => {
     ],
     []
   )
-  const table = useDataTable({
-    columns: defs,
-    data: data?.alerts ?? [],
-    getRowId: (r) => r.id,
-    rowCount: data?.count ?? 0,
-    isLoading,
-    pagination: { state: pagination, onPaginationChange: setPagination },
-  })
   return (
     <div className="flex flex-col gap-y-3">
       <Container className="flex flex-col gap-y-2 px-6 py-4" data-testid="alert-thresholds">
@@ -79,16 +72,22 @@ const AlertsPage = () => {
         )}
         {isError && <Text size="small" className="text-ui-fg-error">Could not load the alerts: {error.message}</Text>}
       </Container>
-      <Container className="p-0">
-        <DataTable instance={table}>
-          <DataTable.Toolbar className="flex items-center justify-between px-6 py-4">
+      <ConsoleTable
+        columns={defs}
+        rows={data?.alerts ?? []}
+        rowId={(r) => r.id}
+        rowCount={data?.count ?? 0}
+        isLoading={isLoading}
+        pagination={pagination}
+        onPagination={setPagination}
+        testId="alerts-sent"
+        toolbar={
+          <>
             <Heading level="h2">Sent</Heading>
             <FilterSelect value={connectionId} anyLabel="Every connection" items={connections.map((c) => ({ value: c.id, label: c.id }))} onChange={(v) => { setConnectionId(v); setPagination((p) => ({ ...p, pageIndex: 0 })) }} testId="alerts-filter-connection" />
-          </DataTable.Toolbar>
-          <DataTable.Table />
-          <DataTable.Pagination />
-        </DataTable>
-      </Container>
+          </>
+        }
+      />
     </div>
   )
 }

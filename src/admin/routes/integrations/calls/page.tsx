@@ -1,6 +1,7 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
-import { Container, createDataTableColumnHelper, DataTable, DataTablePaginationState, Heading, StatusBadge, Text, useDataTable } from "@medusajs/ui"
+import { createDataTableColumnHelper, DataTablePaginationState, Heading, StatusBadge, Text } from "@medusajs/ui"
 import { useMemo, useState } from "react"
+import { ConsoleTable } from "../../../components/console-table"
 import { FilterSelect } from "../../../components/filter-select"
 import { useCallLog, useConnectionsHealth } from "../../../hooks/use-console"
 import type { IntegrationLogEntry } from "../../../lib/types"
@@ -57,18 +58,19 @@ const CallsPage = () => {
     ],
     []
   )
-  const table = useDataTable({
-    columns: defs,
-    data: data?.logs ?? [],
-    getRowId: (r) => r.id,
-    rowCount: data?.count ?? 0,
-    isLoading,
-    pagination: { state: pagination, onPaginationChange: setPagination },
-  })
   return (
-    <Container className="p-0" data-testid="call-log">
-      <DataTable instance={table}>
-        <DataTable.Toolbar className="flex flex-col items-start gap-y-3 px-6 py-4">
+    <ConsoleTable
+      columns={defs}
+      rows={data?.logs ?? []}
+      rowId={(r) => r.id}
+      rowCount={data?.count ?? 0}
+      isLoading={isLoading}
+      pagination={pagination}
+      onPagination={setPagination}
+      testId="call-log"
+      toolbarClassName="flex flex-col items-start gap-y-3 px-6 py-4"
+      toolbar={
+        <>
           <div>
             <Heading level="h1">Call log</Heading>
             <Text size="small" className="text-ui-fg-subtle">Every call to a connected system and every delivery from one, newest first, kept logRetentionDays days.</Text>
@@ -79,11 +81,9 @@ const CallsPage = () => {
             <FilterSelect value={filter.status} anyLabel="Every outcome" items={OUTCOMES} onChange={(v) => change({ status: v })} testId="calls-filter-status" />
           </div>
           {isError && <Text size="small" className="text-ui-fg-error">Could not load the call log: {error.message}</Text>}
-        </DataTable.Toolbar>
-        <DataTable.Table />
-        <DataTable.Pagination />
-      </DataTable>
-    </Container>
+        </>
+      }
+    />
   )
 }
 

@@ -1,9 +1,10 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import {
-  Button, Container, createDataTableColumnHelper, DataTable, DataTablePaginationState, Heading, StatusBadge, Text, toast, useDataTable,
+  Button, Container, createDataTableColumnHelper, DataTablePaginationState, Heading, StatusBadge, Text, toast,
 } from "@medusajs/ui"
 import { useMemo, useState } from "react"
 import { Link } from "react-router-dom"
+import { ConsoleTable } from "../../../components/console-table"
 import { FilterSelect } from "../../../components/filter-select"
 import { IgnoreDrawer, QueueEditAndRetry } from "../../../components/queue-actions"
 import { consoleKey, queueExportUrl, useConnectionsHealth, useQueue, useRetryQueue } from "../../../hooks/use-console"
@@ -190,25 +191,23 @@ const RecordsTable = ({ data, isLoading, pagination, setPagination, filter }: {
     ],
     [retry]
   )
-  const table = useDataTable({
-    columns: defs,
-    data: data?.records ?? [],
-    getRowId: (r) => r.id,
-    rowCount: data?.count ?? 0,
-    isLoading,
-    pagination: { state: pagination, onPaginationChange: setPagination },
-  })
   return (
-    <Container className="p-0" data-testid="queue-records">
-      <DataTable instance={table}>
-        <DataTable.Toolbar className="flex items-center justify-between px-6 py-4">
+    <ConsoleTable
+      columns={defs}
+      rows={data?.records ?? []}
+      rowId={(r) => r.id}
+      rowCount={data?.count ?? 0}
+      isLoading={isLoading}
+      pagination={pagination}
+      onPagination={setPagination}
+      testId="queue-records"
+      toolbar={
+        <>
           <Heading level="h2">{filter.view === "in_flight" ? "Retries in flight" : "Open records"} {data ? `(${data.count})` : ""}</Heading>
           <a href={queueExportUrl(filter)} download className="txt-compact-small text-ui-fg-interactive" data-testid="queue-export">Download CSV</a>
-        </DataTable.Toolbar>
-        <DataTable.Table />
-        <DataTable.Pagination />
-      </DataTable>
-    </Container>
+        </>
+      }
+    />
   )
 }
 
@@ -238,23 +237,19 @@ const ResolvedTable = ({ data, isLoading, pagination, setPagination }: {
     []
   )
   const rows = data?.resolved ?? []
-  const table = useDataTable({
-    columns: defs,
-    data: rows,
-    getRowId: (r) => r.sync_record_id,
-    // The resolved list is not counted: one more page is offered while a page comes back full.
-    rowCount: pagination.pageIndex * pagination.pageSize + rows.length + (rows.length === pagination.pageSize ? 1 : 0),
-    isLoading,
-    pagination: { state: pagination, onPaginationChange: setPagination },
-  })
   return (
-    <Container className="p-0" data-testid="queue-resolved">
-      <DataTable instance={table}>
-        <DataTable.Toolbar className="px-6 py-4"><Heading level="h2">Resolved</Heading></DataTable.Toolbar>
-        <DataTable.Table />
-        <DataTable.Pagination />
-      </DataTable>
-    </Container>
+    <ConsoleTable
+      columns={defs}
+      rows={rows}
+      rowId={(r) => r.sync_record_id}
+      // The resolved list is not counted: one more page is offered while a page comes back full.
+      rowCount={pagination.pageIndex * pagination.pageSize + rows.length + (rows.length === pagination.pageSize ? 1 : 0)}
+      isLoading={isLoading}
+      pagination={pagination}
+      onPagination={setPagination}
+      testId="queue-resolved"
+      toolbar={<Heading level="h2">Resolved</Heading>}
+    />
   )
 }
 

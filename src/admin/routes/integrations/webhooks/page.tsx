@@ -1,7 +1,8 @@
 import { defineRouteConfig } from "@medusajs/admin-sdk"
-import { Button, Container, createDataTableColumnHelper, DataTable, DataTablePaginationState, Heading, StatusBadge, Text, toast, useDataTable } from "@medusajs/ui"
+import { Button, createDataTableColumnHelper, DataTablePaginationState, Heading, StatusBadge, Text, toast } from "@medusajs/ui"
 import { useMemo, useState } from "react"
 import { Link } from "react-router-dom"
+import { ConsoleTable } from "../../../components/console-table"
 import { FilterSelect } from "../../../components/filter-select"
 import { useConnectionsHealth, useRetryWebhookEvent, useWebhookEvents } from "../../../hooks/use-console"
 import type { WebhookEventRow } from "../../../lib/console-types"
@@ -98,18 +99,19 @@ const WebhooksPage = () => {
     ],
     [retry]
   )
-  const table = useDataTable({
-    columns: defs,
-    data: data?.webhook_events ?? [],
-    getRowId: (r) => r.id,
-    rowCount: data?.count ?? 0,
-    isLoading,
-    pagination: { state: pagination, onPaginationChange: setPagination },
-  })
   return (
-    <Container className="p-0" data-testid="webhook-events">
-      <DataTable instance={table}>
-        <DataTable.Toolbar className="flex flex-col items-start gap-y-3 px-6 py-4">
+    <ConsoleTable
+      columns={defs}
+      rows={data?.webhook_events ?? []}
+      rowId={(r) => r.id}
+      rowCount={data?.count ?? 0}
+      isLoading={isLoading}
+      pagination={pagination}
+      onPagination={setPagination}
+      testId="webhook-events"
+      toolbarClassName="flex flex-col items-start gap-y-3 px-6 py-4"
+      toolbar={
+        <>
           <div>
             <Heading level="h1">Webhook events</Heading>
             <Text size="small" className="text-ui-fg-subtle">What the connected systems sent, newest first. A refused delivery keeps only why, its body's SHA-256 and its size.</Text>
@@ -119,11 +121,9 @@ const WebhooksPage = () => {
             <FilterSelect value={filter.status} anyLabel="Every outcome" items={STATUSES} onChange={(v) => change({ status: v })} testId="webhooks-filter-status" />
           </div>
           {isError && <Text size="small" className="text-ui-fg-error">Could not load the webhook events: {error.message}</Text>}
-        </DataTable.Toolbar>
-        <DataTable.Table />
-        <DataTable.Pagination />
-      </DataTable>
-    </Container>
+        </>
+      }
+    />
   )
 }
 
