@@ -147,11 +147,12 @@ export async function benchConsole({ startDemoStore, databaseUrl, adminClient, l
 
     const since = new Date(Date.now() - 30 * 86_400_000)
     const plans = [
-      ["roll-up of new rows", `SELECT count(*) FROM integration_log WHERE connection_id = $1 AND direction = 'out' AND created_at >= $2 AND created_at < $3`, ["erp", new Date(Date.now() - 300_000), new Date()]],
+      ["roll-up of new rows", `SELECT count(*) FROM integration_log WHERE connection_id = $1 AND direction = 'out' AND created_at >= $2 AND created_at < $3 AND deleted_at IS NULL`, ["erp", new Date(Date.now() - 300_000), new Date()]],
       ["30-day window", `SELECT sum(calls) FROM health_bucket WHERE connection_id = $1 AND deleted_at IS NULL AND bucket_start >= $2 AND bucket_start < $3`, ["erp", since, new Date()]],
       ["queue groups", `SELECT connection_id, last_error_code, count(*) FROM sync_record WHERE deleted_at IS NULL AND status IN ('failed', 'dead') GROUP BY 1, 2`, []],
       ["report's failed runs", `SELECT count(*) FROM sync_run WHERE status IN ('failed', 'dead') AND deleted_at IS NULL AND created_at >= $1 AND created_at < $2`, [since, new Date()]],
       ["call log newest page", `SELECT id FROM integration_log WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT 50`, []],
+      ["overview's last day", `SELECT connection_id, count(*) FROM integration_log WHERE direction = 'out' AND created_at > now() - interval '24 hours' AND deleted_at IS NULL GROUP BY 1`, []],
     ]
     const explained = []
     for (const [label, sql, params] of plans) explained.push([label, await planOf(client, sql, params)])

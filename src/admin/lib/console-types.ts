@@ -113,7 +113,7 @@ export type WebhookEventRow = {
   created_at: string
 }
 export type WebhookEventsResponse = { webhook_events: WebhookEventRow[]; count: number; limit: number; offset: number }
-export type CallLogResponse = { logs: import("./types").IntegrationLogEntry[]; count: number; limit: number; offset: number }
+export type CallLogResponse = { logs: import("./types").IntegrationLogEntry[]; count: number; count_capped: boolean; limit: number; offset: number }
 
 export type AlertRow = {
   id: string

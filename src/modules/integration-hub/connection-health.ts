@@ -66,7 +66,7 @@ export async function readConnectionHealth(execute: Execute): Promise<Map<string
               max(created_at) FILTER (WHERE status = 'success') AS last_success_at,
               max(created_at) AS last_call_at
          FROM integration_log
-        WHERE direction = 'out' AND created_at > now() - interval '24 hours'
+        WHERE direction = 'out' AND created_at > now() - interval '24 hours' AND deleted_at IS NULL
         GROUP BY connection_id`,
       []
     ),

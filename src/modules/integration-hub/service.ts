@@ -685,7 +685,7 @@ export default class IntegrationHubModuleService extends MedusaService({
     let total = 0
     for (;;) {
       const rows = await this.execute(
-        `DELETE FROM integration_log WHERE id IN (SELECT id FROM integration_log WHERE created_at < ? LIMIT ?) RETURNING id`,
+        `DELETE FROM integration_log WHERE id IN (SELECT id FROM integration_log WHERE created_at < ? AND deleted_at IS NULL LIMIT ?) RETURNING id`,
         [before, batch]
       )
       total += rows.length

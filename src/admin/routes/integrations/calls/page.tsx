@@ -80,6 +80,7 @@ const CallsPage = () => {
             <FilterSelect value={filter.direction} anyLabel="Both directions" items={DIRECTIONS} onChange={(v) => change({ direction: v })} testId="calls-filter-direction" />
             <FilterSelect value={filter.status} anyLabel="Every outcome" items={OUTCOMES} onChange={(v) => change({ status: v })} testId="calls-filter-status" />
           </div>
+          {data?.count_capped && <Text size="xsmall" className="text-ui-fg-subtle">More than 10,000 rows match: the pages reach the newest 10,000; narrow the filter to see older ones.</Text>}
           {isError && <Text size="small" className="text-ui-fg-error">Could not load the call log: {error.message}</Text>}
         </>
       }
