@@ -9,7 +9,7 @@ import { FilterSelect } from "../../../components/filter-select"
 import { IgnoreDrawer, QueueEditAndRetry } from "../../../components/queue-actions"
 import { consoleKey, queueExportUrl, useConnectionsHealth, useQueue, useRetryQueue } from "../../../hooks/use-console"
 import { useRetrySync } from "../../../hooks/use-retry-sync"
-import type { QueueFilter, QueueGroup, QueueRecord, QueueResponse, QueueState, QueueView, ResolvedRecord, ResolvedResponse } from "../../../lib/console-types"
+import type { BulkRetryResponse, QueueFilter, QueueGroup, QueueRecord, QueueResponse, QueueState, QueueView, ResolvedRecord, ResolvedResponse } from "../../../lib/console-types"
 
 const PAGE_SIZE = 20
 const VIEWS: Array<{ view: QueueView; label: string }> = [
@@ -91,20 +91,23 @@ const Filters = ({ filter, onChange, errorCodes }: { filter: QueueFilter; onChan
   )
 }
 
+/** A bulk retry's outcome in a toast: how many synced, how many still fail. */
+const bulkRetryToasts = {
+  onSuccess: (res: BulkRetryResponse) => {
+    const line = `Retried ${plural(res.count, "record")}: ${res.synced} synced, ${res.failed} still failing`
+    if (res.failed) toast.warning(line)
+    else toast.success(line)
+  },
+  onError: (err: Error) => toast.error(`Retry failed: ${err.message}`),
+}
+
 /** The causes, the largest first: "37 orders: SKU 'HAT-9' is not a product in Tryton", each with Show and Retry group. */
 const Groups = ({ groups, filter, onShow }: { groups: QueueGroup[]; filter: QueueFilter; onShow: (cause: string) => void }) => {
   const retry = useRetryQueue()
   const onRetry = (g: QueueGroup) =>
     retry.mutate(
       { cause: g.cause, view: filter.view === "in_flight" ? "in_flight" : "open", limit: 500 },
-      {
-        onSuccess: (res) => {
-          const line = `Retried ${plural(res.count, "record")}: ${res.synced} synced, ${res.failed} still failing`
-          if (res.failed) toast.warning(line)
-          else toast.success(line)
-        },
-        onError: (err) => toast.error(`Retry failed: ${err.message}`),
-      }
+      bulkRetryToasts
     )
   if (!groups.length) {
     return <Text className="px-6 py-4 text-ui-fg-subtle" size="small" data-testid="queue-empty">Nothing here: every record went through.</Text>
@@ -128,6 +131,22 @@ const Groups = ({ groups, filter, onShow }: { groups: QueueGroup[]; filter: Queu
         </div>
       ))}
     </div>
+  )
+}
+
+/** Retries everything the filter shows (at most 500, the longest waiting first): a bulk retry of the filter. */
+const RetryAll = ({ filter, count }: { filter: QueueFilter; count: number }) => {
+  const retry = useRetryQueue()
+  const { view, ...rest } = filter
+  const onClick = () =>
+    retry.mutate(
+      { ...rest, view: view === "in_flight" ? "in_flight" : "open", limit: 500 },
+      bulkRetryToasts
+    )
+  return (
+    <Button size="small" variant="secondary" onClick={onClick} isLoading={retry.isPending} data-testid="queue-retry-all">
+      Retry {count > 500 ? "the first 500" : `all ${count}`}
+    </Button>
   )
 }
 
@@ -204,7 +223,10 @@ const RecordsTable = ({ data, isLoading, pagination, setPagination, filter }: {
       toolbar={
         <>
           <Heading level="h2">{filter.view === "in_flight" ? "Retries in flight" : "Open records"} {data ? `(${data.count})` : ""}</Heading>
-          <a href={queueExportUrl(filter)} download className="txt-compact-small text-ui-fg-interactive" data-testid="queue-export">Download CSV</a>
+          <div className="flex items-center gap-x-4">
+            {data && data.count > 0 && <RetryAll filter={filter} count={data.count} />}
+            <a href={queueExportUrl(filter)} download className="txt-compact-small text-ui-fg-interactive" data-testid="queue-export">Download CSV</a>
+          </div>
         </>
       }
     />

@@ -55,7 +55,7 @@ const ConnectionReport = ({ c }: { c: ReportConnection }) => (
       </div>
       <Text size="small" data-testid="report-verdict">{c.verdict.words}</Text>
     </div>
-    <div className="flex flex-wrap gap-x-12 gap-y-4 px-6 py-4">
+    <div className="flex flex-wrap px-6 py-4" style={{ columnGap: 48, rowGap: 16 }}>
       {[
         ["Availability", pct(c.availability, 3), c.trend.availability],
         ["Error rate", pct(c.error_rate), c.trend.error_rate],

@@ -70,7 +70,7 @@ const ConnectionPage = () => {
         {isLoading && <Text className="px-6 py-4 text-ui-fg-subtle" size="small">Loading…</Text>}
         {isError && <Text className="px-6 py-4 text-ui-fg-error" size="small">Could not load the history: {error.message}</Text>}
         {c && (
-          <div className="flex flex-wrap gap-x-12 gap-y-4 px-6 py-4" data-testid="connection-figures">
+          <div className="flex flex-wrap px-6 py-4" style={{ columnGap: 48, rowGap: 16 }} data-testid="connection-figures">
             {[
               ["Availability", share(c.health.windows[span].availability, 2)],
               ["Error rate", share(c.health.windows[span].error_rate, 1)],
