@@ -9,9 +9,6 @@ export function queueFilterOf(f: Filter): QueueFilter {
   return { states, connection_id: f.connection_id, entity_type: f.entity_type, error_code: f.error_code, older_than_minutes: f.older_than_minutes, cause: f.cause }
 }
 
-/** Connections whose records wait: disabled in medusa-config or paused from the admin. */
-export const pausedConnectionIdsOf = (hub: IntegrationHubModuleService) => hub.listConnections().filter((c) => hub.isPaused(c.id)).map((c) => c.id)
-
 export const executeOf = (hub: IntegrationHubModuleService) => <T>(sql: string, params: unknown[]) => hub.execute<T>(sql, params)
 
 /** Where the record's entity is in Medusa's admin (relative to /app), when it has a page there. */

@@ -80,7 +80,7 @@ export async function processSyncRecord(
 ) {
   const hub = hubOf(container)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const claimed = await hub.claimSyncRecord(id, { ...opts, trigger: opts.trigger ?? "event", excludeConnections: pausedConnectionIds(hub) })
+  const claimed = await hub.claimSyncRecord(id, { ...opts, trigger: opts.trigger ?? "event", excludeConnections: hub.pausedConnectionIds() })
   if (!claimed) return current(hub, id)
 
   const lease = holdLease(hub, claimed, opts.leaseMs ?? LEASE_MS, logger)
@@ -191,10 +191,6 @@ function report(logger: Logger, r: ClaimedSyncRecord, s: Settlement, applied: bo
     )
   }
 }
-
-/** Connections whose records are paused: disabled ones (removed ones are not paused; their records fail with why). */
-/** Connections whose records wait: disabled in their options or paused from the admin. */
-const pausedConnectionIds = (hub: IntegrationHubModuleService) => hub.listConnections().filter((c) => hub.isPaused(c.id)).map((c) => c.id)
 
 /** How many records of a batchable operation run side by side, sharing their provider calls. */
 export const BATCH_GROUP_SIZE = 50
@@ -312,7 +308,7 @@ async function waitingConnections(hub: IntegrationHubModuleService): Promise<{ w
   )
   const open = states.filter((s) => s.circuit.state === "open")
   return {
-    waiting: [...pausedConnectionIds(hub), ...open.map((s) => s.id)],
+    waiting: [...hub.pausedConnectionIds(), ...open.map((s) => s.id)],
     probeAt: open.map((s) => (s.circuit.retry_at ? new Date(s.circuit.retry_at).getTime() : Date.now())),
   }
 }

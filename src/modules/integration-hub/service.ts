@@ -82,7 +82,6 @@ export type ClaimedSyncRecord = {
   corrections: Record<string, string | null> | null
 }
 
-
 /** How a run ended, as the engine decided it. */
 export type Settlement =
   | { status: "synced"; external_id?: string | null; external_number?: string | null; summary: string; linked?: boolean }
@@ -660,6 +659,11 @@ export default class IntegrationHubModuleService extends MedusaService({
   isPaused(connectionId: string): boolean {
     const c = this.findConnection(connectionId)
     return !c || !c.enabled || this.switches.pauseNow(connectionId) !== null
+  }
+
+  /** The configured connections whose records wait now: disabled or paused (a removed one's records run, and fail saying why). */
+  pausedConnectionIds(): string[] {
+    return this.listConnections().filter((c) => this.isPaused(c.id)).map((c) => c.id)
   }
 
   /** Counts a run's outcome in the connection's durable streaks; says when an alert is due or may be lifted. */

@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { executeOf, pausedConnectionIdsOf, queueFilterOf, serializeQueueRow, adminPathOf } from "../../../../console/queue-view"
+import { executeOf, queueFilterOf, serializeQueueRow, adminPathOf } from "../../../../console/queue-view"
 import { groupQueue, listQueue, listResolved } from "../../../../console/work-queue"
 import { hubOf } from "../serializers"
 import type { ListQueueQueryType } from "../validators"
@@ -18,7 +18,7 @@ export async function GET(req: MedusaRequest<unknown, ListQueueQueryType>, res: 
     const rows = await listResolved(execute, q, { limit: q.limit, offset: q.offset })
     return res.json({ view: q.view, resolved: rows.map((r) => ({ ...r, admin_path: adminPathOf(r.entity_type, r.entity_id) })), limit: q.limit, offset: q.offset })
   }
-  const paused = pausedConnectionIdsOf(hub)
+  const paused = hub.pausedConnectionIds()
   const filter = queueFilterOf(q)
   const [groups, page] = await Promise.all([groupQueue(execute, filter, paused), listQueue(execute, filter, paused, { limit: q.limit, offset: q.offset })])
   res.json({ view: q.view, groups, records: page.rows.map(serializeQueueRow), count: page.count, limit: q.limit, offset: q.offset })

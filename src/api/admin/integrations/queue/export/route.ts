@@ -1,5 +1,5 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { executeOf, pausedConnectionIdsOf, queueFilterOf, serializeQueueRow } from "../../../../../console/queue-view"
+import { executeOf, queueFilterOf, serializeQueueRow } from "../../../../../console/queue-view"
 import { csvLine } from "../../../../../console/csv"
 import { eachQueueRow } from "../../../../../console/work-queue"
 import { hubOf } from "../../serializers"
@@ -18,7 +18,7 @@ export async function GET(req: MedusaRequest<unknown, ExportQueueQueryType>, res
   res.setHeader("Content-Type", "text/csv; charset=utf-8")
   res.setHeader("Content-Disposition", `attachment; filename="integrations-queue-${q.view}-${stamp}.csv"`)
   res.write(csvLine([...COLUMNS]))
-  for await (const rows of eachQueueRow(executeOf(hub), queueFilterOf(q), pausedConnectionIdsOf(hub))) {
+  for await (const rows of eachQueueRow(executeOf(hub), queueFilterOf(q), hub.pausedConnectionIds())) {
     res.write(rows.map((r) => { const row = serializeQueueRow(r); return csvLine(COLUMNS.map((c) => row[c])) }).join(""))
   }
   res.end()

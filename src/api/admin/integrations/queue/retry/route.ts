@@ -1,5 +1,5 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { executeOf, pausedConnectionIdsOf, queueFilterOf } from "../../../../../console/queue-view"
+import { executeOf, queueFilterOf } from "../../../../../console/queue-view"
 import { queueIds } from "../../../../../console/work-queue"
 import { retrySyncRecordsNow } from "../../../../../sync/retry-now"
 import { hubOf } from "../../serializers"
@@ -13,6 +13,6 @@ import type { RetryQueueBodyType } from "../../validators"
 export async function POST(req: AuthenticatedMedusaRequest<RetryQueueBodyType>, res: MedusaResponse) {
   const hub = hubOf(req.scope)
   const body = req.validatedBody
-  const ids = await queueIds(executeOf(hub), queueFilterOf(body), pausedConnectionIdsOf(hub), body.limit)
+  const ids = await queueIds(executeOf(hub), queueFilterOf(body), hub.pausedConnectionIds(), body.limit)
   res.json(await retrySyncRecordsNow(req.scope, ids, req.auth_context?.actor_id ?? null))
 }
