@@ -49,13 +49,14 @@ export type StatusInput = {
   recent: { calls: number; successes: number; vendor_errors: number; auth_errors: number; throttled: number }
   /** Outbound calls of the last hour. */
   hour: { calls: number; vendor_errors: number }
-  oldestWaitingAt: Date | null
+  /** Since when the oldest record the hub will still run by itself (pending, retrying) has waited. */
+  oldestInFlightAt: Date | null
   now: Date
 }
 
 /** Vendor errors over an hour at or above this share make a connection "degraded". */
 export const DEGRADED_ERROR_RATE = 0.05
-/** A record waiting longer than this makes a connection "degraded": its queue is not draining. */
+/** A record the hub will still run, waiting longer than this, makes a connection "degraded": its queue is not draining. */
 export const DEGRADED_WAIT_MS = 15 * 60_000
 
 const minutes = (ms: number) => (ms < 90 * 60_000 ? `${Math.max(1, Math.round(ms / 60_000))} min` : `${Math.round(ms / 3600_000)} h`)
@@ -82,8 +83,8 @@ export function connectionStatus(s: StatusInput): { status: ConnectionStatus; wo
   const rate = s.hour.calls ? s.hour.vendor_errors / s.hour.calls : 0
   if (rate >= DEGRADED_ERROR_RATE) reasons.push(`${percent(rate)} of the last hour's calls failed on the vendor's side`)
   if (r.throttled > 0) reasons.push(`rate limited ${r.throttled} time${r.throttled === 1 ? "" : "s"} in the last 15 min`)
-  const waited = s.oldestWaitingAt ? s.now.getTime() - s.oldestWaitingAt.getTime() : 0
-  if (waited > DEGRADED_WAIT_MS) reasons.push(`the oldest waiting record has waited ${minutes(waited)}`)
+  const waited = s.oldestInFlightAt ? s.now.getTime() - s.oldestInFlightAt.getTime() : 0
+  if (waited > DEGRADED_WAIT_MS) reasons.push(`the queue is not draining: a record has waited ${minutes(waited)} for its turn`)
   if (reasons.length) return { status: "degraded", words: `Degraded: ${reasons.join("; ")}.` }
   return { status: "healthy", words: r.calls ? "Healthy: calls succeed and nothing waits long." : "Healthy: no failures, nothing waits long." }
 }

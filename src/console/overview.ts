@@ -1,6 +1,7 @@
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 import type { ConnectionConfig } from "../modules/integration-hub/options"
 import type { ConnectionHealthRow } from "../modules/integration-hub/connection-health"
+import { emptyQueue } from "../modules/integration-hub/health-rollup"
 import { HealthWindow, readHealthWindow } from "../modules/integration-hub/health-windows"
 import { availability, connectionStatus, errorRate, latencyPercentile, rateLimitHeadroom, StatusInput } from "./health"
 
@@ -47,14 +48,14 @@ export async function connectionOverview(
     Promise.all(Object.entries(WINDOWS).map(async ([name, ms]) => [name, await readHealthWindow(execute, c.id, new Date(now.getTime() - ms), now)] as const)),
   ])
   const limit = guard.limiter.limit ?? null
-  const queue = health?.queue ?? { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0, oldest_waiting_at: null }
+  const queue = health?.queue ?? emptyQueue()
   const { status, words } = connectionStatus({
     disabled: !c.enabled,
     pause,
     circuit,
     recent: health?.recent ?? { calls: 0, successes: 0, vendor_errors: 0, auth_errors: 0, throttled: 0 },
     hour: { calls: health?.calls.last_hour ?? 0, vendor_errors: health?.vendor_errors_last_hour ?? 0 },
-    oldestWaitingAt: queue.oldest_waiting_at,
+    oldestInFlightAt: queue.oldest_in_flight_at,
     now,
   })
   return {

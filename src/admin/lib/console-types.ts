@@ -33,7 +33,7 @@ export type ConnectionHealth = {
     circuit: { state: "closed" | "open" | "half_open"; retry_at: string | null }
     rate_limit: { requests: number | null; perSeconds: number | null; paused_for_ms: number }
     calls: { last_hour: number; errors_last_hour: number; last_call_at: string | null; last_success_at: string | null }
-    queue: { pending: number; running: number; retrying: number; needs_attention: number; dead: number; oldest_waiting_at: string | null; oldest_waiting_ms: number | null }
+    queue: { pending: number; running: number; retrying: number; needs_attention: number; dead: number; oldest_waiting_at: string | null; oldest_in_flight_at: string | null; oldest_waiting_ms: number | null }
     windows: Record<"24h" | "7d" | "30d", HealthWindow>
   }
 }

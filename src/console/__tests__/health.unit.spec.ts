@@ -50,7 +50,7 @@ describe("connectionStatus", () => {
     circuit: { state: "closed" },
     recent: { calls: 40, successes: 40, vendor_errors: 0, auth_errors: 0, throttled: 0 },
     hour: { calls: 200, vendor_errors: 0 },
-    oldestWaitingAt: null,
+    oldestInFlightAt: null,
     now,
   }
   const status = (patch: Partial<StatusInput>) => connectionStatus({ ...base, ...patch })
@@ -83,8 +83,8 @@ describe("connectionStatus", () => {
     expect(status({ hour: { calls: 200, vendor_errors: 10 } }).words).toBe("Degraded: 5 % of the last hour's calls failed on the vendor's side.")
     expect(status({ hour: { calls: 200, vendor_errors: 9 } }).status).toBe("healthy")
     expect(
-      status({ recent: { ...base.recent, throttled: 2 }, oldestWaitingAt: new Date(now.getTime() - 47 * 60_000) }).words
-    ).toBe("Degraded: rate limited 2 times in the last 15 min; the oldest waiting record has waited 47 min.")
-    expect(status({ oldestWaitingAt: new Date(now.getTime() - 14 * 60_000) }).status).toBe("healthy")
+      status({ recent: { ...base.recent, throttled: 2 }, oldestInFlightAt: new Date(now.getTime() - 47 * 60_000) }).words
+    ).toBe("Degraded: rate limited 2 times in the last 15 min; the queue is not draining: a record has waited 47 min for its turn.")
+    expect(status({ oldestInFlightAt: new Date(now.getTime() - 14 * 60_000) }).status).toBe("healthy")
   })
 })

@@ -1,5 +1,5 @@
 import { generateEntityId } from "@medusajs/framework/utils"
-import { QueueSnapshot, readQueues, VENDOR_ERROR_SQL } from "./health-rollup"
+import { emptyQueue, QueueSnapshot, readQueues, VENDOR_ERROR_SQL } from "./health-rollup"
 
 type Execute = <T>(sql: string, params: unknown[]) => Promise<T[]>
 
@@ -84,7 +84,7 @@ export async function readConnectionHealth(execute: Execute): Promise<Map<string
         calls: { last_hour: 0, errors_last_hour: 0, last_day: 0, errors_last_day: 0, last_call_at: null, last_success_at: null },
         recent: { calls: 0, successes: 0, vendor_errors: 0, auth_errors: 0, throttled: 0 },
         vendor_errors_last_hour: 0,
-        queue: { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0, oldest_waiting_at: null },
+        queue: emptyQueue(),
         syncs: { consecutive_failures: 0, last_success_at: null, last_failure_at: null, alert_open_since: null },
       }
       rows.set(id, r)

@@ -26,14 +26,26 @@ const binsSql = () =>
     })
     .join(", ")})`
 
-export type QueueSnapshot = { pending: number; running: number; retrying: number; needs_attention: number; dead: number; oldest_waiting_at: Date | null }
+export type QueueSnapshot = {
+  pending: number
+  running: number
+  retrying: number
+  needs_attention: number
+  dead: number
+  /** Since when the oldest record of any state has waited. */
+  oldest_waiting_at: Date | null
+  /** Since when the oldest record the hub itself will still run (pending, running, retrying) has waited: the queue draining or not. */
+  oldest_in_flight_at: Date | null
+}
+const EMPTY_QUEUE: QueueSnapshot = { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0, oldest_waiting_at: null, oldest_in_flight_at: null }
+export const emptyQueue = (): QueueSnapshot => ({ ...EMPTY_QUEUE })
 
 /**
  * Each connection's queue now: records waiting by state ("retrying" has a retry scheduled, "needs_attention" waits
  * for a person), and since when the oldest of them has waited. One grouped read over the status index.
  */
 export async function readQueues(execute: Execute): Promise<Map<string, QueueSnapshot>> {
-  const rows = await execute<{ connection_id: string; state: keyof Omit<QueueSnapshot, "oldest_waiting_at">; n: string; oldest: Date | null }>(
+  const rows = await execute<{ connection_id: string; state: "pending" | "running" | "retrying" | "needs_attention" | "dead"; n: string; oldest: Date | null }>(
     `SELECT connection_id,
             CASE WHEN status = 'failed' AND next_attempt_at IS NOT NULL THEN 'retrying'
                  WHEN status = 'failed' THEN 'needs_attention' ELSE status END AS state,
@@ -44,11 +56,13 @@ export async function readQueues(execute: Execute): Promise<Map<string, QueueSna
     []
   )
   const queues = new Map<string, QueueSnapshot>()
+  const earlier = (a: Date | null, b: Date | null) => (!a ? b : !b ? a : a < b ? a : b)
   for (const r of rows) {
-    const q = queues.get(r.connection_id) ?? { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0, oldest_waiting_at: null }
+    const q = queues.get(r.connection_id) ?? emptyQueue()
     q[r.state] = Number(r.n)
     const oldest = r.oldest ? new Date(r.oldest) : null
-    if (oldest && (!q.oldest_waiting_at || oldest < q.oldest_waiting_at)) q.oldest_waiting_at = oldest
+    q.oldest_waiting_at = earlier(q.oldest_waiting_at, oldest)
+    if (r.state === "pending" || r.state === "running" || r.state === "retrying") q.oldest_in_flight_at = earlier(q.oldest_in_flight_at, oldest)
     queues.set(r.connection_id, q)
   }
   return queues
@@ -83,7 +97,7 @@ export async function rollUpHealth(
       n += (await rollUpSpan(execute, connectionId, from, to)).length
       from = to
     }
-    const q = queues.get(connectionId) ?? { pending: 0, running: 0, retrying: 0, needs_attention: 0, dead: 0, oldest_waiting_at: null }
+    const q = queues.get(connectionId) ?? emptyQueue()
     const circuit = opts.circuit ? await opts.circuit(connectionId) : null
     await execute(
       `INSERT INTO health_bucket AS b (id, connection_id, bucket_start, latency_bins, queue, circuit) VALUES (?, ?, ?, ?::jsonb, ?::jsonb, ?)
