@@ -20,6 +20,8 @@ import { ReconciliationRun } from "./models/reconciliation-run"
 import { ErpStockLevel } from "./models/erp-stock-level"
 import { HealthBucket } from "./models/health-bucket"
 import { AlertLog } from "./models/alert-log"
+import { SecretKey } from "./models/secret-key"
+import { StoredConnection } from "./models/stored-connection"
 import { PaymentDrift } from "./models/payment-drift"
 import { ProviderState } from "./models/provider-state"
 import { SyncRecord } from "./models/sync-record"
@@ -118,6 +120,8 @@ export default class IntegrationHubModuleService extends MedusaService({
   DriftItem,
   HealthBucket,
   AlertLog,
+  SecretKey,
+  StoredConnection,
 }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
