@@ -56,7 +56,7 @@ export type StaffAlert = {
 export async function sendAlert(container: MedusaContainer, connectionId: string, alert: StaffAlert): Promise<string[]> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const line = `integration-hub: ${alert.title}: ${alert.description}`
-  if (alert.state === "recovered") logger.info(line)
+  if (alert.state === "recovered" || alert.state === "report") logger.info(line)
   else logger.warn(line)
   const data = { connection_id: connectionId, state: alert.state, title: alert.title, description: alert.description, ...alert.data }
   const resource = alert.resource ? { resource_type: alert.resource.type, resource_id: alert.resource.id } : {}
