@@ -1,25 +1,25 @@
 import { z } from "@medusajs/framework/zod"
 
 export const shipStationOptionsSchema = z.object({
-  /** The API key (ShipStation › Settings › API Keys), sent as the `api-key` header. Never logged. */
-  apiKey: z.string().min(1),
-  /** Base URL of the API; ShipStation's own unless testing. */
-  baseUrl: z.url({ protocol: /^https?$/ }).default("https://api.shipstation.com"),
-  /** The carrier accounts (`se-…` ids, GET /v2/carriers) whose rates checkout offers. */
-  carrierIds: z.array(z.string().regex(/^se(-[a-z0-9]+)+$/, "is not a ShipStation carrier id (se-…)")).min(1),
-  /** Label file format. */
-  labelFormat: z.enum(["pdf", "png", "zpl"]).default("pdf"),
-  /** Label size. */
-  labelLayout: z.enum(["4x6", "letter"]).default("4x6"),
-  /**
-   * A secret of yours that ShipStation sends back on every webhook as the custom header `x-integration-hub-token`
-   * (given when the webhook is registered). When set, a delivery without it is refused with 401. Never logged.
-   */
-  webhookToken: z.string().min(16, "must be at least 16 characters").optional(),
-  /** Where ShipStation publishes the public keys of its RSA-SHA256 webhook signatures. */
-  webhookJwksUrl: z.url({ protocol: /^https?$/ }).default("https://api.shipengine.com/jwks"),
-  /** Check ShipStation's RSA-SHA256 signature (x-shipengine-rsa-sha256-* headers) on every webhook. */
-  verifyWebhookSignature: z.boolean().default(true),
+  apiKey: z.string().min(1).meta({ title: "API key", description: "ShipStation › Settings › API Keys; sent as the api-key header, never logged.", secret: true }),
+  baseUrl: z.url({ protocol: /^https?$/ }).default("https://api.shipstation.com").meta({ title: "API base URL", description: "ShipStation's own unless testing." }),
+  carrierIds: z
+    .array(z.string().regex(/^se(-[a-z0-9]+)+$/, "is not a ShipStation carrier id (se-…)"))
+    .min(1)
+    .meta({ title: "Carrier accounts", description: "The carrier accounts (se-… ids, GET /v2/carriers) whose rates checkout offers." }),
+  labelFormat: z.enum(["pdf", "png", "zpl"]).default("pdf").meta({ title: "Label format" }),
+  labelLayout: z.enum(["4x6", "letter"]).default("4x6").meta({ title: "Label size" }),
+  webhookToken: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .optional()
+    .meta({
+      title: "Webhook token",
+      description: "A secret of yours that ShipStation sends back on every webhook as the header x-integration-hub-token; a delivery without it is refused with 401.",
+      secret: true,
+    }),
+  webhookJwksUrl: z.url({ protocol: /^https?$/ }).default("https://api.shipengine.com/jwks").meta({ title: "Webhook signing keys URL", description: "Where ShipStation publishes the public keys of its RSA-SHA256 webhook signatures." }),
+  verifyWebhookSignature: z.boolean().default(true).meta({ title: "Verify webhook signatures", description: "Check ShipStation's RSA-SHA256 signature (x-shipengine-rsa-sha256-* headers) on every webhook." }),
 }).refine((o) => o.verifyWebhookSignature || !!o.webhookToken, { message: "is required when verifyWebhookSignature is false (a webhook must be verified somehow)", path: ["webhookToken"] })
 export type ShipStationOptions = z.output<typeof shipStationOptionsSchema>
 
