@@ -1,3 +1,4 @@
+import type { ZodType } from "@medusajs/framework/zod"
 import type { Logger } from "@medusajs/framework/types"
 import type { CallRecorder } from "../lib/http/call-recorder"
 import type { HttpClient } from "../lib/http/client"
@@ -99,6 +100,11 @@ export type IntegrationProviderClass = {
   defaultRateLimit?: { requests: number; perSeconds: number }
   /** Throws an Error whose message lists `path: problem` lines (paths relative to the connection's `options`). */
   validateOptions(options: Record<string, unknown>): void
+  /**
+   * The options' zod schema, for the admin's connection form (labels and help from `.meta({ title, description })`,
+   * secrets from `.meta({ secret: true })`); without it the admin offers no form for this provider.
+   */
+  optionsSchema?: ZodType
 }
 
 /** Thrown by `parseWebhook` for a body that is not a well-formed event of this vendor. */

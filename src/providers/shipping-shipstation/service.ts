@@ -38,6 +38,8 @@ export class ShipStationShippingProvider implements ShippingProvider {
   private readonly state: ProviderStateStore
   private readonly webhookKeys: WebhookKeySet
 
+  static optionsSchema = shipStationOptionsSchema
+
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(shipStationOptionsSchema, options)
   }
