@@ -180,7 +180,7 @@ const RecordsTable = ({ data, isLoading, pagination, setPagination, filter }: {
       }),
       columns.accessor("last_error", {
         header: "Why",
-        cell: ({ row }) => <Text size="xsmall" className="min-w-[320px] max-w-[560px] whitespace-normal" data-testid="queue-record-error">{row.original.last_error ?? "—"}</Text>,
+        cell: ({ row }) => <Text size="xsmall" className="whitespace-normal" style={{ minWidth: 320, maxWidth: 560 }} data-testid="queue-record-error">{row.original.last_error ?? "—"}</Text>,
       }),
       columns.accessor("attempts", { header: "Attempts" }),
       columns.accessor("waiting_since", { header: "Waiting since", cell: ({ row }) => since(row.original.waiting_since) }),
@@ -253,7 +253,7 @@ const ResolvedTable = ({ data, isLoading, pagination, setPagination }: {
         cell: ({ row }) => (row.original.resolved_by === "person" ? `by ${row.original.actor_id ?? "a person"}` : "by itself (a later run)"),
       }),
       resolvedColumns.accessor("status", { header: "Now" }),
-      resolvedColumns.accessor("last_failure", { header: "Last failure", cell: ({ row }) => <Text size="xsmall" className="max-w-[420px] whitespace-normal">{row.original.last_failure ?? "—"}</Text> }),
+      resolvedColumns.accessor("last_failure", { header: "Last failure", cell: ({ row }) => <Text size="xsmall" className="whitespace-normal" style={{ minWidth: 320, maxWidth: 480 }}>{row.original.last_failure ?? "—"}</Text> }),
       resolvedColumns.accessor("resolved_at", { header: "When", cell: ({ row }) => since(row.original.resolved_at) }),
     ],
     []
