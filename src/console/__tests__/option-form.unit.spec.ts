@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { sandboxCarrierOptionsSchema } from "../../providers/shipping-sandbox/service"
 import { shipStationOptionsSchema } from "../../providers/shipping-shipstation/types"
 import { formOf, splitSecrets } from "../option-form"
 
@@ -44,5 +45,20 @@ describe("a connection's form from its provider's options schema", () => {
       rest: { baseUrl: "https://x", oauth: { portal: "42" } },
     })
     expect(options.apiKey).toBe("k_1234567890")
+  })
+})
+
+describe("the sandbox carrier's form", () => {
+  it("has its webhook secret as a secret and its services as a list with their default", () => {
+    const form = formOf(sandboxCarrierOptionsSchema)
+    expect(form.map((f) => [f.path, f.label, f.type, f.secret, f.required])).toEqual([
+      ["webhookSecret", "Webhook secret", "string", true, false],
+      ["carrier", "Carrier name", "string", false, false],
+      ["services", "Services", "list", false, false],
+    ])
+    expect(form[2].default).toEqual([
+      { code: "standard", name: "Standard", base: 4.5, perKg: 1.2, days: 4 },
+      { code: "express", name: "Express", base: 9.9, perKg: 2.5, days: 1 },
+    ])
   })
 })

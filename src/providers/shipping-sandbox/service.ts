@@ -8,16 +8,20 @@ import { parseWebhookBody } from "../webhook-body"
 import { assertProviderOptions } from "../validate-options"
 
 export const sandboxCarrierOptionsSchema = z.object({
-  /** Standard Webhooks secret ("whsec_…") the sandbox carrier signs its tracking events with; without it no webhooks. */
-  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64').optional(),
-  /** The carrier's name on its rates and labels (two sandbox connections can play two carriers). */
-  carrier: z.string().min(1).default("sandbox-post"),
-  /** Price of a parcel: base + per started kilogram, per service. */
-  services: z.array(z.object({ code: z.string().min(1), name: z.string().min(1), base: z.number().min(0), perKg: z.number().min(0), days: z.number().int().min(1) }))
-    .min(1).default([
+  webhookSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64')
+    .optional()
+    .meta({ title: "Webhook secret", description: 'The Standard Webhooks secret ("whsec_…") the sandbox carrier signs its tracking events with; without it, no webhooks.', secret: true }),
+  carrier: z.string().min(1).default("sandbox-post").meta({ title: "Carrier name", description: "The carrier's name on its rates and labels (two sandbox connections can play two carriers)." }),
+  services: z
+    .array(z.object({ code: z.string().min(1), name: z.string().min(1), base: z.number().min(0), perKg: z.number().min(0), days: z.number().int().min(1) }))
+    .min(1)
+    .default([
       { code: "standard", name: "Standard", base: 4.5, perKg: 1.2, days: 4 },
       { code: "express", name: "Express", base: 9.9, perKg: 2.5, days: 1 },
-    ]),
+    ])
+    .meta({ title: "Services", description: "Price of a parcel per service: base + per started kilogram, and the days it takes." }),
 })
 type SandboxCarrierOptions = z.output<typeof sandboxCarrierOptionsSchema>
 
@@ -61,6 +65,8 @@ export class SandboxCarrierProvider implements ShippingProvider {
   private readonly recorder: CallRecorder
   /** Who checks, in the shared checks' messages. */
   private readonly checker: { connectionId: string; carrier: string }
+
+  static optionsSchema = sandboxCarrierOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxCarrierOptionsSchema, options)
