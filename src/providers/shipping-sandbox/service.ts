@@ -1,4 +1,4 @@
-import { z } from "@medusajs/framework/zod"
+import { z, ZodType } from "@medusajs/framework/zod"
 import type { CallRecorder } from "../../lib/http/call-recorder"
 import { headerValue, SignatureVerdict, verifyStandardWebhook } from "../../lib/webhooks/signatures"
 import { LabelSubject, requireLabelSubject, requireSameKindOfLabel, requireShippableAddress } from "../shipping-address"
@@ -66,7 +66,7 @@ export class SandboxCarrierProvider implements ShippingProvider {
   /** Who checks, in the shared checks' messages. */
   private readonly checker: { connectionId: string; carrier: string }
 
-  static optionsSchema = sandboxCarrierOptionsSchema
+  static optionsSchema: ZodType = sandboxCarrierOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxCarrierOptionsSchema, options)

@@ -1,3 +1,4 @@
+import type { ZodType } from "@medusajs/framework/zod"
 import { createHash, createPublicKey, timingSafeEqual, verify, JsonWebKey } from "node:crypto"
 import { MathBN } from "@medusajs/framework/utils"
 import { IntegrationError } from "../../lib/errors"
@@ -38,7 +39,7 @@ export class ShipStationShippingProvider implements ShippingProvider {
   private readonly state: ProviderStateStore
   private readonly webhookKeys: WebhookKeySet
 
-  static optionsSchema = shipStationOptionsSchema
+  static optionsSchema: ZodType = shipStationOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(shipStationOptionsSchema, options)
