@@ -1,4 +1,5 @@
 import { z } from "@medusajs/framework/zod"
+import { stripeOptionsSchema } from "../../providers/payment-stripe/types"
 import { sandboxCarrierOptionsSchema } from "../../providers/shipping-sandbox/service"
 import { shipStationOptionsSchema } from "../../providers/shipping-shipstation/types"
 import { formOf, splitSecrets } from "../option-form"
@@ -59,6 +60,16 @@ describe("the sandbox carrier's form", () => {
     expect(form[2].default).toEqual([
       { code: "standard", name: "Standard", base: 4.5, perKg: 1.2, days: 4 },
       { code: "express", name: "Express", base: 9.9, perKg: 2.5, days: 1 },
+    ])
+  })
+})
+
+describe("Stripe's form", () => {
+  it("has its API key and webhook signing secret as secrets, both required", () => {
+    expect(formOf(stripeOptionsSchema).map((f) => [f.path, f.label, f.secret, f.required])).toEqual([
+      ["apiKey", "API key", true, true],
+      ["webhookSecret", "Webhook signing secret", true, true],
+      ["baseUrl", "API base URL", false, false],
     ])
   })
 })

@@ -1,3 +1,4 @@
+import type { ZodType } from "@medusajs/framework/zod"
 import type { z } from "@medusajs/framework/zod"
 import Stripe from "stripe"
 import type { HttpClient } from "../../lib/http/client"
@@ -42,6 +43,8 @@ export class StripePaymentProvider implements PaymentGatewayProvider {
   private readonly options: StripeOptions
   private readonly http: HttpClient
   private readonly stripe: Stripe
+
+  static optionsSchema: ZodType = stripeOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(stripeOptionsSchema, options)

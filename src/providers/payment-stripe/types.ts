@@ -1,12 +1,15 @@
 import { z } from "@medusajs/framework/zod"
 
 export const stripeOptionsSchema = z.object({
-  /** A restricted or secret key (sk_… / rk_…) with read access to PaymentIntents, Charges and Disputes. Never logged. */
-  apiKey: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted API key: "sk_" or "rk_", then "test_" or "live_", then letters, digits or "_"'),
-  /** The signing secret of the webhook endpoint that points at /hooks/integrations/<connection id> (whsec_…). Never logged. */
-  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9]+$/, "must be a Stripe webhook signing secret (whsec_…)"),
-  /** Base URL of the API; Stripe's own unless testing. */
-  baseUrl: z.url({ protocol: /^https?$/ }).default("https://api.stripe.com"),
+  apiKey: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'must be a Stripe secret or restricted API key: "sk_" or "rk_", then "test_" or "live_", then letters, digits or "_"')
+    .meta({ title: "API key", description: "A restricted or secret key (sk_… / rk_…) with read access to PaymentIntents, Charges and Disputes. Never logged.", secret: true }),
+  webhookSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9]+$/, "must be a Stripe webhook signing secret (whsec_…)")
+    .meta({ title: "Webhook signing secret", description: "The signing secret (whsec_…) of the webhook endpoint that points at /hooks/integrations/<connection id>. Never logged.", secret: true }),
+  baseUrl: z.url({ protocol: /^https?$/ }).default("https://api.stripe.com").meta({ title: "API base URL", description: "Stripe's own unless testing." }),
 })
 export type StripeOptions = z.output<typeof stripeOptionsSchema>
 
