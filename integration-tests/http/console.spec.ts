@@ -41,6 +41,7 @@ type Body = {
   thresholds: unknown
   open: unknown[]
   alerts: Array<{ state: string }>
+  providers: Array<{ name: string; kind: string; built_in: boolean; form: Array<{ path: string; label: string; secret: boolean; required: boolean }> | null }>
   report: { connections: Array<{ top_causes: unknown[]; verdict: { grade: string; words: string }; previous: unknown; trend: { availability: string } }> }
   sync_record: unknown
 }
@@ -80,11 +81,24 @@ medusaIntegrationTestRunner({
         ["post", "/admin/integrations/sync-records/isync_1/ignore"],
         ["post", "/admin/integrations/connections/erp/pause"],
         ["post", "/admin/integrations/connections/erp/resume"],
+        ["get", "/admin/integrations/providers"],
       ]
       for (const [method, url] of routes) {
         const res = await failing(method === "get" ? api.get(url) : api.post(url, {}))
         expect([method, url, res.status]).toEqual([method, url, 401])
       }
+    })
+
+    it("lists the providers with the form of their options: labels, defaults, required, secrets", async () => {
+      const { data } = await api.get("/admin/integrations/providers", auth)
+      const byName = new Map(data.providers.map((p) => [p.name, p]))
+      expect(byName.get("shipstation")).toMatchObject({ kind: "shipping", built_in: true })
+      expect(byName.get("shipstation")!.form!.find((f) => f.path === "apiKey")).toMatchObject({ label: "API key", secret: true, required: true })
+      expect(byName.get("sandbox-carrier")!.form!.map((f) => f.path)).toEqual(["webhookSecret", "carrier", "services"])
+      expect(byName.get("stripe")!.form!.filter((f) => f.secret).map((f) => f.path)).toEqual(["apiKey", "webhookSecret"])
+      // A provider that gives no schema yet has no form (the admin offers none for it).
+      expect(byName.get("tryton")).toMatchObject({ kind: "erp", form: null })
+      expect(JSON.stringify(data)).not.toMatch(/pat-|sk_live|whsec_[A-Za-z0-9]{8}/)
     })
 
     it("rolls the call log up into 5-minute buckets, each whole, reading only rows newer than the last roll-up", async () => {
