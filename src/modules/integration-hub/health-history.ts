@@ -1,4 +1,4 @@
-import { floorToBucket, LIVE_TAIL_MS, SPAN_BUCKETS_SQL } from "./health-rollup"
+import { knownSpans, SPAN_BUCKETS_SQL } from "./health-rollup"
 
 type Execute = <T>(sql: string, params: unknown[]) => Promise<T[]>
 
@@ -29,9 +29,7 @@ export async function readBuckets(execute: Execute, connectionId: string, from: 
     `SELECT health_rolled_until FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`,
     [connectionId]
   )
-  const until = new Date(Math.min(to.getTime(), now.getTime()))
-  const rolled = new Date(Math.max(from.getTime(), Math.min(until.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
-  const tailStart = new Date(Math.max(rolled.getTime(), floorToBucket(new Date(until.getTime() - LIVE_TAIL_MS)).getTime()))
+  const { rolled, tail: tailStart, until } = knownSpans(from, to, now, state?.health_rolled_until ? new Date(state.health_rolled_until) : null)
   const [rows, tail] = await Promise.all([
     execute<Record<string, unknown> & { bucket_start: Date; latency_bins: number[]; queue: Record<string, number> | null; circuit: string | null }>(
       `SELECT bucket_start, calls, errors, vendor_errors, throttled, successes, duration_ms_max, latency_bins, queue, circuit

@@ -9,6 +9,17 @@ export const LATENCY_BINS_MS = [50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 
 const GRACE_MS = 60_000
 /** How far back readers take the calls not rolled up yet from the log itself (the roll-up runs every 5 minutes). */
 export const LIVE_TAIL_MS = 3600_000
+/**
+ * Where a window's known figures come from: buckets over [start, rolled) (up to the last roll-up), then the log
+ * itself over [tail, until) (at most its last LIVE_TAIL_MS). A window reaching into the future is known up to `now`.
+ */
+export function knownSpans(start: Date, to: Date, now: Date, rolledUntil: Date | null): { start: Date; rolled: Date; tail: Date; until: Date } {
+  const until = Math.min(to.getTime(), now.getTime())
+  const first = Math.min(until, start.getTime())
+  const rolled = Math.max(first, Math.min(until, rolledUntil ? rolledUntil.getTime() : 0))
+  const tail = Math.max(rolled, floorToBucket(new Date(until - LIVE_TAIL_MS)).getTime())
+  return { start: new Date(first), rolled: new Date(rolled), tail: new Date(tail), until: new Date(until) }
+}
 /** At most this much of the log per statement, so a first roll-up over a long log is a series of bounded reads. */
 const CHUNK_MS = 24 * 3600_000
 

@@ -1,4 +1,4 @@
-import { BUCKET_MS, floorToBucket, LATENCY_BINS_MS, LIVE_TAIL_MS, SPAN_BUCKETS_SQL } from "./health-rollup"
+import { BUCKET_MS, floorToBucket, knownSpans, LATENCY_BINS_MS, SPAN_BUCKETS_SQL } from "./health-rollup"
 
 type Execute = <T>(sql: string, params: unknown[]) => Promise<T[]>
 
@@ -35,13 +35,13 @@ export async function readHealthWindow(execute: Execute, connectionId: string, f
     `SELECT first_enabled_at, health_rolled_until FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`,
     [connectionId]
   )
-  // The window as far as it is known: from when the connection was first enabled, through its buckets up to the last
-  // roll-up, then the calls since read from the log (at most its last hour, through the log's index).
-  // A window reaching into the future (this month's report) is known up to now.
-  const until = new Date(Math.min(to.getTime(), now.getTime()))
-  const start = new Date(Math.min(until.getTime(), Math.max(from.getTime(), state ? floorToBucket(new Date(state.first_enabled_at)).getTime() : until.getTime())))
-  const rolled = new Date(Math.max(start.getTime(), Math.min(until.getTime(), state?.health_rolled_until ? new Date(state.health_rolled_until).getTime() : 0)))
-  const tailStart = new Date(Math.max(rolled.getTime(), floorToBucket(new Date(until.getTime() - LIVE_TAIL_MS)).getTime()))
+  // The window as far as it is known: from when the connection was first enabled (nothing without a state row).
+  const { start, rolled, tail: tailStart, until } = knownSpans(
+    new Date(Math.max(from.getTime(), state ? floorToBucket(new Date(state.first_enabled_at)).getTime() : Infinity)),
+    to,
+    now,
+    state?.health_rolled_until ? new Date(state.health_rolled_until) : null
+  )
   const [[sums], bins, tail] = await Promise.all([
     execute<Record<"down" | "calls" | "successes" | "errors" | "vendor_errors" | "throttled" | "auth_errors" | "longest" | "peak", string | null>>(
       `SELECT count(*) FILTER (WHERE ${DOWN_BUCKET_SQL}) AS down, sum(calls) AS calls, sum(successes) AS successes, sum(errors) AS errors,
