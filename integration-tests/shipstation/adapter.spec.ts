@@ -1,5 +1,5 @@
 import type { Logger } from "@medusajs/framework/types"
-import { buildProvider, memoryStateStore } from "../../src/testing/erp-contract"
+import { buildProvider, memoryCredentialStore, memoryStateStore } from "../../src/testing/erp-contract"
 import { IntegrationError } from "../../src/lib/errors"
 import type { CallLogEntry } from "../../src/lib/http/call-recorder"
 import { ConnectionRegistry } from "../../src/modules/integration-hub/connections"
@@ -197,7 +197,7 @@ describe("ShipStation adapter against the official API description (Prism) and a
     // The connection exactly as the hub builds it: its guard honours Retry-After and repeats safe calls in place.
     const logs: CallLogEntry[] = []
     const plugin = pluginOptionsSchema.parse({ connections: [{ id: "carrier", kind: "shipping", provider: "shipstation", options: options(), timeoutMs: 1_000 }] })
-    const registry = new ConnectionRegistry(plugin, { logSink: async (e) => void logs.push(e), stateFor: () => memoryStateStore(), logger: silent })
+    const registry = new ConnectionRegistry(plugin, { logSink: async (e) => void logs.push(e), stateFor: () => memoryStateStore(), credentialsFor: () => memoryCredentialStore(), logger: silent })
     const carrier = registry.provider("carrier", "shipping") as ShipStationShippingProvider
     shipstation.behave({ rateLimitNext: { count: 1, retryAfterSeconds: 1 } })
     expect(await carrier.getRates(shipment())).toHaveLength(2)

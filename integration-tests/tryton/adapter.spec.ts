@@ -9,6 +9,7 @@ import { HttpClient } from "../../src/lib/http/client"
 import type { ErpSalesOrderInput, ProviderStateStore } from "../../src/providers/types"
 import { connectionSchema } from "../../src/modules/integration-hub/options"
 import { TrytonErpProvider } from "../../src/providers/erp-tryton/service"
+import { memoryCredentialStore } from "../../src/testing/erp-contract"
 import { describeWithTryton, trytonPeer, TrytonState } from "../helpers/tryton-env"
 
 jest.setTimeout(60_000)
@@ -34,6 +35,7 @@ function adapter(state: TrytonState, overrides: Record<string, unknown> = {}) {
       createRecorder,
       createHttpClient: (baseURL, secrets) => new HttpClient({ baseURL, timeoutMs: 5_000, recorder: createRecorder(secrets) }),
       state: noState,
+      credentials: memoryCredentialStore(),
     },
     options
   )

@@ -76,7 +76,7 @@ export function formOf(schema: z.ZodType): FormField[] {
 }
 
 /** The secret fields' values out of a set of options (by path), and the options without them. */
-export function splitSecrets(fields: FormField[], options: Record<string, unknown>): { secrets: Record<string, string>; rest: Record<string, unknown> } {
+export function splitSecrets(fields: Array<Pick<FormField, "path" | "secret">>, options: Record<string, unknown>): { secrets: Record<string, string>; rest: Record<string, unknown> } {
   const secrets: Record<string, string> = {}
   const rest = structuredClone(options)
   for (const f of fields.filter((f) => f.secret)) {

@@ -44,6 +44,31 @@ export type ProviderDeps = {
   createRecorder: (secrets: string[]) => CallRecorder
   state: ProviderStateStore
   logger: Logger
+  /** The connection's OAuth tokens, kept encrypted by the hub, and the lock that makes one refresh at a time. */
+  credentials: CredentialStore
+}
+
+/** A connection's OAuth 2 tokens. */
+export type OAuthTokens = {
+  accessToken: string
+  refreshToken: string
+  /** When the access token stops working (ISO 8601). */
+  expiresAt: string
+}
+
+/**
+ * Where a provider keeps the OAuth tokens of its connection: encrypted in the database under the plugin's
+ * encryptionKey (the connection's stored secrets), shared by every instance.
+ */
+export type CredentialStore = {
+  /** The connection's tokens, or null before it was connected (or after its grant was revoked). */
+  readTokens(): Promise<OAuthTokens | null>
+  /** Keeps new tokens, e.g. after a refresh (the vendor may rotate the refresh token: keep the one it answered). */
+  writeTokens(tokens: OAuthTokens): Promise<void>
+  /** Runs `fn` holding this connection's credential lock across every instance (Medusa's locking module). */
+  withLock<T>(fn: () => Promise<T>): Promise<T>
+  /** The vendor refused the grant (revoked, or the refresh token is no longer valid): the connection needs reconnecting. */
+  grantRevoked(reason: string): Promise<void>
 }
 
 /** An inbound delivery as the webhook route received it: the exact bytes, for signature checks. */

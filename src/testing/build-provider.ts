@@ -2,7 +2,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { connectionSchema } from "../modules/integration-hub/options"
 import { CallLogEntry, CallRecorder } from "../lib/http/call-recorder"
 import { HttpClient, HttpClientConfig } from "../lib/http/client"
-import type { IntegrationProvider, IntegrationProviderClass, ProviderDeps, ProviderStateStore } from "../providers/types"
+import type { CredentialStore, IntegrationProvider, IntegrationProviderClass, OAuthTokens, ProviderDeps, ProviderStateStore } from "../providers/types"
 
 /* Building a provider as the hub builds it, for any provider's tests (the ERP contract and each adapter's own). */
 
@@ -30,6 +30,30 @@ export function memoryStateStore(): ProviderStateStore {
 }
 
 /**
+ * OAuth tokens kept in memory, for adapters that use them (the hub keeps them encrypted in its database); the
+ * lock is one promise chain, as one instance of the hub would hold it. `revoked` says whether grantRevoked was called.
+ */
+export function memoryCredentialStore(initial: OAuthTokens | null = null): CredentialStore & { revoked: string[] } {
+  let tokens = initial
+  let chain: Promise<unknown> = Promise.resolve()
+  const revoked: string[] = []
+  return {
+    revoked,
+    readTokens: async () => (tokens ? { ...tokens } : null),
+    writeTokens: async (t) => void (tokens = { ...t }),
+    withLock: <T>(fn: () => Promise<T>) => {
+      const run = chain.then(fn, fn)
+      chain = run.catch(() => undefined)
+      return run
+    },
+    grantRevoked: async (reason) => {
+      tokens = null
+      revoked.push(reason)
+    },
+  }
+}
+
+/**
  * An adapter built as the hub builds it (options validated, the shared HTTP layer and call recorder), without a
  * guard (no rate limit, breaker or in-place retries: the contract sees each call's own outcome), its log rows
  * kept in `logs`.
@@ -41,6 +65,7 @@ export function buildProvider<P extends IntegrationProvider>(
     id?: string
     timeoutMs?: number
     state?: ProviderStateStore
+    credentials?: CredentialStore
     /** Builds the adapter's HTTP client from its config (e.g. one that injects faults); a plain HttpClient by default. */
     httpClient?: (config: HttpClientConfig) => HttpClient
   } = {}
@@ -56,6 +81,7 @@ export function buildProvider<P extends IntegrationProvider>(
       createHttpClient: (baseURL, secrets, httpOpts) =>
         (opts.httpClient ?? ((config) => new HttpClient(config)))({ baseURL, timeoutMs: connection.timeoutMs, recorder: createRecorder(secrets), retryAfter: httpOpts?.retryAfter }),
       state: opts.state ?? memoryStateStore(),
+      credentials: opts.credentials ?? memoryCredentialStore(),
     },
     options
   )

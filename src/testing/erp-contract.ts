@@ -12,7 +12,7 @@ import { describeDeliveryCases } from "./erp-contract-deliveries"
  * order edits in erp-contract-edits.ts, returns in erp-contract-returns.ts, exchanges' sales in erp-contract-exchanges.ts, deliveries in erp-contract-deliveries.ts; the subject and the inputs in erp-contract-fixtures.ts.
  */
 export type { ErpContractSubject } from "./erp-contract-fixtures"
-export { buildProvider, memoryStateStore } from "./build-provider"
+export { buildProvider, memoryCredentialStore, memoryStateStore } from "./build-provider"
 
 /** A local server that hangs every request, or answers every one 503: what a down or overloaded ERP does. */
 async function failingServer(mode: "hang" | "503"): Promise<{ url: string; close: () => Promise<void> }> {

@@ -9,7 +9,7 @@ import { ConnectionGuard, RetryBudget } from "../../lib/http/guard"
 import { ConnectionRateLimiter } from "../../lib/http/rate-limit"
 import { secretValues } from "../../lib/http/redact"
 import { BUILT_IN_PROVIDERS } from "../../providers/registry"
-import type { ConnectionKind, IntegrationProvider, IntegrationProviderClass, ProviderOfKind, ProviderStateStore } from "../../providers/types"
+import type { ConnectionKind, CredentialStore, IntegrationProvider, IntegrationProviderClass, ProviderOfKind, ProviderStateStore } from "../../providers/types"
 import { formatIssues, safeParseWithRequired } from "../../lib/zod-issues"
 import { ConnectionConfig, PluginOptions, pluginOptionsSchema } from "./options"
 
@@ -91,84 +91,147 @@ export function validatePluginOptions(raw: unknown): PluginOptions {
   return parsed.data
 }
 
-/** The live provider instance and the guard (rate limit, circuit breaker, in-place retries) of every configured connection. */
-export class ConnectionRegistry {
-  private readonly providers = new Map<string, IntegrationProvider>()
-  private readonly guards = new Map<string, ConnectionGuard>()
+type RegistryServices = {
+  logSink: CallLogSink
+  stateFor: (connectionId: string) => ProviderStateStore
+  credentialsFor: (connectionId: string) => CredentialStore
+  logger: Logger
+  redis?: Redis
+  /** Called when a connection's circuit closes again: its waiting records may go now. */
+  onRecovered?: (connectionId: string) => void
+}
 
-  constructor(
-    private readonly options: PluginOptions,
-    services: {
-      logSink: CallLogSink
-      stateFor: (connectionId: string) => ProviderStateStore
-      logger: Logger
-      redis?: Redis
-      /** Called when a connection's circuit closes again: its waiting records may go now. */
-      onRecovered?: (connectionId: string) => void
-    }
-  ) {
-    const { logSink, stateFor, logger, redis, onRecovered } = services
+/** A connection the registry runs: from medusa-config, or stored from the admin (then with its version and secrets). */
+type Entry = {
+  config: ConnectionConfig
+  provider: IntegrationProvider
+  guard: ConnectionGuard
+  source: "config" | "stored"
+  /** Every credential of the connection, scrubbed from whatever it logs or answers. */
+  secrets: string[]
+  version: number | null
+}
+
+/** A connection kept in the database, its secrets opened, ready to run. */
+export type StoredConnectionConfig = { config: ConnectionConfig; secrets: string[]; version: number }
+
+/**
+ * The live provider instance and the guard (rate limit, circuit breaker, in-place retries) of every connection:
+ * those of medusa-config, built once at boot, and those stored from the admin, replaced whenever their version
+ * changes (`applyStored`). A configured connection wins on an id clash.
+ */
+export class ConnectionRegistry {
+  private readonly entries = new Map<string, Entry>()
+
+  constructor(options: PluginOptions, private readonly services: RegistryServices) {
     options.connections.forEach((connection, i) => {
-      const Provider = resolveProviderClass(connection.provider, i)
-      const guard = new ConnectionGuard(connection.id, {
-        limiter: new ConnectionRateLimiter(connection.id, connection.rateLimit ?? Provider.defaultRateLimit, redis),
-        breaker: new CircuitBreaker(connection.id, connection.circuitBreaker, redis, (state, detail) => {
-          const line = `integration-hub: connection "${connection.id}" circuit ${state.replace("_", "-")}: ${detail}`
-          if (state === "open") logger.warn(line)
-          else logger.info(line)
-          if (state === "closed") onRecovered?.(connection.id)
-        }),
-        budget: new RetryBudget(connection.retry.inPlace.budgetRatio),
-        policy: connection.retry.inPlace,
-        timeoutMs: connection.timeoutMs,
-      })
-      this.guards.set(connection.id, guard)
-      // Every credential of the options, at any depth, not only the ones the provider names: a log row keeps none.
-      const optionSecrets = secretValues(connection.options)
-      const createRecorder = (secrets: string[]) =>
-        new CallRecorder({
-          connectionId: connection.id,
-          secrets: [...new Set([...secrets, ...optionSecrets])],
-          log: logSink,
-          onLogError: (err) => logger.warn(`integration-hub: could not write integration log: ${(err as Error).message}`),
-          guard,
-        })
-      const createHttpClient = (baseURL: string, secrets: string[], opts: { retryAfter?: VendorRetryAfter } = {}) =>
-        new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, guard, recorder: createRecorder(secrets), retryAfter: opts.retryAfter })
-      const { id, kind, mode, timeoutMs } = connection
-      const deps = { connection: { id, kind, mode, timeoutMs }, createHttpClient, createRecorder, state: stateFor(id), logger }
-      this.providers.set(connection.id, new Provider(deps, connection.options))
+      this.entries.set(connection.id, this.build(connection, resolveProviderClass(connection.provider, i), "config", secretValues(connection.options), null))
     })
   }
 
-  connections(filter: { kind?: ConnectionConfig["kind"]; enabledOnly?: boolean } = {}): ConnectionConfig[] {
-    return this.options.connections.filter(
-      (c) => (!filter.kind || c.kind === filter.kind) && (!filter.enabledOnly || c.enabled)
-    )
+  private build(connection: ConnectionConfig, Provider: IntegrationProviderClass, source: Entry["source"], secrets: string[], version: number | null): Entry {
+    const { logSink, stateFor, credentialsFor, logger, redis, onRecovered } = this.services
+    const guard = new ConnectionGuard(connection.id, {
+      limiter: new ConnectionRateLimiter(connection.id, connection.rateLimit ?? Provider.defaultRateLimit, redis),
+      breaker: new CircuitBreaker(connection.id, connection.circuitBreaker, redis, (state, detail) => {
+        const line = `integration-hub: connection "${connection.id}" circuit ${state.replace("_", "-")}: ${detail}`
+        if (state === "open") logger.warn(line)
+        else logger.info(line)
+        if (state === "closed") onRecovered?.(connection.id)
+      }),
+      budget: new RetryBudget(connection.retry.inPlace.budgetRatio),
+      policy: connection.retry.inPlace,
+      timeoutMs: connection.timeoutMs,
+    })
+    // Every credential of the options, at any depth, not only the ones the provider names: a log row keeps none.
+    const createRecorder = (named: string[]) =>
+      new CallRecorder({
+        connectionId: connection.id,
+        secrets: [...new Set([...named, ...secrets])],
+        log: logSink,
+        onLogError: (err) => logger.warn(`integration-hub: could not write integration log: ${(err as Error).message}`),
+        guard,
+      })
+    const createHttpClient = (baseURL: string, named: string[], opts: { retryAfter?: VendorRetryAfter } = {}) =>
+      new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, guard, recorder: createRecorder(named), retryAfter: opts.retryAfter })
+    const { id, kind, mode, timeoutMs } = connection
+    const deps = { connection: { id, kind, mode, timeoutMs }, createHttpClient, createRecorder, state: stateFor(id), logger, credentials: credentialsFor(id) }
+    return { config: connection, provider: new Provider(deps, connection.options), guard, source, secrets, version }
   }
 
-  connection(id: string): ConnectionConfig {
-    const found = this.options.connections.find((c) => c.id === id)
+  /**
+   * Takes the connections stored from the admin: new ones are built, those whose version changed are rebuilt, those
+   * no longer stored are dropped. A stored connection with the id of a configured one is not taken (returned, so the
+   * caller can say so).
+   */
+  applyStored(stored: StoredConnectionConfig[]): { clashes: string[] } {
+    const clashes: string[] = []
+    const seen = new Set<string>()
+    for (const s of stored) {
+      const current = this.entries.get(s.config.id)
+      if (current?.source === "config") {
+        clashes.push(s.config.id)
+        continue
+      }
+      seen.add(s.config.id)
+      if (current?.version === s.version) continue
+      this.entries.set(s.config.id, this.build(s.config, resolveProviderClass(s.config.provider, 0), "stored", s.secrets, s.version))
+    }
+    for (const [id, entry] of this.entries) if (entry.source === "stored" && !seen.has(id)) this.entries.delete(id)
+    return { clashes }
+  }
+
+  connections(filter: { kind?: ConnectionConfig["kind"]; enabledOnly?: boolean } = {}): ConnectionConfig[] {
+    return [...this.entries.values()]
+      .map((e) => e.config)
+      .filter((c) => (!filter.kind || c.kind === filter.kind) && (!filter.enabledOnly || c.enabled))
+  }
+
+  /** The connection, or undefined when none has this id (any more). */
+  find(id: string): ConnectionConfig | undefined {
+    return this.entries.get(id)?.config
+  }
+
+  /** Where the connection comes from: medusa-config (read-only in the admin) or the admin (stored). */
+  sourceOf(id: string): Entry["source"] | undefined {
+    return this.entries.get(id)?.source
+  }
+
+  /** The stored version the running connection was built from (null for a configured one). */
+  versionOf(id: string): number | null | undefined {
+    return this.entries.get(id)?.version
+  }
+
+  /** Credential values of the connection, to scrub from any text that leaves the server. */
+  secretsOf(id: string): string[] {
+    return this.entries.get(id)?.secrets ?? []
+  }
+
+  private entry(id: string): Entry {
+    const found = this.entries.get(id)
     if (!found) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `No integration connection "${id}" is configured (plugin options connections[].id)`)
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `No integration connection "${id}" is configured (plugin options connections[].id, or Integrations → Add connection)`)
     }
     return found
   }
 
+  connection(id: string): ConnectionConfig {
+    return this.entry(id).config
+  }
+
   /** The connection's guard: its rate limit, circuit breaker and in-place retries. */
   guard(id: string): ConnectionGuard {
-    this.connection(id)
-    return this.guards.get(id)!
+    return this.entry(id).guard
   }
 
   /** The connection's provider, checked to be of `kind` when one is given. */
   provider<K extends ConnectionKind>(id: string, kind: K): ProviderOfKind[K]
   provider(id: string): IntegrationProvider
   provider(id: string, kind?: ConnectionKind): IntegrationProvider {
-    const connection = this.connection(id)
+    const { config: connection, provider } = this.entry(id)
     if (kind && connection.kind !== kind) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, `Connection "${id}" is a ${connection.kind} connection, not ${kind === "erp" ? "an ERP" : `a ${kind}`} connection`)
     }
-    return this.providers.get(id)!
+    return provider
   }
 }

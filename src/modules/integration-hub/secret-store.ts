@@ -98,8 +98,9 @@ export class SecretStore {
       if (!stale) continue
       const plain = await this.open(row.connection_id, row.secrets)
       const moved = await this.execute(
-        `UPDATE stored_connection SET secrets = ?::jsonb, version = version + 1, updated_at = now() WHERE id = ? AND version = ? RETURNING id`,
-        [JSON.stringify(await this.seal(row.connection_id, plain)), row.id, row.version]
+        // Only over the values read: a change or a token refresh meanwhile is not overwritten with older values.
+        `UPDATE stored_connection SET secrets = ?::jsonb, version = version + 1, updated_at = now() WHERE id = ? AND version = ? AND secrets = ?::jsonb RETURNING id`,
+        [JSON.stringify(await this.seal(row.connection_id, plain)), row.id, row.version, JSON.stringify(row.secrets)]
       )
       if (!moved.length) throw new SecretError(`Connection "${row.connection_id}" changed while its secrets were re-encrypted: run the rotation again`)
       reencrypted++

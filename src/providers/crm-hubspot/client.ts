@@ -13,12 +13,29 @@ export const associationTo = (id: string, typeId: number): Association => ({ to:
 export type PropertyDefinition = { name: string; label: string; type: "string" | "enumeration"; fieldType: "text" | "booleancheckbox"; groupName: string; hasUniqueValue?: boolean; options?: Array<{ label: string; value: string }> }
 
 /**
+ * How calls are authenticated: a private app's fixed token, or an OAuth access token that may be renewed.
+ * `afterUnauthorized` (OAuth only) is asked after a 401 with the token sent: true when a new token is worth one more try.
+ */
+export type HubSpotAuth = {
+  token(): Promise<string>
+  afterUnauthorized?(token: string): Promise<boolean>
+  /** What to check when HubSpot refuses the token, naming the options (ends the 401/403 message). */
+  fix: string
+}
+
+/** A private app's token, sent as is; a 401 is final. */
+export const privateAppAuth = (accessToken: string): HubSpotAuth => ({
+  token: async () => accessToken,
+  fix: "check options.accessToken and its scopes (see the README)",
+})
+
+/**
  * Thin client for HubSpot's CRM v3 API in its own vocabulary (objects, search, properties, associations), on the
  * hub's HTTP layer (the connection's log, rate limit, breaker and retries). Answers are checked against what the
  * adapter reads; HubSpot's error bodies become the IntegrationError's words here and nowhere else.
  */
 export class HubSpotClient {
-  constructor(private readonly http: HttpClient, private readonly token: string) {}
+  constructor(private readonly http: HttpClient, private readonly auth: HubSpotAuth) {}
 
   /** GET /crm/v3/properties/{type}/{name}; null when the portal has no such property. */
   async property(type: ObjectType, name: string): Promise<{ name: string } | null> {
@@ -118,15 +135,30 @@ export class HubSpotClient {
     }
   }
 
+  /**
+   * One call with the current token. A 401 with an OAuth token renews it and repeats the call once: HubSpot refused it
+   * before doing anything, so even a create is safe to send again.
+   */
   private async send<S extends z.ZodType>(req: HttpRequest, schema?: S): Promise<z.output<S>> {
     let data: unknown
     try {
-      const authed = { ...req, headers: { ...req.headers, authorization: `Bearer ${this.token}` } }
-      data = (await this.http.request<unknown>(authed, (body) => ({ error: schema ? notAsDescribed("HubSpot", this.http.connectionId, req.operation, schema, body) : undefined }))).data
+      const token = await this.auth.token()
+      try {
+        data = await this.sendWith(req, token, schema)
+      } catch (err) {
+        const renewed = err instanceof IntegrationError && err.httpStatus === 401 && (await this.auth.afterUnauthorized?.(token))
+        if (!renewed) throw err
+        data = await this.sendWith(req, await this.auth.token(), schema)
+      }
     } catch (err) {
       throw this.inWords(req.operation, err)
     }
     return schema ? schema.parse(data) : (data as z.output<S>)
+  }
+
+  private async sendWith(req: HttpRequest, token: string, schema?: z.ZodType): Promise<unknown> {
+    const authed = { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } }
+    return (await this.http.request<unknown>(authed, (body) => ({ error: schema ? notAsDescribed("HubSpot", this.http.connectionId, req.operation, schema, body) : undefined }))).data
   }
 
   /** A refused call says what HubSpot said; 401/403 name the option to fix; a 409 keeps the existing record's id. */
@@ -135,7 +167,7 @@ export class HubSpotClient {
     const connectionId = this.http.connectionId
     if (err.httpStatus === 401 || err.httpStatus === 403) {
       return new IntegrationError(
-        `HubSpot refused the access token of connection "${connectionId}" (HTTP ${err.httpStatus}) for ${operation}: check options.accessToken and its scopes (see the README)`,
+        `HubSpot refused the access token of connection "${connectionId}" (HTTP ${err.httpStatus}) for ${operation}: ${this.auth.fix}`,
         { connectionId, code: "hubspot_unauthorized", retryable: false, httpStatus: err.httpStatus }
       )
     }

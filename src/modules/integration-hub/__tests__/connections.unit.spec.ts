@@ -2,6 +2,7 @@ import type { Logger } from "@medusajs/framework/types"
 import type { CallLogEntry } from "../../../lib/http/call-recorder"
 import { REDACTED } from "../../../lib/http/redact"
 import type { ProviderStateStore } from "../../../providers/types"
+import { memoryCredentialStore } from "../../../testing/erp-contract"
 import { ConnectionRegistry, validatePluginOptions } from "../connections"
 import { RecordingErpProvider } from "./fixtures/recording-erp-provider"
 
@@ -23,7 +24,7 @@ describe("ConnectionRegistry: call logs", () => {
       ],
     })
     const logs: CallLogEntry[] = []
-    const registry = new ConnectionRegistry(options, { logSink: async (entry) => void logs.push(entry), stateFor: () => state, logger })
+    const registry = new ConnectionRegistry(options, { logSink: async (entry) => void logs.push(entry), stateFor: () => state, credentialsFor: () => memoryCredentialStore(), logger })
     const provider = registry.provider("acme")
     if (!(provider instanceof RecordingErpProvider)) throw new Error("expected the recording fixture provider")
 

@@ -3,7 +3,7 @@ import { CallRecorder } from "../../../lib/http/call-recorder"
 import { signStandardWebhook } from "../../../lib/webhooks/signatures"
 import type { ProviderDeps, ProviderStateStore } from "../../types"
 import { WebhookPayloadError } from "../../types"
-import { buildProvider } from "../../../testing/erp-contract"
+import { buildProvider, memoryCredentialStore } from "../../../testing/erp-contract"
 import { SandboxErpProvider } from "../service"
 
 const SECRET = "whsec_c2FuZGJveC11bml0LXRlc3Qtc2VjcmV0"
@@ -20,6 +20,7 @@ function sandbox(options: Record<string, unknown> = {}) {
     createRecorder: (secrets) => new CallRecorder({ connectionId: "erp", secrets, log: async () => undefined }),
     state,
     logger,
+    credentials: memoryCredentialStore(),
   }
   return new SandboxErpProvider(deps, options)
 }
