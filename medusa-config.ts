@@ -63,6 +63,8 @@ function hubOptions() {
   return {
     connections,
     redisUrl: process.env.INTEGRATION_REDIS_URL || undefined,
+    // Connections created from the admin keep their secrets under it (tests set one of their own).
+    encryptionKey: process.env.INTEGRATION_ENCRYPTION_KEY || undefined,
     ...(process.env.INTEGRATION_ALERTS ? { alerts: JSON.parse(process.env.INTEGRATION_ALERTS) } : {}),
     webhooks: {
       ...(process.env.INTEGRATION_WEBHOOK_MAX_BYTES ? { maxBodyBytes: Number(process.env.INTEGRATION_WEBHOOK_MAX_BYTES) } : {}),

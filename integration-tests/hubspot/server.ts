@@ -87,6 +87,8 @@ export type HubSpotTestServer = {
 
 export type HubSpotTestServerOptions = {
   token: string
+  /** Bearer tokens taken besides `token`, e.g. the access tokens of the OAuth test server (`isValidAccessToken`). */
+  acceptToken?: (token: string) => boolean
   port?: number
   /** Object documents to serve; default contacts, companies, deals, line_items (products and orders cost a Prism each). */
   objects?: HubSpotObjectType[]
@@ -250,7 +252,9 @@ export async function startHubSpotTestServer(opts: HubSpotTestServerOptions): Pr
     } else {
       unvalidated.push({ method, path: url.pathname })
     }
-    if (req.headers.authorization !== `Bearer ${opts.token}`) return send(res, unauthorized())
+    const authorization = req.headers.authorization
+    const bearer = authorization?.startsWith("Bearer ") ? authorization.slice("Bearer ".length) : null
+    if (authorization !== `Bearer ${opts.token}` && !(bearer && opts.acceptToken?.(bearer))) return send(res, unauthorized())
 
     let body: unknown
     try {

@@ -15,6 +15,8 @@ import {
   ConnectionHistoryQuery,
   ListAlertsQuery,
   HealthReportQuery,
+  CreateConnectionBody,
+  UpdateConnectionBody,
 } from "./admin/integrations/validators"
 
 import { guardErpOwnedStock } from "./admin/inventory-guard"
@@ -95,6 +97,9 @@ export default defineMiddlewares({
     { matcher: "/admin/integrations/queue/retry", methods: ["POST"], middlewares: [validateAndTransformBody(RetryQueueBody)] },
     { matcher: "/admin/integrations/sync-records/:id/ignore", methods: ["POST"], middlewares: [validateAndTransformBody(IgnoreSyncRecordBody)] },
     { matcher: "/admin/integrations/connections/:id/pause", methods: ["POST"], middlewares: [validateAndTransformBody(PauseConnectionBody)] },
+    { matcher: "/admin/integrations/connections", methods: ["POST"], middlewares: [validateAndTransformBody(CreateConnectionBody)] },
+    { matcher: "/admin/integrations/connection-checks", methods: ["POST"], middlewares: [validateAndTransformBody(CreateConnectionBody)] },
+    { matcher: "/admin/integrations/connections/:id", methods: ["POST"], middlewares: [validateAndTransformBody(UpdateConnectionBody)] },
     { matcher: "/admin/integrations/drift-items/:id/fix", methods: ["POST"], middlewares: [validateAndTransformBody(FixDriftBody)] },
     {
       matcher: "/admin/integrations/drift-items",

@@ -38,7 +38,7 @@ export function rateLimitHeadroom(peakCallsPerBucket: number, limit: { requests:
   return Math.max(0, 1 - peakCallsPerBucket / allowed)
 }
 
-export type ConnectionStatus = "healthy" | "degraded" | "down" | "circuit_open" | "credentials_refused" | "paused"
+export type ConnectionStatus = "healthy" | "degraded" | "down" | "circuit_open" | "credentials_refused" | "reconnect_needed" | "paused"
 
 export type StatusInput = {
   /** Disabled in medusa-config (connections[].enabled false). */
@@ -52,6 +52,10 @@ export type StatusInput = {
   /** Since when the oldest record the hub will still run by itself (pending, retrying) has waited. */
   oldestInFlightAt: Date | null
   now: Date
+  /** The options that hold the connection's credentials (its provider's secret fields), named when they are refused. */
+  credentialOptions?: string[]
+  /** A connection that authenticates over OAuth: whether it holds a grant (none yet, or the vendor revoked it). */
+  oauth?: { connected: boolean } | null
 }
 
 /** Vendor errors over an hour at or above this share make a connection "degraded". */
@@ -72,9 +76,13 @@ export function connectionStatus(s: StatusInput): { status: ConnectionStatus; wo
   if (s.circuit.state === "open") {
     return { status: "circuit_open", words: `Calls are held back after repeated failures${s.circuit.retry_at ? `; the next try is at ${s.circuit.retry_at}` : ""}. Records wait, none is lost.` }
   }
+  if (s.oauth && !s.oauth.connected) {
+    return { status: "reconnect_needed", words: "Not connected: it holds no OAuth grant (never connected, or the vendor revoked it). Connect it again from its Settings; its records wait." }
+  }
   const r = s.recent
   if (r.auth_errors > 0 && r.successes === 0) {
-    return { status: "credentials_refused", words: `The vendor refused the credentials (401/403) on ${r.auth_errors} call${r.auth_errors === 1 ? "" : "s"} in the last 15 min: check the connection's key or token.` }
+    const options = s.credentialOptions?.length ? `the option${s.credentialOptions.length === 1 ? "" : "s"} ${s.credentialOptions.join(", ")}` : "the connection's key or token"
+    return { status: "credentials_refused", words: `The vendor refused the credentials (401/403) on ${r.auth_errors} call${r.auth_errors === 1 ? "" : "s"} in the last 15 min: check ${options}.` }
   }
   if (r.calls > 0 && r.successes === 0 && r.vendor_errors > 0) {
     return { status: "down", words: `No call succeeded in the last 15 min (${r.vendor_errors} of ${r.calls} failed on the vendor's side). Records are retried with backoff.` }

@@ -18,6 +18,7 @@ export async function setConnectionPaused(container: MedusaContainer, connection
   const pause = await hub.switches.pauseOf(connectionId)
   if (changed && !paused) resumeWaiting(container, connectionId)
   if (changed) {
+    await hub.recordConnectionAudit({ connection_id: connectionId, action: paused ? "pause" : "resume", actor_id: actorId, changed: null, note: paused ? reason : null })
     container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
       .info(`integration-hub: connection "${connectionId}" ${paused ? `paused${reason ? ` (${reason})` : ""}` : "resumed"}${actorId ? ` by ${actorId}` : ""}`)
   }

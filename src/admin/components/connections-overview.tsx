@@ -10,6 +10,7 @@ export const STATUS_BADGE: Record<ConnectionStatus, { label: string; color: "gre
   down: { label: "Down", color: "red" },
   circuit_open: { label: "Circuit open", color: "red" },
   credentials_refused: { label: "Credentials refused", color: "red" },
+  reconnect_needed: { label: "Reconnect needed", color: "red" },
   paused: { label: "Paused", color: "purple" },
 }
 

@@ -1,7 +1,7 @@
 /** Shapes of the console's admin API responses (connections overview, work queue). */
 import type { SyncRecord } from "./types"
 
-export type ConnectionStatus = "healthy" | "degraded" | "down" | "circuit_open" | "credentials_refused" | "paused"
+export type ConnectionStatus = "healthy" | "degraded" | "down" | "circuit_open" | "credentials_refused" | "reconnect_needed" | "paused"
 
 export type HealthWindow = {
   from: string
@@ -37,7 +37,7 @@ export type ConnectionHealth = {
     windows: Record<"24h" | "7d" | "30d", HealthWindow>
   }
 }
-export type ConnectionsResponse = { connections: ConnectionHealth[] }
+export type ConnectionsResponse = { connections: Array<ConnectionHealth & { source: "config" | "stored" }>; not_running: Array<{ id: string; problem: string }> }
 export type TestConnectionResponse = { connection_id: string; ok: boolean; duration_ms: number; message: string; code?: string }
 export type PauseResponse = { connection_id: string; paused: boolean; message: string }
 
@@ -156,3 +156,38 @@ export type ReportConnection = {
   verdict: { grade: "idle" | "healthy" | "flaky" | "unreliable"; words: string }
 }
 export type HealthReportResponse = { report: { from: string; to: string; previous: { from: string; to: string }; generated_at: string; connections: ReportConnection[] } }
+
+/** One field of a provider's options form (from the provider's zod schema). */
+export type FormField = {
+  path: string
+  type: "string" | "number" | "integer" | "boolean" | "enum" | "list" | "json"
+  label: string
+  help: string | null
+  required: boolean
+  secret: boolean
+  default: unknown
+  options?: string[]
+  format?: string
+}
+export type ProviderInfo = { name: string; kind: string; built_in: boolean; form: FormField[] | null }
+export type ProvidersResponse = { providers: ProviderInfo[] }
+export type ConnectionProblem = { path: string; message: string }
+export type ConnectionAuditEntry = { id: string; action: string; actor_id: string | null; changed: string[] | null; note: string | null; created_at: string }
+/** A connection as its settings page edits it: secrets only as set or not, with their last four characters. */
+export type ConnectionSettings = {
+  id: string
+  kind: string
+  provider: string
+  enabled: boolean
+  mode: "live" | "shadow"
+  source: "config" | "stored"
+  read_only: boolean
+  version: number | null
+  form: FormField[] | null
+  options: Record<string, unknown> | null
+  secrets: Record<string, { set: boolean; mask: string | null }> | null
+  oauth: { connected: boolean; expires_at: string | null } | null
+  problem: string | null
+  audit: ConnectionAuditEntry[]
+}
+export type ConnectionSettingsResponse = { connection: ConnectionSettings }

@@ -109,11 +109,12 @@ type Entry = {
   source: "config" | "stored"
   /** Every credential of the connection, scrubbed from whatever it logs or answers. */
   secrets: string[]
-  version: number | null
+  /** The stored row and version it was built from ("icon_…:3"); null for a configured one. */
+  revision: string | null
 }
 
-/** A connection kept in the database, its secrets opened, ready to run. */
-export type StoredConnectionConfig = { config: ConnectionConfig; secrets: string[]; version: number }
+/** A connection kept in the database, its secrets opened, ready to run; `revision` is its row id and version. */
+export type StoredConnectionConfig = { config: ConnectionConfig; secrets: string[]; revision: string }
 
 /**
  * The live provider instance and the guard (rate limit, circuit breaker, in-place retries) of every connection:
@@ -129,7 +130,7 @@ export class ConnectionRegistry {
     })
   }
 
-  private build(connection: ConnectionConfig, Provider: IntegrationProviderClass, source: Entry["source"], secrets: string[], version: number | null): Entry {
+  private build(connection: ConnectionConfig, Provider: IntegrationProviderClass, source: Entry["source"], secrets: string[], revision: string | null): Entry {
     const { logSink, stateFor, credentialsFor, logger, redis, onRecovered } = this.services
     const guard = new ConnectionGuard(connection.id, {
       limiter: new ConnectionRateLimiter(connection.id, connection.rateLimit ?? Provider.defaultRateLimit, redis),
@@ -156,7 +157,7 @@ export class ConnectionRegistry {
       new HttpClient({ baseURL, timeoutMs: connection.timeoutMs, guard, recorder: createRecorder(named), retryAfter: opts.retryAfter })
     const { id, kind, mode, timeoutMs } = connection
     const deps = { connection: { id, kind, mode, timeoutMs }, createHttpClient, createRecorder, state: stateFor(id), logger, credentials: credentialsFor(id) }
-    return { config: connection, provider: new Provider(deps, connection.options), guard, source, secrets, version }
+    return { config: connection, provider: new Provider(deps, connection.options), guard, source, secrets, revision }
   }
 
   /**
@@ -174,8 +175,8 @@ export class ConnectionRegistry {
         continue
       }
       seen.add(s.config.id)
-      if (current?.version === s.version) continue
-      this.entries.set(s.config.id, this.build(s.config, resolveProviderClass(s.config.provider, 0), "stored", s.secrets, s.version))
+      if (current?.revision === s.revision) continue
+      this.entries.set(s.config.id, this.build(s.config, resolveProviderClass(s.config.provider, 0), "stored", s.secrets, s.revision))
     }
     for (const [id, entry] of this.entries) if (entry.source === "stored" && !seen.has(id)) this.entries.delete(id)
     return { clashes }
@@ -187,6 +188,11 @@ export class ConnectionRegistry {
       .filter((c) => (!filter.kind || c.kind === filter.kind) && (!filter.enabledOnly || c.enabled))
   }
 
+  /** A provider for options not saved yet (Test connection before saving): its own guard, not registered. */
+  trial(config: ConnectionConfig, secrets: string[]): IntegrationProvider {
+    return this.build(config, resolveProviderClass(config.provider, 0), "stored", [...secrets, ...secretValues(config.options)], null).provider
+  }
+
   /** The connection, or undefined when none has this id (any more). */
   find(id: string): ConnectionConfig | undefined {
     return this.entries.get(id)?.config
@@ -195,11 +201,6 @@ export class ConnectionRegistry {
   /** Where the connection comes from: medusa-config (read-only in the admin) or the admin (stored). */
   sourceOf(id: string): Entry["source"] | undefined {
     return this.entries.get(id)?.source
-  }
-
-  /** The stored version the running connection was built from (null for a configured one). */
-  versionOf(id: string): number | null | undefined {
-    return this.entries.get(id)?.version
   }
 
   /** Credential values of the connection, to scrub from any text that leaves the server. */

@@ -37,7 +37,7 @@ export async function readHealthWindow(execute: Execute, connectionId: string, f
   )
   // The window as far as it is known: from when the connection was first enabled (nothing without a state row).
   const { start, rolled, tail: tailStart, until } = knownSpans(
-    new Date(Math.max(from.getTime(), state ? floorToBucket(new Date(state.first_enabled_at)).getTime() : Infinity)),
+    new Date(Math.max(from.getTime(), state ? floorToBucket(new Date(state.first_enabled_at)).getTime() : to.getTime())),
     to,
     now,
     state?.health_rolled_until ? new Date(state.health_rolled_until) : null

@@ -45,10 +45,15 @@ export class SecretStore {
     return this.keys_
   }
 
-  /** The active data key, made (and wrapped) on first use; one across instances (a partial unique index). */
+  /**
+   * The active data key, made (and wrapped) on first use; one across instances (a partial unique index). Which key
+   * is active is read from the database on every seal (another instance may have rotated it); seals are rare.
+   */
   private async activeKey(): Promise<{ id: string; key: Buffer }> {
+    const [current] = await this.execute<{ id: string }>(`SELECT id FROM secret_key WHERE deleted_at IS NULL AND status = 'active'`, [])
+    if (current && (await this.keys()).get(current.id)?.status !== "active") this.keys_ = undefined
     const found = [...(await this.keys()).entries()].find(([, k]) => k.status === "active")
-    if (found) return { id: found[0], key: found[1].key }
+    if (found && found[0] === current?.id) return { id: found[0], key: found[1].key }
     const kek = this.requireKek("Making a data key")
     const id = generateEntityId(undefined, "idk")
     const wrapped = wrapDataKey(kek, id, newDataKey())
@@ -63,6 +68,23 @@ export class SecretStore {
     return { id: active[0], key: active[1].key }
   }
 
+  /** Whether secrets can be kept (the encryptionKey's fingerprint), and the data keys with the stored values under each; never key material. */
+  async status(): Promise<{ encryption_key: { set: boolean; fingerprint: string | null }; data_keys: Array<{ id: string; status: KeyRow["status"]; kek_fingerprint: string; values: number; created_at: Date; retired_at: Date | null }> }> {
+    const keys = await this.execute<{ id: string; status: KeyRow["status"]; kek_fingerprint: string; created_at: Date; retired_at: Date | null }>(
+      `SELECT id, status, kek_fingerprint, created_at, retired_at FROM secret_key WHERE deleted_at IS NULL ORDER BY created_at DESC LIMIT 20`,
+      []
+    )
+    const counts = await this.execute<{ key_id: string; n: string }>(
+      `SELECT split_part(v.value, '.', 2) AS key_id, count(*) AS n FROM stored_connection c, jsonb_each_text(c.secrets) v WHERE c.deleted_at IS NULL GROUP BY 1`,
+      []
+    )
+    const values = new Map(counts.map((c) => [c.key_id, Number(c.n)]))
+    return {
+      encryption_key: { set: this.kek !== null, fingerprint: this.fingerprint },
+      data_keys: keys.map((k) => ({ ...k, values: values.get(k.id) ?? 0 })),
+    }
+  }
+
   /** Encrypts a connection's secrets ({ option path: value }) under the active data key. */
   async seal(connectionId: string, secrets: Record<string, string>): Promise<Record<string, string>> {
     if (!Object.keys(secrets).length) return {}
@@ -74,7 +96,12 @@ export class SecretStore {
   /** Decrypts a connection's stored secrets; refuses in words, naming the connection and field, what it cannot read. */
   async open(connectionId: string, stored: Record<string, string>): Promise<Record<string, string>> {
     if (!Object.keys(stored).length) return {}
-    const keys = await this.keys()
+    let keys = await this.keys()
+    // A key made by another instance since this one read them: read them again, once.
+    if (Object.values(stored).some((v) => { const id = dataKeyIdOf(v); return id !== null && !keys.has(id) })) {
+      this.keys_ = undefined
+      keys = await this.keys()
+    }
     return Object.fromEntries(Object.entries(stored).map(([field, value]) => [field, decryptSecret((id) => keys.get(id)?.key, connectionId, field, value)]))
   }
 

@@ -7,7 +7,6 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import Redis from "ioredis"
 import type { ConnectionGuard } from "../../lib/http/guard"
 import type { CallLogEntry } from "../../lib/http/call-recorder"
-import { secretValues } from "../../lib/http/redact"
 import type { ConnectionKind, InboundEvent, IntegrationProvider, ProviderOfKind } from "../../providers/types"
 import { ConnectionHealthRow, readConnectionHealth, recordConnectionOutcome } from "./connection-health"
 import { ConnectionRegistry, validatePluginOptions } from "./connections"
@@ -32,6 +31,14 @@ import { timeZoneOf } from "./options"
 import type { ConnectionConfig, PluginOptions } from "./options"
 import { createProviderStateStore } from "./provider-state-store"
 import { ConnectionSwitches } from "./connection-switches"
+import { ConnectionAudit } from "./models/connection-audit"
+import { decodeKey } from "./options"
+import { SecretStore } from "./secret-store"
+import { StoredConnections } from "./stored-connections"
+import { StoredConnectionSync } from "./stored-connection-sync"
+import { createCredentialStore } from "./credential-store"
+import { ConnectionAuditEntry, recordConnectionAudit } from "./connection-audit"
+import type { ILockingModule } from "@medusajs/framework/types"
 import { purgeRejectedWebhooksBefore, recordWebhookRejection, WebhookRejection } from "./webhook-rejections"
 
 type InjectedDependencies = { logger: Logger }
@@ -122,21 +129,32 @@ export default class IntegrationHubModuleService extends MedusaService({
   AlertLog,
   SecretKey,
   StoredConnection,
+  ConnectionAudit,
 }) {
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
   private registry_?: ConnectionRegistry
+  private secrets_?: SecretStore
+  private stored_?: StoredConnectionSync
+  private locking_?: () => ILockingModule
   private redis_?: Redis
 
   private stopping_ = false
 
   /** Stops the background retry drain and closes the Redis connection with the app (Medusa calls module hooks on shutdown). */
   __hooks = {
+    /** The app is up (migrated, before it listens): the connections stored from the admin run from now on. */
+    onApplicationStart: async () => {
+      await this.connectionsReady()
+      this.storedSync.start()
+    },
     onApplicationPrepareShutdown: async () => {
       this.stopping_ = true
+      this.stored_?.stop()
     },
     onApplicationShutdown: async () => {
       this.stopping_ = true
+      this.stored_?.stop()
       await this.redis_?.quit().catch(() => undefined)
     },
   }
@@ -157,6 +175,13 @@ export default class IntegrationHubModuleService extends MedusaService({
     this.registry_ ??= new ConnectionRegistry(this.options_, {
       logSink: (entry) => this.writeCallLog(entry),
       stateFor: (connectionId) => createProviderStateStore(connectionId, (sql, params) => this.execute(sql, params)),
+      credentialsFor: (connectionId) =>
+        createCredentialStore(connectionId, {
+          execute: (sql, params) => this.execute(sql, params),
+          secrets: this.secretStore,
+          lock: (key, fn) => this.withLock(key, fn),
+          onRevoked: (id, reason) => recordConnectionAudit((sql, params) => this.execute(sql, params), { connection_id: id, action: "oauth_revoked", actor_id: null, changed: null, note: reason }),
+        }),
       logger: this.logger_,
       redis: this.sharedRedis(),
       onRecovered: (connectionId) => {
@@ -166,6 +191,80 @@ export default class IntegrationHubModuleService extends MedusaService({
       },
     })
     return this.registry_
+  }
+
+  /** The secrets of stored connections, under data keys wrapped by the plugin's encryptionKey. */
+  get secretStore(): SecretStore {
+    this.secrets_ ??= new SecretStore((sql, params) => this.execute(sql, params), this.options_.encryptionKey ? decodeKey(this.options_.encryptionKey) : null)
+    return this.secrets_
+  }
+
+  private get storedSync(): StoredConnectionSync {
+    this.stored_ ??= new StoredConnectionSync(
+      new StoredConnections((sql, params) => this.execute(sql, params), this.secretStore, (id) => this.options_.connections.some((c) => c.id === id)),
+      () => this.registry,
+      this.logger_
+    )
+    return this.stored_
+  }
+
+  /** The connections created from the admin: read, written (audited) and opened. */
+  get storedConnections(): StoredConnections {
+    return this.storedSync.store
+  }
+
+  /** Resolves once the connections stored from the admin were read (at start); later changes arrive by polling. */
+  connectionsReady(): Promise<void> {
+    return this.storedSync.ready()
+  }
+
+  /** Reads the stored connections now (after a change made on this instance: it runs at once here). */
+  refreshConnections(): Promise<void> {
+    return this.storedSync.refresh()
+  }
+
+  /** Stored connections that cannot run, with the reason (shown in the admin, said once in the log). */
+  get storedConnectionProblems(): Map<string, string> {
+    return this.storedSync.problems
+  }
+
+  /** A connection's durable key/value state (provider_state). */
+  providerState(connectionId: string) {
+    return createProviderStateStore(connectionId, (sql, params) => this.execute(sql, params))
+  }
+
+  /** Takes (reads and deletes, in one statement) a connection's state value: a second take of it finds nothing. */
+  async takeProviderState<T>(connectionId: string, key: string): Promise<T | null> {
+    const [row] = await this.execute<{ value: T }>(`DELETE FROM provider_state WHERE connection_id = ? AND key = ? AND deleted_at IS NULL RETURNING value`, [connectionId, key])
+    return row?.value ?? null
+  }
+
+  /** Writes who did what to a connection (option names, never values). */
+  recordConnectionAudit(entry: ConnectionAuditEntry): Promise<void> {
+    return recordConnectionAudit((sql, params) => this.execute(sql, params), entry)
+  }
+
+  /** Where a connection comes from: "config" (medusa-config, read-only in the admin) or "stored" (the admin). */
+  connectionSource(id: string): "config" | "stored" | undefined {
+    return this.registry.sourceOf(id)
+  }
+
+  /** A provider built for options that are not saved (Test connection before saving), with its own guard. */
+  trialProvider(config: ConnectionConfig, secrets: string[]): IntegrationProvider {
+    return this.registry.trial(config, secrets)
+  }
+
+  /**
+   * The app's locking module, handed over by the code that holds the app's container (the hub's own module
+   * container has no other modules): OAuth refreshes take one lock across every instance through it.
+   */
+  useLocking(resolve: () => ILockingModule): void {
+    this.locking_ ??= resolve
+  }
+
+  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.locking_) throw new Error(`integration-hub: no locking module was handed to the hub yet, so "${key}" cannot be taken across instances`)
+    return this.locking_().execute(key, fn, { timeout: 30 })
   }
 
   /** The circuit closed again: records that waited for it are due now (the retry job sends them, rate-limited). */
@@ -208,7 +307,7 @@ export default class IntegrationHubModuleService extends MedusaService({
 
   /** The configured connection, or undefined when no connection has this id (any more). */
   findConnection(id: string): ConnectionConfig | undefined {
-    return this.options_.connections.find((c) => c.id === id)
+    return this.registry.find(id)
   }
 
   getConnection(id: string): ConnectionConfig {
@@ -224,8 +323,7 @@ export default class IntegrationHubModuleService extends MedusaService({
 
   /** Credential values of a connection's options, to scrub from any text that leaves the server. */
   connectionSecrets(connectionId: string): string[] {
-    const connection = this.findConnection(connectionId)
-    return connection ? secretValues(connection.options) : []
+    return this.registry.secretsOf(connectionId)
   }
 
   /** One INSERT per external call: the log is written on every call of every sync, so it stays off the ORM. */

@@ -38,6 +38,20 @@ export class ConnectionProblems extends MedusaError {
   }
 }
 
+/** Someone changed the connection since the form was loaded: answered 409 with these words (Medusa's own 409 says nothing of it). */
+export class ConnectionConflict extends MedusaError {
+  constructor(message: string) {
+    super(MedusaError.Types.CONFLICT, message)
+  }
+}
+
+/** A refusal the admin routes answer themselves: 400 with every problem, or 409 in words. */
+export function connectionRefusal(err: unknown): { status: number; body: Record<string, unknown> } | null {
+  if (err instanceof ConnectionProblems) return { status: 400, body: { type: "invalid_data", message: err.message, problems: err.problems } }
+  if (err instanceof ConnectionConflict) return { status: 409, body: { type: "conflict", message: err.message } }
+  return null
+}
+
 /** What staff send to create a connection; `options` holds the secret ones too (they are split off and sealed). */
 export type ConnectionInput = { connection_id: string; provider: string; kind?: ConnectionKind; enabled?: boolean; mode?: "live" | "shadow"; options: Record<string, unknown> }
 /**
@@ -136,7 +150,8 @@ export function validateStored(input: ConnectionInput): StoredConnectionConfig["
  * them every few seconds costs one small query.
  */
 export class StoredConnections {
-  private readonly opened = new Map<string, { version: number; result: StoredConnectionConfig | { problem: string } }>()
+  /** Opened connections by row id and version: a row is opened again only when it changed. */
+  private readonly opened = new Map<string, StoredConnectionConfig>()
 
   constructor(private readonly execute: Execute, private readonly secrets: SecretStore, private readonly isConfigured: (connectionId: string) => boolean) {}
 
@@ -154,24 +169,28 @@ export class StoredConnections {
     const rows = await this.rows()
     const stored: StoredConnectionConfig[] = []
     const problems = new Map<string, string>()
+    const revisions = new Set<string>()
     for (const row of rows) {
-      let opened = this.opened.get(row.connection_id)
-      if (opened?.version !== row.version) {
-        opened = { version: row.version, result: await this.open(row).catch((err: Error) => ({ problem: err.message })) }
-        this.opened.set(row.connection_id, opened)
+      const revision = `${row.id}:${row.version}`
+      revisions.add(revision)
+      let opened: StoredConnectionConfig | { problem: string } | undefined = this.opened.get(revision)
+      if (!opened) {
+        opened = await this.open(row, revision).catch((err: Error) => ({ problem: err.message }))
+        // A problem is looked at again next time: it may pass (the keys could not be read just then).
+        if (!("problem" in opened)) this.opened.set(revision, opened)
       }
-      if ("problem" in opened.result) problems.set(row.connection_id, opened.result.problem)
-      else stored.push(opened.result)
+      if ("problem" in opened) problems.set(row.connection_id, opened.problem)
+      else stored.push(opened)
     }
-    for (const id of this.opened.keys()) if (!rows.some((r) => r.connection_id === id)) this.opened.delete(id)
+    for (const revision of this.opened.keys()) if (!revisions.has(revision)) this.opened.delete(revision)
     return { stored, problems }
   }
 
-  private async open(row: StoredConnectionRow): Promise<StoredConnectionConfig> {
+  private async open(row: StoredConnectionRow, revision: string): Promise<StoredConnectionConfig> {
     const plain = await this.secrets.open(row.connection_id, row.secrets)
     const config = validateStored({ connection_id: row.connection_id, provider: row.provider, kind: row.kind, enabled: row.enabled, mode: row.mode, options: withSecrets(row.options, plain) })
     const tokens = plain[OAUTH_TOKENS_FIELD] ? (JSON.parse(plain[OAUTH_TOKENS_FIELD]) as Record<string, string>) : {}
-    return { config, secrets: [...Object.entries(plain).filter(([k]) => k !== OAUTH_TOKENS_FIELD).map(([, v]) => v), ...Object.values(tokens)], version: row.version }
+    return { config, secrets: [...Object.entries(plain).filter(([k]) => k !== OAUTH_TOKENS_FIELD).map(([, v]) => v), ...Object.values(tokens)], revision }
   }
 
   /** The stored secrets masked (last four characters at most), by option path: what the admin shows of them. */
@@ -223,7 +242,7 @@ export class StoredConnections {
   async update(connectionId: string, change: ConnectionChange, actorId: string | null): Promise<StoredConnectionRow> {
     const row = await this.requireRow(connectionId)
     if (change.expected_version !== undefined && change.expected_version !== row.version) {
-      throw new MedusaError(MedusaError.Types.CONFLICT, `Connection "${connectionId}" was changed by someone else meanwhile (version ${row.version}, not ${change.expected_version}): reload it and make your change again`)
+      throw new ConnectionConflict(`Connection "${connectionId}" was changed by someone else meanwhile (version ${row.version}, not ${change.expected_version}): reload it and make your change again`)
     }
     const before = await this.secrets.open(row.connection_id, row.secrets).then((plain) => withSecrets(row.options, plain))
     const options = change.options ? await this.merged(row, change.options) : before
@@ -238,7 +257,7 @@ export class StoredConnections {
         WHERE id = ? AND version = ? RETURNING ${COLUMNS}`,
       [JSON.stringify(rest), enabled, actorId, ...Array(2).fill(JSON.stringify(await this.secrets.seal(connectionId, secrets))), row.id, row.version]
     )
-    if (!updated) throw new MedusaError(MedusaError.Types.CONFLICT, `Connection "${connectionId}" was changed by someone else meanwhile: reload it and make your change again`)
+    if (!updated) throw new ConnectionConflict(`Connection "${connectionId}" was changed by someone else meanwhile: reload it and make your change again`)
     if (changed.length) await recordConnectionAudit(this.execute, { connection_id: connectionId, action: "update", actor_id: actorId, changed, note: null })
     if (enabled !== row.enabled) await recordConnectionAudit(this.execute, { connection_id: connectionId, action: enabled ? "enable" : "disable", actor_id: actorId, changed: null, note: null })
     return updated

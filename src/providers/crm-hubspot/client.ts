@@ -140,18 +140,21 @@ export class HubSpotClient {
    * before doing anything, so even a create is safe to send again.
    */
   private async send<S extends z.ZodType>(req: HttpRequest, schema?: S): Promise<z.output<S>> {
+    // Token failures (not connected, a revoked grant, the token endpoint down) are the token's, in their own words.
+    const token = await this.auth.token()
     let data: unknown
     try {
-      const token = await this.auth.token()
-      try {
-        data = await this.sendWith(req, token, schema)
-      } catch (err) {
-        const renewed = err instanceof IntegrationError && err.httpStatus === 401 && (await this.auth.afterUnauthorized?.(token))
-        if (!renewed) throw err
-        data = await this.sendWith(req, await this.auth.token(), schema)
-      }
+      data = await this.sendWith(req, token, schema)
     } catch (err) {
-      throw this.inWords(req.operation, err)
+      if (!(err instanceof IntegrationError && err.httpStatus === 401 && this.auth.afterUnauthorized && (await this.auth.afterUnauthorized(token)))) {
+        throw this.inWords(req.operation, err)
+      }
+      const renewed = await this.auth.token()
+      try {
+        data = await this.sendWith(req, renewed, schema)
+      } catch (again) {
+        throw this.inWords(req.operation, again)
+      }
     }
     return schema ? schema.parse(data) : (data as z.output<S>)
   }

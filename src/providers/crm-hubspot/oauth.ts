@@ -2,7 +2,7 @@ import { isAxiosError } from "axios"
 import { z } from "@medusajs/framework/zod"
 import type { HttpClient } from "../../lib/http/client"
 import { IntegrationError } from "../../lib/errors"
-import type { CredentialStore, IntegrationProvider, OAuthTokens } from "../types"
+import type { CredentialStore, OAuthTokens } from "../types"
 import { notAsDescribed } from "../vendor-answer"
 import type { HubSpotAuth } from "./client"
 
@@ -14,24 +14,6 @@ export const HUBSPOT_TOKEN_PATH = "/oauth/2026-03/token"
 export const HUBSPOT_AUTHORIZE_URL = "https://app.hubspot.com/oauth/authorize"
 /** An access token this close to its end is renewed before use. */
 export const REFRESH_WITHIN_MS = 5 * 60_000
-
-/** What the hub's Reconnect route and its expiry warning call on a provider that connects over OAuth. */
-export interface OAuthCapableProvider {
-  /** False when this connection authenticates another way (a private app token): there is nothing to connect. */
-  usesOAuth(): boolean
-  /** The vendor's authorize page for staff, coming back to `redirectUri` with a code and this `state`. */
-  authorizeUrl(state: string, redirectUri: string): string
-  /** Exchanges the code the authorize page gave (with the same `redirectUri`) and keeps the tokens. */
-  connectOAuth(code: string, redirectUri: string): Promise<void>
-  /** When the stored access token ends; null when not connected. */
-  tokenExpiry(): Promise<Date | null>
-}
-
-/** True when the provider connects over OAuth on this connection. */
-export function isOAuthCapable(p: IntegrationProvider): p is IntegrationProvider & OAuthCapableProvider {
-  return "authorizeUrl" in p && typeof p.authorizeUrl === "function" && "connectOAuth" in p && typeof p.connectOAuth === "function"
-    && "tokenExpiry" in p && typeof p.tokenExpiry === "function" && "usesOAuth" in p && typeof p.usesOAuth === "function" && p.usesOAuth() === true
-}
 
 /** HubSpot's authorize page (scopes space-separated, each value encoded as HubSpot's own example does). */
 export function hubSpotAuthorizeUrl(args: { clientId: string; redirectUri: string; scopes: readonly string[]; state: string; authorizeBaseUrl?: string }): string {
@@ -121,7 +103,7 @@ function tokenFailure(connectionId: string, operation: string, grant: Grant, err
   const code = error ?? status
   if (!code) return err
   const says = [code, error_description ?? message].filter(Boolean).join(": ")
-  if (REFUSED_GRANT.has(code) || (status && REFUSED_GRANT.has(status))) return new HubSpotGrantRevoked(grant, connectionId, says, err.httpStatus, err)
+  if (REFUSED_GRANT.has(error ?? "") || REFUSED_GRANT.has(status ?? "")) return new HubSpotGrantRevoked(grant, connectionId, says, err.httpStatus, err)
   const fix = code === "invalid_client" || status === "BAD_CLIENT_ID" ? ": check options.oauth.clientId and options.oauth.clientSecret against the HubSpot app's Auth settings" : ""
   return new IntegrationError(`HubSpot refused ${operation} on connection "${connectionId}" (HTTP ${err.httpStatus}, ${says})${fix}${err.retryable ? " (will retry)" : ""}`, {
     connectionId, code: err.code, retryable: err.retryable, httpStatus: err.httpStatus, retryAfterMs: err.retryAfterMs, cause: err,

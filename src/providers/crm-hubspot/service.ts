@@ -1,9 +1,13 @@
+import type { ZodType } from "@medusajs/framework/zod"
 import type { CrmContactChangesPage, CrmContactChangesRequest, CrmContactField, CrmContactInput, CrmContactResult, CrmDealInput, CrmDealResult, CrmProvider, ProviderDeps } from "../types"
+import type { HttpClient } from "../../lib/http/client"
 import { joinBatch } from "../../lib/batch-group"
 import { describeFailure, IntegrationError } from "../../lib/errors"
 import { assertProviderOptions } from "../validate-options"
-import { associationTo, HubSpotClient, HubSpotRefusal, hubSpotRetryAfter, ObjectType, PropertyDefinition } from "./client"
-import { ASSOCIATION, HubSpotObject, HubSpotOptions, hubSpotOptionsSchema } from "./types"
+import { associationTo, HubSpotAuth, HubSpotClient, HubSpotRefusal, hubSpotRetryAfter, ObjectType, privateAppAuth, PropertyDefinition } from "./client"
+import { exchangeHubSpotCode, hubSpotAuthorizeUrl, HubSpotTokenSource, refreshHubSpotTokens } from "./oauth"
+import type { OAuthCapableProvider } from "../oauth-capable"
+import { ASSOCIATION, HubSpotObject, HubSpotOAuthOptions, HubSpotOptions, hubSpotOptionsSchema } from "./types"
 
 /** Our contact fields by HubSpot's property names. */
 const CONTACT_PROPERTIES: Record<CrmContactField, string> = { email: "email", firstName: "firstname", lastName: "lastname", phone: "phone", company: "company" }
@@ -29,26 +33,32 @@ const DESCRIPTIONS: Record<string, string> = {
   "properties.contacts.create": "create a contact property of the hub's",
   "properties.deals.read": "check the hub's deal property exists",
   "properties.deals.create": "create the hub's deal property",
+  "oauth.token.exchange": "connect HubSpot: exchange the authorization code for tokens",
+  "oauth.token.refresh": "renew the HubSpot access token",
 }
 
 /**
- * HubSpot CRM (v3) as a CRM connection, with a private app's access token: contacts matched by our customer id
+ * HubSpot CRM (v3) as a CRM connection, with a private app's access token or a public app's OAuth tokens (connected
+ * from the admin, renewed before they end): contacts matched by our customer id
  * (a unique contact property the hub creates when missing), then by e-mail, and written field by field (only what
  * differs from what HubSpot holds, never a field HubSpot owns); a customer's company as an associated company;
  * one deal per order (a unique deal property holds our reference) in the configured pipeline, with its line items,
  * moved to the configured stage when the order is canceled or refunded. About 100 requests per 10 s for private
  * apps; a 429 pauses the whole connection for HubSpot's rolling window.
  */
-export class HubSpotCrmProvider implements CrmProvider {
+export class HubSpotCrmProvider implements CrmProvider, OAuthCapableProvider {
   static identifier = "hubspot"
   static kind = "crm" as const
   /** HubSpot allows private apps about 100 requests per 10 seconds (more on higher tiers: set rateLimit). */
   static defaultRateLimit = { requests: 100, perSeconds: 10 }
+  static optionsSchema: ZodType = hubSpotOptionsSchema
   readonly kind = "crm" as const
 
   private readonly options: HubSpotOptions
   private readonly client: HubSpotClient
   private readonly connectionId: string
+  /** Set when the connection uses a public app: its settings, the token endpoint's client and the tokens. */
+  private readonly oauth?: { options: HubSpotOAuthOptions; tokenHttp: HttpClient; tokens: HubSpotTokenSource }
   private propertiesReady?: Promise<void>
 
   static validateOptions(options: Record<string, unknown>): void {
@@ -57,9 +67,55 @@ export class HubSpotCrmProvider implements CrmProvider {
 
   constructor(deps: ProviderDeps, options: unknown) {
     this.options = hubSpotOptionsSchema.parse(options)
-    const http = deps.createHttpClient(this.options.baseUrl.replace(/\/+$/, ""), [this.options.accessToken], { retryAfter: hubSpotRetryAfter })
-    this.client = new HubSpotClient(http, this.options.accessToken)
+    const o = this.options
+    const baseUrl = o.baseUrl.replace(/\/+$/, "")
+    let auth: HubSpotAuth
+    let http: HttpClient
+    if (o.oauth) {
+      const oauth = o.oauth
+      http = deps.createHttpClient(baseUrl, [oauth.clientSecret], { retryAfter: hubSpotRetryAfter })
+      const tokenHttp = deps.createHttpClient(oauth.apiBaseUrl.replace(/\/+$/, ""), [oauth.clientSecret], { retryAfter: hubSpotRetryAfter })
+      const refresh = (refreshToken: string) => refreshHubSpotTokens(tokenHttp, { clientId: oauth.clientId, clientSecret: oauth.clientSecret, refreshToken })
+      const tokens = new HubSpotTokenSource(deps.credentials, refresh, http.connectionId)
+      this.oauth = { options: oauth, tokenHttp, tokens }
+      auth = tokens.auth(`check options.oauth.scopes against the HubSpot app's scopes, then reconnect it from the admin (Integrations → ${http.connectionId} → Reconnect HubSpot)`)
+    } else if (o.accessToken) {
+      http = deps.createHttpClient(baseUrl, [o.accessToken], { retryAfter: hubSpotRetryAfter })
+      auth = privateAppAuth(o.accessToken)
+    } else {
+      // The schema refuses options with neither; this keeps the types honest.
+      throw new Error("accessToken: is required unless oauth is set")
+    }
+    this.client = new HubSpotClient(http, auth)
     this.connectionId = http.connectionId
+  }
+
+  usesOAuth(): boolean {
+    return !!this.oauth
+  }
+
+  /** HubSpot's authorize page for this connection's app; it comes back to `redirectUri` with a code and `state`. */
+  authorizeUrl(state: string, redirectUri: string): string {
+    const { options } = this.oauthOrThrow()
+    return hubSpotAuthorizeUrl({ clientId: options.clientId, redirectUri, scopes: options.scopes, state, authorizeBaseUrl: options.authorizeUrl })
+  }
+
+  /** Exchanges the authorize page's code (sent with the same `redirectUri`) and keeps the connection's tokens. */
+  async connectOAuth(code: string, redirectUri: string): Promise<void> {
+    const { options, tokenHttp, tokens } = this.oauthOrThrow()
+    await tokens.connect(await exchangeHubSpotCode(tokenHttp, { clientId: options.clientId, clientSecret: options.clientSecret, redirectUri, code }))
+  }
+
+  async tokenExpiry(): Promise<Date | null> {
+    return this.oauth ? this.oauth.tokens.tokenExpiry() : null
+  }
+
+  private oauthOrThrow() {
+    if (this.oauth) return this.oauth
+    throw new IntegrationError(
+      `Connection "${this.connectionId}" uses a HubSpot private app token (options.accessToken): there is nothing to connect; to use a public app instead, set options.oauth and remove options.accessToken`,
+      { connectionId: this.connectionId, code: "oauth_not_configured", retryable: false }
+    )
   }
 
   async testConnection(): Promise<void> {

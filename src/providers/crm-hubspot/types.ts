@@ -18,8 +18,11 @@ export const hubSpotOAuthSchema = z.object({
   /** The scopes asked for on the authorize page; they must be the app's required scopes. */
   scopes: z.array(z.string().regex(/^[a-z0-9._-]+$/i, "must be a HubSpot scope name, e.g. crm.objects.contacts.read")).min(1).default(() => [...HUBSPOT_SCOPES])
     .meta({ title: "Scopes", description: "The scopes asked for when connecting; they must match the app's required scopes. The adapter needs the CRM objects it writes and the contact and deal schemas." }),
-  /** Where tokens are exchanged and refreshed (POST /oauth/2026-03/token); HubSpot's own unless testing. */
-  tokenBaseUrl: z.url({ protocol: /^https?$/ }).default("https://api.hubapi.com").meta({ title: "Token API base URL", description: "Where tokens are exchanged and refreshed; HubSpot's own unless testing." }),
+  /**
+   * Base URL of the OAuth API (POST /oauth/2026-03/token exchanges and refreshes tokens); HubSpot's own unless testing.
+   * Not "tokenBaseUrl": a name with "token" in it is taken for a secret (masked in logs and in the admin's form).
+   */
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).default("https://api.hubapi.com").meta({ title: "OAuth API base URL", description: "Where tokens are exchanged and refreshed (/oauth/2026-03/token); HubSpot's own unless testing." }),
   /** HubSpot's authorize page, where staff approve the app. */
   authorizeUrl: z.url({ protocol: /^https?$/ }).default("https://app.hubspot.com/oauth/authorize").meta({ title: "Authorize page", description: "HubSpot's page where a super admin approves the app; HubSpot's own unless testing." }),
 })

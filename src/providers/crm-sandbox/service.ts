@@ -1,3 +1,4 @@
+import type { ZodType } from "@medusajs/framework/zod"
 import { SimulatedFailures } from "../sandbox-failures"
 import { IntegrationError } from "../../lib/errors"
 import type { CallRecorder } from "../../lib/http/call-recorder"
@@ -47,6 +48,8 @@ export class SandboxCrmProvider implements CrmProvider {
   private readonly connectionId: string
   /** Makes the next `count` calls fail (the admin sandbox-failures route uses this). */
   readonly simulatedFailures: SimulatedFailures
+
+  static optionsSchema: ZodType = sandboxCrmOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxCrmOptionsSchema, options)

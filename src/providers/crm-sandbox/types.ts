@@ -4,16 +4,24 @@ import type { CrmContactField, CrmDealInput } from "../types"
 const stage = z.string().trim().min(1, "must name a deal stage of the pipeline")
 
 export const sandboxCrmOptionsSchema = z.object({
-  /** The deal pipeline orders go to (the sandbox has whatever pipeline it is given). */
-  pipeline: z.string().trim().min(1, "must name the deal pipeline orders go to").default("default"),
-  /** The stage of each order state in that pipeline; an unknown state (a typo such as "cancelled") is refused. */
-  dealStages: z.strictObject({
-    placed: stage.default("won"),
-    canceled: stage.default("lost"),
-    refunded: stage.default("lost"),
-  }).prefault({}),
-  /** Allow simulated failures (the sandbox-failures admin route) when NODE_ENV is "production". */
-  allowFailureInjection: z.boolean().default(false),
+  pipeline: z
+    .string()
+    .trim()
+    .min(1, "must name the deal pipeline orders go to")
+    .default("default")
+    .meta({ title: "Deal pipeline", description: "The deal pipeline orders go to (the sandbox has whatever pipeline it is given)." }),
+  dealStages: z
+    .strictObject({
+      placed: stage.default("won").meta({ title: "Stage of a placed order", description: "The pipeline stage a deal takes when its order is placed." }),
+      canceled: stage.default("lost").meta({ title: "Stage of a canceled order", description: "The pipeline stage a deal takes when its order is canceled." }),
+      refunded: stage.default("lost").meta({ title: "Stage of a refunded order", description: "The pipeline stage a deal takes when its order is refunded." }),
+    })
+    .prefault({})
+    .meta({ title: "Deal stages", description: 'The stage of each order state in that pipeline; an unknown state (a typo such as "cancelled") is refused.' }),
+  allowFailureInjection: z
+    .boolean()
+    .default(false)
+    .meta({ title: "Allow simulated failures in production", description: 'Allow simulated failures (the sandbox-failures admin route) when NODE_ENV is "production".' }),
 })
 export type SandboxCrmOptions = z.output<typeof sandboxCrmOptionsSchema>
 

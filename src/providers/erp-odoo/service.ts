@@ -1,5 +1,5 @@
 import { MathBN } from "@medusajs/framework/utils"
-import { z } from "@medusajs/framework/zod"
+import { z, ZodType } from "@medusajs/framework/zod"
 import { IntegrationError } from "../../lib/errors"
 import { currencyDigits, roundingDifference } from "../../lib/money"
 import type { ErpCancelResult, ErpCustomerInput, ErpCustomerRef, ErpOrderState, ErpPaymentInput, ErpPaymentResult, ErpProvider, ErpRefundInput, ErpRefundResult, ErpSalesOrder, ErpSalesOrderInput, ErpStockLevel, ErpStockPage, ErpStockPageRequest, ErpTaxLine, ProviderDeps, ErpSaleDetail, LegacyMatchField, ErpTextSearch, ErpTextSearchPage, ErpReturn, ErpReturnInput, ErpDelivery, ErpDeliveryInput, ErpShipmentPage, ErpShipmentPageRequest } from "../types"
@@ -56,6 +56,8 @@ export class OdooErpProvider implements ErpProvider {
   private readonly shipments: OdooShipments
   private readonly options: OdooOptions
   private readonly connectionId: string
+
+  static optionsSchema: ZodType = odooOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(odooOptionsSchema, options)

@@ -1,23 +1,29 @@
 import { z } from "@medusajs/framework/zod"
 
 export const odooOptionsSchema = z.object({
-  /** Base URL of the Odoo server, e.g. "https://mycompany.odoo.com". */
-  url: z.url({ protocol: /^https?$/ }),
-  /** Odoo database name (sent as X-Odoo-Database with JSON-2). */
-  database: z.string().min(1),
-  /** The Odoo user's login the store acts as (JSON-RPC only; JSON-2 knows the user from the key). */
-  username: z.string().min(1).optional(),
-  /** That user's API key (Preferences › Account Security › New API Key). Never logged. */
-  apiKey: z.string().min(1),
-  /** "jsonrpc": the external JSON-RPC API (`/jsonrpc`, `execute_kw`; Odoo 8 … 19). "json2": Odoo 19's `/json/2/<model>/<method>`. */
-  protocol: z.enum(["jsonrpc", "json2"]).default("jsonrpc"),
-  /** Base URL of the Odoo web client, to link records from the admin; `url` when absent. */
-  webUrl: z.url({ protocol: /^https?$/ }).optional(),
-  /**
-   * Medusa tax rate code → Odoo sales tax (its id, or its name), e.g. { "VAT20": "20%" }: the taxes Odoo puts on
-   * each line. A taxed line whose code is not here is refused, naming the code.
-   */
-  taxes: z.record(z.string().min(1), z.union([z.number().int().positive(), z.string().min(1)])).default({}),
+  url: z.url({ protocol: /^https?$/ }).meta({ title: "Server URL", description: "Base URL of the Odoo server, e.g. https://mycompany.odoo.com." }),
+  database: z.string().min(1).meta({ title: "Database", description: "The Odoo database name (sent as X-Odoo-Database with JSON-2)." }),
+  username: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ title: "User", description: "The login of the Odoo user the store acts as; needed with JSON-RPC only (JSON-2 knows the user from the key)." }),
+  apiKey: z.string().min(1).meta({ title: "API key", description: "That user's API key (Preferences › Account Security › New API Key). Never logged.", secret: true }),
+  protocol: z
+    .enum(["jsonrpc", "json2"])
+    .default("jsonrpc")
+    .meta({ title: "Protocol", description: "jsonrpc: the external JSON-RPC API (/jsonrpc, execute_kw; Odoo 8 … 19). json2: Odoo 19's /json/2/<model>/<method>." }),
+  webUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({ title: "Web client URL", description: "Base URL of the Odoo web client, to link records from the admin; the server URL when empty." }),
+  taxes: z
+    .record(z.string().min(1), z.union([z.number().int().positive(), z.string().min(1)]))
+    .default({})
+    .meta({
+      title: "Tax mapping",
+      description: 'Medusa tax rate code → Odoo sales tax (its id, or its name), e.g. { "VAT20": "20%" }: the taxes Odoo puts on each line. A taxed line whose code is not here is refused, naming the code.',
+    }),
 }).refine((o) => o.protocol === "json2" || !!o.username, { message: "is required with protocol \"jsonrpc\"", path: ["username"] })
 
 export type OdooOptions = z.output<typeof odooOptionsSchema>

@@ -1,3 +1,4 @@
+import type { ZodType } from "@medusajs/framework/zod"
 import { MathBN } from "@medusajs/framework/utils"
 import { currencyDigits } from "../../lib/money"
 import { IntegrationError } from "../../lib/errors"
@@ -82,6 +83,8 @@ export class SandboxErpProvider implements ErpProvider {
   readonly simulatedFailures: SimulatedFailures
   private readonly returns: SandboxReturns
   private readonly deliveries: SandboxDeliveries
+
+  static optionsSchema: ZodType = sandboxOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxOptionsSchema, options)

@@ -2,19 +2,32 @@ import type { ErpCreditLine, ErpSalesOrderLine, ErpShippingLine } from "../types
 import { z } from "@medusajs/framework/zod"
 
 export const sandboxOptionsSchema = z.object({
-  /** SKUs the sandbox ERP "has"; an order line with another SKU fails like in a real ERP. Every SKU when absent. */
-  knownSkus: z.array(z.string().min(1)).optional(),
-  /** Stock on hand per SKU at boot (the control route changes it at runtime; the changes are kept in the database). */
-  stock: z.record(z.string(), z.number().int()).default({}),
-  /** Standard Webhooks secret ("whsec_…") the sandbox signs its events with; without it the connection takes no webhooks. */
-  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64').optional(),
-  /** Allow simulated failures (the sandbox-failures admin route) when NODE_ENV is "production". */
-  allowFailureInjection: z.boolean().default(false),
-  /**
-   * Simulates the vendor's own rate limit: past this many calls in one calendar second (counted in the database,
-   * so across Medusa instances), calls are answered 429 with Retry-After, as a real API would. For the benchmark.
-   */
-  vendorRequestsPerSecond: z.number().int().min(1).optional(),
+  knownSkus: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ title: "Known SKUs", description: "SKUs the sandbox ERP has; an order line with another SKU fails as in a real ERP. Every SKU when empty." }),
+  stock: z
+    .record(z.string(), z.number().int())
+    .default({})
+    .meta({ title: "Starting stock", description: "Stock on hand per SKU at boot (the sandbox-stock control route changes it at runtime; the changes are kept in the database)." }),
+  webhookSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64')
+    .optional()
+    .meta({ title: "Webhook secret", description: 'The Standard Webhooks secret ("whsec_…") the sandbox signs its events with; without it the connection takes no webhooks.', secret: true }),
+  allowFailureInjection: z
+    .boolean()
+    .default(false)
+    .meta({ title: "Allow simulated failures in production", description: 'Allow simulated failures and the other control routes (sandbox-failures, sandbox-stock) when NODE_ENV is "production".' }),
+  vendorRequestsPerSecond: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({
+      title: "Simulated vendor rate limit",
+      description: "Calls per calendar second past which the sandbox answers 429 with Retry-After, as a real API would (counted in the database, so across Medusa instances); for the benchmark. No limit when empty.",
+    }),
 })
 export type SandboxOptions = z.output<typeof sandboxOptionsSchema>
 

@@ -48,7 +48,7 @@ import {
   TrytonSale,
 } from "./types"
 import { MathBN } from "@medusajs/framework/utils"
-import { z } from "@medusajs/framework/zod"
+import { z, ZodType } from "@medusajs/framework/zod"
 import { checkOrderAgainstProducts, mapOrderTaxes } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
 
@@ -79,6 +79,8 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly returns: TrytonReturns
   private readonly customers: TrytonCustomers
   private readonly reads: TrytonSaleReads
+
+  static optionsSchema: ZodType = trytonOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(trytonOptionsSchema, options)

@@ -1,29 +1,35 @@
 import { z } from "@medusajs/framework/zod"
 
 export const trytonOptionsSchema = z.object({
-  /** Base URL of trytond's JSON-RPC endpoint, without the database, e.g. "http://erp.internal:8000". */
-  url: z.url({ protocol: /^https?$/ }),
-  /** Tryton database name. */
-  database: z.string().min(1),
-  /** Tryton user the store acts as; needs the Sales and Stock groups. */
-  username: z.string().min(1),
-  /** That user's password. Never logged. */
-  password: z.string().min(1),
-  /** Language of messages Tryton returns. */
-  language: z.string().default("en"),
-  /** Code of the stock.location warehouse counted by getStockLevels; the first warehouse when absent. */
-  warehouseCode: z.string().optional(),
-  /** Invoice method for new sales ("order", "shipment", "manual"); Tryton's configured default when absent. */
-  invoiceMethod: z.enum(["order", "shipment", "manual"]).optional(),
-  /** Base URL of the Tryton web client (sao), to link records from the admin; no links when absent. */
-  webUrl: z.url({ protocol: /^https?$/ }).optional(),
-  /** Name of the account.invoice.payment.method captured payments are registered with; the first one when absent. */
-  paymentMethod: z.string().min(1).optional(),
-  /**
-   * Medusa tax rate code → Tryton tax (its id, or its name), e.g. { "VAT20": "VAT 20%" }: the taxes Tryton puts on
-   * each line. A taxed line whose code is not here is refused with a message naming the code.
-   */
-  taxes: z.record(z.string().min(1), z.union([z.number().int().positive(), z.string().min(1)])).default({}),
+  url: z.url({ protocol: /^https?$/ }).meta({ title: "Server URL", description: "Base URL of trytond's JSON-RPC endpoint, without the database, e.g. http://erp.internal:8000." }),
+  database: z.string().min(1).meta({ title: "Database", description: "The Tryton database name." }),
+  username: z.string().min(1).meta({ title: "User", description: "The Tryton user the store acts as; it needs the Sales and Stock groups." }),
+  password: z.string().min(1).meta({ title: "Password", description: "That user's password. Never logged.", secret: true }),
+  language: z.string().default("en").meta({ title: "Language", description: 'Language of the messages Tryton returns, e.g. "en".' }),
+  warehouseCode: z
+    .string()
+    .optional()
+    .meta({ title: "Warehouse code", description: "Code of the warehouse whose stock is read and checked when the connection's inventory locations name none; the first warehouse when empty." }),
+  invoiceMethod: z
+    .enum(["order", "shipment", "manual"])
+    .optional()
+    .meta({ title: "Invoice method", description: "When Tryton invoices a new sale: on the order, on shipment, or manually; Tryton's configured default when empty." }),
+  webUrl: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({ title: "Web client URL", description: "Base URL of the Tryton web client (sao), to link records from the admin; no links when empty." }),
+  paymentMethod: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ title: "Payment method", description: "Name of the invoice payment method captured payments are registered with; the first one when empty." }),
+  taxes: z
+    .record(z.string().min(1), z.union([z.number().int().positive(), z.string().min(1)]))
+    .default({})
+    .meta({
+      title: "Tax mapping",
+      description: 'Medusa tax rate code → Tryton tax (its id, or its name), e.g. { "VAT20": "VAT 20%" }: the taxes Tryton puts on each line. A taxed line whose code is not here is refused with a message naming the code.',
+    }),
 })
 
 export type TrytonOptions = z.output<typeof trytonOptionsSchema>

@@ -1,3 +1,4 @@
+import type { ZodType } from "@medusajs/framework/zod"
 import { MathBN } from "@medusajs/framework/utils"
 import { IntegrationError } from "../../lib/errors"
 import type { CallRecorder } from "../../lib/http/call-recorder"
@@ -51,6 +52,8 @@ export class SandboxGatewayProvider implements PaymentGatewayProvider {
   private readonly state: ProviderStateStore
   private readonly recorder: CallRecorder
   private readonly connectionId: string
+
+  static optionsSchema: ZodType = sandboxGatewayOptionsSchema
 
   static validateOptions(options: Record<string, unknown>): void {
     assertProviderOptions(sandboxGatewayOptionsSchema, options)

@@ -1,12 +1,21 @@
 import { z } from "@medusajs/framework/zod"
 
 export const sandboxGatewayOptionsSchema = z.object({
-  /** Standard Webhooks secret ("whsec_" + base64) the sandbox gateway signs its events with. */
-  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64'),
-  /** Currency of a payment created without one (ISO 4217). */
-  currency: z.string().regex(/^[A-Za-z]{3}$/, "must be an ISO 4217 currency code, e.g. USD").transform((c) => c.toUpperCase()).default("USD"),
-  /** Allow the controls (the sandbox-payments admin route: dashboard refunds, disputes, failures) when NODE_ENV is "production". */
-  allowControls: z.boolean().default(false),
+  webhookSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'must be a Standard Webhooks secret: "whsec_" followed by base64')
+    .meta({ title: "Webhook secret", description: 'The Standard Webhooks secret ("whsec_" + base64) the sandbox gateway signs its events with.', secret: true }),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, "must be an ISO 4217 currency code, e.g. USD")
+    // The default before the transform, so that the form (zod's JSON Schema of the input) shows it; same result.
+    .default("USD")
+    .transform((c) => c.toUpperCase())
+    .meta({ title: "Default currency", description: "Currency (ISO 4217) of a payment created without one." }),
+  allowControls: z
+    .boolean()
+    .default(false)
+    .meta({ title: "Allow controls in production", description: 'Allow the controls (the sandbox-payments admin route: dashboard refunds, disputes, failures) when NODE_ENV is "production".' }),
 })
 export type SandboxGatewayOptions = z.output<typeof sandboxGatewayOptionsSchema>
 

@@ -245,3 +245,26 @@ export const HealthReportQuery = z
   })
   .refine((q) => Boolean(q.month) !== Boolean(q.from), { message: "give a month (YYYY-MM), or a from date (and optionally to), not both" })
 export type HealthReportQueryType = z.infer<typeof HealthReportQuery>
+
+// Checked with the options (every problem at once), not here.
+const connectionId = z.string().max(200)
+/** Options as the form sends them: secret ones left out are kept, null removes one. */
+const connectionOptions = z.record(z.string(), z.unknown())
+
+export const CreateConnectionBody = z.object({
+  connection_id: connectionId,
+  provider: z.string().min(1),
+  kind: z.enum(["erp", "shipping", "payment", "crm"]).optional(),
+  enabled: z.boolean().optional(),
+  mode: z.enum(["live", "shadow"]).optional(),
+  options: connectionOptions.default({}),
+})
+export type CreateConnectionBodyType = z.infer<typeof CreateConnectionBody>
+
+export const UpdateConnectionBody = z.object({
+  options: connectionOptions.optional(),
+  enabled: z.boolean().optional(),
+  /** The version the form was loaded at: a change over someone else's is refused (409). */
+  expected_version: z.number().int().min(1).optional(),
+})
+export type UpdateConnectionBodyType = z.infer<typeof UpdateConnectionBody>

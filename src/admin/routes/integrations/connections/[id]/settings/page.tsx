@@ -1,0 +1,110 @@
+import { Button, Checkbox, Container, Heading, Label, Table, Text, toast, usePrompt } from "@medusajs/ui"
+import { useEffect, useState } from "react"
+import { Link, useNavigate, useParams } from "react-router-dom"
+import { ConnectionForm, FormValues, initialValues, optionsOf } from "../../../../../components/connection-form"
+import { FormNotes } from "../../../../../components/connection-problems"
+import { problemsOf, useCheckConnection, useConnectionSettings, useDeleteConnection, useUpdateConnection } from "../../../../../hooks/use-connection-settings"
+import type { ConnectionAuditEntry, ConnectionProblem, TestConnectionResponse } from "../../../../../lib/console-types"
+
+const ACTIONS: Record<string, string> = {
+  create: "Created", update: "Changed", test: "Tested", enable: "Enabled", disable: "Disabled", mode: "Mode switched", pause: "Paused",
+  resume: "Resumed", delete: "Deleted", oauth_connect: "Connected (OAuth)", oauth_revoked: "Grant revoked", rotate_key: "Data key rotated",
+}
+
+/**
+ * A connection's settings: for one created from the admin, its options as the provider's form (secrets masked,
+ * kept unless replaced), enabled, Test connection on the unsaved settings, Save (refused when someone changed it
+ * meanwhile) and Delete; for one of medusa-config, read-only. Its audit below: who did what, and which options changed.
+ */
+const ConnectionSettingsPage = () => {
+  const { id = "" } = useParams()
+  const navigate = useNavigate()
+  const prompt = usePrompt()
+  const { data, isLoading, isError, error } = useConnectionSettings(id)
+  const c = data?.connection
+  const [values, setValues] = useState<FormValues>({})
+  const [enabled, setEnabled] = useState(true)
+  const [cleared, setCleared] = useState(new Set<string>())
+  const [problems, setProblems] = useState<ConnectionProblem[]>([])
+  const [test, setTest] = useState<TestConnectionResponse | null>(null)
+  const update = useUpdateConnection(id)
+  const remove = useDeleteConnection(id)
+  const check = useCheckConnection()
+  useEffect(() => {
+    if (!c) return
+    setValues(initialValues(c.form ?? [], c.options))
+    setEnabled(c.enabled)
+    setCleared(new Set())
+  }, [c?.version])
+  const options = () => optionsOf(c?.form ?? [], values, cleared)
+  const failed = (err: Error) => { setProblems(problemsOf(err)); if (!problemsOf(err).length) toast.error(err.message) }
+  const onTest = () => check.mutate({ connection_id: id, provider: c!.provider, options: options() }, { onSuccess: (res) => { setProblems([]); setTest(res) }, onError: failed })
+  const onSave = () =>
+    update.mutate({ options: options(), enabled, expected_version: c!.version ?? undefined }, { onSuccess: () => { setProblems([]); toast.success(`Connection "${id}" saved; every instance runs it within seconds`) }, onError: failed })
+  const onDelete = async () => {
+    if (!(await prompt({ title: `Delete ${id}?`, description: "Its sync records, logs and history stay; nothing is sent to it any more.", confirmText: "Delete", cancelText: "Cancel" }))) return
+    remove.mutate(undefined, { onSuccess: () => { toast.success(`Connection "${id}" deleted`); navigate("/integrations") }, onError: (err) => toast.error(err.message) })
+  }
+  return (
+    <div className="flex flex-col gap-y-3">
+      <Container className="flex flex-col gap-y-4 px-6 py-4" data-testid="connection-settings">
+        <div>
+          <Link to={`/integrations/connections/${id}`} className="txt-compact-small text-ui-fg-subtle">← {id}</Link>
+          <Heading level="h1">Settings of {id}</Heading>
+          {c && <Text size="small" className="text-ui-fg-subtle">{c.kind} · {c.provider} · {c.source === "config" ? "from medusa-config (read-only here)" : `created from the admin · version ${c.version}`}</Text>}
+        </div>
+        {isLoading && <Text size="small" className="text-ui-fg-subtle">Loading…</Text>}
+        {isError && <Text size="small" className="text-ui-fg-error">Could not load the connection: {error.message}</Text>}
+        {c?.problem && <Text size="small" className="text-ui-fg-error" data-testid="connection-problem">Not running: {c.problem}</Text>}
+        {c?.read_only && (
+          <Text size="small" data-testid="connection-read-only">
+            This connection is configured in medusa-config.ts, with its secrets in environment variables: change it there and restart. A connection created here with the same id would not run.
+          </Text>
+        )}
+        {c && !c.read_only && (
+          <>
+            <div className="flex items-center gap-x-2">
+              <Checkbox id="connection-enabled" checked={enabled} onCheckedChange={(v) => setEnabled(v === true)} data-testid="connection-enabled" />
+              <Label htmlFor="connection-enabled" size="small" weight="plus">Enabled (a disabled connection gets no new sync records)</Label>
+            </div>
+            {c.form ? (
+              <ConnectionForm form={c.form} values={values} onChange={setValues} secrets={c.secrets} cleared={cleared} onClear={setCleared} problems={problems} />
+            ) : (
+              <Text size="small" className="text-ui-fg-subtle">Provider {c.provider} gives no options schema, so there is no form for it.</Text>
+            )}
+            <FormNotes problems={problems} test={test} />
+            <div className="flex gap-x-2">
+              <Button size="small" variant="secondary" onClick={onTest} isLoading={check.isPending} data-testid="connection-check">Test connection</Button>
+              <Button size="small" onClick={onSave} isLoading={update.isPending} data-testid="connection-save">Save</Button>
+              <Button size="small" variant="danger" onClick={onDelete} isLoading={remove.isPending} data-testid="connection-delete">Delete</Button>
+            </div>
+          </>
+        )}
+      </Container>
+      {c && <Audit entries={c.audit} />}
+    </div>
+  )
+}
+
+const Audit = ({ entries }: { entries: ConnectionAuditEntry[] }) => (
+  <Container className="divide-y p-0" data-testid="connection-audit">
+    <div className="px-6 py-4"><Heading level="h2">Audit</Heading><Text size="small" className="text-ui-fg-subtle">Who did what; which options changed, never their values.</Text></div>
+    {entries.length === 0 ? <Text size="small" className="px-6 py-4 text-ui-fg-subtle">Nothing yet.</Text> : (
+      <Table>
+        <Table.Header><Table.Row><Table.HeaderCell>When</Table.HeaderCell><Table.HeaderCell>What</Table.HeaderCell><Table.HeaderCell>Who</Table.HeaderCell><Table.HeaderCell>Options / note</Table.HeaderCell></Table.Row></Table.Header>
+        <Table.Body>
+          {entries.map((a) => (
+            <Table.Row key={a.id} data-testid="connection-audit-row">
+              <Table.Cell>{new Date(a.created_at).toLocaleString()}</Table.Cell>
+              <Table.Cell>{ACTIONS[a.action] ?? a.action}</Table.Cell>
+              <Table.Cell>{a.actor_id ?? "—"}</Table.Cell>
+              <Table.Cell className="whitespace-normal">{[a.changed?.join(", "), a.note].filter(Boolean).join(" · ") || "—"}</Table.Cell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+    )}
+  </Container>
+)
+
+export default ConnectionSettingsPage
