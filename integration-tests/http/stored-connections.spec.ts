@@ -5,6 +5,9 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { SecretStore } from "../../src/modules/integration-hub/secret-store"
 import { StoredConnections } from "../../src/modules/integration-hub/stored-connections"
 import { STORED_CONNECTIONS_POLL_MS } from "../../src/modules/integration-hub/stored-connection-sync"
+import { noteConnectionOutcome } from "../../src/sync/alerts"
+import { warnOfExpiringCredentials } from "../../src/console/credential-expiry"
+import { HubSpotOAuthServer, startHubSpotOAuthServer } from "../hubspot/oauth-server"
 import { adminHeaders } from "../helpers/admin"
 import { hub } from "../helpers/sync"
 
@@ -12,7 +15,14 @@ jest.setTimeout(120_000)
 
 const ENCRYPTION_KEY = "3c".repeat(32)
 for (const key of ["TRYTON_URL", "TRYTON_PASSWORD"]) delete process.env[key]
-Object.assign(process.env, { INTEGRATION_SANDBOX_ERP: "true", INTEGRATION_ENCRYPTION_KEY: ENCRYPTION_KEY })
+// A configured CRM whose key the vendor ends in 10 days: the expiry warning's subject.
+const IN_TEN_DAYS = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10)
+Object.assign(process.env, {
+  INTEGRATION_SANDBOX_ERP: "true",
+  INTEGRATION_ENCRYPTION_KEY: ENCRYPTION_KEY,
+  INTEGRATION_EXTRA_CONNECTIONS: JSON.stringify([{ id: "crm-sbx", kind: "crm", provider: "sandbox-crm", credentialsExpire: { apiKey: IN_TEN_DAYS } }]),
+})
+const CLIENT = { clientId: "app-4711", clientSecret: "cs-Zr81qLm0vB2nT5xK9pW3" }
 
 // Values that must never leave the server, nor sit in the database in clear.
 const WEBHOOK_SECRET = "whsec_c3RvcmVkLWNhcnJpZXItc2VjcmV0LXZhbHVl"
@@ -29,6 +39,7 @@ type Connection = {
   secrets: Record<string, { set: boolean; mask: string | null }> | null
   audit: Array<{ action: string; actor_id: string | null; changed: string[] | null; note: string | null }>
   form: Array<{ path: string; secret: boolean }> | null
+  oauth: { connected: boolean; expires_at: string | null } | null
 }
 type Body = {
   token: string
@@ -43,10 +54,12 @@ type Body = {
   retired: string[]
   encryption_key: { set: boolean; fingerprint: string }
   data_keys: Array<{ id: string; status: string; values: number }>
+  authorize_url: string
+  redirect_uri: string
 }
 type Res = { status: number; data: Body }
 type Api = {
-  get: (url: string, config?: unknown) => Promise<Res>
+  get: (url: string, config?: unknown) => Promise<Res & { headers: Record<string, string> }>
   post: (url: string, body?: unknown, config?: unknown) => Promise<Res>
   delete: (url: string, config?: unknown) => Promise<Res>
 }
@@ -228,6 +241,89 @@ medusaIntegrationTestRunner({
       const [gone] = await hub(container).execute<{ secrets: object }>(`SELECT secrets FROM stored_connection WHERE connection_id = 'carrier-eu'`, [])
       expect(gone.secrets).toEqual({})
       for (const secret of [WEBHOOK_SECRET, NEW_WEBHOOK_SECRET, SHIPSTATION_KEY, ENCRYPTION_KEY]) expect(logged.filter((l) => l.includes(secret))).toEqual([])
+    })
+
+    it("connects HubSpot through OAuth: single-use state, tokens sealed, refreshed through the lock, a revoked grant means reconnect, alerted once", async () => {
+      const oauth: HubSpotOAuthServer = await startHubSpotOAuthServer({ ...CLIENT, expiresIn: 60 })
+      try {
+        const created = await api.post("/admin/integrations/connections", {
+          connection_id: "crm-oauth", provider: "hubspot",
+          options: { baseUrl: oauth.url, oauth: { ...CLIENT, apiBaseUrl: oauth.url, authorizeUrl: `${oauth.url}/oauth/authorize` } },
+        }, auth)
+        expect(created.data.connection.oauth).toEqual({ connected: false, expires_at: null, callback_path: "/hooks/integrations/oauth/callback" })
+        const list = await api.get("/admin/integrations/connections", auth)
+        expect(list.data.connections.find((c) => c.id === "crm-oauth")).toMatchObject({ health: { status: "reconnect_needed" } })
+
+        const start = await api.post("/admin/integrations/connections/crm-oauth/oauth", {}, auth)
+        const authorize = new URL(start.data.authorize_url)
+        expect(`${authorize.origin}${authorize.pathname}`).toBe(`${oauth.url}/oauth/authorize`)
+        expect(authorize.searchParams.get("client_id")).toBe(CLIENT.clientId)
+        expect(authorize.searchParams.get("redirect_uri")).toBe(start.data.redirect_uri)
+        const state = authorize.searchParams.get("state")!
+        const code = oauth.issueCode(start.data.redirect_uri)
+        const callback = (query: string) => api.get(`/hooks/integrations/oauth/callback?${query}`, { maxRedirects: 0, validateStatus: () => true })
+
+        const missing = await callback(`code=${code}`)
+        expect([missing.status, String(missing.data)]).toEqual([400, expect.stringContaining("The callback has no state")])
+        const forged = await callback(`code=${code}&state=crm-oauth.forged`)
+        expect([forged.status, String(forged.data)]).toEqual([400, expect.stringContaining("was used already, or was not issued here")])
+        // The forged try took the pending state: a replay is refused the same way, so staff start again.
+        const retry = await api.post("/admin/integrations/connections/crm-oauth/oauth", {}, auth)
+        const good = new URL(retry.data.authorize_url).searchParams.get("state")!
+        expect(good).not.toBe(state)
+        const landed = await callback(`code=${oauth.issueCode(retry.data.redirect_uri)}&state=${encodeURIComponent(good)}`)
+        expect([landed.status, landed.headers.location]).toEqual([302, "/app/integrations/connections/crm-oauth/settings?oauth=connected"])
+        const replayed = await callback(`code=${oauth.issueCode(retry.data.redirect_uri)}&state=${encodeURIComponent(good)}`)
+        expect(replayed.status).toBe(400)
+        expect(oauth.counts.exchanges).toBe(1)
+
+        const connected = await api.get("/admin/integrations/connections/crm-oauth", auth)
+        expect(connected.data.connection.oauth).toMatchObject({ connected: true, expires_at: expect.any(String) })
+        expect(connected.data.connection.audit[0]).toMatchObject({ action: "oauth_connect", actor_id: expect.stringMatching(/^user_/) })
+        const [row] = await hub(container).execute<{ secrets: Record<string, string> }>(`SELECT secrets FROM stored_connection WHERE connection_id = 'crm-oauth' AND deleted_at IS NULL`, [])
+        expect(Object.keys(row.secrets).sort()).toEqual(["$oauth_tokens", "oauth.clientSecret"])
+        expect(row.secrets.$oauth_tokens).toMatch(/^v1\.idk_/)
+
+        // Its token ends within 5 minutes: the first call refreshes it (through the locking module) and keeps the rotated
+        // refresh token; the new one lasts HubSpot's 30 minutes, so the calls after it use it.
+        oauth.setExpiresIn(1800)
+        expect((await api.post("/admin/integrations/connections/crm-oauth/test", {}, auth)).data).toMatchObject({ ok: true })
+        expect(oauth.counts.refreshes).toBe(1)
+        expect(oauth.apiCalls.every((c) => c.status === 200)).toBe(true)
+
+        // The app is uninstalled: the next refresh is refused, the grant dropped, the connection needs reconnecting.
+        oauth.revoke()
+        await api.post("/admin/integrations/connections/crm-oauth", { options: { baseUrl: oauth.url, portalId: "4711", oauth: { clientId: CLIENT.clientId, apiBaseUrl: oauth.url, authorizeUrl: `${oauth.url}/oauth/authorize` } } }, auth)
+        const refused = await api.post("/admin/integrations/connections/crm-oauth/test", {}, auth)
+        expect(refused.data).toMatchObject({ ok: false, code: "oauth_grant_revoked" })
+        expect(refused.data.message).toMatch(/reconnect/i)
+        expect(JSON.stringify(refused.data)).not.toContain(CLIENT.clientSecret)
+        const after = await api.get("/admin/integrations/connections/crm-oauth", auth)
+        expect(after.data.connection.oauth).toMatchObject({ connected: false })
+        expect(after.data.connection.audit.map((a) => a.action)).toEqual(expect.arrayContaining(["oauth_revoked", "oauth_connect"]))
+
+        // Its syncs fail on it: one alert, naming what to do, however many fail.
+        const failed = { status: "failed" as const, error: refused.data.message, code: "oauth_grant_revoked", next_attempt_at: null }
+        await noteConnectionOutcome(container, "crm-oauth", failed)
+        await noteConnectionOutcome(container, "crm-oauth", failed)
+        const alerts = await hub(container).execute<{ title: string; description: string }>(`SELECT title, description FROM alert_log WHERE connection_id = 'crm-oauth' AND state = 'credentials_refused'`, [])
+        expect(alerts).toEqual([{ title: 'Integration "crm-oauth" needs reconnecting', description: expect.stringContaining("connect it again from Integrations → crm-oauth → Settings (Connect)") }])
+      } finally {
+        await oauth.close()
+      }
+    })
+
+    it("names the refused option once per run of refusals, and warns 14 days before a known expiry, once", async () => {
+      const refused = { status: "failed" as const, error: "HTTP 401", code: "http_401", next_attempt_at: null }
+      await noteConnectionOutcome(container, "crm-sbx", refused)
+      await noteConnectionOutcome(container, "crm-sbx", refused)
+      expect(await warnOfExpiringCredentials(container)).toBe(1)
+      await warnOfExpiringCredentials(container)
+      const alerts = await hub(container).execute<{ state: string; description: string }>(`SELECT state, description FROM alert_log WHERE connection_id = 'crm-sbx' ORDER BY created_at`, [])
+      expect(alerts).toEqual([
+        { state: "credentials_refused", description: 'The vendor refused the credentials (HTTP 401) of connection "crm-sbx": check its credentials (medusa-config and its environment variables). Its records wait and are retried; none is lost.' },
+        { state: "credentials_expiring", description: `The option apiKey of connection "crm-sbx" expires in 10 days (${IN_TEN_DAYS}): make a new one with the vendor, enter it (medusa-config and its environment variables) and set its new date in credentialsExpire.` },
+      ])
     })
   },
 })

@@ -1,5 +1,3 @@
-import { resolveProviderClass } from "../modules/integration-hub/connections"
-import { secretPathsOf } from "../modules/integration-hub/stored-connections"
 import { oauthStatusOf } from "./oauth"
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 import type { ConnectionConfig } from "../modules/integration-hub/options"
@@ -60,7 +58,7 @@ export async function connectionOverview(
     hour: { calls: health?.calls.last_hour ?? 0, vendor_errors: health?.vendor_errors_last_hour ?? 0 },
     oldestInFlightAt: queue.oldest_in_flight_at,
     now,
-    credentialOptions: secretPathsOf(resolveProviderClass(c.provider, 0), c.options),
+    credentialOptions: hub.credentialOptionsOf(c.id),
     oauth: await oauthStatusOf(hub, c.id),
   })
   return {

@@ -18,6 +18,7 @@ export async function noteConnectionOutcome(container: MedusaContainer, connecti
   const hub = hubOf(container)
   const threshold = hub.pluginOptions.alerts.afterConsecutiveFailures
   const change = await hub.recordConnectionOutcome(connectionId, failed, threshold)
+  if (failed && CREDENTIAL_CODES.has(settlement.code)) await alertCredentialsRefused(container, connectionId, settlement.code)
   if (!change) return
   const lastError = failed ? settlement.error : null
   await sendAlert(container, connectionId, change === "alert"
@@ -31,6 +32,32 @@ export async function noteConnectionOutcome(container: MedusaContainer, connecti
         title: `Integration "${connectionId}" recovered`,
         description: `Connection "${connectionId}" synced ${threshold} times in a row again; waiting syncs resume.`,
       })
+}
+
+/** Failures that say the vendor refused the connection's credentials (or holds no grant for it). */
+const CREDENTIAL_CODES = new Set(["http_401", "http_403", "oauth_grant_revoked", "oauth_not_connected"])
+
+/**
+ * The vendor refused the credentials: one alert naming the options to fix (or Connect, for OAuth), sent once until
+ * the connection succeeds again (its idempotency key is the connection's last success), by any instance.
+ */
+async function alertCredentialsRefused(container: MedusaContainer, connectionId: string, code: string): Promise<void> {
+  const hub = hubOf(container)
+  const connection = hub.findConnection(connectionId)
+  if (!connection) return
+  const [state] = await hub.execute<{ last_success_at: Date | null }>(`SELECT last_success_at FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`, [connectionId])
+  const since = state?.last_success_at ? new Date(state.last_success_at).toISOString() : "never"
+  const options = hub.credentialOptionsOf(connectionId)
+  const oauth = code.startsWith("oauth_")
+  const fix = oauth
+    ? `connect it again from Integrations → ${connectionId} → Settings (Connect)`
+    : `check ${options.length ? `the option${options.length === 1 ? "" : "s"} ${options.join(", ")}` : "its credentials"} (${hub.connectionSource(connectionId) === "stored" ? `Integrations → ${connectionId} → Settings` : "medusa-config and its environment variables"})`
+  await sendAlert(container, connectionId, {
+    state: "credentials_refused",
+    title: oauth ? `Integration "${connectionId}" needs reconnecting` : `Integration "${connectionId}" credentials refused`,
+    description: `${oauth ? "The vendor holds no valid grant for" : "The vendor refused the credentials (HTTP " + code.slice(5) + ") of"} connection "${connectionId}": ${fix}. Its records wait and are retried; none is lost.`,
+    idempotencyKey: `credentials:${connectionId}:${since}`,
+  })
 }
 
 export type StaffAlert = {

@@ -174,6 +174,11 @@ export const connectionSchema = z.object({
    * ships, and each outbound shipment it completes becomes a Medusa fulfillment (and shipment) of those lines.
    */
   fulfilment: z.enum(["medusa", "erp"]).default("medusa"),
+  /**
+   * When the connection's credentials expire, by option (e.g. { "apiKey": "2027-03-01" }), for keys whose vendor
+   * gives them an end: the hub warns 14 days ahead (admin feed and alerts.notify), once per option and date.
+   */
+  credentialsExpire: z.record(z.string(), z.iso.date("must be a date, YYYY-MM-DD")).optional(),
   /** With `fulfilment: "erp"`: minutes between looks for the shipments the ERP completed (the ERP sends no webhooks). */
   shipmentImportEveryMinutes: z.number().int().min(1).max(1_440).default(5),
 })

@@ -9,7 +9,7 @@ import type { ConnectionGuard } from "../../lib/http/guard"
 import type { CallLogEntry } from "../../lib/http/call-recorder"
 import type { ConnectionKind, InboundEvent, IntegrationProvider, ProviderOfKind } from "../../providers/types"
 import { ConnectionHealthRow, readConnectionHealth, recordConnectionOutcome } from "./connection-health"
-import { ConnectionRegistry, validatePluginOptions } from "./connections"
+import { ConnectionRegistry, resolveProviderClass, validatePluginOptions } from "./connections"
 import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
 import { ConflictRecord } from "./models/conflict-record"
@@ -34,7 +34,7 @@ import { ConnectionSwitches } from "./connection-switches"
 import { ConnectionAudit } from "./models/connection-audit"
 import { decodeKey } from "./options"
 import { SecretStore } from "./secret-store"
-import { StoredConnections } from "./stored-connections"
+import { secretPathsOf, StoredConnections } from "./stored-connections"
 import { StoredConnectionSync } from "./stored-connection-sync"
 import { createCredentialStore } from "./credential-store"
 import { ConnectionAuditEntry, recordConnectionAudit } from "./connection-audit"
@@ -226,6 +226,12 @@ export default class IntegrationHubModuleService extends MedusaService({
   /** Stored connections that cannot run, with the reason (shown in the admin, said once in the log). */
   get storedConnectionProblems(): Map<string, string> {
     return this.storedSync.problems
+  }
+
+  /** The options that hold a connection's credentials (its provider's secret fields), to name when they are refused. */
+  credentialOptionsOf(connectionId: string): string[] {
+    const connection = this.registry.find(connectionId)
+    return connection ? secretPathsOf(resolveProviderClass(connection.provider, 0), connection.options) : []
   }
 
   /** A connection's durable key/value state (provider_state). */
