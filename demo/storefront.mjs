@@ -38,8 +38,10 @@ export class StoreClient {
     })
     const { shipping_options } = await this.request("GET", `/store/shipping-options?cart_id=${cart.id}`)
     // "carrier": the option priced by the hub's carrier connection (asked for its price first, as a storefront
-    // shows it); "flat", or a store without it: the flat-rate option.
-    const carrier = shipping === "carrier" ? shipping_options.find((o) => o.price_type === "calculated") : undefined
+    // shows it); { option: name }: the carrier-priced option of that name; "flat", or a store without it: the flat-rate option.
+    const named = typeof shipping === "object" ? shipping.option : null
+    const carrier = shipping === "carrier" || named ? shipping_options.find((o) => o.price_type === "calculated" && (!named || o.name === named)) : undefined
+    if (named && !carrier) throw new Error(`no shipping option "${named}" for this cart (it has ${shipping_options.map((o) => `"${o.name}"`).join(", ")})`)
     const option = carrier ?? shipping_options.find((o) => o.price_type !== "calculated")
     if (!option) throw new Error("no shipping option for this cart")
     if (carrier) {

@@ -101,6 +101,8 @@ function crmConnection() {
 }
 
 const WITH_PLUGIN = process.env.DEMO_WITH_PLUGIN !== "false"
+/** DEVELOPMENT ONLY: the demo's published encryptionKey. */
+const DEMO_ENCRYPTION_KEY = "de".repeat(32)
 
 /**
  * With the plugin: the fulfillment module with Medusa's manual provider and the hub's carriers (which reach the
@@ -169,7 +171,12 @@ module.exports = defineConfig({
           {
             resolve: "medusa-integration-hub",
             // With INTEGRATION_REDIS_URL, several store processes share each connection's rate limit and circuit.
-            options: { connections: [withConnectionOverrides(erpConnection()), carrierConnection(), gatewayConnection(), crmConnection()], redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined },
+            options: {
+              connections: [withConnectionOverrides(erpConnection()), carrierConnection(), gatewayConnection(), crmConnection()],
+              redisUrl: process.env.INTEGRATION_REDIS_URL || REDIS_URL || undefined,
+              // Connections added from the admin keep their secrets under it. The demo's is published: a store sets its own (openssl rand -hex 32).
+              encryptionKey: process.env.INTEGRATION_ENCRYPTION_KEY || DEMO_ENCRYPTION_KEY,
+            },
           },
         ],
   modules: [...redisModules, ...shippingModules],

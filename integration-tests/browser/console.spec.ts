@@ -193,4 +193,54 @@ describeWithChromium("the Integrations console in the real admin (Chromium)", ()
     await page.goto(`${store.url}/app/integrations/alerts`)
     await page.getByTestId("alert-thresholds").getByText(/^A connection alerts after 3 failed syncs in a row/).waitFor({ timeout: 30_000 })
   })
+
+  it("adds a carrier connection from the admin, tests it before saving, and ships an order through it", async () => {
+    const secret = "whsec_YnJvd3Nlci1hZGRlZC1jYXJyaWVyLXNlY3JldA=="
+    await page.goto(`${store.url}/app/integrations`)
+    await page.getByTestId("add-connection").click()
+    await page.getByTestId("connection-provider").click()
+    await page.getByRole("option", { name: "sandbox-carrier (shipping)" }).click()
+    await page.getByTestId("connection-id").fill("carrier-eu")
+    await page.getByTestId("input-carrier").fill("eu-post")
+    // A bad secret first: the form names the field.
+    await page.getByTestId("input-webhookSecret").fill("not-a-secret")
+    await page.getByTestId("connection-check").click()
+    await expect(page.getByTestId("field-webhookSecret").getByTestId("field-problem").textContent({ timeout: 30_000 })).resolves.toMatch(/^webhookSecret: must be a Standard Webhooks secret/)
+    await page.getByTestId("input-webhookSecret").fill(secret)
+    await page.getByTestId("connection-check").click()
+    await expect(page.getByTestId("connection-check-result").textContent({ timeout: 30_000 })).resolves.toMatch(/^Connection "carrier-eu" answered in \d+ ms$/)
+    await page.screenshot({ path: path.join(ARTIFACTS, "integrations-connection-new.png"), fullPage: true })
+    await page.getByTestId("connection-save").click()
+
+    // Saved: its settings show the secret only as its last four characters, and the audit who created it.
+    await page.waitForURL(/\/app\/integrations\/connections\/carrier-eu\/settings$/, { timeout: 30_000 })
+    // The settings page itself (its audit), not the form being left.
+    await page.getByTestId("connection-audit-row").first().waitFor({ timeout: 30_000 })
+    await expect(page.getByTestId("input-webhookSecret").getAttribute("placeholder")).resolves.toBe(`••••${secret.slice(-4)} (kept; type to replace)`)
+    await expect(page.getByTestId("input-webhookSecret").inputValue()).resolves.toBe("")
+    await expect(page.getByTestId("connection-audit-row").first().textContent()).resolves.toMatch(/Created.*user_.*carrier, webhookSecret/)
+    expect(await page.content()).not.toContain(secret)
+    await page.screenshot({ path: path.join(ARTIFACTS, "integrations-connection-settings.png"), fullPage: true })
+
+    // The store owner offers it at checkout (a shipping option naming it), a shopper takes it, staff fulfil the order.
+    const { shipping_options } = (await admin.request("GET", "/admin/shipping-options?limit=50&fields=id,name,service_zone_id,shipping_profile_id,provider_id,data")) as {
+      shipping_options: Array<{ name: string; service_zone_id: string; shipping_profile_id: string; provider_id: string; data: { connection_id?: string } | null }>
+    }
+    const existing = shipping_options.find((o) => o.data?.connection_id === "carrier")!
+    await admin.request("POST", "/admin/shipping-options", {
+      name: "EU post (carrier-eu)", price_type: "calculated", provider_id: existing.provider_id, service_zone_id: existing.service_zone_id,
+      shipping_profile_id: existing.shipping_profile_id, data: { connection_id: "carrier-eu" },
+      type: { label: "EU post", description: "Priced by carrier-eu", code: "carrier-eu" },
+      rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" }, { attribute: "is_return", value: "false", operator: "eq" }],
+    })
+    const { StoreClient, DEMO_ADDRESS } = await import("../../demo/storefront.mjs")
+    const order = await new StoreClient(store.url, store.seed.publishableKey).checkout({
+      regionId: store.seed.regionId, email: `console-carrier-${Date.now()}@example.com`, items: [{ variant_id: store.seed.variants["Red mug"], quantity: 1 }],
+      address: DEMO_ADDRESS, shipping: { option: "EU post (carrier-eu)" },
+    })
+    await admin.request("POST", `/admin/orders/${order.id}/fulfillments`, { items: order.items.map((i) => ({ id: i.id, quantity: 1 })) })
+    const label = (await admin.settledEffect(order.id, "ship-labels")) as { status: string; connection_id: string; result_summary: string | null } | null
+    expect(label).toMatchObject({ status: "synced", connection_id: "carrier-eu" })
+    expect(label!.result_summary).toMatch(/eu-post/)
+  })
 })

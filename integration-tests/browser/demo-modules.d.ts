@@ -29,6 +29,7 @@ declare module "*/demo/storefront.mjs" {
       items: Array<{ variant_id: string; quantity: number }>
       address: Record<string, string>
       paymentProvider?: string
+      shipping?: "flat" | "carrier" | { option: string }
     }): Promise<{ id: string; display_id: number; items: Array<{ id: string }> }>
   }
   export type AdminApi = {

@@ -65,7 +65,8 @@ export const ConnectionsOverview = () => {
             Each connected system's health. Availability: the share of 5-minute spans in which its calls succeeded or none were needed.
           </Text>
         </div>
-        <div className="flex gap-x-4">
+        <div className="flex items-center gap-x-4">
+          <Link to="/integrations/connections/new" data-testid="add-connection"><Button size="small" variant="secondary">Add connection</Button></Link>
           <Link to="/integrations/queue" className="text-ui-fg-interactive txt-compact-small" data-testid="open-queue">Work queue →</Link>
           <Link to="/integrations/webhooks" className="text-ui-fg-interactive txt-compact-small">Webhook events →</Link>
           <Link to="/integrations/calls" className="text-ui-fg-interactive txt-compact-small">Call log →</Link>
@@ -73,8 +74,13 @@ export const ConnectionsOverview = () => {
       </div>
       {isLoading && <Text className="px-6 py-4 text-ui-fg-subtle" size="small">Loading…</Text>}
       {isError && <Text className="px-6 py-4 text-ui-fg-error" size="small">Could not load the connections: {error.message}</Text>}
+      {data?.not_running.map((n) => (
+        <Text key={n.id} size="small" className="px-6 py-2 text-ui-fg-error" data-testid="connection-not-running">
+          {n.id} does not run: {n.problem}
+        </Text>
+      ))}
       {data && data.connections.length === 0 && (
-        <Text className="px-6 py-4 text-ui-fg-subtle" size="small">No connection is configured (the plugin's connections option).</Text>
+        <Text className="px-6 py-4 text-ui-fg-subtle" size="small">No connection yet: add one here, or in the plugin's connections option.</Text>
       )}
       {data && data.connections.length > 0 && (
         <Table>
@@ -98,7 +104,7 @@ export const ConnectionsOverview = () => {
   )
 }
 
-const ConnectionRow = ({ c }: { c: ConnectionHealth }) => {
+const ConnectionRow = ({ c }: { c: ConnectionHealth & { source?: "config" | "stored" } }) => {
   const status = STATUS_BADGE[c.health.status]
   const test = useTestConnection()
   const pause = usePauseConnection()
@@ -113,7 +119,7 @@ const ConnectionRow = ({ c }: { c: ConnectionHealth }) => {
     <Table.Row data-testid={`connection-row-${c.id}`}>
       <Table.Cell>
         <Link to={`/integrations/connections/${c.id}`} className="text-ui-fg-interactive txt-compact-small-plus" data-testid="connection-link">{c.id}</Link>
-        <Text size="xsmall" className="text-ui-fg-subtle">{c.kind} · {c.provider} · {c.mode}</Text>
+        <Text size="xsmall" className="text-ui-fg-subtle">{c.kind} · {c.provider} · {c.mode} · {c.source === "stored" ? "added in the admin" : "medusa-config"}</Text>
       </Table.Cell>
       <Table.Cell className="max-w-[320px]">
         <StatusBadge color={status.color} data-testid="connection-status">{status.label}</StatusBadge>

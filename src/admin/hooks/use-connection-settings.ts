@@ -64,3 +64,10 @@ export function useCheckConnection() {
     mutationFn: (draft: ConnectionDraft) => sdk.client.fetch<TestConnectionResponse>("/admin/integrations/connection-checks", { method: "POST", body: draft }),
   })
 }
+
+/** Connect (or reconnect) over OAuth: the vendor's authorize page to send staff to. */
+export function useStartOAuth(id: string) {
+  return useMutation({
+    mutationFn: () => sdk.client.fetch<{ authorize_url: string; redirect_uri: string }>(`/admin/integrations/connections/${id}/oauth`, { method: "POST" }),
+  })
+}

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto"
+import { MedusaError } from "@medusajs/framework/utils"
 
 /**
  * Envelope encryption of connection secrets (n8n's two layers): each secret is AES-256-GCM-encrypted under a data
@@ -8,10 +9,13 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
  * with a new one; a new `encryptionKey` only re-wraps the data keys. Nothing here logs or echoes a secret.
  */
 
-/** A value that cannot be read back: damaged, tampered with, under another key, or moved. Never holds the secret. */
-export class SecretError extends Error {
+/**
+ * A value that cannot be read back (damaged, tampered with, under another key, moved) or kept (no encryptionKey).
+ * Never holds the secret. A MedusaError, so an admin route answers it in these words (400), not as a 500.
+ */
+export class SecretError extends MedusaError {
   constructor(message: string) {
-    super(message)
+    super(MedusaError.Types.NOT_ALLOWED, message)
     this.name = "SecretError"
   }
 }

@@ -51,6 +51,7 @@ const ConnectionPage = () => {
           <div className="flex flex-col gap-y-1">
             <Link to="/integrations" className="txt-compact-small text-ui-fg-subtle">← Integrations</Link>
             <Heading level="h1">{id}</Heading>
+            <Link to={`/integrations/connections/${id}/settings`} className="txt-compact-small text-ui-fg-interactive" data-testid="connection-settings-link">Settings and audit →</Link>
             {c && (
               <div className="flex items-center gap-x-2">
                 <StatusBadge color={STATUS_BADGE[c.health.status].color} data-testid="connection-status">{STATUS_BADGE[c.health.status].label}</StatusBadge>

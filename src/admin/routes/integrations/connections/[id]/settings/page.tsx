@@ -3,7 +3,7 @@ import { useEffect, useState } from "react"
 import { Link, useNavigate, useParams } from "react-router-dom"
 import { ConnectionForm, FormValues, initialValues, optionsOf } from "../../../../../components/connection-form"
 import { FormNotes } from "../../../../../components/connection-problems"
-import { problemsOf, useCheckConnection, useConnectionSettings, useDeleteConnection, useUpdateConnection } from "../../../../../hooks/use-connection-settings"
+import { problemsOf, useCheckConnection, useConnectionSettings, useDeleteConnection, useStartOAuth, useUpdateConnection } from "../../../../../hooks/use-connection-settings"
 import type { ConnectionAuditEntry, ConnectionProblem, TestConnectionResponse } from "../../../../../lib/console-types"
 
 const ACTIONS: Record<string, string> = {
@@ -67,6 +67,7 @@ const ConnectionSettingsPage = () => {
               <Checkbox id="connection-enabled" checked={enabled} onCheckedChange={(v) => setEnabled(v === true)} data-testid="connection-enabled" />
               <Label htmlFor="connection-enabled" size="small" weight="plus">Enabled (a disabled connection gets no new sync records)</Label>
             </div>
+            {c.oauth && <OAuthGrant id={id} oauth={c.oauth} />}
             {c.form ? (
               <ConnectionForm form={c.form} values={values} onChange={setValues} secrets={c.secrets} cleared={cleared} onClear={setCleared} problems={problems} />
             ) : (
@@ -82,6 +83,27 @@ const ConnectionSettingsPage = () => {
         )}
       </Container>
       {c && <Audit entries={c.audit} />}
+    </div>
+  )
+}
+
+/** The connection's OAuth grant: connected until when, or Connect (staff approve the app on the vendor's page and come back). */
+const OAuthGrant = ({ id, oauth }: { id: string; oauth: { connected: boolean; expires_at: string | null; callback_path: string } }) => {
+  const start = useStartOAuth(id)
+  const connect = () => start.mutate(undefined, { onSuccess: (res) => window.location.assign(res.authorize_url), onError: (err) => toast.error(err.message) })
+  return (
+    <div className="flex items-center justify-between gap-x-4 rounded-md border px-4 py-3" data-testid="connection-oauth">
+      <div className="flex flex-col">
+        <Text size="small" weight="plus">{oauth.connected ? "Connected" : "Not connected"}</Text>
+        <Text size="xsmall" className="text-ui-fg-subtle">
+          {oauth.connected
+            ? `Access renewed by itself; the current token lasts until ${new Date(oauth.expires_at!).toLocaleString()}.`
+            : `Connect to approve the app on the vendor's page. Its redirect URL: ${window.location.origin}${oauth.callback_path}`}
+        </Text>
+      </div>
+      <Button size="small" variant={oauth.connected ? "secondary" : "primary"} onClick={connect} isLoading={start.isPending} data-testid="connection-oauth-connect">
+        {oauth.connected ? "Reconnect" : "Connect"}
+      </Button>
     </div>
   )
 }
