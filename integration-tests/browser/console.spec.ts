@@ -218,7 +218,7 @@ describeWithChromium("the Integrations console in the real admin (Chromium)", ()
     await page.getByTestId("connection-audit-row").first().waitFor({ timeout: 30_000 })
     await expect(page.getByTestId("input-webhookSecret").getAttribute("placeholder")).resolves.toBe(`••••${secret.slice(-4)} (kept; type to replace)`)
     await expect(page.getByTestId("input-webhookSecret").inputValue()).resolves.toBe("")
-    await expect(page.getByTestId("connection-audit-row").first().textContent()).resolves.toMatch(/Created.*user_.*carrier, webhookSecret/)
+    await expect(page.getByTestId("connection-audit-row").first().textContent()).resolves.toMatch(/Created.*user_.*carrier, services, webhookSecret · shipping connection on sandbox-carrier/)
     expect(await page.content()).not.toContain(secret)
     await page.screenshot({ path: path.join(ARTIFACTS, "integrations-connection-settings.png"), fullPage: true })
 

@@ -117,6 +117,8 @@ medusaIntegrationTestRunner({
         ["post", "/admin/integrations/connections/erp"],
         ["delete", "/admin/integrations/connections/erp"],
         ["post", "/admin/integrations/connection-checks"],
+        ["post", "/admin/integrations/connections/erp/oauth"],
+        ["post", "/admin/integrations/connections/erp/test"],
         ["get", "/admin/integrations/secret-keys"],
         ["post", "/admin/integrations/secret-keys/rotate"],
         ["get", "/admin/integrations/providers"],
@@ -205,7 +207,7 @@ medusaIntegrationTestRunner({
       const sealed = row.secrets.webhookSecret
       const flipped = sealed.slice(0, -2) + (sealed.at(-2) === "A" ? "B" : "A") + sealed.at(-1)
       await execute(`UPDATE stored_connection SET secrets = ?::jsonb, version = version + 1 WHERE connection_id = 'carrier-us' AND deleted_at IS NULL`, [JSON.stringify({ webhookSecret: flipped })])
-      const problem = await until("the tampered connection to stop", () => hub(container).storedConnectionProblems.get("carrier-us"))
+      const problem = await until("the tampered connection to stop", () => hub(container).catalog.problems.get("carrier-us"))
       expect(problem).toBe('the secret "webhookSecret" of connection "carrier-us" is damaged or was tampered with (or moved from another connection or field): it does not decrypt; enter it again')
       expect(hub(container).findConnection("carrier-us")).toBeUndefined()
       const list = await api.get("/admin/integrations/connections", auth)

@@ -32,7 +32,7 @@ export async function testConnection(container: MedusaContainer, connectionId: s
   const hub = hubOf(container)
   const connection = hub.getConnection(connectionId)
   const outcome = await testProvider(connection.id, () => hub.getProvider(connection.id).testConnection(), hub.connectionSecrets(connection.id))
-  await hub.recordConnectionAudit({ connection_id: connection.id, action: "test", actor_id: actorId, changed: null, note: outcome.ok ? "answered" : outcome.message })
+  await hub.catalog.audit({ connection_id: connection.id, action: "test", actor_id: actorId, changed: null, note: outcome.ok ? "answered" : outcome.message })
   return outcome
 }
 
@@ -42,13 +42,13 @@ export async function testConnection(container: MedusaContainer, connectionId: s
  */
 export async function checkConnectionSettings(container: MedusaContainer, input: ConnectionInput, actorId: string | null): Promise<TestOutcome> {
   const hub = hubOf(container)
-  if (hub.connectionSource(input.connection_id) === "config") {
+  if (hub.catalog.sourceOf(input.connection_id) === "config") {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${input.connection_id}" comes from medusa-config: test it as it runs (POST /admin/integrations/connections/${input.connection_id}/test)`)
   }
-  const { config, secrets } = await hub.storedConnections.preview(input)
-  const outcome = await testProvider(config.id, () => hub.trialProvider(config, secrets).testConnection(), secrets)
-  if (await hub.storedConnections.row(config.id)) {
-    await hub.recordConnectionAudit({ connection_id: config.id, action: "test", actor_id: actorId, changed: null, note: `unsaved settings: ${outcome.ok ? "answered" : outcome.message}` })
+  const { config, secrets } = await hub.catalog.stored.preview(input)
+  const outcome = await testProvider(config.id, () => hub.catalog.trial(config, secrets).testConnection(), secrets)
+  if (await hub.catalog.stored.row(config.id)) {
+    await hub.catalog.audit({ connection_id: config.id, action: "test", actor_id: actorId, changed: null, note: `unsaved settings: ${outcome.ok ? "answered" : outcome.message}` })
   }
   return outcome
 }
@@ -56,7 +56,7 @@ export async function checkConnectionSettings(container: MedusaContainer, input:
 /** A connection as its admin page edits it: never a secret, only whether each is set and its last four characters. */
 export async function connectionDetail(hub: Hub, connectionId: string) {
   const connection = hub.getConnection(connectionId)
-  const source = hub.connectionSource(connectionId)!
+  const source = hub.catalog.sourceOf(connectionId)!
   const Provider = resolveProviderClass(connection.provider, 0)
   const form = Provider.optionsSchema ? formOf(Provider.optionsSchema) : null
   const execute = <T>(sql: string, params: unknown[]) => hub.execute<T>(sql, params)
@@ -66,9 +66,9 @@ export async function connectionDetail(hub: Hub, connectionId: string) {
     // Read-only, and without its options: medusa-config's options hold credentials from the environment.
     return { ...base, read_only: true, version: null, options: null, secrets: null, oauth: null, problem: null }
   }
-  const row = await hub.storedConnections.row(connectionId)
+  const row = await hub.catalog.stored.row(connectionId)
   if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `No connection "${connectionId}" was created from the admin`)
-  const masks = await hub.storedConnections.masks(row)
+  const masks = await hub.catalog.stored.masks(row)
   const secretPaths = secretPathsOf(Provider, row.options)
   return {
     ...base,
@@ -78,7 +78,7 @@ export async function connectionDetail(hub: Hub, connectionId: string) {
     /** Every secret option: set or not, and its last four characters when it is long enough to show them safely. */
     secrets: Object.fromEntries([...new Set([...secretPaths, ...Object.keys(masks)])].map((path) => [path, { set: path in masks, mask: masks[path] ?? null }])),
     oauth: await oauthStatusOf(hub, connectionId),
-    problem: hub.storedConnectionProblems.get(connectionId) ?? null,
+    problem: hub.catalog.problems.get(connectionId) ?? null,
     created_by: row.created_by,
     updated_by: row.updated_by,
     created_at: row.created_at,

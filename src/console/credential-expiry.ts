@@ -28,7 +28,7 @@ export async function warnOfExpiringCredentials(container: MedusaContainer, now 
       await sendAlert(container, c.id, {
         state: "credentials_expiring",
         title: `Integration "${c.id}": ${e.option} ${e.days < 0 ? "expired" : "expires soon"}`,
-        description: `The option ${e.option} of connection "${c.id}" ${when}: make a new one with the vendor, enter it (${hub.connectionSource(c.id) === "stored" ? `Integrations → ${c.id} → Settings` : "medusa-config and its environment variables"}) and set its new date in credentialsExpire.`,
+        description: `The option ${e.option} of connection "${c.id}" ${when}: make a new one with the vendor, enter it (${hub.catalog.sourceOf(c.id) === "stored" ? `Integrations → ${c.id} → Settings` : "medusa-config and its environment variables"}) and set its new date in credentialsExpire.`,
         idempotencyKey: `credentials-expiring:${c.id}:${e.option}:${e.date}`,
       })
       sent++

@@ -41,7 +41,7 @@ export function rateLimitHeadroom(peakCallsPerBucket: number, limit: { requests:
 export type ConnectionStatus = "healthy" | "degraded" | "down" | "circuit_open" | "credentials_refused" | "reconnect_needed" | "paused"
 
 export type StatusInput = {
-  /** Disabled in medusa-config (connections[].enabled false). */
+  /** Disabled (connections[].enabled false in medusa-config, or unticked in its Settings). */
   disabled: boolean
   pause: { paused_at: Date; paused_by: string | null; reason: string | null } | null
   circuit: { state: "closed" | "open" | "half_open"; retry_at?: string | null }
@@ -68,7 +68,7 @@ const percent = (share: number) => `${(Math.round(share * 1000) / 10).toString()
 
 /** A connection's status in one word and in a sentence staff can act on, first match wins (paused before all). */
 export function connectionStatus(s: StatusInput): { status: ConnectionStatus; words: string } {
-  if (s.disabled) return { status: "paused", words: "Disabled in medusa-config (connections[].enabled): its records wait until it is enabled." }
+  if (s.disabled) return { status: "paused", words: "Disabled (connections[].enabled in medusa-config, or Enabled in its Settings): its records wait until it is enabled." }
   if (s.pause) {
     const by = s.pause.paused_by ? ` by ${s.pause.paused_by}` : ""
     return { status: "paused", words: `Paused${by} since ${s.pause.paused_at.toISOString()}${s.pause.reason ? ` (${s.pause.reason})` : ""}: its records wait until it is resumed.` }

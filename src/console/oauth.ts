@@ -35,12 +35,12 @@ export async function startOAuth(container: MedusaContainer, connectionId: strin
   if (!isOAuthCapable(provider)) {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${connectionId}" does not connect over OAuth (its provider takes a key or token in its options)`)
   }
-  if (hub.connectionSource(connectionId) !== "stored") {
+  if (hub.catalog.sourceOf(connectionId) !== "stored") {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${connectionId}" comes from medusa-config: only a connection created from the admin keeps OAuth tokens (Integrations → Add connection)`)
   }
   const state = `${connectionId}.${randomBytes(32).toString("base64url")}`
   const expires_at = new Date(Date.now() + STATE_TTL_MS).toISOString()
-  await hub.providerState(connectionId).set(STATE_KEY, { hash: sha256(state), redirect_uri: redirectUri, actor_id: actorId, expires_at } satisfies PendingState)
+  await hub.catalog.providerState(connectionId).set(STATE_KEY, { hash: sha256(state), redirect_uri: redirectUri, actor_id: actorId, expires_at } satisfies PendingState)
   return { authorize_url: provider.authorizeUrl(state, redirectUri), redirect_uri: redirectUri, expires_at }
 }
 
@@ -56,7 +56,7 @@ export async function finishOAuth(container: MedusaContainer, query: { code?: st
   if (!query.state) throw new OAuthCallbackRefused("The callback has no state: start again from the connection's Settings (Connect)")
   const connectionId = query.state.split(".")[0]
   if (!hub.findConnection(connectionId)) throw new OAuthCallbackRefused("The callback's state names no connection: start again from the connection's Settings (Connect)")
-  const taken = await hub.takeProviderState<PendingState>(connectionId, STATE_KEY)
+  const taken = await hub.catalog.takeProviderState<PendingState>(connectionId, STATE_KEY)
   const given = Buffer.from(sha256(query.state))
   if (!taken || taken.hash.length !== given.length || !timingSafeEqual(Buffer.from(taken.hash), given)) {
     throw new OAuthCallbackRefused(`This authorization of connection "${connectionId}" was used already, or was not issued here: start again from its Settings (Connect)`)
@@ -67,6 +67,6 @@ export async function finishOAuth(container: MedusaContainer, query: { code?: st
   const provider = hub.getProvider(connectionId)
   if (!isOAuthCapable(provider)) throw new OAuthCallbackRefused(`Connection "${connectionId}" does not connect over OAuth any more`)
   await provider.connectOAuth(query.code, taken.redirect_uri)
-  await hub.recordConnectionAudit({ connection_id: connectionId, action: "oauth_connect", actor_id: taken.actor_id, changed: null, note: "connected through the vendor's authorize page" })
+  await hub.catalog.audit({ connection_id: connectionId, action: "oauth_connect", actor_id: taken.actor_id, changed: null, note: "connected through the vendor's authorize page" })
   return connectionId
 }

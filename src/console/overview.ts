@@ -58,7 +58,7 @@ export async function connectionOverview(
     hour: { calls: health?.calls.last_hour ?? 0, vendor_errors: health?.vendor_errors_last_hour ?? 0 },
     oldestInFlightAt: queue.oldest_in_flight_at,
     now,
-    credentialOptions: hub.credentialOptionsOf(c.id),
+    credentialOptions: hub.catalog.credentialOptionsOf(c.id),
     oauth: await oauthStatusOf(hub, c.id),
   })
   return {

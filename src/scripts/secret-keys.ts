@@ -20,8 +20,8 @@ export default async function secretKeys({ container, args }: ExecArgs) {
     return
   }
   if (values.rotate) {
-    const rotated = await hub.secretStore.rotate()
-    await hub.recordConnectionAudit({ connection_id: "*", action: "rotate_key", actor_id: null, changed: null, note: `from the command line: data key ${rotated.active} active; ${rotated.reencrypted} connection(s) re-encrypted` })
+    const rotated = await hub.catalog.secrets.rotate()
+    await hub.catalog.audit({ connection_id: "*", action: "rotate_key", actor_id: null, changed: null, note: `from the command line: data key ${rotated.active} active; ${rotated.reencrypted} connection(s) re-encrypted` })
     console.log(`Data key ${rotated.active} is active; ${rotated.reencrypted} connection(s) re-encrypted; retired: ${rotated.retired.join(", ") || "none"}`)
     return
   }
@@ -33,11 +33,11 @@ export default async function secretKeys({ container, args }: ExecArgs) {
       process.exitCode = 2
       return
     }
-    const { rewrapped } = await hub.secretStore.rewrapFrom(old)
-    console.log(`${rewrapped} data key(s) re-wrapped under the encryptionKey with fingerprint ${hub.secretStore.fingerprint}; no secret was re-encrypted`)
+    const { rewrapped } = await hub.catalog.secrets.rewrapFrom(old)
+    console.log(`${rewrapped} data key(s) re-wrapped under the encryptionKey with fingerprint ${hub.catalog.secrets.fingerprint}; no secret was re-encrypted`)
     return
   }
-  const status = await hub.secretStore.status()
+  const status = await hub.catalog.secrets.status()
   console.log(status.encryption_key.set ? `encryptionKey set (fingerprint ${status.encryption_key.fingerprint})` : "No encryptionKey: connections with secrets cannot be created from the admin")
   for (const k of status.data_keys) console.log(`  ${k.id}  ${k.status.padEnd(8)}  wrapped under ${k.kek_fingerprint}  ${k.values} value(s)`)
 }

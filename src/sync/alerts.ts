@@ -47,11 +47,11 @@ async function alertCredentialsRefused(container: MedusaContainer, connectionId:
   if (!connection) return
   const [state] = await hub.execute<{ last_success_at: Date | null }>(`SELECT last_success_at FROM connection_state WHERE deleted_at IS NULL AND connection_id = ?`, [connectionId])
   const since = state?.last_success_at ? new Date(state.last_success_at).toISOString() : "never"
-  const options = hub.credentialOptionsOf(connectionId)
+  const options = hub.catalog.credentialOptionsOf(connectionId)
   const oauth = code.startsWith("oauth_")
   const fix = oauth
     ? `connect it again from Integrations → ${connectionId} → Settings (Connect)`
-    : `check ${options.length ? `the option${options.length === 1 ? "" : "s"} ${options.join(", ")}` : "its credentials"} (${hub.connectionSource(connectionId) === "stored" ? `Integrations → ${connectionId} → Settings` : "medusa-config and its environment variables"})`
+    : `check ${options.length ? `the option${options.length === 1 ? "" : "s"} ${options.join(", ")}` : "its credentials"} (${hub.catalog.sourceOf(connectionId) === "stored" ? `Integrations → ${connectionId} → Settings` : "medusa-config and its environment variables"})`
   await sendAlert(container, connectionId, {
     state: "credentials_refused",
     title: oauth ? `Integration "${connectionId}" needs reconnecting` : `Integration "${connectionId}" credentials refused`,

@@ -62,7 +62,7 @@ export async function switchConnectionMode(container: MedusaContainer, connectio
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${connectionId}" is disabled: enable it (connections[].enabled) before it goes live`)
   }
   const before = await hub.switches.switchMode(connectionId, mode, actorId)
-  if (before !== mode) await hub.recordConnectionAudit({ connection_id: connectionId, action: "mode", actor_id: actorId, changed: null, note: `${before} → ${mode}` })
+  if (before !== mode) await hub.catalog.audit({ connection_id: connectionId, action: "mode", actor_id: actorId, changed: null, note: `${before} → ${mode}` })
   if (mode === "shadow" || before === "live") {
     return { mode, backfill: null, message: before === mode ? `"${connectionId}" was ${mode} already` : `"${connectionId}" is in shadow mode now: it validates and logs, and writes nothing to ${connectionId}` }
   }

@@ -41,7 +41,7 @@ export async function requestEffect(
   if (hub.stopping) return
   const op = syncOperation(request.entity_type, request.operation)
   // The connections stored from the admin are read when the app starts; an event cannot come earlier, but never count on it.
-  await hub.connectionsReady()
+  await hub.catalog.ready()
   const enabled = hub.listConnections({ kind: op.kind, enabledOnly: true }).filter((c) => !op.serves || op.serves(c))
   const concerned = op.connectionsFor ? new Set(await op.connectionsFor(container, request.entity_id)) : null
   const connections = concerned ? enabled.filter((c) => concerned.has(c.id)) : enabled
@@ -239,7 +239,7 @@ const RETRY_CONCURRENCY = 4
 export async function drainDueSyncs(container: MedusaContainer, opts: { limit?: number; budgetMs?: number } = {}): Promise<{ ran: number; exhausted: boolean }> {
   const { limit = 50, budgetMs = 50_000 } = opts
   const hub = hubOf(container)
-  await hub.connectionsReady()
+  await hub.catalog.ready()
   const started = Date.now()
   let ran = 0
   const seen = new Set<string>()

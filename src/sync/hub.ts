@@ -9,6 +9,6 @@ import type IntegrationHubModuleService from "../modules/integration-hub/service
  */
 export const hubOf = (container: MedusaContainer) => {
   const hub = container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE)
-  hub.useLocking(() => container.resolve<ILockingModule>(Modules.LOCKING))
+  hub.catalog.useLocking(() => container.resolve<ILockingModule>(Modules.LOCKING))
   return hub
 }

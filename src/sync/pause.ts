@@ -12,13 +12,14 @@ export async function setConnectionPaused(container: MedusaContainer, connection
   const hub = hubOf(container)
   const connection = hub.getConnection(connectionId)
   if (!connection.enabled) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${connectionId}" is disabled in medusa-config (connections[].enabled), which pausing or resuming here does not change`)
+    const where = hub.catalog.sourceOf(connectionId) === "stored" ? "in its Settings" : "in medusa-config (connections[].enabled)"
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${connectionId}" is disabled ${where}, which pausing or resuming here does not change`)
   }
   const changed = await hub.switches.setPaused(connectionId, paused, actorId, paused ? reason : null)
   const pause = await hub.switches.pauseOf(connectionId)
   if (changed && !paused) resumeWaiting(container, connectionId)
   if (changed) {
-    await hub.recordConnectionAudit({ connection_id: connectionId, action: paused ? "pause" : "resume", actor_id: actorId, changed: null, note: paused ? reason : null })
+    await hub.catalog.audit({ connection_id: connectionId, action: paused ? "pause" : "resume", actor_id: actorId, changed: null, note: paused ? reason : null })
     container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
       .info(`integration-hub: connection "${connectionId}" ${paused ? `paused${reason ? ` (${reason})` : ""}` : "resumed"}${actorId ? ` by ${actorId}` : ""}`)
   }

@@ -9,7 +9,7 @@ import type { ConnectionGuard } from "../../lib/http/guard"
 import type { CallLogEntry } from "../../lib/http/call-recorder"
 import type { ConnectionKind, InboundEvent, IntegrationProvider, ProviderOfKind } from "../../providers/types"
 import { ConnectionHealthRow, readConnectionHealth, recordConnectionOutcome } from "./connection-health"
-import { ConnectionRegistry, resolveProviderClass, validatePluginOptions } from "./connections"
+import { ConnectionRegistry, validatePluginOptions } from "./connections"
 import { ConnectionState } from "./models/connection-state"
 import { IntegrationLog } from "./models/integration-log"
 import { ConflictRecord } from "./models/conflict-record"
@@ -32,13 +32,7 @@ import type { ConnectionConfig, PluginOptions } from "./options"
 import { createProviderStateStore } from "./provider-state-store"
 import { ConnectionSwitches } from "./connection-switches"
 import { ConnectionAudit } from "./models/connection-audit"
-import { decodeKey } from "./options"
-import { SecretStore } from "./secret-store"
-import { secretPathsOf, StoredConnections } from "./stored-connections"
-import { StoredConnectionSync } from "./stored-connection-sync"
-import { createCredentialStore } from "./credential-store"
-import { ConnectionAuditEntry, recordConnectionAudit } from "./connection-audit"
-import type { ILockingModule } from "@medusajs/framework/types"
+import { ConnectionCatalog } from "./connection-catalog"
 import { purgeRejectedWebhooksBefore, recordWebhookRejection, WebhookRejection } from "./webhook-rejections"
 
 type InjectedDependencies = { logger: Logger }
@@ -134,9 +128,7 @@ export default class IntegrationHubModuleService extends MedusaService({
   protected readonly options_: PluginOptions
   protected readonly logger_: Logger
   private registry_?: ConnectionRegistry
-  private secrets_?: SecretStore
-  private stored_?: StoredConnectionSync
-  private locking_?: () => ILockingModule
+  private catalog_?: ConnectionCatalog
   private redis_?: Redis
 
   private stopping_ = false
@@ -145,16 +137,16 @@ export default class IntegrationHubModuleService extends MedusaService({
   __hooks = {
     /** The app is up (migrated, before it listens): the connections stored from the admin run from now on. */
     onApplicationStart: async () => {
-      await this.connectionsReady()
-      this.storedSync.start()
+      await this.catalog.ready()
+      this.catalog.start()
     },
     onApplicationPrepareShutdown: async () => {
       this.stopping_ = true
-      this.stored_?.stop()
+      this.catalog_?.stop()
     },
     onApplicationShutdown: async () => {
       this.stopping_ = true
-      this.stored_?.stop()
+      this.catalog_?.stop()
       await this.redis_?.quit().catch(() => undefined)
     },
   }
@@ -175,13 +167,7 @@ export default class IntegrationHubModuleService extends MedusaService({
     this.registry_ ??= new ConnectionRegistry(this.options_, {
       logSink: (entry) => this.writeCallLog(entry),
       stateFor: (connectionId) => createProviderStateStore(connectionId, (sql, params) => this.execute(sql, params)),
-      credentialsFor: (connectionId) =>
-        createCredentialStore(connectionId, {
-          execute: (sql, params) => this.execute(sql, params),
-          secrets: this.secretStore,
-          lock: (key, fn) => this.withLock(key, fn),
-          onRevoked: (id, reason) => recordConnectionAudit((sql, params) => this.execute(sql, params), { connection_id: id, action: "oauth_revoked", actor_id: null, changed: null, note: reason }),
-        }),
+      credentialsFor: (connectionId) => this.catalog.credentialsFor(connectionId),
       logger: this.logger_,
       redis: this.sharedRedis(),
       onRecovered: (connectionId) => {
@@ -193,84 +179,10 @@ export default class IntegrationHubModuleService extends MedusaService({
     return this.registry_
   }
 
-  /** The secrets of stored connections, under data keys wrapped by the plugin's encryptionKey. */
-  get secretStore(): SecretStore {
-    this.secrets_ ??= new SecretStore((sql, params) => this.execute(sql, params), this.options_.encryptionKey ? decodeKey(this.options_.encryptionKey) : null)
-    return this.secrets_
-  }
-
-  private get storedSync(): StoredConnectionSync {
-    this.stored_ ??= new StoredConnectionSync(
-      new StoredConnections((sql, params) => this.execute(sql, params), this.secretStore, (id) => this.options_.connections.some((c) => c.id === id)),
-      () => this.registry,
-      this.logger_
-    )
-    return this.stored_
-  }
-
-  /** The connections created from the admin: read, written (audited) and opened. */
-  get storedConnections(): StoredConnections {
-    return this.storedSync.store
-  }
-
-  /** Resolves once the connections stored from the admin were read (at start); later changes arrive by polling. */
-  connectionsReady(): Promise<void> {
-    return this.storedSync.ready()
-  }
-
-  /** Reads the stored connections now (after a change made on this instance: it runs at once here). */
-  refreshConnections(): Promise<void> {
-    return this.storedSync.refresh()
-  }
-
-  /** Stored connections that cannot run, with the reason (shown in the admin, said once in the log). */
-  get storedConnectionProblems(): Map<string, string> {
-    return this.storedSync.problems
-  }
-
-  /** The options that hold a connection's credentials (its provider's secret fields), to name when they are refused. */
-  credentialOptionsOf(connectionId: string): string[] {
-    const connection = this.registry.find(connectionId)
-    return connection ? secretPathsOf(resolveProviderClass(connection.provider, 0), connection.options) : []
-  }
-
-  /** A connection's durable key/value state (provider_state). */
-  providerState(connectionId: string) {
-    return createProviderStateStore(connectionId, (sql, params) => this.execute(sql, params))
-  }
-
-  /** Takes (reads and deletes, in one statement) a connection's state value: a second take of it finds nothing. */
-  async takeProviderState<T>(connectionId: string, key: string): Promise<T | null> {
-    const [row] = await this.execute<{ value: T }>(`DELETE FROM provider_state WHERE connection_id = ? AND key = ? AND deleted_at IS NULL RETURNING value`, [connectionId, key])
-    return row?.value ?? null
-  }
-
-  /** Writes who did what to a connection (option names, never values). */
-  recordConnectionAudit(entry: ConnectionAuditEntry): Promise<void> {
-    return recordConnectionAudit((sql, params) => this.execute(sql, params), entry)
-  }
-
-  /** Where a connection comes from: "config" (medusa-config, read-only in the admin) or "stored" (the admin). */
-  connectionSource(id: string): "config" | "stored" | undefined {
-    return this.registry.sourceOf(id)
-  }
-
-  /** A provider built for options that are not saved (Test connection before saving), with its own guard. */
-  trialProvider(config: ConnectionConfig, secrets: string[]): IntegrationProvider {
-    return this.registry.trial(config, secrets)
-  }
-
-  /**
-   * The app's locking module, handed over by the code that holds the app's container (the hub's own module
-   * container has no other modules): OAuth refreshes take one lock across every instance through it.
-   */
-  useLocking(resolve: () => ILockingModule): void {
-    this.locking_ ??= resolve
-  }
-
-  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    if (!this.locking_) throw new Error(`integration-hub: no locking module was handed to the hub yet, so "${key}" cannot be taken across instances`)
-    return this.locking_().execute(key, fn, { timeout: 30 })
+  /** The connections staff manage from the admin: secrets, stored rows, OAuth tokens, audit. */
+  get catalog(): ConnectionCatalog {
+    this.catalog_ ??= new ConnectionCatalog((sql, params) => this.execute(sql, params), this.options_, () => this.registry, this.logger_)
+    return this.catalog_
   }
 
   /** The circuit closed again: records that waited for it are due now (the retry job sends them, rate-limited). */

@@ -12,10 +12,10 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
   const hub = hubOf(req.scope)
   const health = await hub.connectionHealthRows()
   const connections = await Promise.all(
-    hub.listConnections().map(async (c) => ({ ...(await serializeConnectionHealth(hub, c, health.get(c.id))), source: hub.connectionSource(c.id) }))
+    hub.listConnections().map(async (c) => ({ ...(await serializeConnectionHealth(hub, c, health.get(c.id))), source: hub.catalog.sourceOf(c.id) }))
   )
   // Stored connections that cannot run (a clash with medusa-config, a secret that does not open): listed with why.
-  const not_running = [...hub.storedConnectionProblems].map(([id, problem]) => ({ id, problem }))
+  const not_running = [...hub.catalog.problems].map(([id, problem]) => ({ id, problem }))
   res.json({ connections, not_running })
 }
 
@@ -28,13 +28,13 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
 export async function POST(req: AuthenticatedMedusaRequest<CreateConnectionBodyType>, res: MedusaResponse) {
   const hub = hubOf(req.scope)
   try {
-    await hub.storedConnections.create(req.validatedBody, req.auth_context?.actor_id ?? null)
+    await hub.catalog.stored.create(req.validatedBody, req.auth_context?.actor_id ?? null)
   } catch (err) {
     const refusal = connectionRefusal(err)
     if (refusal) return res.status(refusal.status).json(refusal.body)
     throw err
   }
-  await hub.refreshConnections()
+  await hub.catalog.refresh()
   res.status(201).json({ connection: await connectionDetail(hub, req.validatedBody.connection_id) })
 }
 

@@ -7,5 +7,5 @@ import { hubOf } from "../serializers"
  * material), with how many stored values each holds.
  */
 export async function GET(req: MedusaRequest, res: MedusaResponse) {
-  res.json(await hubOf(req.scope).secretStore.status())
+  res.json(await hubOf(req.scope).catalog.secrets.status())
 }

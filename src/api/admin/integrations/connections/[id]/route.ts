@@ -21,20 +21,20 @@ export async function GET(req: MedusaRequest, res: MedusaResponse) {
 export async function POST(req: AuthenticatedMedusaRequest<UpdateConnectionBodyType>, res: MedusaResponse) {
   const hub = hubOf(req.scope)
   try {
-    await hub.storedConnections.update(req.params.id, req.validatedBody, req.auth_context?.actor_id ?? null)
+    await hub.catalog.stored.update(req.params.id, req.validatedBody, req.auth_context?.actor_id ?? null)
   } catch (err) {
     const refusal = connectionRefusal(err)
     if (refusal) return res.status(refusal.status).json(refusal.body)
     throw err
   }
-  await hub.refreshConnections()
+  await hub.catalog.refresh()
   res.json({ connection: await connectionDetail(hub, req.params.id) })
 }
 
 /** DELETE /admin/integrations/connections/:id — deletes a connection created from the admin (its records and logs stay). */
 export async function DELETE(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
   const hub = hubOf(req.scope)
-  await hub.storedConnections.remove(req.params.id, req.auth_context?.actor_id ?? null)
-  await hub.refreshConnections()
+  await hub.catalog.stored.remove(req.params.id, req.auth_context?.actor_id ?? null)
+  await hub.catalog.refresh()
   res.json({ id: req.params.id, object: "integration_connection", deleted: true })
 }

@@ -7,8 +7,8 @@ import { hubOf } from "../../serializers"
  */
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
   const hub = hubOf(req.scope)
-  const rotated = await hub.secretStore.rotate()
-  await hub.recordConnectionAudit({ connection_id: "*", action: "rotate_key", actor_id: req.auth_context?.actor_id ?? null, changed: null, note: `data key ${rotated.active} active; ${rotated.reencrypted} connection(s) re-encrypted; retired ${rotated.retired.join(", ") || "none"}` })
-  await hub.refreshConnections()
+  const rotated = await hub.catalog.secrets.rotate()
+  await hub.catalog.audit({ connection_id: "*", action: "rotate_key", actor_id: req.auth_context?.actor_id ?? null, changed: null, note: `data key ${rotated.active} active; ${rotated.reencrypted} connection(s) re-encrypted; retired ${rotated.retired.join(", ") || "none"}` })
+  await hub.catalog.refresh()
   res.json(rotated)
 }
