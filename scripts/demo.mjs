@@ -76,6 +76,20 @@ async function reconciliationLeg(admin) {
   for (const item of report.drift_items.slice(0, 5)) console.log(`    ${item.message} (fixes: ${item.fixes.join(", ")})`)
 }
 
+/**
+ * Connections from the admin: a second carrier added as staff add one (its form's settings tested before saving, its
+ * webhook secret sealed under encryptionKey and shown only masked), then the data key rotated.
+ */
+async function connectionsLeg(admin) {
+  const id = "carrier-express"
+  const body = { connection_id: id, provider: "sandbox-carrier", options: { carrier: "demo-express", webhookSecret: "whsec_ZGVtby1leHByZXNzLWNhcnJpZXItc2VjcmV0" } }
+  const check = await admin.request("POST", "/admin/integrations/connection-checks", body)
+  // A demo run again on the same database finds it there.
+  const { connection } = await admin.request("GET", `/admin/integrations/connections/${id}`).catch(() => admin.request("POST", "/admin/integrations/connections", body))
+  const rotated = await admin.request("POST", "/admin/integrations/secret-keys/rotate", {})
+  console.log(`  Connection added from the admin (Integrations › Add connection): "${id}" tested before saving (${check.ok ? "it answered" : check.message}), its webhook secret encrypted and shown as ${connection.secrets.webhookSecret.mask}; data key rotated: ${rotated.reencrypted} connection(s) re-encrypted`)
+}
+
 async function shirtsForSale(storefront) {
   const { products } = await storefront.request("GET", `/store/products?fields=variants.sku,variants.inventory_quantity&region_id=${store.seed.regionId}&limit=50`)
   return products.flatMap((p) => p.variants ?? []).find((v) => v.sku === "SHIRT-BLUE")?.inventory_quantity ?? null
@@ -185,6 +199,7 @@ try {
   sync_records.push(...(await afterCheckoutLeg({ admin, storefront, store })))
   await stockLeg(admin, storefront)
   await reconciliationLeg(admin)
+  await connectionsLeg(admin)
   if (store.erp === "sandbox") {
     // The inbound leg: the ERP tells the store it shipped the sale, as a signed webhook.
     const sale = sync_records.find((r) => r.operation === "create")

@@ -228,7 +228,7 @@ describeWithChromium("the Integrations console in the real admin (Chromium)", ()
     }
     const existing = shipping_options.find((o) => o.data?.connection_id === "carrier")!
     await admin.request("POST", "/admin/shipping-options", {
-      name: "EU post (carrier-eu)", price_type: "calculated", provider_id: existing.provider_id, service_zone_id: existing.service_zone_id,
+      name: "EU post (carrier-eu)", price_type: "calculated", prices: [], provider_id: existing.provider_id, service_zone_id: existing.service_zone_id,
       shipping_profile_id: existing.shipping_profile_id, data: { connection_id: "carrier-eu" },
       type: { label: "EU post", description: "Priced by carrier-eu", code: "carrier-eu" },
       rules: [{ attribute: "enabled_in_store", value: "true", operator: "eq" }, { attribute: "is_return", value: "false", operator: "eq" }],

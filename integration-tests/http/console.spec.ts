@@ -96,8 +96,9 @@ medusaIntegrationTestRunner({
       expect(byName.get("shipstation")!.form!.find((f) => f.path === "apiKey")).toMatchObject({ label: "API key", secret: true, required: true })
       expect(byName.get("sandbox-carrier")!.form!.map((f) => f.path)).toEqual(["webhookSecret", "carrier", "services"])
       expect(byName.get("stripe")!.form!.filter((f) => f.secret).map((f) => f.path)).toEqual(["apiKey", "webhookSecret"])
-      // A provider that gives no schema yet has no form (the admin offers none for it).
-      expect(byName.get("tryton")).toMatchObject({ kind: "erp", form: null })
+      expect(byName.get("tryton")!.form!.find((f) => f.path === "password")).toMatchObject({ label: expect.any(String), secret: true })
+      // HubSpot: a private app token or a public app's OAuth settings, both secret.
+      expect(byName.get("hubspot")!.form!.filter((f) => f.secret).map((f) => f.path).sort()).toEqual(["accessToken", "oauth.clientSecret"])
       expect(JSON.stringify(data)).not.toMatch(/pat-|sk_live|whsec_[A-Za-z0-9]{8}/)
     })
 

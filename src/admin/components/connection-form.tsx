@@ -110,6 +110,7 @@ export const ConnectionForm = ({ form, values, onChange, secrets, cleared, onCle
                   placeholder={f.secret && stored?.set && !cleared.has(f.path) ? `${stored.mask ?? "••••"} (kept; type to replace)` : f.default !== undefined ? String(f.default) : ""}
                   disabled={cleared.has(f.path)}
                   onChange={(e) => set(f.path, e.target.value)}
+                  style={{ minWidth: 360 }}
                   data-testid={`input-${f.path}`}
                 />
                 {f.secret && stored?.set && (
