@@ -1,9 +1,11 @@
 import { Button, Checkbox, Container, Heading, Label, Table, Text, toast, usePrompt } from "@medusajs/ui"
+import { useQueryClient } from "@tanstack/react-query"
 import { useEffect, useState } from "react"
 import { Link, useNavigate, useParams } from "react-router-dom"
 import { ConnectionForm, FormValues, initialValues, optionsOf } from "../../../../../components/connection-form"
 import { FormNotes } from "../../../../../components/connection-problems"
 import { problemsOf, useCheckConnection, useConnectionSettings, useDeleteConnection, useStartOAuth, useUpdateConnection } from "../../../../../hooks/use-connection-settings"
+import { useSwitchMode } from "../../../../../hooks/use-cutover"
 import type { ConnectionAuditEntry, ConnectionProblem, TestConnectionResponse } from "../../../../../lib/console-types"
 
 const ACTIONS: Record<string, string> = {
@@ -67,6 +69,7 @@ const ConnectionSettingsPage = () => {
               <Checkbox id="connection-enabled" checked={enabled} onCheckedChange={(v) => setEnabled(v === true)} data-testid="connection-enabled" />
               <Label htmlFor="connection-enabled" size="small" weight="plus">Enabled (a disabled connection gets no new sync records)</Label>
             </div>
+            <ModeSwitch id={id} mode={c.mode} />
             {c.oauth && <OAuthGrant id={id} oauth={c.oauth} />}
             {c.form ? (
               <ConnectionForm form={c.form} values={values} onChange={setValues} secrets={c.secrets} cleared={cleared} onClear={setCleared} problems={problems} />
@@ -83,6 +86,23 @@ const ConnectionSettingsPage = () => {
         )}
       </Container>
       {c && <Audit entries={c.audit} />}
+    </div>
+  )
+}
+
+/** Live or shadow (validates and logs, writes nothing), switched for every instance; going live says what it sends. */
+const ModeSwitch = ({ id, mode }: { id: string; mode: "live" | "shadow" }) => {
+  const switchMode = useSwitchMode()
+  const queryClient = useQueryClient()
+  const other = mode === "live" ? "shadow" : "live"
+  const go = () => switchMode.mutate({ connectionId: id, mode: other }, {
+    onSuccess: (res) => { toast.success(res.message); queryClient.invalidateQueries({ queryKey: ["integration-hub", "console"] }) },
+    onError: (err) => toast.error(err.message),
+  })
+  return (
+    <div className="flex items-center gap-x-3" data-testid="connection-mode">
+      <Text size="small">Mode: <b>{mode === "live" ? "Live" : "Shadow"}</b>{mode === "shadow" ? " (validates and logs, writes nothing)" : ""}</Text>
+      <Button size="small" variant="secondary" onClick={go} isLoading={switchMode.isPending}>Switch to {other}</Button>
     </div>
   )
 }
