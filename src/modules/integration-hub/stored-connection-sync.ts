@@ -15,7 +15,9 @@ export const STORED_CONNECTIONS_POLL_MS = 2_000
 export class StoredConnectionSync {
   private first_?: Promise<void>
   private timer_?: NodeJS.Timeout
-  private running_?: Promise<void>
+  private chain_: Promise<void> = Promise.resolve()
+  /** Reads asked for and not finished: the poll adds none while one is. */
+  private pending_ = 0
   private readonly said = new Set<string>()
   problems = new Map<string, string>()
 
@@ -29,10 +31,15 @@ export class StoredConnectionSync {
     return this.first_
   }
 
-  /** Reads the stored connections now and applies every change; one read at a time. */
+  /**
+   * Reads the stored connections and applies every change, after any read already under way (which may have started
+   * before the change the caller just wrote): one read at a time, each seeing what was written before it was asked for.
+   */
   refresh(): Promise<void> {
-    this.running_ ??= this.apply().finally(() => (this.running_ = undefined))
-    return this.running_
+    const next = this.chain_.catch(() => undefined).then(() => this.apply())
+    this.chain_ = next
+    this.pending_++
+    return next.finally(() => this.pending_--)
   }
 
   private async apply(): Promise<void> {
@@ -53,6 +60,7 @@ export class StoredConnectionSync {
   start(): void {
     if (this.timer_) return
     this.timer_ = setInterval(() => {
+      if (this.pending_ > 0) return
       this.refresh().catch((err: Error) => this.logger.debug?.(`integration-hub: stored connections not read this time: ${err.message}`))
     }, STORED_CONNECTIONS_POLL_MS)
     this.timer_.unref()
