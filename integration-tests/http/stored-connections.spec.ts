@@ -316,10 +316,17 @@ medusaIntegrationTestRunner({
     })
 
     it("names the refused option once per run of refusals, and warns 14 days before a known expiry, once", async () => {
-      const refused = { status: "failed" as const, error: "HTTP 401", code: "http_401", next_attempt_at: null }
-      await noteConnectionOutcome(container, "crm-sbx", refused)
-      await noteConnectionOutcome(container, "crm-sbx", refused)
-      expect(await warnOfExpiringCredentials(container)).toBe(1)
+      const unauthorized = { status: "failed" as const, error: "HTTP 401", code: "http_401", next_attempt_at: null }
+      await noteConnectionOutcome(container, "crm-sbx", unauthorized)
+      await noteConnectionOutcome(container, "crm-sbx", unauthorized)
+      // A connection added from the admin gives its secret's end date beside it.
+      const badDate = await refused(api.post("/admin/integrations/connections", { ...carrier(), credentials_expire: { webhookSecret: "next week" } }, auth))
+      expect(badDate.data.problems).toEqual([{ path: "credentials_expire.webhookSecret", message: "must be a date, YYYY-MM-DD" }])
+      const created = await api.post("/admin/integrations/connections", { ...carrier(), credentials_expire: { webhookSecret: IN_TEN_DAYS } }, auth)
+      expect((created.data.connection as Connection & { credentials_expire: object }).credentials_expire).toEqual({ webhookSecret: IN_TEN_DAYS })
+      expect(await warnOfExpiringCredentials(container)).toBe(2)
+      const [stored] = await hub(container).execute<{ description: string }>(`SELECT description FROM alert_log WHERE connection_id = 'carrier-eu' AND state = 'credentials_expiring'`, [])
+      expect(stored.description).toContain(`The option webhookSecret of connection "carrier-eu" expires in 10 days (${IN_TEN_DAYS}): make a new one with the vendor, enter it (Integrations → carrier-eu → Settings)`)
       await warnOfExpiringCredentials(container)
       const alerts = await hub(container).execute<{ state: string; description: string }>(`SELECT state, description FROM alert_log WHERE connection_id = 'crm-sbx' ORDER BY created_at`, [])
       expect(alerts).toEqual([

@@ -64,7 +64,7 @@ export async function connectionDetail(hub: Hub, connectionId: string) {
   const base = { id: connection.id, kind: connection.kind, provider: connection.provider, enabled: connection.enabled, mode: hub.modeNow(connection.id), source, form, audit }
   if (source === "config") {
     // Read-only, and without its options: medusa-config's options hold credentials from the environment.
-    return { ...base, read_only: true, version: null, options: null, secrets: null, oauth: null, problem: null }
+    return { ...base, read_only: true, version: null, options: null, secrets: null, credentials_expire: connection.credentialsExpire ?? {}, oauth: null, problem: null }
   }
   const row = await hub.catalog.stored.row(connectionId)
   if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `No connection "${connectionId}" was created from the admin`)
@@ -77,6 +77,8 @@ export async function connectionDetail(hub: Hub, connectionId: string) {
     options: row.options,
     /** Every secret option: set or not, and its last four characters when it is long enough to show them safely. */
     secrets: Object.fromEntries([...new Set([...secretPaths, ...Object.keys(masks)])].map((path) => [path, { set: path in masks, mask: masks[path] ?? null }])),
+    /** When the vendor ends each credential, as staff entered it ({ option: "YYYY-MM-DD" }); warned 14 days ahead. */
+    credentials_expire: row.settings?.credentialsExpire ?? {},
     oauth: await oauthStatusOf(hub, connectionId),
     problem: hub.catalog.problems.get(connectionId) ?? null,
     created_by: row.created_by,

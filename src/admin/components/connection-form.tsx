@@ -67,11 +67,17 @@ type Props = {
   secrets?: Record<string, { set: boolean; mask: string | null }> | null
   cleared: Cleared
   onClear: (cleared: Cleared) => void
+  /** When the vendor ends each secret ({ path: "YYYY-MM-DD" }), for the warning 14 days ahead. */
+  expiry: Record<string, string>
+  onExpiry: (expiry: Record<string, string>) => void
   problems: ConnectionProblem[]
 }
 
+/** The dates entered, without the empty ones. */
+export const expiryOf = (expiry: Record<string, string>) => Object.fromEntries(Object.entries(expiry).filter(([, d]) => d))
+
 /** A provider's options as a form: one field per option, its label, help and default from the provider's schema. */
-export const ConnectionForm = ({ form, values, onChange, secrets, cleared, onClear, problems }: Props) => {
+export const ConnectionForm = ({ form, values, onChange, secrets, cleared, onClear, expiry, onExpiry, problems }: Props) => {
   const problemOf = (path: string) => problems.filter((p) => p.path === `options.${path}` || p.path.startsWith(`options.${path}[`) || p.path.startsWith(`options.${path}.`))
   const set = (path: string, v: string | boolean) => onChange({ ...values, [path]: v })
   return (
@@ -120,6 +126,13 @@ export const ConnectionForm = ({ form, values, onChange, secrets, cleared, onCle
                 )}
               </div>
             )}
+            {f.secret && (
+              <div className="flex items-center gap-x-2">
+                <Label htmlFor={`${id}-expires`} size="xsmall" className="text-ui-fg-subtle">Expires on (optional: warned 14 days ahead)</Label>
+                <Input id={`${id}-expires`} type="date" size="small" style={{ width: 170 }} value={expiry[f.path] ?? ""} onChange={(e) => onExpiry({ ...expiry, [f.path]: e.target.value })} data-testid={`expires-${f.path}`} />
+              </div>
+            )}
+            {problems.filter((p) => p.path === `credentials_expire.${f.path}`).map((p) => <Text key={p.message} size="xsmall" className="text-ui-fg-error" data-testid="field-problem">{p.message}</Text>)}
             {fieldProblems.map((p) => <Text key={p.path + p.message} size="xsmall" className="text-ui-fg-error" data-testid="field-problem">{p.path.replace(/^options\./, "")}: {p.message}</Text>)}
           </div>
         )

@@ -6,7 +6,7 @@ import type { ConnectionProblem, ConnectionSettingsResponse, ProvidersResponse, 
 const KEY = ["integration-hub", "console"] as const
 
 /** What a form sends: the connection's id and provider, and its options (secret ones only when typed, null to remove). */
-export type ConnectionDraft = { connection_id: string; provider: string; options: Record<string, unknown>; enabled?: boolean }
+export type ConnectionDraft = { connection_id: string; provider: string; options: Record<string, unknown>; enabled?: boolean; credentials_expire?: Record<string, string> }
 
 /** Every provider a connection can use, with its options' form. */
 export function useProviders() {
@@ -44,7 +44,7 @@ export function useCreateConnection() {
 export function useUpdateConnection(id: string) {
   const refresh = useRefresh()
   return useMutation({
-    mutationFn: (change: { options?: Record<string, unknown>; enabled?: boolean; expected_version?: number }) =>
+    mutationFn: (change: { options?: Record<string, unknown>; enabled?: boolean; credentials_expire?: Record<string, string>; expected_version?: number }) =>
       sdk.client.fetch<ConnectionSettingsResponse>(`/admin/integrations/connections/${id}`, { method: "POST", body: change }),
     onSuccess: refresh,
   })

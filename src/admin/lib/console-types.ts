@@ -186,6 +186,7 @@ export type ConnectionSettings = {
   form: FormField[] | null
   options: Record<string, unknown> | null
   secrets: Record<string, { set: boolean; mask: string | null }> | null
+  credentials_expire: Record<string, string>
   oauth: { connected: boolean; expires_at: string | null; callback_path: string } | null
   problem: string | null
   audit: ConnectionAuditEntry[]

@@ -21,12 +21,16 @@ export type StoredConnectionRow = {
   mode: "live" | "shadow"
   options: Record<string, unknown>
   secrets: Record<string, string>
+  settings: ConnectionSettings
   version: number
   created_by: string | null
   updated_by: string | null
   created_at: Date
   updated_at: Date
 }
+
+/** A stored connection's own settings beside its provider's options. */
+export type ConnectionSettings = { credentialsExpire?: Record<string, string> }
 
 /** One problem of a connection's settings, by the path the form shows it at ("options.apiKey", "connection_id"). */
 export type ConnectionProblem = { path: string; message: string }
@@ -53,14 +57,23 @@ export function connectionRefusal(err: unknown): { status: number; body: Record<
 }
 
 /** What staff send to create a connection; `options` holds the secret ones too (they are split off and sealed). */
-export type ConnectionInput = { connection_id: string; provider: string; kind?: ConnectionKind; enabled?: boolean; mode?: "live" | "shadow"; options: Record<string, unknown> }
+export type ConnectionInput = {
+  connection_id: string
+  provider: string
+  kind?: ConnectionKind
+  enabled?: boolean
+  mode?: "live" | "shadow"
+  options: Record<string, unknown>
+  /** When the vendor ends a credential, by option (warned 14 days ahead). */
+  credentials_expire?: Record<string, string>
+}
 /**
  * A change: options given replace the stored ones, except secret options left out (kept as they are) or null
  * (removed). `expected_version` refuses a change made over someone else's.
  */
-export type ConnectionChange = { options?: Record<string, unknown>; enabled?: boolean; expected_version?: number }
+export type ConnectionChange = { options?: Record<string, unknown>; enabled?: boolean; credentials_expire?: Record<string, string>; expected_version?: number }
 
-const COLUMNS = "id, connection_id, kind, provider, enabled, mode, options, secrets, version, created_by, updated_by, created_at, updated_at"
+const COLUMNS = "id, connection_id, kind, provider, enabled, mode, options, secrets, settings, version, created_by, updated_by, created_at, updated_at"
 
 /** The option paths of a provider that hold credentials: its form's secret fields, else every text option named like one. */
 export function secretPathsOf(Provider: IntegrationProviderClass, options: Record<string, unknown>): string[] {
@@ -100,6 +113,9 @@ export function changedPaths(before: Record<string, unknown>, after: Record<stri
   return paths.filter((p) => JSON.stringify(getPath(before, p)) !== JSON.stringify(getPath(after, p))).sort()
 }
 
+/** What a stored connection keeps of its own settings. */
+const settingsOf = (config: StoredConnectionConfig["config"]): ConnectionSettings => (config.credentialsExpire ? { credentialsExpire: config.credentialsExpire } : {})
+
 /** The options with their secrets put back, as the provider takes them (OAuth tokens are not options). */
 const withSecrets = (options: Record<string, unknown>, secrets: Record<string, string>) => {
   const merged = structuredClone(options)
@@ -123,11 +139,12 @@ export function validateStored(input: ConnectionInput): StoredConnectionConfig["
   if (Provider && input.kind && Provider.kind !== input.kind) problems.push({ path: "kind", message: `provider "${input.provider}" is a ${Provider.kind} provider, not ${input.kind}` })
   const parsed = safeParseWithRequired(connectionSchema, {
     id: input.connection_id, kind: Provider?.kind ?? input.kind ?? "erp", provider: input.provider, enabled: input.enabled, mode: input.mode, options: input.options,
+    credentialsExpire: input.credentials_expire && Object.keys(input.credentials_expire).length ? input.credentials_expire : undefined,
   })
   if (!parsed.success) {
     for (const line of formatIssues(parsed.error)) {
       const [path, ...rest] = line.split(": ")
-      problems.push({ path: path === "id" ? "connection_id" : path, message: rest.join(": ") })
+      problems.push({ path: path === "id" ? "connection_id" : path.replace(/^credentialsExpire/, "credentials_expire"), message: rest.join(": ") })
     }
   }
   if (Provider) {
@@ -188,7 +205,10 @@ export class StoredConnections {
 
   private async open(row: StoredConnectionRow, revision: string): Promise<StoredConnectionConfig> {
     const plain = await this.secrets.open(row.connection_id, row.secrets)
-    const config = validateStored({ connection_id: row.connection_id, provider: row.provider, kind: row.kind, enabled: row.enabled, mode: row.mode, options: withSecrets(row.options, plain) })
+    const config = validateStored({
+      connection_id: row.connection_id, provider: row.provider, kind: row.kind, enabled: row.enabled, mode: row.mode,
+      options: withSecrets(row.options, plain), credentials_expire: row.settings?.credentialsExpire,
+    })
     const tokens = plain[OAUTH_TOKENS_FIELD] ? (JSON.parse(plain[OAUTH_TOKENS_FIELD]) as Record<string, string>) : {}
     return { config, secrets: [...Object.entries(plain).filter(([k]) => k !== OAUTH_TOKENS_FIELD).map(([, v]) => v), ...Object.values(tokens)], revision }
   }
@@ -203,7 +223,7 @@ export class StoredConnections {
   async preview(input: ConnectionInput): Promise<{ config: StoredConnectionConfig["config"]; secrets: string[] }> {
     const row = await this.row(input.connection_id)
     const options = row ? await this.merged(row, input.options) : input.options
-    const config = validateStored({ ...input, options })
+    const config = validateStored({ ...input, options, credentials_expire: input.credentials_expire ?? row?.settings?.credentialsExpire })
     const Provider = resolveProviderClass(config.provider, 0)
     return { config, secrets: Object.values(splitOptions(Provider, config.options).secrets) }
   }
@@ -231,9 +251,9 @@ export class StoredConnections {
     const { secrets, rest } = splitOptions(resolveProviderClass(config.provider, 0), input.options)
     const sealed = await this.secrets.seal(config.id, secrets)
     const [row] = await this.execute<StoredConnectionRow>(
-      `INSERT INTO stored_connection (id, connection_id, kind, provider, enabled, mode, options, secrets, version, created_by, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, 1, ?, ?) RETURNING ${COLUMNS}`,
-      [generateEntityId(undefined, "icon"), config.id, config.kind, config.provider, config.enabled, config.mode, JSON.stringify(rest), JSON.stringify(sealed), actorId, actorId]
+      `INSERT INTO stored_connection (id, connection_id, kind, provider, enabled, mode, options, secrets, settings, version, created_by, updated_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, 1, ?, ?) RETURNING ${COLUMNS}`,
+      [generateEntityId(undefined, "icon"), config.id, config.kind, config.provider, config.enabled, config.mode, JSON.stringify(rest), JSON.stringify(sealed), JSON.stringify(settingsOf(config)), actorId, actorId]
     )
     await recordConnectionAudit(this.execute, { connection_id: config.id, action: "create", actor_id: actorId, changed: leafPaths(input.options).sort(), note: `${config.kind} connection on ${config.provider}` })
     return row
@@ -247,15 +267,16 @@ export class StoredConnections {
     const before = await this.secrets.open(row.connection_id, row.secrets).then((plain) => withSecrets(row.options, plain))
     const options = change.options ? await this.merged(row, change.options) : before
     const enabled = change.enabled ?? row.enabled
-    const config = validateStored({ connection_id: connectionId, provider: row.provider, kind: row.kind, enabled, mode: row.mode, options })
+    const credentialsExpire = change.credentials_expire ?? row.settings?.credentialsExpire
+    const config = validateStored({ connection_id: connectionId, provider: row.provider, kind: row.kind, enabled, mode: row.mode, options, credentials_expire: credentialsExpire })
     const { secrets, rest } = splitOptions(resolveProviderClass(row.provider, 0), config.options)
-    const changed = changedPaths(before, options)
+    const changed = [...changedPaths(before, options), ...changedPaths({ credentialsExpire: row.settings?.credentialsExpire ?? {} }, { credentialsExpire: settingsOf(config).credentialsExpire ?? {} })]
     const [updated] = await this.execute<StoredConnectionRow>(
       // The OAuth tokens are the hub's, not the form's: a change keeps the ones stored now (a refresh may have just written them).
-      `UPDATE stored_connection SET options = ?::jsonb, enabled = ?, version = version + 1, updated_by = ?, updated_at = now(),
+      `UPDATE stored_connection SET options = ?::jsonb, settings = ?::jsonb, enabled = ?, version = version + 1, updated_by = ?, updated_at = now(),
          secrets = CASE WHEN secrets->'${OAUTH_TOKENS_FIELD}' IS NULL THEN ?::jsonb ELSE ?::jsonb || jsonb_build_object('${OAUTH_TOKENS_FIELD}', secrets->'${OAUTH_TOKENS_FIELD}') END
         WHERE id = ? AND version = ? RETURNING ${COLUMNS}`,
-      [JSON.stringify(rest), enabled, actorId, ...Array(2).fill(JSON.stringify(await this.secrets.seal(connectionId, secrets))), row.id, row.version]
+      [JSON.stringify(rest), JSON.stringify(settingsOf(config)), enabled, actorId, ...Array(2).fill(JSON.stringify(await this.secrets.seal(connectionId, secrets))), row.id, row.version]
     )
     if (!updated) throw new ConnectionConflict(`Connection "${connectionId}" was changed by someone else meanwhile: reload it and make your change again`)
     if (changed.length) await recordConnectionAudit(this.execute, { connection_id: connectionId, action: "update", actor_id: actorId, changed, note: null })

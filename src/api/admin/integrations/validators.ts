@@ -258,12 +258,15 @@ export const CreateConnectionBody = z.object({
   enabled: z.boolean().optional(),
   mode: z.enum(["live", "shadow"]).optional(),
   options: connectionOptions.default({}),
+  /** { option: "YYYY-MM-DD" }: when the vendor ends a credential (checked with the options). */
+  credentials_expire: z.record(z.string(), z.string()).optional(),
 })
 export type CreateConnectionBodyType = z.infer<typeof CreateConnectionBody>
 
 export const UpdateConnectionBody = z.object({
   options: connectionOptions.optional(),
   enabled: z.boolean().optional(),
+  credentials_expire: z.record(z.string(), z.string()).optional(),
   /** The version the form was loaded at: a change over someone else's is refused (409). */
   expected_version: z.number().int().min(1).optional(),
 })

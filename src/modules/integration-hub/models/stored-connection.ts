@@ -17,6 +17,8 @@ export const StoredConnection = model
     options: model.json(),
     /** { option path: ciphertext } under a data key of secret_key. */
     secrets: model.json(),
+    /** The connection's own settings beside its provider's options: { credentialsExpire: { option: "YYYY-MM-DD" } }. */
+    settings: model.json().default({}),
     version: model.number().default(1),
     created_by: model.text().nullable(),
     updated_by: model.text().nullable(),

@@ -1,7 +1,7 @@
 import { Button, Container, Heading, Input, Label, Select, Text, toast } from "@medusajs/ui"
 import { useState } from "react"
 import { Link, useNavigate } from "react-router-dom"
-import { ConnectionForm, FormValues, initialValues, optionsOf } from "../../../../components/connection-form"
+import { ConnectionForm, expiryOf, FormValues, initialValues, optionsOf } from "../../../../components/connection-form"
 import { FormNotes } from "../../../../components/connection-problems"
 import { problemsOf, useCheckConnection, useCreateConnection, useProviders } from "../../../../hooks/use-connection-settings"
 import type { ConnectionProblem, TestConnectionResponse } from "../../../../lib/console-types"
@@ -17,13 +17,14 @@ const NewConnectionPage = () => {
   const [connectionId, setConnectionId] = useState("")
   const [values, setValues] = useState<FormValues>({})
   const [cleared, setCleared] = useState(new Set<string>())
+  const [expiry, setExpiry] = useState<Record<string, string>>({})
   const [problems, setProblems] = useState<ConnectionProblem[]>([])
   const [test, setTest] = useState<TestConnectionResponse | null>(null)
   const create = useCreateConnection()
   const check = useCheckConnection()
   const chosen = data?.providers.find((p) => p.name === provider)
   const form = chosen?.form ?? []
-  const draft = () => ({ connection_id: connectionId.trim(), provider, options: optionsOf(form, values, cleared) })
+  const draft = () => ({ connection_id: connectionId.trim(), provider, options: optionsOf(form, values, cleared), credentials_expire: expiryOf(expiry) })
   const choose = (name: string) => {
     setProvider(name)
     setValues(initialValues(data?.providers.find((p) => p.name === name)?.form ?? [], null))
@@ -61,7 +62,7 @@ const NewConnectionPage = () => {
         <Text size="xsmall" className="text-ui-fg-subtle">Lowercase letters, digits, "-" or "_"; kept on every sync record and log row (e.g. "carrier-eu").</Text>
         <Input id="connection-id" value={connectionId} onChange={(e) => setConnectionId(e.target.value)} data-testid="connection-id" />
       </div>
-      {chosen && <ConnectionForm form={form} values={values} onChange={setValues} cleared={cleared} onClear={setCleared} problems={problems} />}
+      {chosen && <ConnectionForm form={form} values={values} onChange={setValues} cleared={cleared} onClear={setCleared} expiry={expiry} onExpiry={setExpiry} problems={problems} />}
       <FormNotes problems={problems} test={test} />
       <div className="flex gap-x-2">
         <Button size="small" variant="secondary" disabled={!chosen} onClick={onTest} isLoading={check.isPending} data-testid="connection-check">Test connection</Button>

@@ -2,7 +2,7 @@ import { Button, Checkbox, Container, Heading, Label, Table, Text, toast, usePro
 import { useQueryClient } from "@tanstack/react-query"
 import { useEffect, useState } from "react"
 import { Link, useNavigate, useParams } from "react-router-dom"
-import { ConnectionForm, FormValues, initialValues, optionsOf } from "../../../../../components/connection-form"
+import { ConnectionForm, expiryOf, FormValues, initialValues, optionsOf } from "../../../../../components/connection-form"
 import { FormNotes } from "../../../../../components/connection-problems"
 import { problemsOf, useCheckConnection, useConnectionSettings, useDeleteConnection, useStartOAuth, useUpdateConnection } from "../../../../../hooks/use-connection-settings"
 import { useSwitchMode } from "../../../../../hooks/use-cutover"
@@ -27,6 +27,7 @@ const ConnectionSettingsPage = () => {
   const [values, setValues] = useState<FormValues>({})
   const [enabled, setEnabled] = useState(true)
   const [cleared, setCleared] = useState(new Set<string>())
+  const [expiry, setExpiry] = useState<Record<string, string>>({})
   const [problems, setProblems] = useState<ConnectionProblem[]>([])
   const [test, setTest] = useState<TestConnectionResponse | null>(null)
   const update = useUpdateConnection(id)
@@ -37,12 +38,13 @@ const ConnectionSettingsPage = () => {
     setValues(initialValues(c.form ?? [], c.options))
     setEnabled(c.enabled)
     setCleared(new Set())
+    setExpiry(c.credentials_expire)
   }, [c?.version])
   const options = () => optionsOf(c?.form ?? [], values, cleared)
   const failed = (err: Error) => { setProblems(problemsOf(err)); if (!problemsOf(err).length) toast.error(err.message) }
-  const onTest = () => check.mutate({ connection_id: id, provider: c!.provider, options: options() }, { onSuccess: (res) => { setProblems([]); setTest(res) }, onError: failed })
+  const onTest = () => check.mutate({ connection_id: id, provider: c!.provider, options: options(), credentials_expire: expiryOf(expiry) }, { onSuccess: (res) => { setProblems([]); setTest(res) }, onError: failed })
   const onSave = () =>
-    update.mutate({ options: options(), enabled, expected_version: c!.version ?? undefined }, { onSuccess: () => { setProblems([]); toast.success(`Connection "${id}" saved; every instance runs it within seconds`) }, onError: failed })
+    update.mutate({ options: options(), enabled, credentials_expire: expiryOf(expiry), expected_version: c!.version ?? undefined }, { onSuccess: () => { setProblems([]); toast.success(`Connection "${id}" saved; every instance runs it within seconds`) }, onError: failed })
   const onDelete = async () => {
     if (!(await prompt({ title: `Delete ${id}?`, description: "Its sync records, logs and history stay; nothing is sent to it any more.", confirmText: "Delete", cancelText: "Cancel" }))) return
     remove.mutate(undefined, { onSuccess: () => { toast.success(`Connection "${id}" deleted`); navigate("/integrations") }, onError: (err) => toast.error(err.message) })
@@ -72,7 +74,7 @@ const ConnectionSettingsPage = () => {
             <ModeSwitch id={id} mode={c.mode} />
             {c.oauth && <OAuthGrant id={id} oauth={c.oauth} />}
             {c.form ? (
-              <ConnectionForm form={c.form} values={values} onChange={setValues} secrets={c.secrets} cleared={cleared} onClear={setCleared} problems={problems} />
+              <ConnectionForm form={c.form} values={values} onChange={setValues} secrets={c.secrets} cleared={cleared} onClear={setCleared} expiry={expiry} onExpiry={setExpiry} problems={problems} />
             ) : (
               <Text size="small" className="text-ui-fg-subtle">Provider {c.provider} gives no options schema, so there is no form for it.</Text>
             )}
