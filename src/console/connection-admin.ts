@@ -45,9 +45,9 @@ export async function checkConnectionSettings(container: MedusaContainer, input:
   if (hub.catalog.sourceOf(input.connection_id) === "config") {
     throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Connection "${input.connection_id}" comes from medusa-config: test it as it runs (POST /admin/integrations/connections/${input.connection_id}/test)`)
   }
-  const { config, secrets } = await hub.catalog.stored.preview(input)
+  const { config, secrets, stored } = await hub.catalog.stored.preview(input)
   const outcome = await testProvider(config.id, () => hub.catalog.trial(config, secrets).testConnection(), secrets)
-  if (await hub.catalog.stored.row(config.id)) {
+  if (stored) {
     await hub.catalog.audit({ connection_id: config.id, action: "test", actor_id: actorId, changed: null, note: `unsaved settings: ${outcome.ok ? "answered" : outcome.message}` })
   }
   return outcome

@@ -45,6 +45,15 @@ const humanize = (key: string) => {
  * same form from their own schema.
  */
 export function formOf(schema: z.ZodType): FormField[] {
+  // A schema's form never changes: made once (the admin's pages, every save and the status of every connection ask for it).
+  let form = forms.get(schema)
+  if (!form) forms.set(schema, (form = buildForm(schema)))
+  return form
+}
+
+const forms = new WeakMap<z.ZodType, FormField[]>()
+
+function buildForm(schema: z.ZodType): FormField[] {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema
   const fields: FormField[] = []
   const walk = (node: JsonSchema, prefix: string, required: Set<string>, underSecret: boolean) => {

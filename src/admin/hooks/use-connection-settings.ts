@@ -1,20 +1,19 @@
 import { FetchError } from "@medusajs/js-sdk"
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useMutation, useQuery } from "@tanstack/react-query"
 import { sdk } from "../lib/sdk"
+import { CONSOLE, useRefreshConsole } from "./use-console"
 import type { ConnectionProblem, ConnectionSettingsResponse, ProvidersResponse, TestConnectionResponse } from "../lib/console-types"
-
-const KEY = ["integration-hub", "console"] as const
 
 /** What a form sends: the connection's id and provider, and its options (secret ones only when typed, null to remove). */
 export type ConnectionDraft = { connection_id: string; provider: string; options: Record<string, unknown>; enabled?: boolean; credentials_expire?: Record<string, string> }
 
 /** Every provider a connection can use, with its options' form. */
 export function useProviders() {
-  return useQuery({ queryKey: [...KEY, "providers"], queryFn: () => sdk.client.fetch<ProvidersResponse>("/admin/integrations/providers") })
+  return useQuery({ queryKey: [...CONSOLE, "providers"], queryFn: () => sdk.client.fetch<ProvidersResponse>("/admin/integrations/providers") })
 }
 
 export function useConnectionSettings(id: string) {
-  return useQuery({ queryKey: [...KEY, "settings", id], queryFn: () => sdk.client.fetch<ConnectionSettingsResponse>(`/admin/integrations/connections/${id}`) })
+  return useQuery({ queryKey: [...CONSOLE, "settings", id], queryFn: () => sdk.client.fetch<ConnectionSettingsResponse>(`/admin/integrations/connections/${id}`) })
 }
 
 /** The problems a 400 named, each by its field ("options.apiKey"); empty for any other failure. */
@@ -28,13 +27,8 @@ export const problemsOf = (err: unknown): ConnectionProblem[] => {
     .map((m) => ({ path: m[1], message: m[2] }))
 }
 
-function useRefresh() {
-  const client = useQueryClient()
-  return () => client.invalidateQueries({ queryKey: KEY })
-}
-
 export function useCreateConnection() {
-  const refresh = useRefresh()
+  const refresh = useRefreshConsole()
   return useMutation({
     mutationFn: (draft: ConnectionDraft) => sdk.client.fetch<ConnectionSettingsResponse>("/admin/integrations/connections", { method: "POST", body: draft }),
     onSuccess: refresh,
@@ -42,7 +36,7 @@ export function useCreateConnection() {
 }
 
 export function useUpdateConnection(id: string) {
-  const refresh = useRefresh()
+  const refresh = useRefreshConsole()
   return useMutation({
     mutationFn: (change: { options?: Record<string, unknown>; enabled?: boolean; credentials_expire?: Record<string, string>; expected_version?: number }) =>
       sdk.client.fetch<ConnectionSettingsResponse>(`/admin/integrations/connections/${id}`, { method: "POST", body: change }),
@@ -51,7 +45,7 @@ export function useUpdateConnection(id: string) {
 }
 
 export function useDeleteConnection(id: string) {
-  const refresh = useRefresh()
+  const refresh = useRefreshConsole()
   return useMutation({
     mutationFn: () => sdk.client.fetch<{ deleted: boolean }>(`/admin/integrations/connections/${id}`, { method: "DELETE" }),
     onSuccess: refresh,

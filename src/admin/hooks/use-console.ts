@@ -4,7 +4,7 @@ import type {
   AlertsResponse, BulkRetryResponse, HealthReportResponse, CallLogResponse, ConnectionHistoryResponse, WebhookEventsResponse, ConnectionsResponse, HistoryWindow, PauseResponse, QueueFilter, QueueResponse, ResolvedResponse, SyncRecordResponse, TestConnectionResponse,
 } from "../lib/console-types"
 
-const CONSOLE = ["integration-hub", "console"] as const
+export const CONSOLE = ["integration-hub", "console"] as const
 const connectionsKey = [...CONSOLE, "connections"]
 const queueKey = (filter: QueueFilter, page: { limit: number; offset: number }) => [...CONSOLE, "queue", filter, page]
 
@@ -27,7 +27,7 @@ export function useConnectionHistory(id: string, window: HistoryWindow) {
 }
 
 /** Whatever the console shows changes after an action: refresh all of it. */
-function useRefreshConsole() {
+export function useRefreshConsole() {
   const queryClient = useQueryClient()
   return () => queryClient.invalidateQueries({ queryKey: CONSOLE })
 }

@@ -219,18 +219,21 @@ export class StoredConnections {
     return Object.fromEntries(Object.entries(plain).filter(([path]) => path !== OAUTH_TOKENS_FIELD).map(([path, value]) => [path, maskSecret(value)]))
   }
 
-  /** The options a change leads to (stored secrets kept unless given or nulled), checked; nothing written. */
-  async preview(input: ConnectionInput): Promise<{ config: StoredConnectionConfig["config"]; secrets: string[] }> {
+  /**
+   * The options a change leads to (stored secrets kept unless given or nulled), checked; nothing written. `stored`:
+   * whether a connection of that id is stored already.
+   */
+  async preview(input: ConnectionInput): Promise<{ config: StoredConnectionConfig["config"]; secrets: string[]; stored: boolean }> {
     const row = await this.row(input.connection_id)
-    const options = row ? await this.merged(row, input.options) : input.options
+    const options = row ? this.merged(row, input.options, await this.secrets.open(row.connection_id, row.secrets)) : input.options
     const config = validateStored({ ...input, options, credentials_expire: input.credentials_expire ?? row?.settings?.credentialsExpire })
     const Provider = resolveProviderClass(config.provider, 0)
-    return { config, secrets: Object.values(splitOptions(Provider, config.options).secrets) }
+    return { config, secrets: Object.values(splitOptions(Provider, config.options).secrets), stored: row !== null }
   }
 
-  private async merged(row: StoredConnectionRow, given: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /** The options given, with the secrets left out taken from `kept` (the row's, decrypted) and those nulled removed. */
+  private merged(row: StoredConnectionRow, given: Record<string, unknown>, kept: Record<string, string>): Record<string, unknown> {
     const Provider = resolveProviderClass(row.provider, 0)
-    const kept = await this.secrets.open(row.connection_id, row.secrets)
     const options = structuredClone(given)
     for (const path of secretPathsOf(Provider, options)) {
       const value = getPath(given, path)
@@ -264,8 +267,9 @@ export class StoredConnections {
     if (change.expected_version !== undefined && change.expected_version !== row.version) {
       throw new ConnectionConflict(`Connection "${connectionId}" was changed by someone else meanwhile (version ${row.version}, not ${change.expected_version}): reload it and make your change again`)
     }
-    const before = await this.secrets.open(row.connection_id, row.secrets).then((plain) => withSecrets(row.options, plain))
-    const options = change.options ? await this.merged(row, change.options) : before
+    const kept = await this.secrets.open(row.connection_id, row.secrets)
+    const before = withSecrets(row.options, kept)
+    const options = change.options ? this.merged(row, change.options, kept) : before
     const enabled = change.enabled ?? row.enabled
     const credentialsExpire = change.credentials_expire ?? row.settings?.credentialsExpire
     const config = validateStored({ connection_id: connectionId, provider: row.provider, kind: row.kind, enabled, mode: row.mode, options, credentials_expire: credentialsExpire })

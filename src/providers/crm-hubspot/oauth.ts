@@ -117,6 +117,12 @@ function tokenFailure(connectionId: string, operation: string, grant: Grant, err
  */
 export class HubSpotTokenSource {
   private renewing?: Promise<OAuthTokens>
+  /**
+   * The tokens last read or written here: a call uses them while they last, without a read and a decryption per
+   * call. Whatever decides (a renewal under the lock, a 401) reads the store again, so another instance's renewal
+   * or a revoked grant is seen there.
+   */
+  private cached?: OAuthTokens
   private readonly now: () => number
   private readonly refreshWithinMs: number
 
@@ -132,7 +138,7 @@ export class HubSpotTokenSource {
 
   /** A token to send now. */
   async accessToken(): Promise<string> {
-    const tokens = await this.stored()
+    const tokens = this.cached ?? (await this.stored())
     if (!this.endsSoon(tokens)) return tokens.accessToken
     return (await this.renew((t) => !this.endsSoon(t))).accessToken
   }
@@ -152,6 +158,7 @@ export class HubSpotTokenSource {
   /** Keeps the tokens of a new connection, under the lock so no renewal of the old grant overwrites them. */
   async connect(tokens: OAuthTokens): Promise<void> {
     await this.credentials.withLock(() => this.credentials.writeTokens(tokens))
+    this.cached = tokens
   }
 
   /** The client's view: a token per call, and one more try after a 401. */
@@ -166,6 +173,7 @@ export class HubSpotTokenSource {
 
   private async stored(): Promise<OAuthTokens> {
     const tokens = await this.credentials.readTokens()
+    this.cached = tokens ?? undefined
     if (tokens) return tokens
     throw new IntegrationError(
       `HubSpot connection "${this.connectionId}" is not connected yet: connect HubSpot from the admin (Integrations → ${this.connectionId} → Connect HubSpot) to authorize the app in options.oauth`,
@@ -182,9 +190,13 @@ export class HubSpotTokenSource {
         try {
           const next = await this.refresh(current.refreshToken)
           await this.credentials.writeTokens(next)
+          this.cached = next
           return next
         } catch (err) {
-          if (err instanceof HubSpotGrantRevoked) await this.credentials.grantRevoked(err.message)
+          if (err instanceof HubSpotGrantRevoked) {
+            this.cached = undefined
+            await this.credentials.grantRevoked(err.message)
+          }
           throw err
         }
       })

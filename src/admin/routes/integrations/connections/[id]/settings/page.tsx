@@ -1,10 +1,10 @@
 import { Button, Checkbox, Container, Heading, Label, Table, Text, toast, usePrompt } from "@medusajs/ui"
-import { useQueryClient } from "@tanstack/react-query"
 import { useEffect, useState } from "react"
 import { Link, useNavigate, useParams } from "react-router-dom"
 import { ConnectionForm, expiryOf, FormValues, initialValues, optionsOf } from "../../../../../components/connection-form"
 import { FormNotes } from "../../../../../components/connection-problems"
 import { problemsOf, useCheckConnection, useConnectionSettings, useDeleteConnection, useStartOAuth, useUpdateConnection } from "../../../../../hooks/use-connection-settings"
+import { useRefreshConsole } from "../../../../../hooks/use-console"
 import { useSwitchMode } from "../../../../../hooks/use-cutover"
 import type { ConnectionAuditEntry, ConnectionProblem, TestConnectionResponse } from "../../../../../lib/console-types"
 
@@ -95,10 +95,10 @@ const ConnectionSettingsPage = () => {
 /** Live or shadow (validates and logs, writes nothing), switched for every instance; going live says what it sends. */
 const ModeSwitch = ({ id, mode }: { id: string; mode: "live" | "shadow" }) => {
   const switchMode = useSwitchMode()
-  const queryClient = useQueryClient()
+  const refresh = useRefreshConsole()
   const other = mode === "live" ? "shadow" : "live"
   const go = () => switchMode.mutate({ connectionId: id, mode: other }, {
-    onSuccess: (res) => { toast.success(res.message); queryClient.invalidateQueries({ queryKey: ["integration-hub", "console"] }) },
+    onSuccess: (res) => { toast.success(res.message); refresh() },
     onError: (err) => toast.error(err.message),
   })
   return (
