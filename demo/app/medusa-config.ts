@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs"
 import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+import { installBenchProfiler } from "./bench-profiler"
 
 loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+// `BENCH_PROFILE=1 npm run bench` sets it on the store processes it profiles (bench-profiler.ts).
+if (process.env.BENCH_PROFILE_DIR) installBenchProfiler(process.env.BENCH_PROFILE_DIR)
 
 /**
  * Connection options from INTEGRATION_ERP_CONNECTION_OPTIONS (JSON: timeoutMs, retry, rateLimit, ...), merged over
@@ -137,7 +141,7 @@ const shippingModules = WITH_PLUGIN
 /**
  * DEMO_REDIS_URL runs the store as production does with several processes: Medusa's Redis event bus, Redis workflow
  * engine and Redis locking, and MEDUSA_WORKER_MODE (server | worker | shared) per process. `npm run faults --
- * --instances 2` uses it for a server and a worker.
+ * --workers` and `npm run bench` use it for a server and a worker.
  */
 const REDIS_URL = process.env.DEMO_REDIS_URL
 const redisModules = REDIS_URL

@@ -105,6 +105,39 @@ describeWithTryton()("Tryton adapter against the real trytond", () => {
     expect(await provider.findSalesOrderByReference(order.reference)).toBeNull()
   })
 
+  it("makes a steady-state sale in five calls: a customer seen in the last minute, its products read, the first attempt", async () => {
+    const { provider, logs } = adapter(state)
+    const address = { name: "Ivo Petrov", street: "Vitosha 5", city: "Sofia", postalCode: "1000", countryCode: "BG" }
+    const email = `ivo-${Date.now()}@example.com`
+    const customerInput = { email, name: "Ivo Petrov", phone: null, shippingAddress: address, billingAddress: address }
+    const order = (customer: Awaited<ReturnType<TrytonErpProvider["upsertCustomer"]>>, n: number): ErpSalesOrderInput => ({
+      reference: `medusa:calls-${Date.now()}-${n}`, orderNumber: String(90 + n), customer, currencyCode: "USD", orderDate: "2026-11-22",
+      lines: [{ sku: "MUG-RED", title: "Red mug", quantity: 1, unitPrice: "9.50", netAmount: "9.50", taxes: [] }],
+      shipping: [], total: "9.50", checks: { stock: false, priceTolerancePercent: 0 }, firstAttempt: true,
+    })
+    const callsOf = async (fn: () => Promise<unknown>) => {
+      const before = logs.length
+      await fn()
+      return logs.slice(before).map((l) => l.operation.replace(/^model\./, ""))
+    }
+    // A new customer: found by no e-mail, created with its address, its address ids read.
+    let customer = await provider.upsertCustomer(customerInput)
+    await provider.createSalesOrder(order(customer, 1))
+    // The same customer again: nothing asked about the party, nothing about the product; no lookup before create.
+    const calls = await callsOf(async () => {
+      customer = await provider.upsertCustomer(customerInput)
+      expect(customer.created).toBe(false)
+      expect(await provider.createSalesOrder(order(customer, 2))).toMatchObject({ created: true, state: "processing" })
+    })
+    expect(calls).toEqual(["sale.sale.create", "sale.sale.search_read", "sale.sale.quote", "sale.sale.confirm", "sale.sale.read"])
+    // Another process (a cold cache) finds the party and its address in one call.
+    const cold = adapter(state)
+    const found = await callsOf(async () => expect(await cold.provider.upsertCustomer(customerInput)).toMatchObject({ externalId: customer.externalId, shippingAddressId: customer.shippingAddressId, created: false }))
+    expect(found).toEqual([])
+    // (Its login and preferences aside.)
+    expect(cold.logs.map((l) => l.operation).filter((o) => !/^common\.|res\.user\.get_preferences/.test(o))).toEqual(["model.party.contact_mechanism.search_read"])
+  })
+
   it("keeps one sale when an earlier create Tryton committed late: the oldest stays, the extra is cancelled", async () => {
     // In front of Tryton: the first sale.sale.create is sent twice, the copy first, as when a create that timed
     // out is committed by Tryton after the repeat's lookup found nothing.

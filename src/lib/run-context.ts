@@ -14,6 +14,13 @@ export type SyncCallContext = {
   compensation?: boolean
   /** Set by the step that failed when a retry can fix the failure: earlier effects are then kept, not undone. */
   retryableFailure?: boolean
+  /**
+   * This run is the record's first, started by its event (attempt 1, never synced before): nothing it sends can
+   * have been sent by an earlier run.
+   */
+  firstRun?: boolean
+  /** The step running now has been tried before in this run (an in-place repeat after a retryable failure). */
+  repeat?: boolean
   /** Lost once the run's lease on the record is: it must not call a vendor again (another run may hold it). */
   lease?: { readonly lost: boolean }
 }
@@ -34,6 +41,12 @@ export function noteRetryableFailure(): void {
   // Mark the run's own context, not a step's child of it.
   while (ctx && Object.prototype.hasOwnProperty.call(ctx, "step")) ctx = Object.getPrototypeOf(ctx) as SyncCallContext
   if (ctx) ctx.retryableFailure = true
+}
+
+/** True while a step's action runs for the first time on its record: the record's first run and not an in-place repeat. */
+export function isFirstTry(): boolean {
+  const ctx = currentSyncContext()
+  return ctx.firstRun === true && ctx.repeat !== true
 }
 
 /** Runs a workflow step's action or compensation with its name in the context, so its calls are logged under it. */

@@ -93,6 +93,13 @@ export type ErpSalesOrderInput = {
    * come to the same amount; a provider that cannot make it so refuses the sale rather than book another total.
    */
   total: string
+  /**
+   * True when no earlier try of this sync can have sent the sale: the record's first attempt, not an in-place
+   * repeat. A provider may then skip its lookup by `reference` before creating, as long as it still reads back the
+   * sales of that reference after creating (a sale another process made under it meanwhile is kept, ours
+   * cancelled). Absent or false: look up first.
+   */
+  firstAttempt?: boolean
 }
 
 /** One captured amount to register in the ERP against the sale's invoice, once, by its stable reference. */

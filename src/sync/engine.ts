@@ -88,7 +88,7 @@ export async function processSyncRecord(
   const lease = holdLease(hub, claimed, opts.leaseMs ?? LEASE_MS, logger)
   let settlement: Settlement
   try {
-    settlement = await runClaimed(container, claimed, lease.hold)
+    settlement = await runClaimed(container, claimed, lease.hold, opts.trigger ?? "event")
   } catch (err) {
     settlement = settlementFor(err, claimed, hub.findConnection(claimed.connection_id))
   } finally {
@@ -111,7 +111,7 @@ export async function processSyncRecord(
 /** The record as it is now; null when it was deleted meanwhile (by hand, or a test truncating tables). */
 const current = async (hub: IntegrationHubModuleService, id: string) => (await hub.listSyncRecords({ id }))[0] ?? null
 
-async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord, lease: LeaseHold): Promise<Settlement> {
+async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord, lease: LeaseHold, trigger: SyncTrigger): Promise<Settlement> {
   const hub = hubOf(container)
   const connection = hub.findConnection(claimed.connection_id)
   if (!connection) {
@@ -128,6 +128,8 @@ async function runClaimed(container: MedusaContainer, claimed: ClaimedSyncRecord
       entityType: claimed.entity_type,
       entityId: claimed.entity_id,
       attempt: claimed.attempts,
+      // Only the run an event starts at once: a sweep, a backfill or a person may be catching up on a record made again.
+      firstRun: claimed.attempts === 1 && !claimed.external_id && trigger === "event",
       direction: claimed.direction,
       lease,
     },

@@ -80,6 +80,16 @@ export function describeErpContract(name: string, subject: ErpContractSubject): 
       expect((await subject.readSale(first.externalId)).total).toBe(input.total)
     })
 
+    it("creates a sale twice as a first attempt (`firstAttempt`: a run taken over mid-way): still one sale, the first", async () => {
+      const erp = subject.provider()
+      const input = { ...(await saleInput(erp)), firstAttempt: true }
+      const first = await erp.createSalesOrder(input)
+      const second = await erp.createSalesOrder(input)
+      expect(first).toMatchObject({ created: true, reference: input.reference })
+      expect(second).toMatchObject({ created: false, externalId: first.externalId })
+      expect(await erp.findSalesOrderByReference(input.reference)).toMatchObject({ externalId: first.externalId })
+    })
+
     it("reads a sale back as reconciliation compares it (when the provider can): Medusa's total, its lines by SKU, cancelled once cancelled", async () => {
       const erp = subject.provider()
       if (!erp.getSalesOrder) return

@@ -47,7 +47,12 @@ export function createSyncStep<TInput, TOutput, TCompensateInput>(
         try {
           if (!opts.repeatOn) return await invoke(input, context)
           const guard = context.container.resolve<IntegrationHubModuleService>(INTEGRATION_HUB_MODULE).getGuard(opts.repeatOn(input))
-          return await guard.repeat(async () => invoke(input, context))
+          let tries = 0
+          return await guard.repeat(async () => {
+            // The step's own context (runInStep's child): a repeat is told so (isFirstTry), the steps after it are not.
+            if (tries++ > 0) currentSyncContext().repeat = true
+            return invoke(input, context)
+          })
         } catch (err) {
           if (describeFailure(err).retryable) noteRetryableFailure()
           throw err

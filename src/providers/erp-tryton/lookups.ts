@@ -1,10 +1,18 @@
 import { IntegrationError } from "../../lib/errors"
+import { TtlCache } from "../../lib/ttl-cache"
 import type { TrytonClient } from "./client"
 import type { TrytonOptions } from "./types"
+
+/**
+ * How long a country Tryton does not have is taken as absent: an address is then made without a country (not an
+ * error), and a database without countries would otherwise be asked again on every new customer.
+ */
+const COUNTRY_MISS_TTL_MS = 5 * 60_000
 
 /** Ids Tryton does not change (a country, a currency, a tax, the warehouse, a payment method), each read once per process. */
 export class TrytonLookups {
   private readonly cache = new Map<string, Promise<number | null>>()
+  private readonly missingCountries = new TtlCache<true>(COUNTRY_MISS_TTL_MS, 500)
   private companyCurrency?: Promise<string | null>
 
   constructor(private readonly client: TrytonClient, private readonly options: TrytonOptions, private readonly connectionId: string) {}
@@ -28,8 +36,11 @@ export class TrytonLookups {
 
   countryId(code: string | null): Promise<number | null> {
     if (!code) return Promise.resolve(null)
-    return this.lookup(`country:${code.toUpperCase()}`, async () => {
-      const ids = await this.client.model<number[]>("country.country", "search", [[["code", "=", code.toUpperCase()]], 0, 1, null])
+    const key = code.toUpperCase()
+    if (this.missingCountries.get(key)) return Promise.resolve(null)
+    return this.lookup(`country:${key}`, async () => {
+      const ids = await this.client.model<number[]>("country.country", "search", [[["code", "=", key]], 0, 1, null])
+      if (!ids.length) this.missingCountries.set(key, true)
       return ids[0] ?? null
     })
   }

@@ -1,4 +1,5 @@
 import { IntegrationError } from "../../lib/errors"
+import { TtlCache } from "../../lib/ttl-cache"
 import { currencyDigits, roundingDifference } from "../../lib/money"
 import type {
   ErpCancelResult,
@@ -44,6 +45,7 @@ import { netUnitPrice, saleLabel as label, toErpOrder, toTrytonDate, toTrytonDec
 import {
   productSchema,
   TrytonOptions,
+  TrytonProduct,
   trytonOptionsSchema,
   TrytonSale,
 } from "./types"
@@ -54,6 +56,9 @@ import { assertProviderOptions } from "../validate-options"
 
 /** How the order checks name Tryton's figures. */
 const TRYTON_WORDS = { erp: "Tryton", forecast: "forecast in the warehouse", listPrice: "list price" }
+
+/** How long a product read for a sale without the stock check is used again for the next sales. */
+const PRODUCT_TTL_MS = 60_000
 
 /**
  * Tryton ERP adapter (Tryton 6.0 LTS and later) over JSON-RPC.
@@ -79,6 +84,8 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly returns: TrytonReturns
   private readonly customers: TrytonCustomers
   private readonly reads: TrytonSaleReads
+  /** Products by SKU without their forecast, for sales made without the stock check (readProducts). */
+  private readonly products = new TtlCache<TrytonProduct>(PRODUCT_TTL_MS)
 
   static optionsSchema: ZodType = trytonOptionsSchema
 
@@ -143,7 +150,19 @@ export class TrytonErpProvider implements ErpProvider {
   }
 
   async createSalesOrder(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
-    const existing = await this.reads.findLiveSale(input.reference)
+    try {
+      return await this.createOrFindSale(input)
+    } catch (err) {
+      // Whatever Tryton refused may be what was cached (a product archived, a party merged): read it again next time.
+      for (const line of input.lines) this.products.delete(line.sku)
+      this.customers.forget(input.customer.externalId)
+      throw err
+    }
+  }
+
+  private async createOrFindSale(input: ErpSalesOrderInput): Promise<ErpSalesOrder & { created: boolean }> {
+    // On a first attempt nothing can be there yet; the read-back after create (oneSaleFor) still finds any other.
+    const existing = input.firstAttempt ? null : await this.reads.findLiveSale(input.reference)
     if (existing) return { ...(await this.completeSale(existing, input)), created: false }
 
     const { products, backordered } = await this.productsBySku(input)
@@ -356,15 +375,7 @@ export class TrytonErpProvider implements ErpProvider {
    * or when its price is not the list price (within the tolerance).
    */
   private async productsBySku(input: ErpSalesOrderInput) {
-    const skus = [...new Set(input.lines.map((l) => l.sku))]
-    const context = input.checks.stock ? { locations: [await this.lookups.warehouseId()] } : {}
-    const rows = await this.client.model<unknown[]>(
-      "product.product",
-      "search_read",
-      [[["code", "in", skus]], 0, null, null, ["id", "code", "sale_uom", "default_uom", "list_price", ...(input.checks.stock ? ["forecast_quantity"] : [])]],
-      context
-    )
-    const bySku = new Map(z.array(productSchema).parse(rows).map((p) => [p.code ?? "", p]))
+    const bySku = await this.readProducts([...new Set(input.lines.map((l) => l.sku))], input.checks.stock)
     const missing = input.lines.find((l) => !bySku.has(l.sku))
     if (missing) {
       throw this.permanent(
@@ -376,6 +387,33 @@ export class TrytonErpProvider implements ErpProvider {
     const comparePrices = input.checks.priceTolerancePercent !== null && input.currencyCode === (await this.lookups.companyCurrencyCode())
     const backordered = checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: TRYTON_WORDS, comparePrices })
     return { products: bySku, backordered }
+  }
+
+  /**
+   * The products of these SKUs, one call for those not cached. With the stock check, every one is read with its
+   * forecast in the warehouse (a forecast is never cached); without it, a product read within PRODUCT_TTL_MS is
+   * taken as it was (its list price then is at most that old).
+   */
+  private async readProducts(skus: string[], withForecast: boolean): Promise<Map<string, TrytonProduct>> {
+    const bySku = new Map<string, TrytonProduct>()
+    if (!withForecast) for (const sku of skus) {
+      const cached = this.products.get(sku)
+      if (cached) bySku.set(sku, cached)
+    }
+    const wanted = skus.filter((sku) => !bySku.has(sku))
+    if (!wanted.length) return bySku
+    const context = withForecast ? { locations: [await this.lookups.warehouseId()] } : {}
+    const rows = await this.client.model<unknown[]>(
+      "product.product",
+      "search_read",
+      [[["code", "in", wanted]], 0, null, null, ["id", "code", "sale_uom", "default_uom", "list_price", ...(withForecast ? ["forecast_quantity"] : [])]],
+      context
+    )
+    for (const product of z.array(productSchema).parse(rows)) {
+      bySku.set(product.code ?? "", product)
+      if (product.code) this.products.set(product.code, { ...product, forecast_quantity: undefined })
+    }
+    return bySku
   }
 
   private permanent(message: string, code: string): IntegrationError {

@@ -84,6 +84,7 @@ export const productSchema = z.object({
   /** In the warehouse given as context: on hand, less what is planned to leave, plus what is planned to arrive. */
   forecast_quantity: z.number().optional(),
 })
+export type TrytonProduct = z.infer<typeof productSchema>
 
 export const stockSchema = z.object({
   id: z.number().int(),
