@@ -154,7 +154,7 @@ orders synced to the ERP by the plugin: ${synced} of ${orders + warmup}${calls ?
 const describeCalls = (calls) =>
   [["returning customer", calls.returning], ["new customer", calls.newCustomer]]
     .filter(([, kind]) => kind.sales)
-    .map(([label, kind]) => `${kind.perSale.toFixed(1)} ${label}`)
+    .map(([label, kind]) => `${kind.perSale.toFixed(2)} ${label}`)
     .join(", ")
 
 /** Each profiled process's heaviest areas and frames by self time; the files open in Chrome DevTools. */
