@@ -9,6 +9,7 @@
 // BENCH_PROFILE=1 also takes a V8 CPU profile of each store process over the same window and prints its heaviest
 // frames. Nothing here asserts.
 import { mkdirSync, rmSync } from "node:fs"
+import { emptyRedis } from "./demo-store.mjs"
 import { cpuSeconds, erpCallsPerSale, startProfiles, stopProfiles, summarizeProfile } from "./bench-cpu.mjs"
 
 const percentile = (values, p) => {
@@ -18,19 +19,6 @@ const percentile = (values, p) => {
 
 /** Redis databases of the split deployment, one per store (their queues must not mix), emptied first. */
 const REDIS = { with: "redis://127.0.0.1:6379/8", without: "redis://127.0.0.1:6379/9" }
-
-async function emptyRedis(url) {
-  const { default: Redis } = await import("ioredis")
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    await redis.flushdb()
-  } catch (err) {
-    throw new Error(`the split deployment needs Redis at ${url}: ${err.message}`)
-  } finally {
-    redis.disconnect()
-  }
-}
 
 /**
  * Starts one store of the pair: one process ("single"), or a server and a worker ("split"). Returns the handle, its
@@ -42,7 +30,7 @@ async function startStore({ startDemoStore, databaseUrl, log, deployment, withPl
   rmSync(profileDir, { recursive: true, force: true })
   const profileEnv = process.env.BENCH_PROFILE === "1" ? { BENCH_PROFILE_DIR: profileDir } : {}
   const split = deployment === "split"
-  if (split) await emptyRedis(REDIS[key])
+  if (split) await emptyRedis(REDIS[key], "the split deployment")
   const handle = await startDemoStore({
     name: `bench-${key}`, port: ports.server, pgPort: withPlugin ? 54331 : 54332, trytonPort: 8801,
     databaseUrl: databaseUrl(`bench_${key}`), freshDatabase: true, dropDatabaseOnStop: true, withPlugin, build, log,

@@ -114,6 +114,20 @@ export const ensureDatabase = (databaseUrl) =>
 /** Drops the database in DATABASE_URL, closing its connections. */
 export const dropDatabase = (databaseUrl) => onServer(databaseUrl, (client, _, quoted) => client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`))
 
+/** Empties a Redis database (FLUSHDB): queues and schedules of an earlier run must not leak into this one. `purpose` names who needs it. */
+export async function emptyRedis(url, purpose) {
+  const { default: Redis } = await import("ioredis")
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await redis.connect()
+    await redis.flushdb()
+  } catch (err) {
+    throw new Error(`${purpose} needs Redis at ${url}: ${err.message}`)
+  } finally {
+    redis.disconnect()
+  }
+}
+
 /** Stops a detached child process and its group (SIGTERM, or `signal`), waiting at most `waitMs` for it to exit. */
 export function stopChild(child, signal = "SIGTERM", waitMs = 5_000) {
   return new Promise((resolve) => {

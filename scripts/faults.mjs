@@ -38,7 +38,7 @@ if (spawnSync("sh", ["-c", "command -v trytond && command -v trytond-admin"], { 
     process.exit(1)
   }
 }
-const { startDemoStore } = await import("./demo-store.mjs")
+const { startDemoStore, emptyRedis } = await import("./demo-store.mjs")
 const { StoreClient, adminClient } = await import("../demo/storefront.mjs")
 const { startFaultProxy, seededRandom, DEFAULT_RATES, IN_FLIGHT_MS } = await import("./faults/proxy.mjs")
 const { createGate, createRedeliverer, placeOrders } = await import("./faults/load.mjs")
@@ -133,20 +133,6 @@ async function waitForFirstSweep(url, maxMs) {
     }
   } finally {
     await client.end()
-  }
-}
-
-/** Empties the suite's Redis database: queues and schedules of an earlier run must not leak into this one. */
-async function emptyRedis(url) {
-  const { default: Redis } = await import("ioredis")
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    await redis.flushdb()
-  } catch (err) {
-    throw new Error(`--workers needs Redis at ${url} (FAULTS_REDIS_URL): ${err.message}`)
-  } finally {
-    redis.disconnect()
   }
 }
 
@@ -334,7 +320,7 @@ async function main() {
     throw err.code === "EADDRINUSE" ? new Error(`port ${PORTS.proxy} is in use: is another \`npm run faults\` running? (it uses ports ${Object.values(PORTS).join(", ")})`) : err
   }))
   log(`fault proxy on ${proxy.url} in front of Tryton on 127.0.0.1:${PORTS.tryton} (healed until the orders start)`)
-  if (config.workers) await emptyRedis(config.redisUrl)
+  if (config.workers) await emptyRedis(config.redisUrl, "--workers (FAULTS_REDIS_URL)")
   resources.starting = startDemoStore({
     name: "faults", port: PORTS.store, pgPort: PORTS.pg, trytonPort: PORTS.tryton, erp: "tryton",
     databaseUrl: databaseUrl(), freshDatabase: true, dropDatabaseOnStop: true, log,
