@@ -9,17 +9,13 @@
 import { createRequire } from "node:module"
 import path from "node:path"
 import pg from "pg"
+import { percentile } from "./bench-cpu.mjs"
 
 const require = createRequire(import.meta.url)
 const LOGS = Number(process.env.BENCH_CONSOLE_LOGS ?? 1_000_000)
 const RECORDS = Number(process.env.BENCH_CONSOLE_RECORDS ?? 100_000)
 const CALLS = Number(process.env.BENCH_CONSOLE_CALLS ?? 30)
 const CONNECTIONS = ["erp", "carrier", "gateway", "crm"]
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-}
 
 /** `execute` as the hub's module code takes it (knex-style `?` placeholders) over a pg client. */
 const executeOn = (client) => async (sql, params) => {

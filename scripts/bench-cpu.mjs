@@ -1,8 +1,14 @@
-// What a store process spends, for `npm run bench`: CPU seconds read from /proc, V8 CPU profiles taken over the
-// measured window (BENCH_PROFILE=1; demo/app/bench-profiler.ts), their heaviest frames, and the ERP calls per sale
-// read from the hub's call log.
+// What `npm run bench` measures with: percentiles, the CPU seconds a store's processes spent (read from /proc), V8
+// CPU profiles taken over the measured window (BENCH_PROFILE=1; demo/app/bench-profiler.ts) and their heaviest
+// frames, and the ERP calls per sale read from the hub's call log.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import path from "node:path"
+
+/** The p-th percentile (nearest rank) of `values`. */
+export const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
+}
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux the bench runs on). */
 const TICKS = 100
@@ -62,7 +68,8 @@ export async function stopProfiles(dir) {
 /** Where a frame's code lives, in a reader's words: the hub, a Medusa package, a library, Node. */
 export function areaOf(url) {
   if (!url) return "(V8: GC, idle, native)"
-  if (/medusa-integration-hub|\/work\/[^/]+\/\.medusa\/server\/src\//.test(url) || /\/\.medusa\/server\/src\//.test(url)) return "medusa-integration-hub"
+  // The plugin's build (the demo app links it; Node reports the real path), not the demo app's own build.
+  if (/medusa-integration-hub\/|(?<!\/demo\/app)\/\.medusa\/server\/src\//.test(url)) return "medusa-integration-hub"
   const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)?.pop()?.replace("node_modules/", "")
   if (pkg) return pkg
   if (url.startsWith("node:")) return "node"
@@ -108,22 +115,25 @@ export async function erpCallsPerSale(databaseUrl, since, connectionId = "erp") 
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()
   try {
-    const { rows: sales } = await client.query(
-      `SELECT count(l.id)::int AS calls, bool_or(l.operation LIKE '%party.party.create') AS new_customer
+    // One row per sale and operation (a sale without calls: one row, no operation).
+    const { rows } = await client.query(
+      `SELECT r.id, l.operation, count(l.id)::int AS calls
          FROM sync_record r LEFT JOIN integration_log l ON l.sync_record_id = r.id AND l.deleted_at IS NULL AND l.direction = 'out'
         WHERE r.deleted_at IS NULL AND r.connection_id = $1 AND r.entity_type = 'order' AND r.operation = 'create'
           AND r.status = 'synced' AND r.created_at >= $2
-        GROUP BY r.id`,
+        GROUP BY r.id, l.operation`,
       [connectionId, since]
     )
-    const { rows: operations } = await client.query(
-      `SELECT l.operation, count(*)::int AS calls
-         FROM sync_record r JOIN integration_log l ON l.sync_record_id = r.id AND l.deleted_at IS NULL AND l.direction = 'out'
-        WHERE r.deleted_at IS NULL AND r.connection_id = $1 AND r.entity_type = 'order' AND r.operation = 'create'
-          AND r.status = 'synced' AND r.created_at >= $2
-        GROUP BY l.operation ORDER BY calls DESC`,
-      [connectionId, since]
-    )
+    const saleOf = new Map()
+    const byOperation = new Map()
+    for (const row of rows) {
+      const sale = saleOf.get(row.id) ?? { calls: 0, new_customer: false }
+      sale.calls += row.calls
+      sale.new_customer ||= row.operation?.endsWith("party.party.create") ?? false
+      saleOf.set(row.id, sale)
+      if (row.operation) byOperation.set(row.operation, (byOperation.get(row.operation) ?? 0) + row.calls)
+    }
+    const sales = [...saleOf.values()]
     // Every sync the orders caused (any connection, any operation), to show what a placed order sets going.
     const { rows: runs } = await client.query(
       `SELECT r.connection_id || ' ' || r.entity_type || '.' || r.operation AS what, count(*)::int AS runs
@@ -138,7 +148,7 @@ export async function erpCallsPerSale(databaseUrl, since, connectionId = "erp") 
       perSale: mean(sales) ?? 0,
       newCustomer: { sales: sales.filter((s) => s.new_customer).length, perSale: mean(sales.filter((s) => s.new_customer)) },
       returning: { sales: sales.filter((s) => !s.new_customer).length, perSale: mean(sales.filter((s) => !s.new_customer)) },
-      byOperation: operations.map((r) => ({ operation: r.operation, perSale: n ? r.calls / n : 0 })),
+      byOperation: [...byOperation].sort((x, y) => y[1] - x[1]).map(([operation, calls]) => ({ operation, perSale: n ? calls / n : 0 })),
       runs: runs.map((r) => ({ what: r.what, perSale: n ? r.runs / n : 0 })),
     }
   } finally {

@@ -5,15 +5,11 @@
 // blocks with the same concurrency, so both see the same machine. Prints events/s and p50/p99 acknowledgement time
 // for each and the ratios. Nothing here asserts. Env: BENCH_WEBHOOKS (default 2000 per route), BENCH_CONCURRENCY (8).
 import { Webhook } from "standardwebhooks"
+import { percentile } from "./bench-cpu.mjs"
 
 const EVENTS = Number(process.env.BENCH_WEBHOOKS ?? 2000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const BLOCK = 100
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-}
 
 /**
  * @param {{ url: string, secret: string, orderId: string, saleNumber: string | null, admin: { request: Function }, log: (m: string) => void }} store

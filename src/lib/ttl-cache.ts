@@ -28,13 +28,9 @@ export class TtlCache<V> {
     this.store.delete(key)
   }
 
-  /** The live entries (expired ones are skipped). */
+  /** The live entries (expired ones are skipped), from a copy: the caller may delete while it iterates. */
   *entries(): IterableIterator<[string, V]> {
     const now = this.now()
     for (const [key, entry] of [...this.store]) if (entry.expires > now) yield [key, entry.value]
-  }
-
-  clear(): void {
-    this.store.clear()
   }
 }

@@ -12,10 +12,13 @@ import { addressSchema, TrytonAddress } from "./types"
 /** How long a party found or created for an e-mail is used again without asking Tryton (dropped on any failure naming it). */
 const PARTY_TTL_MS = 60_000
 
+/** What is read of a party's address. */
+const ADDRESS_FIELDS = ["id", "name", "street", "city", "postal_code", "country"]
+
 /** A party and its addresses as the last sale found or made them. */
 type KnownParty = { party: number; addresses: TrytonAddress[] }
 
-/** The party's addresses as a dotted read of a contact mechanism gives them, oldest first. */
+/** A contact mechanism with its party's addresses, as a dotted read gives them. */
 const mechanismSchema = z.object({
   party: z.number().int(),
   value: z.string(),
@@ -49,7 +52,7 @@ export class TrytonCustomers {
       [{ name: input.name, addresses: [["create", values]], contact_mechanisms: [["create", mechanisms]] }],
     ])
     const rows = await this.client.model<unknown[]>("party.address", "search_read", [
-      [["party", "=", partyId]], 0, null, [["id", "ASC"]], ["id", "name", "street", "city", "postal_code", "country"],
+      [["party", "=", partyId]], 0, null, [["id", "ASC"]], ADDRESS_FIELDS,
     ])
     const created = { party: partyId, addresses: z.array(addressSchema).parse(rows) }
     const [shipping, billing] = await this.ensureAddresses(created, [input.shippingAddress, input.billingAddress])
@@ -105,5 +108,3 @@ export class TrytonCustomers {
     return [ids[0], ids[1]]
   }
 }
-
-const ADDRESS_FIELDS = ["id", "name", "street", "city", "postal_code", "country"]

@@ -1,5 +1,4 @@
 import { IntegrationError } from "../../lib/errors"
-import { TtlCache } from "../../lib/ttl-cache"
 import { currencyDigits, roundingDifference } from "../../lib/money"
 import type {
   ErpCancelResult,
@@ -33,6 +32,7 @@ import { TrytonClient } from "./client"
 import { TrytonCancellation } from "./cancel"
 import { TrytonCreditNotes } from "./credit-notes"
 import { TrytonCustomers } from "./customers"
+import { TrytonProducts } from "./products"
 import { TrytonLookups } from "./lookups"
 import { TrytonPayments } from "./payments"
 import { TrytonReturns } from "./returns"
@@ -43,22 +43,14 @@ import { TrytonDeliveries } from "./deliveries"
 import { describeTrytonCall } from "./describe-call"
 import { netUnitPrice, saleLabel as label, toErpOrder, toTrytonDate, toTrytonDecimal } from "./mappers"
 import {
-  productSchema,
   TrytonOptions,
-  TrytonProduct,
   trytonOptionsSchema,
   TrytonSale,
 } from "./types"
 import { MathBN } from "@medusajs/framework/utils"
-import { z, ZodType } from "@medusajs/framework/zod"
-import { checkOrderAgainstProducts, mapOrderTaxes } from "../order-checks"
+import type { ZodType } from "@medusajs/framework/zod"
+import { mapOrderTaxes } from "../order-checks"
 import { assertProviderOptions } from "../validate-options"
-
-/** How the order checks name Tryton's figures. */
-const TRYTON_WORDS = { erp: "Tryton", forecast: "forecast in the warehouse", listPrice: "list price" }
-
-/** How long a product read for a sale without the stock check is used again for the next sales. */
-const PRODUCT_TTL_MS = 60_000
 
 /**
  * Tryton ERP adapter (Tryton 6.0 LTS and later) over JSON-RPC.
@@ -84,8 +76,7 @@ export class TrytonErpProvider implements ErpProvider {
   private readonly returns: TrytonReturns
   private readonly customers: TrytonCustomers
   private readonly reads: TrytonSaleReads
-  /** Products by SKU without their forecast, for sales made without the stock check (readProducts). */
-  private readonly products = new TtlCache<TrytonProduct>(PRODUCT_TTL_MS)
+  private readonly products: TrytonProducts
 
   static optionsSchema: ZodType = trytonOptionsSchema
 
@@ -108,6 +99,7 @@ export class TrytonErpProvider implements ErpProvider {
     this.deliveries = new TrytonDeliveries(this.client, this.connectionId)
     this.returns = new TrytonReturns(this.client, this.connectionId, this.reads)
     this.customers = new TrytonCustomers(this.client, this.lookups)
+    this.products = new TrytonProducts(this.client, this.lookups, this.connectionId)
   }
 
   async testConnection(): Promise<void> {
@@ -154,7 +146,7 @@ export class TrytonErpProvider implements ErpProvider {
       return await this.createOrFindSale(input)
     } catch (err) {
       // Whatever Tryton refused may be what was cached (a product archived, a party merged): read it again next time.
-      for (const line of input.lines) this.products.delete(line.sku)
+      this.products.forget(input.lines.map((l) => l.sku))
       this.customers.forget(input.customer.externalId)
       throw err
     }
@@ -165,7 +157,7 @@ export class TrytonErpProvider implements ErpProvider {
     const existing = input.firstAttempt ? null : await this.reads.findLiveSale(input.reference)
     if (existing) return { ...(await this.completeSale(existing, input)), created: false }
 
-    const { products, backordered } = await this.productsBySku(input)
+    const { products, backordered } = await this.products.forSale(input)
     const taxes = await this.taxesFor(input)
     const currency = await this.lookups.currencyId(input.currencyCode)
     if (currency === null) {
@@ -366,54 +358,6 @@ export class TrytonErpProvider implements ErpProvider {
       ...after,
       unprocessed: `Tryton has ${name} but has not processed it${failure ? ` (${failure})` : ""}: its stock forecast does not count this order until it does. Correct the cause in Tryton, then process the sale there ("Process" on the sale).`,
     }
-  }
-
-  /**
-   * The products of the order's SKUs, read with their list price and forecast in the warehouse (one call), and the
-   * connection's order checks made on them: a line is refused, before anything is created, when its SKU is not a
-   * product, when Tryton cannot ship the quantity (unless Medusa sold it on backorder: then said in `backordered`),
-   * or when its price is not the list price (within the tolerance).
-   */
-  private async productsBySku(input: ErpSalesOrderInput) {
-    const bySku = await this.readProducts([...new Set(input.lines.map((l) => l.sku))], input.checks.stock)
-    const missing = input.lines.find((l) => !bySku.has(l.sku))
-    if (missing) {
-      throw this.permanent(
-        `Cannot sync order #${input.orderNumber} to ${this.connectionId}: line item '${missing.title}' has SKU '${missing.sku}', which is not a product in Tryton. Create a product with code '${missing.sku}' in Tryton or correct the SKU in Medusa, then retry.`,
-        "unknown_sku"
-      )
-    }
-    const checked = new Map([...bySku].map(([sku, p]) => [sku, { forecast: p.forecast_quantity ?? null, listPrice: p.list_price?.decimal ?? null }]))
-    const comparePrices = input.checks.priceTolerancePercent !== null && input.currencyCode === (await this.lookups.companyCurrencyCode())
-    const backordered = checkOrderAgainstProducts(input, checked, { connectionId: this.connectionId, words: TRYTON_WORDS, comparePrices })
-    return { products: bySku, backordered }
-  }
-
-  /**
-   * The products of these SKUs, one call for those not cached. With the stock check, every one is read with its
-   * forecast in the warehouse (a forecast is never cached); without it, a product read within PRODUCT_TTL_MS is
-   * taken as it was (its list price then is at most that old).
-   */
-  private async readProducts(skus: string[], withForecast: boolean): Promise<Map<string, TrytonProduct>> {
-    const bySku = new Map<string, TrytonProduct>()
-    if (!withForecast) for (const sku of skus) {
-      const cached = this.products.get(sku)
-      if (cached) bySku.set(sku, cached)
-    }
-    const wanted = skus.filter((sku) => !bySku.has(sku))
-    if (!wanted.length) return bySku
-    const context = withForecast ? { locations: [await this.lookups.warehouseId()] } : {}
-    const rows = await this.client.model<unknown[]>(
-      "product.product",
-      "search_read",
-      [[["code", "in", wanted]], 0, null, null, ["id", "code", "sale_uom", "default_uom", "list_price", ...(withForecast ? ["forecast_quantity"] : [])]],
-      context
-    )
-    for (const product of z.array(productSchema).parse(rows)) {
-      bySku.set(product.code ?? "", product)
-      if (product.code) this.products.set(product.code, { ...product, forecast_quantity: undefined })
-    }
-    return bySku
   }
 
   private permanent(message: string, code: string): IntegrationError {
