@@ -7,10 +7,16 @@
 // run on the worker): p50/p95 of cart completion and of the whole checkout and their ratios, the CPU seconds every
 // process of each store spent over the measured orders (until their syncs settled), and the ERP calls per sale.
 // BENCH_PROFILE=1 also takes a V8 CPU profile of each store process over the same window and prints its heaviest
-// frames. Nothing here asserts.
+// frames and the SQL statements per order, by shape. Then P6 and P3 in the store with the plugin
+// (bench-latency.mjs). Nothing here asserts.
 import { mkdirSync, rmSync } from "node:fs"
 import { emptyRedis } from "./demo-store.mjs"
 import { cpuSeconds, erpCallsPerSale, percentile, startProfiles, stopProfiles, summarizeProfile } from "./bench-cpu.mjs"
+import { placedToConfirmed, pluginAgainstBare, reportLatency, reportPluginAgainstBare } from "./bench-latency.mjs"
+
+const P6_ORDERS = Number(process.env.BENCH_P6_ORDERS ?? 60)
+const P6_RATE = Number(process.env.BENCH_P6_RATE ?? 1)
+const P3_ORDERS = Number(process.env.BENCH_P3_ORDERS ?? 20)
 
 /** Redis databases of the split deployment, one per store (their queues must not mix), emptied first. */
 const REDIS = { with: "redis://127.0.0.1:6379/8", without: "redis://127.0.0.1:6379/9" }
@@ -31,7 +37,8 @@ async function startStore({ startDemoStore, databaseUrl, log, deployment, withPl
     databaseUrl: databaseUrl(`bench_${key}`), freshDatabase: true, dropDatabaseOnStop: true, withPlugin, build, log,
     // No stock check: the benchmark sells more than the test Tryton has in stock.
     env: {
-      ...(withPlugin ? { INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify({ orderChecks: { stock: false } }) } : {}),
+      // DEMO_DEV_EVENTS: P3's bare workflow route.
+      ...(withPlugin ? { INTEGRATION_ERP_CONNECTION_OPTIONS: JSON.stringify({ orderChecks: { stock: false } }), DEMO_DEV_EVENTS: "true" } : {}),
       ...(split ? { DEMO_REDIS_URL: REDIS[key] } : {}),
     },
     serverEnv: { ...profileEnv, ...(split ? { MEDUSA_WORKER_MODE: "server" } : {}) },
@@ -122,15 +129,27 @@ ratio with/without plugin — cart completion: p50 ${ratio(50, "complete").toFix
 CPU of the store's processes over the measured orders and their syncs: with ${cpu[0].toFixed(1)} s (${perOrderMs(cpu[0]).toFixed(0)} ms/order), without ${cpu[1].toFixed(1)} s (${perOrderMs(cpu[1]).toFixed(0)} ms/order) → the plugin: ${hubCpuMs.toFixed(0)} ms per order
 orders synced to the ERP by the plugin: ${synced} of ${orders + warmup}${calls ? `; ERP calls per sale: ${describeCalls(calls)} (${calls.byOperation.map((o) => `${o.operation} ${o.perSale.toFixed(1)}`).join(", ")})` : ""}${calls ? `\nsync runs per order: ${calls.runs.map((r) => `${r.what} ${r.perSale.toFixed(2)}`).join(", ")}` : ""}
 `)
-  if (profiles) printProfiles(pair, profiles)
-  for (const s of pair) await s.store.handle.stop()
-  stores.length = 0
+  if (profiles) printProfiles(pair, profiles, orders)
   const name = deployment === "split" ? "server + worker" : "one process"
+  // The store without the plugin has nothing to add to P6 and P3: it stops first.
+  await without.handle.stop()
+  const later = []
+  if (withPlugin.handle.databaseUrl && P6_ORDERS > 0) {
+    const placed = await placedToConfirmed({ client: a.client, seed: withPlugin.handle.seed, databaseUrl: withPlugin.handle.databaseUrl, address: DEMO_ADDRESS, orders: P6_ORDERS, rate: P6_RATE, log, label: deployment })
+    later.push(reportLatency(placed, P6_ORDERS, P6_RATE, name))
+  }
+  if (withPlugin.handle.databaseUrl && withPlugin.handle.erp === "tryton" && deployment === "single" && P3_ORDERS > 0) {
+    const runs = await pluginAgainstBare({ client: a.client, admin, seed: withPlugin.handle.seed, databaseUrl: withPlugin.handle.databaseUrl, address: DEMO_ADDRESS, orders: P3_ORDERS, log, label: deployment })
+    later.push(reportPluginAgainstBare(runs, name))
+  }
+  await withPlugin.handle.stop()
+  stores.length = 0
   return [
     { figure: `P1 cart completion p50 / p95, ${name}`, measured: `${ratio(50, "complete").toFixed(3)} / ${ratio(95, "complete").toFixed(3)}`, goal: "≤ 1.05", met: ratio(50, "complete") <= 1.05 && ratio(95, "complete") <= 1.05 },
     { figure: `P1 whole checkout p50 / p95, ${name}`, measured: `${ratio(50, "checkout").toFixed(3)} / ${ratio(95, "checkout").toFixed(3)}`, goal: "(shown)", met: null },
     { figure: `CPU per order of the plugin, ${name}`, measured: `${hubCpuMs.toFixed(0)} ms (${perOrderMs(cpu[0]).toFixed(0)} vs ${perOrderMs(cpu[1]).toFixed(0)})`, goal: "≤ 100 ms", met: hubCpuMs <= 100 },
     ...(calls ? [{ figure: `ERP calls per sale (${withPlugin.handle.erp}), ${name}`, measured: describeCalls(calls), goal: "≤ 5 (returning customer)", met: calls.returning.perSale !== null && calls.returning.perSale <= 5 }] : []),
+    ...later,
   ]
 }
 
@@ -141,8 +160,18 @@ const describeCalls = (calls) =>
     .map(([label, kind]) => `${kind.perSale.toFixed(2)} ${label}`)
     .join(", ")
 
-/** Each profiled process's heaviest areas and frames by self time; the files open in Chrome DevTools. */
-function printProfiles(pair, profiles) {
+/** Each profiled process's heaviest areas and frames by self time (the files open in Chrome DevTools), and its SQL. */
+function printProfiles(pair, profiles, orders) {
+  const statements = profiles.map((byRole) => {
+    const all = new Map()
+    for (const { queries } of byRole.values()) for (const [shape, n] of Object.entries(queries)) all.set(shape, (all.get(shape) ?? 0) + n)
+    return all
+  })
+  const total = (m) => [...m.values()].reduce((a, b) => a + b, 0)
+  console.log(`SQL statements per order, every process of the store: with the plugin ${(total(statements[0]) / orders).toFixed(1)}, without ${(total(statements[1]) / orders).toFixed(1)}; the plugin's most frequent (per order):`)
+  const added = [...statements[0]].map(([shape, n]) => [shape, (n - (statements[1].get(shape) ?? 0)) / orders]).filter(([, n]) => n > 0.05).sort((a, b) => b[1] - a[1])
+  for (const [shape, n] of added.slice(0, 25)) console.log(`  ${n.toFixed(2).padStart(6)}  ${shape}`)
+  console.log("")
   for (const [i, s] of pair.entries()) {
     for (const [role, { file, profile }] of profiles[i]) {
       const { busyMs, frames, areas } = summarizeProfile(profile)

@@ -166,6 +166,11 @@ export async function benchConsole({ startDemoStore, databaseUrl, adminClient, l
     console.log("\nquery plans (EXPLAIN ANALYZE):")
     for (const [label, plan] of explained) console.log(`  ${label.padEnd(24)} ${plan}`)
     console.log("")
+    const [slowest, slowestMs] = timings.map(([label, ms]) => [label, percentile(ms, 95)]).sort((x, y) => y[1] - x[1])[0]
+    return [
+      { figure: "console: slowest admin route p95 at scale", measured: `${slowestMs.toFixed(0)} ms (${slowest})`, goal: "< 300 ms", met: slowestMs < 300 },
+      { figure: "console: health report of one month, max", measured: `${(reportP95 / 1000).toFixed(2)} s`, goal: "< 5 s", met: reportP95 < 5000 },
+    ]
   } finally {
     await client.end()
     await store.stop()

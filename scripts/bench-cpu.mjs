@@ -50,7 +50,7 @@ export function startProfiles(dir) {
   for (const pid of profiledPids(dir).values()) process.kill(pid, "SIGUSR2")
 }
 
-/** Stops them; resolves with each process's profile, by role. */
+/** Stops them; resolves with each process's profile and the SQL statements it sent meanwhile by shape, by role. */
 export async function stopProfiles(dir) {
   const pids = profiledPids(dir)
   for (const pid of pids.values()) process.kill(pid, "SIGUSR2")
@@ -60,7 +60,10 @@ export async function stopProfiles(dir) {
     for (let waited = 0; waited < 100 && !existsSync(file); waited++) await sleep(100)
     // The file is written in one call; give it a moment to be complete.
     await sleep(200)
-    if (existsSync(file)) profiles.set(role, { file, profile: JSON.parse(readFileSync(file, "utf8")) })
+    const queries = path.join(dir, `${role}.queries.json`)
+    if (existsSync(file)) {
+      profiles.set(role, { file, profile: JSON.parse(readFileSync(file, "utf8")), queries: existsSync(queries) ? JSON.parse(readFileSync(queries, "utf8")) : {} })
+    }
   }
   return profiles
 }

@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 // `npm run bench`: what the plugin costs a store, each figure measured side by side in one run; nothing here asserts.
 // P1 (scripts/bench-checkout.mjs): checkout with vs without the plugin, in one process and as a server + worker
-// pair, with the CPU per order and the ERP calls per sale (BENCH_PROFILE=1: CPU profiles and their heaviest frames).
+// pair, with the CPU per order and the ERP calls per sale (BENCH_PROFILE=1: CPU profiles and their heaviest frames,
+// and the SQL statements per order); then, in the store with the plugin, P6 (placed → ERP sale confirmed, at a
+// steady rate) and, on Tryton in one process, P3 (the plugin's sync against a bare workflow making the same calls;
+// scripts/bench-latency.mjs).
 // Then P5, webhook ingest (scripts/bench-webhooks.mjs): the hub's webhook route against a bare route doing the same
 // signature check, in one store. Then P2, backlog drain at the vendor's limit (scripts/bench-backlog.mjs), with one and two
 // store processes. Then the stock import of 50,000 SKUs against Medusa's own batch route (scripts/bench-inventory.mjs).
 // Then the Integrations console at scale: 1,000,000 call-log rows and 100,000 sync records (scripts/bench-console.mjs).
 // At the end, every figure in one table.
 // Env: BENCH_ONLY=checkout|webhooks|backlog|inventory|console (one part), BENCH_DEPLOYMENTS (default "single,split"),
-// BENCH_ORDERS (default 300 per store), BENCH_WARMUP (default 20), BENCH_PROFILE=1, BENCH_WEBHOOKS, BENCH_CONCURRENCY,
+// BENCH_ORDERS (default 300 per store), BENCH_WARMUP (default 20), BENCH_PROFILE=1, BENCH_P6_ORDERS (default 60; 0
+// skips P6), BENCH_P6_RATE (orders/s, default 1), BENCH_P3_ORDERS (default 20; 0 skips P3), BENCH_WEBHOOKS, BENCH_CONCURRENCY,
 // BENCH_BACKLOG_ORDERS, BENCH_BACKLOG_RATE, BENCH_INVENTORY_SKUS, BENCH_CONSOLE_LOGS, BENCH_CONSOLE_RECORDS,
 // BENCH_CONSOLE_CALLS, DATABASE_URL (else embedded PostgreSQL).
 import { spawnSync } from "node:child_process"
@@ -68,7 +72,7 @@ async function benchWebhookIngest() {
   })
   const admin = await adminClient(handle.url, handle.admin.email, handle.admin.password)
   const { sync_records } = await admin.settledSyncs(order.id)
-  await benchWebhooks({ url: handle.url, secret: DEMO_WEBHOOK_SECRET, orderId: order.id, saleNumber: sync_records[0]?.external_number ?? null, admin, log })
+  return benchWebhooks({ url: handle.url, secret: DEMO_WEBHOOK_SECRET, orderId: order.id, saleNumber: sync_records[0]?.external_number ?? null, admin, log })
 }
 
 /** Every figure of the run, printed in one table at the end. */
@@ -88,18 +92,18 @@ try {
       stores.length = 0
     }
   }
-  if (!ONLY || ONLY === "webhooks") await benchWebhookIngest()
+  if (!ONLY || ONLY === "webhooks") summary.push(...(await benchWebhookIngest()))
   if (!ONLY || ONLY === "backlog") {
     const build = ONLY === "backlog"
-    await benchBacklog({ startDemoStore: (opts) => startDemoStore({ ...opts, build }), databaseUrl: databaseUrl("bench_backlog"), log })
+    summary.push(...(await benchBacklog({ startDemoStore: (opts) => startDemoStore({ ...opts, build }), databaseUrl: databaseUrl("bench_backlog"), log })))
   }
   if (!ONLY || ONLY === "inventory") {
     const build = ONLY === "inventory"
-    await benchInventory({ startDemoStore: (opts) => startDemoStore({ ...opts, build: opts.build ?? build }), databaseUrl, adminClient, log })
+    summary.push(...(await benchInventory({ startDemoStore: (opts) => startDemoStore({ ...opts, build: opts.build ?? build }), databaseUrl, adminClient, log })))
   }
   if (!ONLY || ONLY === "console") {
     const build = ONLY === "console"
-    await benchConsole({ startDemoStore: (opts) => startDemoStore({ ...opts, build }), databaseUrl, adminClient, log })
+    summary.push(...(await benchConsole({ startDemoStore: (opts) => startDemoStore({ ...opts, build }), databaseUrl, adminClient, log })))
   }
 } catch (err) {
   console.error(`[bench] ${err.stack ?? err}`)

@@ -243,6 +243,20 @@ medusaIntegrationTestRunner({
       expect(flaky.runs).toBe(3)
     })
 
+    it("the drain sees no next retry when none is due within its horizon, so it stops instead of polling", async () => {
+      const service = hub(container)
+      const [{ id }] = await service.requestEffects([
+        { connection_id: "erp-paused", effect_key: "customer:cus_soon:profile", entity_type: "customer", entity_id: "cus_soon", operation: "profile", external_ref: null, revision: null },
+      ])
+      await service.execute(`UPDATE sync_record SET status = 'failed', next_attempt_at = now() + interval '5 seconds' WHERE id = ?`, [id])
+      const others = service.listConnections().map((c) => c.id).filter((c) => c !== "erp-paused")
+      expect(await service.msUntilNextRetry(others, 60_000)).toBeGreaterThan(3_000)
+      // Every connection waiting: no retry of any is due. (PostgreSQL's GREATEST(0, NULL) is 0: it once read as "due now".)
+      expect(await service.msUntilNextRetry([...others, "erp-paused"], 60_000)).toBeNull()
+      expect(await service.msUntilNextRetry(others, 1_000)).toBeNull()
+      await service.execute(`UPDATE sync_record SET deleted_at = now() WHERE id = ?`, [id])
+    })
+
     it("three syncs of one new customer at the same moment make one customer: the step takes a lock per e-mail", async () => {
       const address = { name: "Ines Costa", street: "Rua Nova 3", city: "Porto", postalCode: "4000-001", countryCode: "PT" }
       const customer = { email: `Together-${Date.now()}@example.com`, name: "Ines Costa", phone: null, shippingAddress: address, billingAddress: address }

@@ -6,6 +6,7 @@ import { describeFailure, IntegrationError } from "../lib/errors"
 import { CIRCUIT_OPEN } from "../lib/http/circuit-breaker"
 import { redactString } from "../lib/http/redact"
 import { runInSyncContext } from "../lib/run-context"
+import { shareReads } from "../lib/shared-reads"
 import type { ConnectionConfig } from "../modules/integration-hub/options"
 import type IntegrationHubModuleService from "../modules/integration-hub/service"
 import { ClaimedSyncRecord, LEASE_MS, Settlement } from "../modules/integration-hub/service"
@@ -46,25 +47,28 @@ export async function requestEffect(
   const concerned = op.connectionsFor ? new Set(await op.connectionsFor(container, request.entity_id)) : null
   const connections = concerned ? enabled.filter((c) => concerned.has(c.id)) : enabled
   if (!connections.length) return
-  const revision = op.revision ? await op.revision(container, request.entity_id) : null
-  const records = await hub.requestEffects(
-    connections.map((c) => ({
-      connection_id: c.id,
-      effect_key: op.effectKey(request.entity_id),
-      ...request,
-      external_ref: op.externalRef(request.entity_id),
-      revision,
-    }))
-  )
-  for (const record of records) {
-    if (record.status !== "pending" || hub.stopping) continue
-    try {
-      await processSyncRecord(container, record.id, { trigger: opts.trigger ?? "event" })
-    } catch (err) {
-      // The app shut down under the run: its claim lapses and the record runs again after the restart.
-      if (!hub.stopping) throw err
+  // The revision's read of the entity is the run's, when the run follows at once (lib/shared-reads).
+  await shareReads(async () => {
+    const revision = op.revision ? await op.revision(container, request.entity_id) : null
+    const records = await hub.requestEffects(
+      connections.map((c) => ({
+        connection_id: c.id,
+        effect_key: op.effectKey(request.entity_id),
+        ...request,
+        external_ref: op.externalRef(request.entity_id),
+        revision,
+      }))
+    )
+    for (const record of records) {
+      if (record.status !== "pending" || hub.stopping) continue
+      try {
+        await processSyncRecord(container, record.id, { trigger: opts.trigger ?? "event" })
+      } catch (err) {
+        // The app shut down under the run: its claim lapses and the record runs again after the restart.
+        if (!hub.stopping) throw err
+      }
     }
-  }
+  })
 }
 
 /**

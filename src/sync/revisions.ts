@@ -2,6 +2,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { createHash } from "node:crypto"
+import { readAndShare } from "../lib/shared-reads"
+import { graphReadKey } from "../workflows/read-order"
 import { HUB_FULFILLMENT_PROVIDER, madeFromErpShipment, OrderForLabels } from "../workflows/create-shipment-labels/plan"
 import { moneyMovesOf, OrderForPayments } from "../workflows/record-payments-in-erp"
 import { contactRevision, CUSTOMER_FIELDS_FOR_CRM, CustomerForCrm } from "../workflows/sync-customer-to-crm/contact"
@@ -10,6 +12,15 @@ import { ORDER_FIELDS_FOR_ERP } from "../workflows/sync-order-to-erp"
 import { hubOf } from "./hub"
 
 const hash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex")
+
+/**
+ * These orders with these fields; a one-order read is shared with the run that sends what the revision hashes
+ * (lib/shared-reads: the sync's own read step takes it), so an event reads its order once per effect, not twice.
+ */
+async function ordersWith<T>(container: MedusaContainer, fields: string[], orderIds: string[]): Promise<T[]> {
+  const read = async () => (await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields, filters: { id: orderIds } })).data as unknown as T[]
+  return orderIds.length === 1 ? readAndShare(graphReadKey("order", fields, orderIds[0]), read) : read()
+}
 
 /** A fulfillment the hub ships: made by its fulfillment provider, naming a connection. */
 export const isHubFulfillment = (f: { provider_id?: unknown; data?: unknown; metadata?: unknown }) =>
@@ -57,8 +68,7 @@ export async function contactRevisions(container: MedusaContainer, customerIds: 
 
 /** The deal's content of each order: its stage, amount and lines (an order edit changes them). */
 export async function dealRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: orderIds } })
-  const byId = new Map((data as unknown as OrderForCrm[]).map((o) => [o.id, o]))
+  const byId = new Map((await ordersWith<OrderForCrm>(container, ORDER_FIELDS_FOR_CRM, orderIds)).map((o) => [o.id, o]))
   return new Map(orderIds.map((id) => {
     const order = byId.get(id)
     const deal = order ? dealOf(order, "", null) : null
@@ -80,8 +90,7 @@ export async function moneyRevision(container: MedusaContainer, orderId: string,
 
 /** What of an order its ERP sale carries: the items, shipping and total, the e-mail and both addresses (as content, not rows). */
 export async function saleContentRevisions(container: MedusaContainer, orderIds: string[]): Promise<Map<string, string>> {
-  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ORDER_FIELDS_FOR_ERP, filters: { id: orderIds } })
-  const byId = new Map((data as Array<Record<string, unknown> & { id: string }>).map((o) => [o.id, o]))
+  const byId = new Map((await ordersWith<Record<string, unknown> & { id: string }>(container, ORDER_FIELDS_FOR_ERP, orderIds)).map((o) => [o.id, o]))
   // An edited address is a new row (new id, new timestamps): only what it says counts.
   const content = ({ id: _id, created_at: _c, updated_at: _u, deleted_at: _d, metadata: _m, ...address }: Record<string, unknown>) => address
   return new Map(orderIds.map((id) => {

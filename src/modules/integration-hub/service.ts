@@ -539,11 +539,12 @@ export default class IntegrationHubModuleService extends MedusaService({
   async msUntilNextRetry(waitingConnectionIds: string[], horizonMs: number): Promise<number | null> {
     const waiting = waitingConnectionIds.length ? `AND connection_id NOT IN (${waitingConnectionIds.map(() => "?").join(", ")})` : ""
     const [row] = await this.execute<{ ms: string | number | null }>(
-      `SELECT GREATEST(0, EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000) AS ms FROM sync_record
+      // Not GREATEST(0, …): PostgreSQL's GREATEST skips NULLs, so no retry at all would read as one due now.
+      `SELECT EXTRACT(EPOCH FROM min(next_attempt_at) - now()) * 1000 AS ms FROM sync_record
         WHERE deleted_at IS NULL AND status = 'failed' AND next_attempt_at < now() + (? * interval '1 millisecond') ${waiting}`,
       [horizonMs, ...waitingConnectionIds]
     )
-    return row?.ms === null || row?.ms === undefined ? null : Math.ceil(Number(row.ms))
+    return row?.ms === null || row?.ms === undefined ? null : Math.max(0, Math.ceil(Number(row.ms)))
   }
 
   /**

@@ -1,7 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import type { CrmContactField } from "../../providers/types"
 import type { EffectOutcome } from "../outcome"
+import { readOrderStep } from "../read-order"
 import { contactOf, describeContact } from "../sync-customer-to-crm/contact"
 import { upsertCrmContactStep } from "../sync-customer-to-crm/steps/upsert-crm-contact"
 import { buyerOf, dealOf, ORDER_FIELDS_FOR_CRM, OrderForCrm } from "./deal"
@@ -23,8 +23,8 @@ export const syncOrderToCrmWorkflowId = "sync-order-to-crm"
  * the same deal to the configured stage and amount. Runs again, by its content revision, when either changes.
  */
 export const syncOrderToCrmWorkflow = createWorkflow(syncOrderToCrmWorkflowId, (input: SyncOrderToCrmInput) => {
-  const { data: orders } = useQueryGraphStep({ entity: "order", fields: ORDER_FIELDS_FOR_CRM, filters: { id: input.order_id }, options: { throwIfKeyNotFound: true } })
-  const order = transform({ orders }, ({ orders }) => orders[0] as unknown as OrderForCrm)
+  const read = readOrderStep(transform({ input }, ({ input }) => ({ order_id: input.order_id, fields: ORDER_FIELDS_FOR_CRM })))
+  const order = transform({ read }, ({ read }) => read as unknown as OrderForCrm)
   const contact = upsertCrmContactStep(
     transform({ input, order }, ({ input, order }) => {
       const contact = contactOf(input.connection_id, buyerOf(order), input.crm_owned)

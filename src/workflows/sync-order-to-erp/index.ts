@@ -1,6 +1,6 @@
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { useQueryGraphStep } from "@medusajs/medusa/core-flows"
 import type { EffectOutcome } from "../outcome"
+import { readOrderStep } from "../read-order"
 import { applyOrderCorrections, Corrections } from "./corrections"
 import type { OrderForErp } from "./order-mapper"
 import { createErpSalesOrderStep } from "./steps/create-erp-sales-order"
@@ -38,13 +38,8 @@ export const syncOrderToErpWorkflowId = "sync-order-to-erp"
  * sales order; the engine records the outcome.
  */
 export const syncOrderToErpWorkflow = createWorkflow(syncOrderToErpWorkflowId, (input: SyncOrderToErpInput) => {
-  const { data: orders } = useQueryGraphStep({
-    entity: "order",
-    fields: ORDER_FIELDS_FOR_ERP,
-    filters: { id: input.order_id },
-    options: { throwIfKeyNotFound: true },
-  })
-  const order = transform({ orders, input }, ({ orders, input }) => applyOrderCorrections(orders[0] as unknown as OrderForErp, input.corrections))
+  const read = readOrderStep(transform({ input }, ({ input }) => ({ order_id: input.order_id, fields: ORDER_FIELDS_FOR_ERP })))
+  const order = transform({ read, input }, ({ read, input }) => applyOrderCorrections(read as unknown as OrderForErp, input.corrections))
   const draft = validateOrderForErpStep({ order, connection_id: input.connection_id })
   const legacy = findLegacySaleStep(transform({ input, draft }, ({ input, draft }) => ({ connection_id: input.connection_id, order: draft })))
 
