@@ -28,6 +28,9 @@ async function clearRedisState() {
   }
 }
 
+/** The backlog's records of a phase: the orders queued for the ERP (not the stock or CRM records of the same minutes). */
+const BACKLOG_RECORDS = "created_at >= $1 AND connection_id = 'erp' AND entity_type = 'order' AND deleted_at IS NULL"
+
 /**
  * One phase: queue the backlog, let `instances` store processes drain it, and read what happened from the call log.
  * @param {{ store: any, db: import("pg").Client, instances: number, port: number, log: (m: string) => void }} ctx
@@ -47,7 +50,7 @@ async function drainPhase({ store, db, instances, port, log }) {
     await sleep(1_000)
     peakRss = Math.max(peakRss, pgids.reduce((sum, pgid) => sum + groupRssMb(pgid), 0))
     const { rows } = await db.query(
-      `SELECT count(*) FILTER (WHERE status = 'synced')::int AS synced FROM sync_record WHERE created_at >= $1`,
+      `SELECT count(*) FILTER (WHERE status = 'synced')::int AS synced FROM sync_record WHERE ${BACKLOG_RECORDS}`,
       [phaseStart]
     )
     synced = rows[0].synced
@@ -63,7 +66,7 @@ async function drainPhase({ store, db, instances, port, log }) {
   )
   const { rows: [records] } = await db.query(
     `SELECT count(*) FILTER (WHERE status = 'synced')::int AS synced, count(*) FILTER (WHERE status = 'dead')::int AS dead
-       FROM sync_record WHERE created_at >= $1`,
+       FROM sync_record WHERE ${BACKLOG_RECORDS}`,
     [phaseStart]
   )
   for (const e of extra) await e.stop()
