@@ -34,6 +34,25 @@ export function cpuSeconds(groups) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Runs `fn` with a client of the store's database, closed afterwards. */
+export async function withDatabase(databaseUrl, fn) {
+  const { default: pg } = await import("pg")
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    return await fn(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * One storefront checkout of a blue shirt by `email`, shipping priced by the carrier connection where the plugin is
+ * installed (a connection of every kind shows its cost).
+ */
+export const benchOrder = (client, seed, address, email) =>
+  client.checkout({ regionId: seed.regionId, email, items: [{ variant_id: seed.variants["Blue shirt"], quantity: 1 }], address, shipping: "carrier" })
+
 /** The profiled processes of one store: the pid files its processes wrote in `dir`, by role (shared | server | worker). */
 function profiledPids(dir) {
   if (!existsSync(dir)) return new Map()
@@ -113,11 +132,8 @@ const shortUrl = (url) => url.replace(/^file:\/\//, "").replace(/^.*node_modules
  * The ERP calls of each sale the hub created since `since`: the average per sale, for sales of a new customer (the
  * party was created) and of a returning one, and per operation; and every sync run the orders caused.
  */
-export async function erpCallsPerSale(databaseUrl, since, connectionId = "erp") {
-  const { default: pg } = await import("pg")
-  const client = new pg.Client({ connectionString: databaseUrl })
-  await client.connect()
-  try {
+export function erpCallsPerSale(databaseUrl, since, connectionId = "erp") {
+  return withDatabase(databaseUrl, async (client) => {
     // One row per sale and operation (a sale without calls: one row, no operation).
     const { rows } = await client.query(
       `SELECT r.id, l.operation, count(l.id)::int AS calls
@@ -154,7 +170,5 @@ export async function erpCallsPerSale(databaseUrl, since, connectionId = "erp") 
       byOperation: [...byOperation].sort((x, y) => y[1] - x[1]).map(([operation, calls]) => ({ operation, perSale: n ? calls / n : 0 })),
       runs: runs.map((r) => ({ what: r.what, perSale: n ? r.runs / n : 0 })),
     }
-  } finally {
-    await client.end()
-  }
+  })
 }

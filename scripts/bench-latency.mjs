@@ -2,7 +2,7 @@
 // plugin at a steady rate (BENCH_P6_RATE per second, default 1), each shopper ordering twice as in P1; for each, the
 // time from the order's creation to the moment its ERP sync record settled as synced (the sale created, quoted and
 // confirmed), both read from the store's database, so one clock. Nothing here asserts.
-import { percentile } from "./bench-cpu.mjs"
+import { benchOrder, percentile, withDatabase } from "./bench-cpu.mjs"
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -16,20 +16,10 @@ export async function placedToConfirmed({ client, seed, databaseUrl, address, or
   const placed = await Promise.all(
     Array.from({ length: orders }, async (_, i) => {
       await sleep(Math.max(0, started + (i * 1000) / rate - performance.now()))
-      const order = await client.checkout({
-        regionId: seed.regionId,
-        email: `bench-p6-${i % Math.max(1, Math.ceil(orders / 2))}@example.com`,
-        items: [{ variant_id: seed.variants["Blue shirt"], quantity: 1 }],
-        address,
-        shipping: "carrier",
-      })
-      return order.id
+      return (await benchOrder(client, seed, address, `bench-p6-${i % Math.max(1, Math.ceil(orders / 2))}@example.com`)).id
     })
   )
-  const { default: pg } = await import("pg")
-  const db = new pg.Client({ connectionString: databaseUrl })
-  await db.connect()
-  try {
+  return withDatabase(databaseUrl, async (db) => {
     const query = () =>
       db.query(
         `SELECT o.id, extract(epoch FROM (r.synced_at - o.created_at)) * 1000 AS ms
@@ -44,9 +34,7 @@ export async function placedToConfirmed({ client, seed, databaseUrl, address, or
       await sleep(1000)
     }
     return { latencies: rows.map((r) => Number(r.ms)), synced: rows.length }
-  } finally {
-    await db.end()
-  }
+  })
 }
 
 /** The P6 line and its summary row. */
@@ -75,16 +63,11 @@ export function reportLatency({ latencies, synced }, orders, rate, name) {
  */
 export async function pluginAgainstBare({ client, admin, seed, databaseUrl, address, orders, log, label }) {
   log(`${label}: P3, ${orders} orders, each synced by the plugin and then by a bare workflow`)
-  const { default: pg } = await import("pg")
-  const db = new pg.Client({ connectionString: databaseUrl })
-  await db.connect()
   const plugin = { ms: [], calls: [] }
   const bare = { ms: [], calls: [] }
-  try {
+  await withDatabase(databaseUrl, async (db) => {
     for (let i = -2; i < orders; i++) {
-      const order = await client.checkout({
-        regionId: seed.regionId, email: "bench-p3@example.com", items: [{ variant_id: seed.variants["Blue shirt"], quantity: 1 }], address, shipping: "carrier",
-      })
+      const order = await benchOrder(client, seed, address, "bench-p3@example.com")
       // Every sync of the order settled (the CRM's too), so the bare run has the store to itself.
       let erp = null
       for (let waited = 0; waited < 600; waited++) {
@@ -106,9 +89,7 @@ export async function pluginAgainstBare({ client, admin, seed, databaseUrl, addr
       bare.ms.push(run.ms)
       bare.calls.push(run.calls)
     }
-  } finally {
-    await db.end()
-  }
+  })
   return { plugin, bare }
 }
 
